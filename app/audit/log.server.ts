@@ -1,0 +1,53 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+
+export type AuditAction =
+  | "sign_in"
+  | "sign_in_failed"
+  | "sign_out"
+  | "user_created"
+  | "user_disabled"
+  | "user_enabled"
+  | "role_changed"
+  | "password_set"
+  | "totp_enabled"
+  | "organisation_created"
+  | "study_created"
+  | "study_updated"
+  | "study_status_changed"
+  | "codes_issued"
+  | "paper_consent_recorded"
+  | "withdrawal_recorded"
+  | "consent_changed_by_staff"
+  | "responses_imported"
+  | "export"
+  | "publication"
+  | "demo_seeded"
+  | "invitation_issued"
+  | "password_reset_issued"
+  | "membership_removed"
+  | "organisation_settings_changed";
+
+export interface AuditEntry {
+  actorUserId?: string | null;
+  organisationId?: string | null;
+  action: AuditAction;
+  /** What was acted on, by id or slug: never a participant code or answer text. */
+  subject?: string | null;
+  /** Filters, counts and similar. Never answer text or participant codes. */
+  detail?: Record<string, unknown>;
+}
+
+/** Appends to the audit log (the table refuses updates and deletes). Pass the transaction when inside one. */
+export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto("audit_event")
+    .values({
+      actor_user_id: entry.actorUserId ?? null,
+      organisation_id: entry.organisationId ?? null,
+      action: entry.action,
+      subject: entry.subject ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+    })
+    .execute();
+}

@@ -1,0 +1,164 @@
+/**
+ * Agreement between coders over a chosen set of units (answers or segments), per theme, using the
+ * tested statistics in app/coding/agreement.ts. The datum is binary per unit: did this coder apply
+ * the theme anywhere in the unit?
+ *
+ * When has a coder coded a unit (so that "not applied" means "absent", not "missing")? When they
+ * applied any theme to it, or when they have marked their coding finished — a finished coder who left
+ * a unit without codes decided none applies. An unfinished coder's untouched unit is missing, which
+ * Krippendorff's alpha handles and the other figures leave out (docs/decisions/032-agreement-units.md).
+ *
+ * Units are read through the consent gate: a unit whose participant was erased is not in the set.
+ */
+import type { DB } from "../../db/index";
+import { readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { agreementForTheme, type ThemeAgreement } from "./agreement";
+import { listThemes } from "./codebook.server";
+
+export interface ThemeAgreementRow extends ThemeAgreement {
+  themeId: string;
+  themeName: string;
+}
+
+export interface Disagreement {
+  themeId: string;
+  unit: UnitKey;
+  /** coderId → applied (true), not applied (false), not coded (null) */
+  decisions: Record<string, boolean | null>;
+  resolved: boolean | null;
+}
+
+export interface AgreementReport {
+  units: UnitKey[];
+  coders: string[];
+  themes: ThemeAgreementRow[];
+  disagreements: Disagreement[];
+}
+
+async function codingsOn(db: DB, scope: StudyScope, units: readonly UnitKey[], coders: readonly string[]) {
+  const refs = units.map(parseUnitKey).filter((r) => r !== null);
+  const segmentIds = refs.flatMap((r) => (r.kind === "segment" ? [r.segmentId] : []));
+  const responseIds = [...new Set(refs.flatMap((r) => (r.kind === "answer" ? [r.responseId] : [])))];
+  if (coders.length === 0 || (segmentIds.length === 0 && responseIds.length === 0)) return [];
+  const wanted = new Set(units);
+  const rows = await db
+    .selectFrom("coding")
+    .select(["segment_id", "response_id", "item_id", "theme_id", "coder_id"])
+    .where("study_id", "=", scope.studyId)
+    .where("coder_id", "in", [...coders])
+    .where((eb) =>
+      eb.or([
+        ...(segmentIds.length ? [eb("segment_id", "in", segmentIds)] : []),
+        ...(responseIds.length ? [eb("response_id", "in", responseIds)] : []),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({ unit: rowUnitKey(r), theme: r.theme_id, coder: r.coder_id })).filter((r) => wanted.has(r.unit));
+}
+
+export async function resolutionsFor(db: DB, scope: StudyScope, units: readonly UnitKey[]) {
+  const wanted = new Set(units);
+  const rows = await db
+    .selectFrom("resolved_coding")
+    .select(["segment_id", "response_id", "item_id", "theme_id", "applied", "resolved_by", "resolved_at"])
+    .where("study_id", "=", scope.studyId)
+    .execute();
+  return rows.map((r) => ({ unit: rowUnitKey(r), themeId: r.theme_id, applied: r.applied, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at })).filter((r) => wanted.has(r.unit));
+}
+
+/**
+ * Per theme agreement for the chosen units and coders (two or more). `units` defaults to every unit
+ * that at least two of the coders have coded.
+ */
+export async function agreementReport(
+  db: DB,
+  scope: StudyScope,
+  input: { coders: readonly string[]; units?: readonly UnitKey[]; themeIds?: readonly string[] },
+): Promise<AgreementReport> {
+  await requireStudy(db, scope);
+  const coders = [...new Set(input.coders)];
+  if (coders.length < 2) throw new RangeError("Agreement needs two or more coders");
+  const available = await readUnits(db, scope, "analysis", input.units ? { keys: input.units } : {});
+  let codings = await codingsOn(db, scope, [...available.keys()], coders);
+  let units: UnitKey[];
+  if (input.units) units = input.units.filter((u) => available.has(u));
+  else {
+    const codersByUnit = new Map<UnitKey, Set<string>>();
+    for (const c of codings) codersByUnit.set(c.unit, (codersByUnit.get(c.unit) ?? new Set()).add(c.coder));
+    units = [...available.keys()].filter((u) => (codersByUnit.get(u)?.size ?? 0) >= 2);
+    const keep = new Set(units);
+    codings = codings.filter((c) => keep.has(c.unit));
+  }
+  const finished = new Set(
+    (
+      await db
+        .selectFrom("coder_status")
+        .select("coder_id")
+        .where("study_id", "=", scope.studyId)
+        .where("finished_at", "is not", null)
+        .execute()
+    ).map((r) => r.coder_id),
+  );
+  const touched = new Set(codings.map((c) => `${c.unit}|${c.coder}`));
+  const applied = new Set(codings.map((c) => `${c.unit}|${c.coder}|${c.theme}`));
+  const themes = (await listThemes(db, scope)).filter((t) => (input.themeIds ? input.themeIds.includes(t.id) : true));
+  const resolutions = await resolutionsFor(db, scope, units);
+  const resolved = new Map(resolutions.map((r) => [`${r.unit}|${r.themeId}`, r.applied]));
+
+  const decision = (unit: UnitKey, coder: string, theme: string): boolean | undefined => {
+    if (applied.has(`${unit}|${coder}|${theme}`)) return true;
+    if (touched.has(`${unit}|${coder}`) || finished.has(coder)) return false;
+    return undefined;
+  };
+  const rows: ThemeAgreementRow[] = [];
+  const disagreements: Disagreement[] = [];
+  for (const theme of themes) {
+    const result = agreementForTheme(units, coders, (u, c) => decision(u, c, theme.id));
+    // A theme nobody applied to any of these units says nothing about agreement: left out.
+    if (!codings.some((c) => c.theme === theme.id)) continue;
+    rows.push({ themeId: theme.id, themeName: theme.name, ...result });
+    for (const unit of result.disagreements) {
+      disagreements.push({
+        themeId: theme.id,
+        unit,
+        decisions: Object.fromEntries(coders.map((c) => [c, decision(unit, c, theme.id) ?? null])),
+        resolved: resolved.get(`${unit}|${theme.id}`) ?? null,
+      });
+    }
+  }
+  return { units, coders, themes: rows, disagreements };
+}
+
+/**
+ * Records the agreed decision for a unit and theme, apart from every coder's own coding (which is
+ * never changed). Passing null removes the resolution.
+ */
+export async function resolveDisagreement(
+  db: DB,
+  scope: StudyScope,
+  actorUserId: string,
+  input: { unit: UnitKey; themeId: string; applied: boolean | null },
+): Promise<void> {
+  await requireStudy(db, scope);
+  const ref = parseUnitKey(input.unit);
+  if (!ref) throw new RangeError("Not a unit");
+  const available = await readUnits(db, scope, "analysis", { keys: [input.unit] });
+  if (!available.has(input.unit)) throw new RangeError("That unit is not available");
+  const theme = await db.selectFrom("theme").select("id").where("id", "=", input.themeId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  if (!theme) throw new RangeError("No such theme");
+  const cols =
+    ref.kind === "segment"
+      ? { segment_id: ref.segmentId, response_id: null, item_id: null }
+      : { segment_id: null, response_id: ref.responseId, item_id: ref.itemId };
+  await db.transaction().execute(async (trx) => {
+    let del = trx.deleteFrom("resolved_coding").where("theme_id", "=", input.themeId);
+    del = cols.segment_id ? del.where("segment_id", "=", cols.segment_id) : del.where("response_id", "=", cols.response_id!).where("item_id", "=", cols.item_id!);
+    await del.execute();
+    if (input.applied !== null) {
+      await trx
+        .insertInto("resolved_coding")
+        .values({ study_id: scope.studyId, theme_id: input.themeId, applied: input.applied, resolved_by: actorUserId, ...cols })
+        .execute();
+    }
+  });
+}

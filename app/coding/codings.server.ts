@@ -1,0 +1,223 @@
+/**
+ * Applying themes to spans, each coder's codings kept as theirs, blind double coding, and memos.
+ * Spans are [start, end) in Unicode code points of the stored text (app/coding/spans.ts). The text
+ * is read through the consent gate, so a unit whose participant has gone cannot be coded.
+ */
+import type { DB } from "../../db/index";
+import { readUnit, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { requireTheme } from "./codebook.server";
+import { checkSpan, type SpanProblem } from "./spans";
+
+export class CodingError extends Error {
+  constructor(
+    readonly reason: "unit_not_found" | "theme_not_usable" | SpanProblem | "not_found" | "not_yours" | "empty_memo",
+    message: string,
+  ) {
+    super(message);
+    this.name = "CodingError";
+  }
+}
+
+export interface CodingRow {
+  id: string;
+  unit: UnitKey;
+  themeId: string;
+  coderId: string;
+  start: number;
+  end: number;
+}
+
+function unitColumns(key: UnitKey) {
+  const ref = parseUnitKey(key);
+  if (!ref) throw new CodingError("unit_not_found", "Not a unit");
+  return ref.kind === "segment"
+    ? { segment_id: ref.segmentId, response_id: null, item_id: null }
+    : { segment_id: null, response_id: ref.responseId, item_id: ref.itemId };
+}
+
+/**
+ * One coder applies one theme to [start, end) of a unit. Applying the same theme to the same span
+ * twice is a no-op (returns the existing coding). A proposed theme may be used by its proposer.
+ */
+export async function applyTheme(
+  db: DB,
+  scope: StudyScope,
+  coderId: string,
+  input: { unit: UnitKey; themeId: string; start: number; end: number },
+): Promise<string> {
+  const unit = await readUnit(db, scope, "analysis", input.unit);
+  if (!unit) throw new CodingError("unit_not_found", "That text is not in this study, or is no longer available");
+  const theme = await requireTheme(db, scope, input.themeId);
+  if (theme.status === "merged" || (theme.status === "proposed" && theme.proposedBy !== coderId)) {
+    throw new CodingError("theme_not_usable", "That theme cannot be applied");
+  }
+  const problem = checkSpan(unit.text, input);
+  if (problem) throw new CodingError(problem, `The span ${input.start}–${input.end} is not within the text`);
+  const cols = unitColumns(unit.key);
+  let existing = db
+    .selectFrom("coding")
+    .select("id")
+    .where("theme_id", "=", input.themeId)
+    .where("coder_id", "=", coderId)
+    .where("start_cp", "=", input.start)
+    .where("end_cp", "=", input.end);
+  existing = cols.segment_id
+    ? existing.where("segment_id", "=", cols.segment_id)
+    : existing.where("response_id", "=", cols.response_id!).where("item_id", "=", cols.item_id!);
+  const found = await existing.executeTakeFirst();
+  if (found) return found.id;
+  const row = await db
+    .insertInto("coding")
+    .values({ study_id: scope.studyId, theme_id: input.themeId, coder_id: coderId, start_cp: input.start, end_cp: input.end, ...cols })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A coder removes one of their own codings (never another coder's). */
+export async function removeCoding(db: DB, scope: StudyScope, coderId: string, codingId: string): Promise<void> {
+  await requireStudy(db, scope);
+  const row = await db.selectFrom("coding").select(["coder_id"]).where("id", "=", codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  if (!row) throw new CodingError("not_found", "No such coding");
+  if (row.coder_id !== coderId) throw new CodingError("not_yours", "Only the coder can remove their coding");
+  await db.deleteFrom("coding").where("id", "=", codingId).execute();
+}
+
+export async function isBlind(db: DB, studyId: string): Promise<boolean> {
+  const row = await db.selectFrom("study_coding").select("blind").where("study_id", "=", studyId).executeTakeFirst();
+  return row?.blind ?? false;
+}
+
+export async function setBlind(db: DB, scope: StudyScope, blind: boolean): Promise<void> {
+  await requireStudy(db, scope);
+  await db
+    .insertInto("study_coding")
+    .values({ study_id: scope.studyId, blind })
+    .onConflict((oc) => oc.column("study_id").doUpdateSet({ blind }))
+    .execute();
+}
+
+export async function setRedactionNames(db: DB, scope: StudyScope, names: readonly string[]): Promise<void> {
+  await requireStudy(db, scope);
+  const clean = [...new Set(names.map((n) => n.normalize("NFC").trim()).filter((n) => n.length > 1))];
+  await db
+    .insertInto("study_coding")
+    .values({ study_id: scope.studyId, redaction_names: clean })
+    .onConflict((oc) => oc.column("study_id").doUpdateSet({ redaction_names: clean }))
+    .execute();
+}
+
+export async function redactionNames(db: DB, studyId: string): Promise<string[]> {
+  const row = await db.selectFrom("study_coding").select("redaction_names").where("study_id", "=", studyId).executeTakeFirst();
+  return row?.redaction_names ?? [];
+}
+
+export async function isFinished(db: DB, studyId: string, coderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("coder_status")
+    .select("finished_at")
+    .where("study_id", "=", studyId)
+    .where("coder_id", "=", coderId)
+    .executeTakeFirst();
+  return !!row?.finished_at;
+}
+
+/** A coder says they have finished (or reopens): in a blind study, finishing reveals others' codings. */
+export async function setFinished(db: DB, scope: StudyScope, coderId: string, finished: boolean): Promise<void> {
+  await requireStudy(db, scope);
+  const finished_at = finished ? new Date() : null;
+  await db
+    .insertInto("coder_status")
+    .values({ study_id: scope.studyId, coder_id: coderId, finished_at })
+    .onConflict((oc) => oc.columns(["study_id", "coder_id"]).doUpdateSet({ finished_at }))
+    .execute();
+}
+
+/**
+ * The codings a viewer may see on these units: their own always; other coders' only when the study
+ * is not blind, or the viewer has finished. (Agreement and theme views are for after coding.)
+ */
+export async function codingsForUnits(db: DB, scope: StudyScope, viewerId: string, units: readonly UnitKey[]): Promise<CodingRow[]> {
+  await requireStudy(db, scope);
+  if (units.length === 0) return [];
+  const showOthers = !(await isBlind(db, scope.studyId)) || (await isFinished(db, scope.studyId, viewerId));
+  const refs = units.map(parseUnitKey).filter((r) => r !== null);
+  const segmentIds = refs.flatMap((r) => (r.kind === "segment" ? [r.segmentId] : []));
+  const answers = refs.flatMap((r) => (r.kind === "answer" ? [r] : []));
+  let q = db
+    .selectFrom("coding")
+    .select(["id", "segment_id", "response_id", "item_id", "theme_id", "coder_id", "start_cp", "end_cp"])
+    .where("study_id", "=", scope.studyId)
+    .where((eb) =>
+      eb.or([
+        ...(segmentIds.length ? [eb("segment_id", "in", segmentIds)] : []),
+        ...answers.map((a) => eb.and([eb("response_id", "=", a.responseId), eb("item_id", "=", a.itemId)])),
+      ]),
+    );
+  if (!showOthers) q = q.where("coder_id", "=", viewerId);
+  const rows = await q.orderBy("start_cp").orderBy("end_cp").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    unit: rowUnitKey(r),
+    themeId: r.theme_id,
+    coderId: r.coder_id,
+    start: r.start_cp,
+    end: r.end_cp,
+  }));
+}
+
+/** The coders of a study: anyone who has coded, with their finished state. */
+export async function listCoders(db: DB, scope: StudyScope) {
+  await requireStudy(db, scope);
+  const rows = await db
+    .selectFrom("coding")
+    .innerJoin("app_user", "app_user.id", "coding.coder_id")
+    .leftJoin("coder_status", (j) =>
+      j.onRef("coder_status.coder_id", "=", "coding.coder_id").on("coder_status.study_id", "=", scope.studyId),
+    )
+    .select(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
+    .select((eb) => eb.fn.countAll<number>().as("codings"))
+    .where("coding.study_id", "=", scope.studyId)
+    .groupBy(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
+    .orderBy("app_user.display_name")
+    .execute();
+  return rows.map((r) => ({ coderId: r.coder_id, name: r.display_name, finished: !!r.finished_at, codings: Number(r.codings) }));
+}
+
+export type MemoTarget = { on: "study" } | { on: "theme"; themeId: string } | { on: "coding"; codingId: string };
+
+export async function addMemo(db: DB, scope: StudyScope, authorId: string, target: MemoTarget, text: string): Promise<string> {
+  await requireStudy(db, scope);
+  const clean = text.normalize("NFC").trim();
+  if (!clean) throw new CodingError("empty_memo", "A memo needs some text");
+  if (target.on === "theme") await requireTheme(db, scope, target.themeId);
+  if (target.on === "coding") {
+    const c = await db.selectFrom("coding").select("id").where("id", "=", target.codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
+    if (!c) throw new CodingError("not_found", "No such coding");
+  }
+  const row = await db
+    .insertInto("memo")
+    .values({
+      study_id: scope.studyId,
+      theme_id: target.on === "theme" ? target.themeId : null,
+      coding_id: target.on === "coding" ? target.codingId : null,
+      author_id: authorId,
+      text: clean,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function listMemos(db: DB, scope: StudyScope, target: MemoTarget) {
+  await requireStudy(db, scope);
+  let q = db
+    .selectFrom("memo")
+    .leftJoin("app_user", "app_user.id", "memo.author_id")
+    .select(["memo.id", "memo.text", "memo.author_id", "app_user.display_name as author", "memo.created_at", "memo.coding_id", "memo.theme_id"])
+    .where("memo.study_id", "=", scope.studyId);
+  if (target.on === "study") q = q.where("memo.theme_id", "is", null).where("memo.coding_id", "is", null);
+  if (target.on === "theme") q = q.where("memo.theme_id", "=", target.themeId);
+  if (target.on === "coding") q = q.where("memo.coding_id", "=", target.codingId);
+  return q.orderBy("memo.created_at").execute();
+}

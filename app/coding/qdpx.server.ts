@@ -1,0 +1,301 @@
+/**
+ * REFI-QDA project export (.qdpx), so a study opens in NVivo, ATLAS.ti, MAXQDA or QualCoder
+ * (docs/decisions/034-refi-qda-export.md). A .qdpx is a zip of `project.qde` (QDA-XML,
+ * urn:QDA-XML:project:1.0, validated in tests against ../shared/refi-qda/Project.xsd) and
+ * `sources/<guid>.txt`.
+ *
+ * - One text source per session (its turns as "Speaker: text" paragraphs) and one per questionnaire
+ *   response (its free-text answers under their item ids). Speakers are "Facilitator", "Interpreter"
+ *   or "Participant N": never a code, never a name.
+ * - The text is the REDACTED text (every redaction not dismissed), and each coding's offsets are
+ *   mapped through the redaction, so a coded span still covers the same words.
+ * - Positions are code points, which is what QualCoder (Python str) and the schema's "characters" mean.
+ * - Read through the consent gate with the "analysis" purpose: erased participants are absent.
+ */
+import { createHash } from "node:crypto";
+import { crc32, deflateRawSync } from "node:zlib";
+import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
+import { readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { listThemes, treeOrder, type Theme } from "./codebook.server";
+import { redactionMarker } from "./redaction";
+import { redactionsFor, type StoredRedaction } from "./redactions.server";
+import { respondentLabel } from "./quotes.server";
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+}
+
+/**
+ * Applies redactions (all but dismissed) and returns the new text with a function mapping an
+ * original code point offset to the redacted text's offset. An offset inside a redacted span maps to
+ * the marker's start (for a start) or end (for an end), so a coding never cuts a marker in half.
+ */
+export function redactWithOffsets(text: string, redactions: readonly StoredRedaction[]) {
+  const chars = Array.from(text);
+  const spans = redactions
+    .filter((r) => r.status !== "dismissed" && r.start >= 0 && r.end <= chars.length && r.end > r.start)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: { start: number; end: number; kinds: string[] }[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.start < last.end) {
+      last.end = Math.max(last.end, s.end);
+      if (!last.kinds.includes(s.kind)) last.kinds.push(s.kind);
+    } else merged.push({ start: s.start, end: s.end, kinds: [s.kind] });
+  }
+  let out = "";
+  let at = 0;
+  let shift = 0;
+  const marks: { start: number; end: number; newStart: number; newEnd: number; shiftAfter: number }[] = [];
+  for (const m of merged) {
+    out += chars.slice(at, m.start).join("");
+    const marker = redactionMarker(m.kinds.join(", "));
+    const markerLength = Array.from(marker).length;
+    const newStart = m.start + shift;
+    out += marker;
+    shift += markerLength - (m.end - m.start);
+    marks.push({ start: m.start, end: m.end, newStart, newEnd: newStart + markerLength, shiftAfter: shift });
+    at = m.end;
+  }
+  out += chars.slice(at).join("");
+  const map = (offset: number, edge: "start" | "end") => {
+    let s = 0;
+    for (const m of marks) {
+      if (offset <= m.start) break;
+      if (offset < m.end) return edge === "start" ? m.newStart : m.newEnd;
+      s = m.shiftAfter;
+    }
+    return offset + s;
+  };
+  return { text: out, map };
+}
+
+/** A deterministic GUID for an id that is not one (e.g. a response + item). */
+function guidFrom(text: string): string {
+  const h = createHash("sha256").update(text).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+interface SourceDoc {
+  guid: string;
+  name: string;
+  text: string;
+  selections: { guid: string; start: number; end: number; themeId: string; coderId: string; createdAt: Date }[];
+}
+
+export interface QdpxResult {
+  zip: Buffer;
+  xml: string;
+  sources: { guid: string; text: string }[];
+  counts: { sources: number; codes: number; selections: number };
+}
+
+export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> {
+  const study = await requireStudy(db, scope);
+  const themes = await listThemes(db, scope);
+  const units = [...(await readUnits(db, scope, "analysis")).values()];
+  const redactions = await redactionsFor(db, scope, units.map((u) => u.key));
+  const codings = await db
+    .selectFrom("coding")
+    .select(["id", "segment_id", "response_id", "item_id", "theme_id", "coder_id", "start_cp", "end_cp", "created_at"])
+    .where("study_id", "=", scope.studyId)
+    .execute();
+  const codingsByUnit = new Map<UnitKey, typeof codings>();
+  for (const c of codings) {
+    const key = rowUnitKey(c);
+    codingsByUnit.set(key, [...(codingsByUnit.get(key) ?? []), c]);
+  }
+  const positions = new Map(
+    (
+      await db
+        .selectFrom("session_attendee")
+        .innerJoin("study_session", "study_session.id", "session_attendee.session_id")
+        .select(["session_attendee.session_id", "session_attendee.participant_id", "session_attendee.position"])
+        .where("study_session.study_id", "=", scope.studyId)
+        .execute()
+    ).map((r) => [`${r.session_id}|${r.participant_id}`, r.position]),
+  );
+
+  // Group units into documents: one per session, one per response.
+  const docs = new Map<string, { name: string; parts: { unit: GatedUnit; prefix: string }[] }>();
+  for (const u of units) {
+    let docKey: string;
+    let name: string;
+    let prefix: string;
+    if (u.sessionId) {
+      docKey = `session:${u.sessionId}`;
+      name = `${u.sessionLabel} (${u.heldOn?.slice(0, 7)})`;
+      prefix =
+        u.speakerRole === "participant"
+          ? `Participant ${positions.get(`${u.sessionId}|${u.participantId}`) ?? "?"}: `
+          : u.speakerRole === "facilitator"
+            ? "Facilitator: "
+            : "Interpreter: ";
+    } else {
+      const responseId = u.key.split(":")[1]!;
+      docKey = `response:${responseId}`;
+      name = `Respondent ${respondentLabel(scope.studyId, u.participantId ?? "")} (${u.heldOn?.slice(0, 7)})`;
+      prefix = `${u.itemId}: `;
+    }
+    const doc = docs.get(docKey) ?? { name, parts: [] };
+    doc.parts.push({ unit: u, prefix });
+    docs.set(docKey, doc);
+  }
+
+  const sources: SourceDoc[] = [];
+  const usedThemes = new Set<string>();
+  const users = new Set<string>();
+  for (const [docKey, doc] of docs) {
+    let text = "";
+    let at = 0;
+    const selections: SourceDoc["selections"] = [];
+    for (const [i, part] of doc.parts.entries()) {
+      if (i > 0) {
+        text += "\n\n";
+        at += 2;
+      }
+      const { text: redacted, map } = redactWithOffsets(part.unit.text, redactions.get(part.unit.key) ?? []);
+      const base = at + Array.from(part.prefix).length;
+      text += part.prefix + redacted;
+      at = base + Array.from(redacted).length;
+      for (const c of codingsByUnit.get(part.unit.key) ?? []) {
+        const start = base + map(c.start_cp, "start");
+        const end = base + map(c.end_cp, "end");
+        if (end <= start) continue;
+        usedThemes.add(c.theme_id);
+        users.add(c.coder_id);
+        selections.push({ guid: c.id, start, end, themeId: c.theme_id, coderId: c.coder_id, createdAt: c.created_at });
+      }
+    }
+    sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections });
+  }
+
+  const userRows = users.size
+    ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", [...users]).execute()
+    : [];
+  const liveThemes = new Map(themes.map((t) => [t.id, t]));
+  const codeXml = (list: (Theme & { depth: number })[], parentId: string | null, indent: string): string =>
+    list
+      .filter((t) => (t.parentId && liveThemes.has(t.parentId) ? t.parentId : null) === parentId)
+      .map((t) => {
+        const description = [t.definition, t.useWhen && `Use when: ${t.useWhen}`, t.notUseWhen && `Do not use when: ${t.notUseWhen}`]
+          .filter(Boolean)
+          .join("\n");
+        const children = codeXml(list, t.id, `${indent}  `);
+        const inner = (description ? `\n${indent}  <Description>${escapeXml(description)}</Description>` : "") + (children ? `\n${children}` : "");
+        return `${indent}<Code guid="${t.id}" name="${escapeXml(t.name)}" isCodable="${t.status === "accepted" || usedThemes.has(t.id)}" color="${t.colour.toUpperCase()}"${inner ? `>${inner}\n${indent}</Code>` : "/>"}`;
+      })
+      .join("\n");
+
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const title = (study.titles as Record<string, string>).en ?? study.slug;
+  const xml = [
+    `<?xml version="1.0" encoding="utf-8"?>`,
+    `<Project xmlns="urn:QDA-XML:project:1.0" name="${escapeXml(title)}" origin="Tandem" creationDateTime="${now}">`,
+    ...(userRows.length
+      ? ["  <Users>", ...userRows.map((u) => `    <User guid="${u.id}" name="${escapeXml(u.display_name || "Coder")}"/>`), "  </Users>"]
+      : []),
+    ...(themes.length ? ["  <CodeBook>", "    <Codes>", codeXml(treeOrder(themes), null, "      "), "    </Codes>", "  </CodeBook>"] : []),
+    ...(sources.length
+      ? [
+          "  <Sources>",
+          ...sources.map((s) =>
+            [
+              `    <TextSource guid="${s.guid}" name="${escapeXml(s.name)}" plainTextPath="internal://${s.guid}.txt">`,
+              ...s.selections
+                .filter((sel) => liveThemes.has(sel.themeId))
+                .map(
+                  (sel) =>
+                    `      <PlainTextSelection guid="${sel.guid}" startPosition="${sel.start}" endPosition="${sel.end}" creatingUser="${sel.coderId}" creationDateTime="${sel.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z")}">\n` +
+                    `        <Coding guid="${guidFrom(`coding:${sel.guid}`)}" creatingUser="${sel.coderId}"><CodeRef targetGUID="${sel.themeId}"/></Coding>\n` +
+                    `      </PlainTextSelection>`,
+                ),
+              `    </TextSource>`,
+            ].join("\n"),
+          ),
+          "  </Sources>",
+        ]
+      : []),
+    `</Project>`,
+    "",
+  ].join("\n");
+
+  const files = [
+    { name: "project.qde", data: Buffer.from(xml, "utf8") },
+    ...sources.map((s) => ({ name: `sources/${s.guid}.txt`, data: Buffer.from(s.text, "utf8") })),
+  ];
+  return {
+    zip: zipFiles(files),
+    xml,
+    sources: sources.map((s) => ({ guid: s.guid, text: s.text })),
+    counts: { sources: sources.length, codes: themes.length, selections: sources.reduce((n, s) => n + s.selections.length, 0) },
+  };
+}
+
+export async function exportQdpx(db: DB, scope: StudyScope, actor: { userId: string | null; via: "workspace" | "cli" }): Promise<QdpxResult> {
+  const study = await requireStudy(db, scope);
+  const result = await buildQdpx(db, scope);
+  await recordAudit(db, {
+    actorUserId: actor.userId,
+    organisationId: scope.organisationId,
+    action: "export",
+    subject: study.slug,
+    detail: { export: "qdpx", via: actor.via, sources: result.counts.sources, codes: result.counts.codes, rows: result.counts.selections },
+  });
+  return result;
+}
+
+/** A minimal zip (PKWARE APPNOTE 6.3: local headers, deflate, central directory; UTF-8 names). */
+export function zipFiles(files: { name: string; data: Buffer }[]): Buffer {
+  const chunks: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const file of files) {
+    const name = Buffer.from(file.name, "utf8");
+    const compressed = deflateRawSync(file.data);
+    const crc = crc32(file.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(0, 10);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(file.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    chunks.push(local, name, compressed);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(0x0800, 8);
+    dir.writeUInt16LE(8, 10);
+    dir.writeUInt16LE(0, 12);
+    dir.writeUInt16LE(0x21, 14);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(compressed.length, 20);
+    dir.writeUInt32LE(file.data.length, 24);
+    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    central.push(dir, name);
+    offset += local.length + name.length + compressed.length;
+  }
+  const centralSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...chunks, ...central, end]);
+}
+

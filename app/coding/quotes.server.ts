@@ -1,0 +1,238 @@
+/**
+ * Quotes for reports: coded extracts for chosen themes, redacted, with their translation, language,
+ * themes, source type, a pseudonym label and the month — never a participant code, never a name.
+ *
+ * Only participants who may be quoted appear: the units are read with the consent gate's "quote"
+ * purpose (app/consent/gate-coding.server.ts), never filtered here. Consent is read at the moment of
+ * each export, so a change of mind takes effect on the next one. Every export is audited with its
+ * filter and row count (never the text).
+ */
+import { createHash } from "node:crypto";
+import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
+import { readTranslations, readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { toCsv } from "../security/csv";
+import { listThemes } from "./codebook.server";
+import { redactionNames } from "./codings.server";
+import { redactedText, redactedTranslation, redactionsFor, type StoredRedaction } from "./redactions.server";
+
+export interface Quote {
+  text: string;
+  translation: string;
+  translationLanguage: string;
+  language: string;
+  themes: string[];
+  source: "focus_group" | "interview" | "answer";
+  /** "Participant 3, Focus group 1" for sessions; "Respondent 7F3K" for questionnaire answers. */
+  speaker: string;
+  /** YYYY-MM: the month of the session or the answer, never the day. */
+  month: string;
+}
+
+export interface QuoteFilter {
+  themeIds: readonly string[];
+  /** Include the chosen themes' sub-themes (default true). */
+  includeSubThemes?: boolean;
+  /** Language of the translation to include (default "en"). */
+  translationLanguage?: string;
+}
+
+/** A stable label for a questionnaire respondent: derived from the row id, not the code, not reversible. */
+export function respondentLabel(studyId: string, participantId: string, length = 4): string {
+  const digest = createHash("sha256").update(`${studyId}:${participantId}`).digest();
+  const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let label = "";
+  // 4 characters name a quote's speaker; analysis exports use 10 so that linking rows never collides.
+  for (let i = 0; i < length; i++) label += alphabet[digest[i]! % alphabet.length];
+  return label;
+}
+
+/** Redactions clipped to [start, end) and shifted to the extract's own offsets. */
+function clipRedactions(redactions: readonly StoredRedaction[], start: number, end: number): StoredRedaction[] {
+  return redactions
+    .filter((r) => r.end > start && r.start < end)
+    .map((r) => ({ ...r, start: Math.max(r.start, start) - start, end: Math.min(r.end, end) - start }));
+}
+
+/** Themes chosen plus (by default) their descendants. */
+async function themeSelection(db: DB, scope: StudyScope, filter: QuoteFilter) {
+  const themes = await listThemes(db, scope);
+  const chosen = new Set(filter.themeIds);
+  if (filter.includeSubThemes !== false) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const t of themes) if (t.parentId && chosen.has(t.parentId) && !chosen.has(t.id)) {
+        chosen.add(t.id);
+        grew = true;
+      }
+    }
+  }
+  return { names: new Map(themes.map((t) => [t.id, t.name])), chosen: [...chosen].filter((id) => themes.some((t) => t.id === id)) };
+}
+
+/**
+ * The quotes for the filter. A quote is a maximal run of overlapping coded spans (any coder) of the
+ * chosen themes in one unit; a theme whose resolved decision for the unit is "not applied" is left out.
+ */
+export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilter): Promise<Quote[]> {
+  await requireStudy(db, scope);
+  const { names, chosen } = await themeSelection(db, scope, filter);
+  if (chosen.length === 0) return [];
+  const codings = await db
+    .selectFrom("coding")
+    .select(["segment_id", "response_id", "item_id", "theme_id", "start_cp", "end_cp"])
+    .where("study_id", "=", scope.studyId)
+    .where("theme_id", "in", chosen)
+    .execute();
+  const rejected = new Set(
+    (
+      await db
+        .selectFrom("resolved_coding")
+        .select(["segment_id", "response_id", "item_id", "theme_id"])
+        .where("study_id", "=", scope.studyId)
+        .where("applied", "=", false)
+        .execute()
+    ).map((r) => `${rowUnitKey(r)}|${r.theme_id}`),
+  );
+  const byUnit = new Map<UnitKey, { start: number; end: number; theme: string }[]>();
+  for (const c of codings) {
+    const unit = rowUnitKey(c);
+    if (rejected.has(`${unit}|${c.theme_id}`)) continue;
+    byUnit.set(unit, [...(byUnit.get(unit) ?? []), { start: c.start_cp, end: c.end_cp, theme: c.theme_id }]);
+  }
+  // THE GATE: only units of participants who may be quoted come back.
+  const units = await readUnits(db, scope, "quote", { keys: [...byUnit.keys()] });
+  const unitList = [...units.values()];
+  const redactions = await redactionsFor(db, scope, unitList.map((u) => u.key));
+  const translations = await readTranslations(db, unitList);
+  const nameList = await redactionNames(db, scope.studyId);
+  const positions = await attendeePositions(db, unitList);
+  const translationLanguage = filter.translationLanguage ?? "en";
+
+  const quotes: Quote[] = [];
+  for (const unit of unitList) {
+    const spans = (byUnit.get(unit.key) ?? []).sort((a, b) => a.start - b.start || b.end - a.end);
+    const runs: { start: number; end: number; themes: Set<string> }[] = [];
+    for (const s of spans) {
+      const last = runs[runs.length - 1];
+      if (last && s.start < last.end) {
+        last.end = Math.max(last.end, s.end);
+        last.themes.add(s.theme);
+      } else runs.push({ start: s.start, end: s.end, themes: new Set([s.theme]) });
+    }
+    const chars = Array.from(unit.text);
+    const translation = (translations.get(unit.key) ?? []).find((t) => t.language === translationLanguage && t.language !== unit.language);
+    for (const run of runs) {
+      const extract = chars.slice(run.start, run.end).join("");
+      quotes.push({
+        text: redactedText(extract, clipRedactions(redactions.get(unit.key) ?? [], run.start, run.end)).trim(),
+        translation: translation ? redactedTranslation(translation.text, nameList) : "",
+        translationLanguage: translation ? translation.language : "",
+        language: unit.language,
+        themes: [...run.themes].map((id) => names.get(id) ?? "").filter(Boolean).sort(),
+        source: unit.sessionKind ?? "answer",
+        speaker: speakerLabel(scope.studyId, unit, positions),
+        month: (unit.heldOn ?? "").slice(0, 7),
+      });
+    }
+  }
+  quotes.sort((a, b) => a.themes.join().localeCompare(b.themes.join()) || a.month.localeCompare(b.month) || a.speaker.localeCompare(b.speaker));
+  return quotes;
+}
+
+async function attendeePositions(db: DB, units: readonly GatedUnit[]) {
+  const sessionIds = [...new Set(units.flatMap((u) => (u.sessionId ? [u.sessionId] : [])))];
+  const map = new Map<string, number>();
+  if (sessionIds.length === 0) return map;
+  const rows = await db.selectFrom("session_attendee").select(["session_id", "participant_id", "position"]).where("session_id", "in", sessionIds).execute();
+  for (const r of rows) map.set(`${r.session_id}|${r.participant_id}`, r.position);
+  return map;
+}
+
+function speakerLabel(studyId: string, unit: GatedUnit, positions: Map<string, number>): string {
+  if (unit.sessionId && unit.participantId) {
+    const n = positions.get(`${unit.sessionId}|${unit.participantId}`);
+    return `Participant ${n ?? "?"}, ${unit.sessionLabel ?? ""}`;
+  }
+  return `Respondent ${respondentLabel(studyId, unit.participantId ?? "")}`;
+}
+
+export const QUOTE_COLUMNS = ["quote", "translation", "translation_language", "language", "themes", "source", "speaker", "month"] as const;
+
+export function quotesToCsv(quotes: readonly Quote[]): string {
+  return toCsv(
+    quotes.map((q) => ({
+      quote: q.text,
+      translation: q.translation,
+      translation_language: q.translationLanguage,
+      language: q.language,
+      themes: q.themes.join("; "),
+      source: q.source,
+      speaker: q.speaker,
+      month: q.month,
+    })),
+    { columns: [...QUOTE_COLUMNS], bom: true },
+  );
+}
+
+/** Markdown that stays text: HTML and Markdown syntax in participants' words is escaped. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1");
+}
+
+export function quotesToMarkdown(quotes: readonly Quote[], title: string): string {
+  const lines = [`# ${escapeMarkdown(title)}`, ""];
+  let theme = "";
+  for (const q of quotes) {
+    const heading = q.themes.join("; ");
+    if (heading !== theme) {
+      theme = heading;
+      lines.push(`## ${escapeMarkdown(heading)}`, "");
+    }
+    for (const line of q.text.split(/\r?\n/)) lines.push(`> ${escapeMarkdown(line)}`);
+    if (q.translation) {
+      lines.push(">");
+      for (const line of q.translation.split(/\r?\n/)) lines.push(`> *${escapeMarkdown(line)}* (${q.translationLanguage})`);
+    }
+    lines.push("", `— ${escapeMarkdown(q.speaker)} · ${q.source.replace("_", " ")} · ${q.month} · ${q.language}`, "");
+  }
+  return lines.join("\n");
+}
+
+export type QuoteFormat = "csv" | "md" | "print";
+
+/** Collects quotes, audits the export (filter and count, never text) and returns them. */
+export async function exportQuotes(
+  db: DB,
+  scope: StudyScope,
+  actor: { userId: string | null; via: "workspace" | "cli" },
+  filter: QuoteFilter,
+  format: QuoteFormat,
+): Promise<{ quotes: Quote[]; body: string }> {
+  const study = await requireStudy(db, scope);
+  const quotes = await collectQuotes(db, scope, filter);
+  const title = (study.titles as Record<string, string>).en ?? study.slug;
+  const body = format === "csv" ? quotesToCsv(quotes) : format === "md" ? quotesToMarkdown(quotes, title) : "";
+  await recordAudit(db, {
+    actorUserId: actor.userId,
+    organisationId: scope.organisationId,
+    action: "export",
+    subject: study.slug,
+    detail: {
+      export: "quotes",
+      format,
+      via: actor.via,
+      themes: [...filter.themeIds],
+      includeSubThemes: filter.includeSubThemes !== false,
+      translationLanguage: filter.translationLanguage ?? "en",
+      rows: quotes.length,
+    },
+  });
+  return { quotes, body };
+}
+

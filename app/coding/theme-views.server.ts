@@ -1,0 +1,147 @@
+/**
+ * Seeing the themes: how many PEOPLE (not mentions) raised each theme, by language, session type and
+ * cohort; which themes occur together; and the coded extracts with their context. Everything is read
+ * through the consent gate's "analysis" purpose, so erased participants never count.
+ *
+ * A person "raised" a theme when any coder applied it to one of their turns or answers (or, with
+ * `resolvedOnly`, when the agreed resolution says so, or the coders agreed). Facilitator and
+ * interpreter turns are not people's views and are not counted.
+ */
+import type { DB } from "../../db/index";
+import { readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { listThemes } from "./codebook.server";
+import { extractWithContext } from "./spans";
+
+export interface ThemeCount {
+  themeId: string;
+  name: string;
+  colour: string;
+  depth: number;
+  people: number;
+  mentions: number;
+  byLanguage: Record<string, number>;
+  bySource: Record<string, number>;
+  byCohort: Record<string, number>;
+}
+
+interface CodedUnit {
+  unit: GatedUnit;
+  themes: Map<string, { start: number; end: number; coderId: string }[]>;
+}
+
+async function codedUnits(db: DB, scope: StudyScope, options: { coders?: readonly string[] }): Promise<CodedUnit[]> {
+  let q = db
+    .selectFrom("coding")
+    .select(["segment_id", "response_id", "item_id", "theme_id", "start_cp", "end_cp", "coder_id"])
+    .where("study_id", "=", scope.studyId);
+  if (options.coders?.length) q = q.where("coder_id", "in", [...options.coders]);
+  const codings = await q.execute();
+  const rejected = new Set(
+    (
+      await db
+        .selectFrom("resolved_coding")
+        .select(["segment_id", "response_id", "item_id", "theme_id"])
+        .where("study_id", "=", scope.studyId)
+        .where("applied", "=", false)
+        .execute()
+    ).map((r) => `${rowUnitKey(r)}|${r.theme_id}`),
+  );
+  const byUnit = new Map<UnitKey, Map<string, { start: number; end: number; coderId: string }[]>>();
+  for (const c of codings) {
+    const key = rowUnitKey(c);
+    if (rejected.has(`${key}|${c.theme_id}`)) continue;
+    const themes = byUnit.get(key) ?? new Map();
+    themes.set(c.theme_id, [...(themes.get(c.theme_id) ?? []), { start: c.start_cp, end: c.end_cp, coderId: c.coder_id }]);
+    byUnit.set(key, themes);
+  }
+  if (byUnit.size === 0) return [];
+  const units = await readUnits(db, scope, "analysis", { keys: [...byUnit.keys()] });
+  return [...units.values()].filter((u) => u.participantId !== null).map((unit) => ({ unit, themes: byUnit.get(unit.key)! }));
+}
+
+export async function themeCounts(db: DB, scope: StudyScope, options: { coders?: readonly string[] } = {}): Promise<ThemeCount[]> {
+  await requireStudy(db, scope);
+  const themes = await listThemes(db, scope);
+  const cohorts = new Map(
+    (await db.selectFrom("cohort").select(["id", "name"]).where("study_id", "=", scope.studyId).execute()).map((c) => [c.id, c.name]),
+  );
+  const coded = await codedUnits(db, scope, options);
+  const people = new Map<string, Map<string, GatedUnit[]>>(); // theme → participant → units
+  const mentions = new Map<string, number>();
+  for (const { unit, themes: applied } of coded) {
+    for (const [themeId, spans] of applied) {
+      const byPerson = people.get(themeId) ?? new Map<string, GatedUnit[]>();
+      byPerson.set(unit.participantId!, [...(byPerson.get(unit.participantId!) ?? []), unit]);
+      people.set(themeId, byPerson);
+      mentions.set(themeId, (mentions.get(themeId) ?? 0) + spans.length);
+    }
+  }
+  return themes.map((theme) => {
+    const byPerson = people.get(theme.id) ?? new Map<string, GatedUnit[]>();
+    const byLanguage: Record<string, number> = {};
+    const bySource: Record<string, number> = {};
+    const byCohort: Record<string, number> = {};
+    for (const units of byPerson.values()) {
+      // one person counts once per breakdown value, however often they said it
+      const first = units[0]!;
+      const lang = first.participantLanguage ?? first.language;
+      byLanguage[lang] = (byLanguage[lang] ?? 0) + 1;
+      for (const source of new Set(units.map((u) => u.sessionKind ?? "answer"))) bySource[source] = (bySource[source] ?? 0) + 1;
+      const cohort = first.cohortId ? (cohorts.get(first.cohortId) ?? "") : "";
+      byCohort[cohort] = (byCohort[cohort] ?? 0) + 1;
+    }
+    return {
+      themeId: theme.id,
+      name: theme.name,
+      colour: theme.colour,
+      depth: theme.depth,
+      people: byPerson.size,
+      mentions: mentions.get(theme.id) ?? 0,
+      byLanguage,
+      bySource,
+      byCohort,
+    };
+  });
+}
+
+/** How many people raised both themes (diagonal: the theme alone). */
+export async function coOccurrence(db: DB, scope: StudyScope, options: { coders?: readonly string[] } = {}) {
+  await requireStudy(db, scope);
+  const themes = await listThemes(db, scope);
+  const coded = await codedUnits(db, scope, options);
+  const perPerson = new Map<string, Set<string>>();
+  for (const { unit, themes: applied } of coded) {
+    const set = perPerson.get(unit.participantId!) ?? new Set<string>();
+    for (const id of applied.keys()) set.add(id);
+    perPerson.set(unit.participantId!, set);
+  }
+  const index = new Map(themes.map((t, i) => [t.id, i]));
+  const matrix = themes.map(() => themes.map(() => 0));
+  for (const set of perPerson.values()) {
+    const ids = [...set].filter((id) => index.has(id));
+    for (const a of ids) for (const b of ids) matrix[index.get(a)!]![index.get(b)!]!++;
+  }
+  return { themes: themes.map((t) => ({ id: t.id, name: t.name })), matrix };
+}
+
+/** The coded extracts for a theme with their context, in source order. */
+export async function themeExtracts(db: DB, scope: StudyScope, themeId: string, options: { coders?: readonly string[]; limit?: number } = {}) {
+  await requireStudy(db, scope);
+  const coded = await codedUnits(db, scope, options);
+  const out = [];
+  for (const { unit, themes } of coded) {
+    for (const span of themes.get(themeId) ?? []) {
+      out.push({
+        unit: unit.key,
+        source: unit.sessionKind ?? "answer",
+        sessionLabel: unit.sessionLabel,
+        language: unit.language,
+        coderId: span.coderId,
+        start: span.start,
+        end: span.end,
+        ...extractWithContext(unit.text, span),
+      });
+    }
+  }
+  return out.slice(0, options.limit ?? 500);
+}

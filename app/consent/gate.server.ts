@@ -1,0 +1,147 @@
+/**
+ * THE consent gate (docs/decisions/011-consent-gate.md). Every read of participants' content for
+ * analysis, export or a public page goes through the functions here; nothing else selects from
+ * `answer` or `response` for those purposes. (The participant journey reads a person's OWN answers
+ * back to them through app/participants; that is not analysis.)
+ *
+ * The rules, in one place:
+ * - Tenant: the study must belong to the organisation asking; every query joins on it.
+ * - Consent: only participants with a consent record (to any version of the study's consent form).
+ * - Analysis: a participant who withdrew with erasure is gone (their rows are deleted in the same
+ *   transaction; the filter also covers any row that a concurrent writer might leave). A participant
+ *   who withdrew and asked to keep what they gave ("stop and keep") stays in analysis: that is what
+ *   they chose.
+ * - Quotes (anything shown word for word: exports of free text marked as quotes, public pages):
+ *   only a participant who has NOT withdrawn at all AND whose most recent consent record says yes to
+ *   anonymised quotes. Consent is read at the moment of each read, so saying no takes effect at once.
+ *
+ * app/consent/gate-coding.server.ts (written earlier for coding) applies the same rules; its
+ * participant filters should call permittedParticipants below.
+ */
+import { sql, type SqlBool } from "kysely";
+import type { DB } from "../../db/index";
+
+export interface GateScope {
+  organisationId: string;
+  studyId: string;
+}
+
+export type GatePurpose = "analysis" | "quote";
+
+export class StudyOutsideOrganisationError extends Error {
+  constructor() {
+    super("No such study in this organisation");
+    this.name = "StudyOutsideOrganisationError";
+  }
+}
+
+/** Checks the tenant; throws StudyOutsideOrganisationError when the study is not the organisation's. */
+export async function requireStudyInOrganisation(db: DB, scope: GateScope) {
+  const study = await db
+    .selectFrom("study")
+    .select(["id", "slug", "organisation_id"])
+    .where("id", "=", scope.studyId)
+    .where("organisation_id", "=", scope.organisationId)
+    .executeTakeFirst();
+  if (!study) throw new StudyOutsideOrganisationError();
+  return study;
+}
+
+/** Ids of the study's participants whose content may be read for `purpose`, as a subquery. */
+export function permittedParticipants(db: DB, scope: GateScope, purpose: GatePurpose) {
+  let q = db
+    .selectFrom("participant as gp")
+    .innerJoin("study as gs", "gs.id", "gp.study_id")
+    .select("gp.id")
+    .where("gp.study_id", "=", scope.studyId)
+    .where("gs.organisation_id", "=", scope.organisationId)
+    .where((eb) => eb.or([eb("gp.withdrawal_mode", "is", null), eb("gp.withdrawal_mode", "<>", "erase")]))
+    .where(sql<SqlBool>`exists (select 1 from consent_record gc where gc.participant_id = gp.id)`);
+  if (purpose === "quote") {
+    q = q
+      .where("gp.withdrawn_on", "is", null)
+      .where(
+        sql<SqlBool>`coalesce((select gcr.quotes from consent_record gcr where gcr.participant_id = gp.id
+          order by gcr.updated_on desc, gcr.recorded_on desc, gcr.id desc limit 1), false)`,
+      );
+  }
+  return q;
+}
+
+export const analysableParticipants = (db: DB, scope: GateScope) => permittedParticipants(db, scope, "analysis");
+export const quotableParticipants = (db: DB, scope: GateScope) => permittedParticipants(db, scope, "quote");
+
+export interface GatedAnswer {
+  responseId: string;
+  /** The participant's id (an opaque uuid; never their code). */
+  participantId: string;
+  instrumentId: string;
+  instrumentVersion: number;
+  timepoint: string;
+  language: string;
+  mode: "self" | "assisted" | "paper";
+  interpreter: string | null;
+  itemId: string;
+  value: unknown;
+  answeredOn: string;
+}
+
+/**
+ * Answers a purpose may read, optionally for one instrument and/or timepoint. Tenant-checked first:
+ * a study of another organisation throws, rather than quietly returning nothing.
+ */
+export async function gatedAnswers(
+  db: DB,
+  scope: GateScope,
+  purpose: GatePurpose,
+  filter: { instrumentId?: string; timepoint?: string; itemIds?: string[] } = {},
+): Promise<GatedAnswer[]> {
+  await requireStudyInOrganisation(db, scope);
+  if (filter.itemIds && filter.itemIds.length === 0) return [];
+  let q = db
+    .selectFrom("answer as a")
+    .innerJoin("response as r", "r.id", "a.response_id")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .select([
+      "r.id as responseId",
+      "r.participant_id as participantId",
+      "iv.instrument_id as instrumentId",
+      "iv.version as instrumentVersion",
+      "r.timepoint",
+      "r.language",
+      "r.mode",
+      "r.interpreter",
+      "a.item_id as itemId",
+      "a.value",
+      "a.answered_on as answeredOn",
+    ])
+    .where("r.study_id", "=", scope.studyId)
+    .where("r.participant_id", "in", permittedParticipants(db, scope, purpose));
+  if (filter.instrumentId) q = q.where("iv.instrument_id", "=", filter.instrumentId);
+  if (filter.timepoint) q = q.where("r.timepoint", "=", filter.timepoint);
+  if (filter.itemIds) q = q.where("a.item_id", "in", filter.itemIds);
+  return q.orderBy("r.id").orderBy("a.item_id").execute();
+}
+
+/** Answers for analysis and export: includes "stop and keep" withdrawals, never erased or unconsented. */
+export function answersForAnalysis(db: DB, scope: GateScope, filter?: Parameters<typeof gatedAnswers>[3]) {
+  return gatedAnswers(db, scope, "analysis", filter);
+}
+
+/** Answers that may be quoted word for word: current quote consent and not withdrawn. */
+export function quotableAnswers(db: DB, scope: GateScope, filter?: Parameters<typeof gatedAnswers>[3]) {
+  return gatedAnswers(db, scope, "quote", filter);
+}
+
+/** How many participants each purpose may read (for dashboards; no content). */
+export async function gatedParticipantCounts(db: DB, scope: GateScope): Promise<{ analysis: number; quote: number }> {
+  await requireStudyInOrganisation(db, scope);
+  const count = async (purpose: GatePurpose) => {
+    const row = await db
+      .selectFrom(permittedParticipants(db, scope, purpose).as("p"))
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  return { analysis: await count("analysis"), quote: await count("quote") };
+}

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { languageCodes, sourceLanguage, type LanguageCode } from "./languages";
+
+export type Catalogue = Record<string, string>;
+
+const cataloguesDir = () => path.resolve(process.env.TANDEM_ROOT ?? process.cwd(), "app/i18n/catalogues");
+
+/** Every area's catalogue for one language, read once. */
+export function readCatalogues(): Record<LanguageCode, Record<string, Catalogue>> {
+  const result = {} as Record<LanguageCode, Record<string, Catalogue>>;
+  const dir = cataloguesDir();
+  for (const language of languageCodes) result[language] = {};
+  for (const area of readdirSync(dir, { withFileTypes: true })) {
+    if (!area.isDirectory()) continue;
+    for (const language of languageCodes) {
+      const file = path.join(dir, area.name, `${language}.json`);
+      if (existsSync(file)) result[language][area.name] = JSON.parse(readFileSync(file, "utf8"));
+    }
+  }
+  return result;
+}
+
+let cache: Map<LanguageCode, Catalogue> | undefined;
+
+/**
+ * The merged messages for a language, areas optionally limited. Keys missing from a translation fall
+ * back to English, so an unfinished translation shows English rather than a raw key; the catalogue
+ * tests keep that from happening in what we ship.
+ */
+export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue {
+  if (!cache || process.env.NODE_ENV !== "production") {
+    cache = new Map();
+    const all = readCatalogues();
+    for (const code of languageCodes) {
+      const merged: Catalogue = {};
+      for (const [, messages] of Object.entries(all[sourceLanguage])) Object.assign(merged, messages);
+      for (const [, messages] of Object.entries(all[code])) Object.assign(merged, messages);
+      cache.set(code, merged);
+    }
+  }
+  const merged = cache.get(language)!;
+  if (!areas) return merged;
+  return Object.fromEntries(Object.entries(merged).filter(([key]) => areas.some((area) => key.startsWith(`${area}.`))));
+}
+

@@ -1,0 +1,191 @@
+/**
+ * Saving answers, one page at a time, by the participant (self) or by a facilitator with them
+ * (assisted). Every question is optional. A page is validated whole before anything is written, so
+ * bad input changes nothing. Saving is naturally idempotent: the same page submitted twice (double
+ * tap, back button, retry) leaves the same rows, because answers are keyed by (response, item) and
+ * the page is added to sections_done only once.
+ */
+import { sql } from "kysely";
+import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
+import { parseAnswer, type AnswerError, type AnswerValue } from "../instruments/messages";
+import { isAnswerItem } from "../instruments/schema";
+import { ParticipantError } from "./errors";
+import { requireParticipantByCode } from "./enrolment.server";
+import { pagesOf, type JourneyPage } from "./journey.server";
+import { findStudyById, questionnaireUse, today, type ParticipantStudy, type StudyUse } from "./study.server";
+
+export type Interpreter = "none" | "in_person" | "phone" | "video";
+
+export type RawAnswers = Record<string, string | string[] | undefined>;
+
+export type PageValidation =
+  | { ok: true; values: Record<string, AnswerValue | undefined> }
+  | { ok: false; errors: Record<string, AnswerError | "unknown_item"> };
+
+/** Checks every answer of a page; names not on the page are "unknown_item". Writes nothing. */
+export function validatePage(page: JourneyPage, raw: RawAnswers): PageValidation {
+  const errors: Record<string, AnswerError | "unknown_item"> = {};
+  const values: Record<string, AnswerValue | undefined> = {};
+  const onPage = new Map(page.items.filter(isAnswerItem).map((item) => [item.id, item]));
+  for (const name of Object.keys(raw)) if (!onPage.has(name)) errors[name] = "unknown_item";
+  for (const [id, item] of onPage) {
+    const parsed = parseAnswer(item, raw[id]);
+    if (parsed.ok) values[id] = parsed.value;
+    else errors[id] = parsed.error;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+}
+
+export interface SavePageInput {
+  study: ParticipantStudy;
+  use: StudyUse;
+  participantId: string;
+  pageId: string;
+  /** The answers of this page by item id; ignored when `skip` is true. */
+  raw: RawAnswers;
+  /** "Skip these questions": the page counts as done and holds no answers. */
+  skip?: boolean;
+  language: string;
+  mode?: "self" | "assisted" | "paper";
+  interpreter?: Interpreter | null;
+  enteredBy?: string | null;
+}
+
+export type SavePageResult = PageValidation & { completed?: boolean };
+
+export async function savePage(db: DB, input: SavePageInput): Promise<SavePageResult> {
+  const page = pagesOf(input.study, input.use).find((p) => p.id === input.pageId);
+  if (!page) throw new ParticipantError("unknown_instrument", `no page "${input.pageId}"`);
+  const validation = input.skip ? ({ ok: true, values: {} } as const) : validatePage(page, input.raw);
+  if (!validation.ok) return validation;
+  const allPages = pagesOf(input.study, input.use).map((p) => p.id);
+  const completed = await db.transaction().execute(async (trx) => {
+    const participant = await trx.selectFrom("participant").select(["withdrawn_on"]).where("id", "=", input.participantId).forUpdate().executeTakeFirst();
+    if (!participant) throw new ParticipantError("unknown_code");
+    if (participant.withdrawn_on) throw new ParticipantError("withdrawn");
+    const responseId = await ensureResponse(trx, input);
+    const itemIds = page.items.filter(isAnswerItem).map((i) => i.id);
+    const given = Object.entries(validation.values).filter((e): e is [string, AnswerValue] => e[1] !== undefined);
+    const skipped = itemIds.filter((id) => !given.some(([g]) => g === id));
+    if (skipped.length > 0) await trx.deleteFrom("answer").where("response_id", "=", responseId).where("item_id", "in", skipped).execute();
+    if (given.length > 0) {
+      await trx
+        .insertInto("answer")
+        .values(given.map(([item_id, value]) => ({ response_id: responseId, item_id, value: JSON.stringify(value), answered_on: today() })))
+        .onConflict((oc) => oc.columns(["response_id", "item_id"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })))
+        .execute();
+    }
+    const updated = await trx
+      .updateTable("response")
+      .set({
+        sections_done: sql<string[]>`case when ${input.pageId} = any(sections_done) then sections_done else array_append(sections_done, ${input.pageId}::text) end`,
+      })
+      .where("id", "=", responseId)
+      .returning(["sections_done", "completed_on"])
+      .executeTakeFirstOrThrow();
+    const done = allPages.every((p) => updated.sections_done.includes(p));
+    if (done && !updated.completed_on) await trx.updateTable("response").set({ completed_on: today() }).where("id", "=", responseId).execute();
+    return done;
+  });
+  return { ...validation, completed };
+}
+
+async function ensureResponse(trx: DB, input: SavePageInput): Promise<string> {
+  await trx
+    .insertInto("response")
+    .values({
+      participant_id: input.participantId,
+      study_id: input.study.id,
+      instrument_version_id: input.use.version.rowId,
+      timepoint: input.use.timepoint,
+      language: input.language,
+      mode: input.mode ?? "self",
+      interpreter: input.interpreter ?? null,
+      entered_by: input.enteredBy ?? null,
+      started_on: today(),
+      completed_on: null,
+    })
+    .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id", "timepoint"]).doNothing())
+    .execute();
+  const row = await trx
+    .selectFrom("response")
+    .select("id")
+    .where("participant_id", "=", input.participantId)
+    .where("instrument_version_id", "=", input.use.version.rowId)
+    .where("timepoint", "=", input.use.timepoint)
+    .executeTakeFirstOrThrow();
+  if (input.mode === "assisted") {
+    await trx.updateTable("response").set({ mode: "assisted", interpreter: input.interpreter ?? null, entered_by: input.enteredBy ?? null }).where("id", "=", row.id).execute();
+  }
+  return row.id;
+}
+
+/** The saved answers of one questionnaire at one timepoint, by item id (to show and change them). */
+export async function savedAnswers(db: DB, participantId: string, use: StudyUse): Promise<Record<string, AnswerValue>> {
+  const rows = await db
+    .selectFrom("answer")
+    .innerJoin("response", "response.id", "answer.response_id")
+    .select(["answer.item_id", "answer.value"])
+    .where("response.participant_id", "=", participantId)
+    .where("response.instrument_version_id", "=", use.version.rowId)
+    .where("response.timepoint", "=", use.timepoint)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.item_id, r.value as AnswerValue]));
+}
+
+/**
+ * A facilitator enters answers with a participant (assisted mode), page by page or all at once:
+ * `raw` may hold items of any pages, keyed by item id. Records that the response was assisted,
+ * whether an interpreter was used and how, and who entered it. Validates everything first; returns
+ * the errors by item id and writes nothing if there is any.
+ */
+export async function enterAssistedAnswers(
+  db: DB,
+  input: {
+    studyId: string;
+    code: string;
+    codeHashKey: Buffer | string;
+    instrumentId: string;
+    timepoint: string;
+    raw: RawAnswers;
+    interpreter: Interpreter;
+    enteredBy: string;
+    language: string;
+  },
+): Promise<PageValidation> {
+  const study = await findStudyById(db, input.studyId);
+  if (!study) throw new ParticipantError("unknown_code", "no such study");
+  const use = questionnaireUse(study, input.instrumentId, input.timepoint);
+  if (!use) throw new ParticipantError("unknown_instrument", `the study does not use ${input.instrumentId} at ${input.timepoint}`);
+  const participant = await requireParticipantByCode(db, input);
+  if (participant.withdrawn_on) throw new ParticipantError("withdrawn");
+  const pages = pagesOf(study, use);
+  const known = new Set(pages.flatMap((p) => p.items.filter(isAnswerItem).map((i) => i.id)));
+  const errors: Record<string, AnswerError | "unknown_item"> = {};
+  for (const name of Object.keys(input.raw)) if (!known.has(name)) errors[name] = "unknown_item";
+  const perPage = pages.map((page) => {
+    const raw = Object.fromEntries(Object.entries(input.raw).filter(([k]) => page.items.some((i) => i.id === k)));
+    return { page, raw, validation: validatePage(page, raw) };
+  });
+  for (const p of perPage) if (!p.validation.ok) Object.assign(errors, p.validation.errors);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const values: Record<string, AnswerValue | undefined> = {};
+  for (const p of perPage) {
+    if (Object.keys(p.raw).length === 0) continue;
+    const result = await savePage(db, {
+      study,
+      use,
+      participantId: participant.id,
+      pageId: p.page.id,
+      raw: p.raw,
+      language: input.language,
+      mode: "assisted",
+      interpreter: input.interpreter,
+      enteredBy: input.enteredBy,
+    });
+    if (result.ok) Object.assign(values, result.values);
+  }
+  await recordAudit(db, { actorUserId: input.enteredBy, organisationId: study.organisationId, action: "responses_imported", subject: study.slug, detail: { assisted: true, instrument: input.instrumentId, timepoint: input.timepoint, interpreter: input.interpreter } });
+  return { ok: true, values };
+}

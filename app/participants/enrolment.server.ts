@@ -1,0 +1,314 @@
+/**
+ * Enrolment and consent: online (the person on their own phone), on paper (codes issued for people
+ * who signed a paper form) and recorded by a facilitator. Nothing here stores a name, an address or
+ * anything about the device: a participant is a keyed hash of their code, a language and a date.
+ */
+import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
+import type { ConsentStatement } from "../instruments/schema";
+import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode } from "./code";
+import { ParticipantError } from "./errors";
+import { currentConsentForm, findStudyById, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
+
+export interface ParticipantRow {
+  id: string;
+  study_id: string;
+  language: string;
+  source: "online" | "paper" | "assisted";
+  withdrawn_on: string | null;
+  withdrawal_mode: "erase" | "keep" | null;
+}
+
+/** The keyed hash a code is stored and found by; throws ParticipantError("invalid_code") for a typo. */
+export function codeHash(rawCode: string, codeHashKey: Buffer | string): string {
+  const normalised = normaliseParticipantCode(rawCode);
+  if (!normalised.ok) throw new ParticipantError("invalid_code", `not a participant code (${normalised.reason})`);
+  return hashParticipantCode(normalised.code, codeHashKey);
+}
+
+/** The participant with this code in this study, or undefined (also for a malformed code). */
+export async function findParticipantByCode(
+  db: DB,
+  input: { studyId: string; code: string; codeHashKey: Buffer | string },
+): Promise<ParticipantRow | undefined> {
+  const normalised = normaliseParticipantCode(input.code);
+  if (!normalised.ok) return undefined;
+  return db
+    .selectFrom("participant")
+    .select(["id", "study_id", "language", "source", "withdrawn_on", "withdrawal_mode"])
+    .where("study_id", "=", input.studyId)
+    .where("code_hash", "=", hashParticipantCode(normalised.code, input.codeHashKey))
+    .executeTakeFirst();
+}
+
+/** Like findParticipantByCode, but throws ParticipantError (invalid_code | unknown_code). */
+export async function requireParticipantByCode(db: DB, input: { studyId: string; code: string; codeHashKey: Buffer | string }) {
+  const normalised = normaliseParticipantCode(input.code);
+  if (!normalised.ok) throw new ParticipantError("invalid_code");
+  const participant = await findParticipantByCode(db, input);
+  if (!participant) throw new ParticipantError("unknown_code");
+  return participant;
+}
+
+/**
+ * What a set of agreed statement ids means for a consent form: the statements map, the optional
+ * flags, and whether every required statement was agreed.
+ */
+export function consentFromAgreed(statements: readonly ConsentStatement[], agreed: Iterable<string>) {
+  const agreedSet = new Set(agreed);
+  for (const id of agreedSet) {
+    if (!statements.some((s) => s.id === id)) throw new ParticipantError("unknown_statement", `unknown consent statement "${id}"`);
+  }
+  const map: Record<string, boolean> = {};
+  for (const s of statements) map[s.id] = agreedSet.has(s.id);
+  const flag = (f: "audio_recording" | "quotes") => statements.some((s) => s.flag === f && agreedSet.has(s.id));
+  return {
+    statements: map,
+    audioRecording: flag("audio_recording"),
+    quotes: flag("quotes"),
+    allRequired: statements.filter((s) => s.required).every((s) => agreedSet.has(s.id)),
+  };
+}
+
+function requireConsentForm(study: ParticipantStudy) {
+  const form = currentConsentForm(study);
+  if (!form) throw new ParticipantError("no_consent_form", "the study has no consent form");
+  return form;
+}
+
+/** Whether the participant has consented to the study's current consent-form version. */
+export async function hasCurrentConsent(db: DB, study: ParticipantStudy, participantId: string): Promise<boolean> {
+  const form = currentConsentForm(study);
+  if (!form) return true;
+  const row = await db
+    .selectFrom("consent_record")
+    .select("id")
+    .where("participant_id", "=", participantId)
+    .where("instrument_version_id", "=", form.version.rowId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A new participant who consented online. Idempotent on `submissionToken`: the same token (a double
+ * tap, a retry after a timeout) returns the participant the first submission made, and `created`
+ * is false. Returns the code exactly once, when it is created; the caller seals it for the browser.
+ * Declining a required statement throws ParticipantError("required_not_agreed") and stores nothing.
+ */
+export async function enrolOnline(
+  db: DB,
+  input: {
+    study: ParticipantStudy;
+    language: string;
+    agreed: Iterable<string>;
+    codeHashKey: Buffer | string;
+    submissionToken: string;
+    /** Called inside the transaction with the new participant and code, e.g. to open a session. */
+    onCreated?: (trx: DB, participantId: string, code: string) => Promise<void>;
+  },
+): Promise<{ created: true; participantId: string; code: string } | { created: false; participantId: string | null }> {
+  const form = requireConsentForm(input.study);
+  const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreed);
+  if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto("form_submission")
+      .values({ token: input.submissionToken, participant_id: null, submitted_on: today() })
+      .onConflict((oc) => oc.column("token").doNothing())
+      .returning("token")
+      .executeTakeFirst();
+    if (!claimed) {
+      const earlier = await trx.selectFrom("form_submission").select("participant_id").where("token", "=", input.submissionToken).executeTakeFirst();
+      return { created: false as const, participantId: earlier?.participant_id ?? null };
+    }
+    const code = generateParticipantCode();
+    const participantId = await insertParticipant(trx, input.study, { code, codeHashKey: input.codeHashKey, language: input.language, source: "online" });
+    await trx
+      .insertInto("consent_record")
+      .values({
+        participant_id: participantId,
+        instrument_version_id: form.version.rowId,
+        statements: JSON.stringify(consent.statements),
+        audio_recording: consent.audioRecording,
+        quotes: consent.quotes,
+        method: "online",
+        recorded_by: null,
+        recorded_on: today(),
+        updated_on: today(),
+      })
+      .execute();
+    await trx.updateTable("form_submission").set({ participant_id: participantId }).where("token", "=", input.submissionToken).execute();
+    await input.onCreated?.(trx, participantId, code);
+    return { created: true as const, participantId, code };
+  });
+}
+
+async function insertParticipant(
+  trx: DB,
+  study: ParticipantStudy,
+  input: { code: string; codeHashKey: Buffer | string; language: string; source: "online" | "paper" | "assisted" },
+): Promise<string> {
+  const row = await trx
+    .insertInto("participant")
+    .values({
+      study_id: study.id,
+      code_hash: codeHash(input.code, input.codeHashKey),
+      language: input.language,
+      source: input.source,
+      enrolled_on: today(),
+      enrolled_at: momentIfOptedIn(study),
+      cohort_id: null,
+      withdrawn_on: null,
+      withdrawal_mode: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Consent to the study's current consent form by a participant who already has a code (a new
+ * consent-form version asks again). Idempotent: agreeing again to the same version changes nothing.
+ */
+export async function recordRenewedConsent(
+  db: DB,
+  input: { study: ParticipantStudy; participantId: string; agreed: Iterable<string> },
+): Promise<void> {
+  const form = requireConsentForm(input.study);
+  const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreed);
+  if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
+  await db
+    .insertInto("consent_record")
+    .values({
+      participant_id: input.participantId,
+      instrument_version_id: form.version.rowId,
+      statements: JSON.stringify(consent.statements),
+      audio_recording: consent.audioRecording,
+      quotes: consent.quotes,
+      method: "online",
+      recorded_by: null,
+      recorded_on: today(),
+      updated_on: today(),
+    })
+    .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id"]).doNothing())
+    .execute();
+}
+
+export interface IssuedCodes {
+  /** Formatted codes (XXXX-XXXX-XXXX-XXXX), shown once: only their keyed hashes are stored. */
+  codes: string[];
+  consentVersion: { id: string; version: number };
+}
+
+/**
+ * Codes for people who consented on paper in an in-person session: each gets a participant with a
+ * paper consent record to the study's current consent-form version, the required statements agreed
+ * and the optional choices not (recordPaperConsent records them per code afterwards). One transaction.
+ */
+export async function issuePaperCodes(
+  db: DB,
+  input: { studyId: string; count: number; codeHashKey: Buffer | string; issuedBy?: string | null; language?: string },
+): Promise<IssuedCodes> {
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw new RangeError("count must be a whole number from 1 to 1000");
+  const study = await findStudyById(db, input.studyId);
+  if (!study) throw new ParticipantError("unknown_code", "no such study");
+  const form = requireConsentForm(study);
+  const statements = form.version.definition.statements ?? [];
+  const consent = consentFromAgreed(statements, statements.filter((s) => s.required).map((s) => s.id));
+  const codes: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < input.count; i++) {
+      const code = generateParticipantCode();
+      const participantId = await insertParticipant(trx, study, { code, codeHashKey: input.codeHashKey, language: input.language ?? study.languages[0] ?? "en", source: "paper" });
+      await trx
+        .insertInto("consent_record")
+        .values({
+          participant_id: participantId,
+          instrument_version_id: form.version.rowId,
+          statements: JSON.stringify(consent.statements),
+          audio_recording: false,
+          quotes: false,
+          method: "paper",
+          recorded_by: input.issuedBy ?? null,
+          recorded_on: today(),
+          updated_on: today(),
+        })
+        .execute();
+      codes.push(code);
+    }
+    await recordAudit(trx, { actorUserId: input.issuedBy ?? null, organisationId: study.organisationId, action: "codes_issued", subject: study.slug, detail: { count: input.count, consent_version: form.version.version } });
+  });
+  return { codes, consentVersion: { id: form.version.id, version: form.version.version } };
+}
+
+/**
+ * A facilitator records the paper consent of the person holding `code`: which statements of the
+ * study's current consent form they agreed to (statement ids). Every required statement must be
+ * agreed; the optional ones set the audio-recording and quote choices. A code issued by
+ * issuePaperCodes is updated; a well-formed code not yet known to the study (e.g. from a pre-printed
+ * card) enrols a new paper participant. Changes to the optional choices are kept in consent_change.
+ */
+export async function recordPaperConsent(
+  db: DB,
+  input: {
+    studyId: string;
+    code: string;
+    agreedStatementIds: string[];
+    recordedBy: string | null;
+    codeHashKey: Buffer | string;
+    language?: string;
+  },
+): Promise<{ participantId: string; created: boolean; audioRecording: boolean; quotes: boolean }> {
+  const study = await findStudyById(db, input.studyId);
+  if (!study) throw new ParticipantError("unknown_code", "no such study");
+  const form = requireConsentForm(study);
+  const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreedStatementIds);
+  if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
+  const hash = codeHash(input.code, input.codeHashKey);
+  return db.transaction().execute(async (trx) => {
+    let participant = await trx.selectFrom("participant").select(["id", "withdrawn_on"]).where("study_id", "=", study.id).where("code_hash", "=", hash).executeTakeFirst();
+    let created = false;
+    if (participant?.withdrawn_on) throw new ParticipantError("withdrawn");
+    if (!participant) {
+      const id = await insertParticipant(trx, study, { code: input.code, codeHashKey: input.codeHashKey, language: input.language ?? study.languages[0] ?? "en", source: "paper" });
+      participant = { id, withdrawn_on: null };
+      created = true;
+    }
+    const existing = await trx
+      .selectFrom("consent_record")
+      .select(["id", "audio_recording", "quotes"])
+      .where("participant_id", "=", participant.id)
+      .where("instrument_version_id", "=", form.version.rowId)
+      .executeTakeFirst();
+    if (existing) {
+      await trx
+        .updateTable("consent_record")
+        .set({ statements: JSON.stringify(consent.statements), audio_recording: consent.audioRecording, quotes: consent.quotes, method: "paper", recorded_by: input.recordedBy, updated_on: today() })
+        .where("id", "=", existing.id)
+        .execute();
+      for (const [flag, before, after] of [
+        ["audio_recording", existing.audio_recording, consent.audioRecording],
+        ["quotes", existing.quotes, consent.quotes],
+      ] as const) {
+        if (before !== after) await trx.insertInto("consent_change").values({ consent_record_id: existing.id, flag, value: after, changed_on: today(), changed_by: input.recordedBy }).execute();
+      }
+    } else {
+      await trx
+        .insertInto("consent_record")
+        .values({
+          participant_id: participant.id,
+          instrument_version_id: form.version.rowId,
+          statements: JSON.stringify(consent.statements),
+          audio_recording: consent.audioRecording,
+          quotes: consent.quotes,
+          method: "paper",
+          recorded_by: input.recordedBy,
+          recorded_on: today(),
+          updated_on: today(),
+        })
+        .execute();
+    }
+    await recordAudit(trx, { actorUserId: input.recordedBy, organisationId: study.organisationId, action: "paper_consent_recorded", subject: study.slug, detail: { consent_version: form.version.version, new_participant: created } });
+    return { participantId: participant.id, created, audioRecording: consent.audioRecording, quotes: consent.quotes };
+  });
+}

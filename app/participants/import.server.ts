@@ -1,0 +1,185 @@
+/**
+ * Importing answers typed from paper forms. The whole file is checked first and every problem is
+ * reported as `row N, column C: message` (row 1 is the header, as a spreadsheet numbers them; C is
+ * the column's header, or its position when the header itself is the problem). If there is any
+ * problem, nothing is imported. See docs/decisions/013-paper-import.md.
+ */
+import Papa from "papaparse";
+import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
+import { parseAnswer, type AnswerError, type AnswerValue } from "../instruments/messages";
+import { isAnswerItem } from "../instruments/schema";
+import { hashParticipantCode, normaliseParticipantCode } from "./code";
+import { pagesOf } from "./journey.server";
+import { findStudyById, today, type ParticipantStudy, type StudyUse } from "./study.server";
+
+export const CODE_COLUMN = "participant_code";
+
+const ANSWER_MESSAGES: Record<AnswerError, string> = {
+  not_answerable: "this item takes no answer",
+  not_an_option: "not one of the item's answer codes",
+  not_a_number: "not a number",
+  not_an_integer: "not a whole number",
+  out_of_range: "out of range",
+  too_long: "text too long",
+  invalid_characters: "contains control characters or broken text",
+  multiple_values: "more than one value",
+};
+
+export interface ImportPlanRow {
+  participantId: string;
+  values: Record<string, AnswerValue | undefined>;
+}
+
+export interface ImportCheck {
+  problems: string[];
+  rows: ImportPlanRow[];
+  study?: ParticipantStudy;
+  use?: StudyUse;
+}
+
+export class ImportSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportSetupError";
+  }
+}
+
+function columnName(index: number, header: string | undefined) {
+  return header && header.trim() !== "" ? header.trim() : String(index + 1);
+}
+
+/** Checks a CSV against the study, instrument and timepoint; writes nothing. */
+export async function checkResponseImport(
+  db: DB,
+  input: { studyId: string; instrumentId: string; version?: number; timepoint: string; csv: string; codeHashKey: Buffer | string },
+): Promise<ImportCheck> {
+  const study = await findStudyById(db, input.studyId);
+  if (!study) throw new ImportSetupError("no such study");
+  const uses = study.uses.filter((u) => u.role === "questionnaire" && u.version.id === input.instrumentId && u.timepoint === input.timepoint);
+  const use = input.version === undefined ? uses.sort((a, b) => b.version.version - a.version.version)[0] : uses.find((u) => u.version.version === input.version);
+  if (!use) {
+    throw new ImportSetupError(
+      `the study "${study.slug}" does not use ${input.instrumentId}${input.version ? `@${input.version}` : ""} at timepoint "${input.timepoint}"`,
+    );
+  }
+  const items = new Map(pagesOf(study, use).flatMap((p) => p.items).filter(isAnswerItem).map((item) => [item.id, item]));
+  const parsed = Papa.parse<string[]>(input.csv.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
+  const problems: string[] = [];
+  for (const error of parsed.errors) problems.push(`row ${(error.row ?? 0) + 1}, column 1: ${error.message}`);
+  const [header, ...data] = parsed.data;
+  if (!header || header.length === 0) return { problems: [...problems, "row 1, column 1: the file is empty"], rows: [], study, use };
+  if (header[0]?.trim() !== CODE_COLUMN) problems.push(`row 1, column ${columnName(0, header[0])}: the first column must be "${CODE_COLUMN}"`);
+  const seenColumns = new Set<string>();
+  header.forEach((name, index) => {
+    if (index === 0) return;
+    const id = name.trim();
+    if (!items.has(id)) problems.push(`row 1, column ${columnName(index, name)}: not a question of ${use.version.id} v${use.version.version} at "${use.timepoint}"`);
+    if (seenColumns.has(id)) problems.push(`row 1, column ${columnName(index, name)}: this column appears twice`);
+    seenColumns.add(id);
+  });
+
+  const rows: ImportPlanRow[] = [];
+  const seenCodes = new Map<string, number>();
+  for (const [offset, cells] of data.entries()) {
+    const rowNumber = offset + 2;
+    if (cells.length !== header.length) {
+      problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: has ${cells.length} cells, the header has ${header.length}`);
+      continue;
+    }
+    const code = normaliseParticipantCode(cells[0] ?? "");
+    let participantId: string | undefined;
+    if (!code.ok) {
+      problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: not a participant code (${code.reason === "check" ? "a character is wrong or two are swapped" : code.reason === "length" ? "wrong length" : "contains characters a code cannot have"})`);
+    } else {
+      const earlier = seenCodes.get(code.code);
+      if (earlier) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: the same code is on row ${earlier}`);
+      seenCodes.set(code.code, rowNumber);
+      const participant = await db
+        .selectFrom("participant")
+        .select(["id", "withdrawn_on"])
+        .select((eb) => eb.exists(eb.selectFrom("consent_record").select("id").whereRef("consent_record.participant_id", "=", "participant.id")).as("consented"))
+        .where("study_id", "=", study.id)
+        .where("code_hash", "=", hashParticipantCode(code.code, input.codeHashKey))
+        .executeTakeFirst();
+      if (!participant) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: no participant with this code in the study`);
+      else if (participant.withdrawn_on) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has withdrawn; nothing more can be recorded for them`);
+      else if (!participant.consented) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has no recorded consent`);
+      else participantId = participant.id;
+    }
+    const values: Record<string, AnswerValue | undefined> = {};
+    header.forEach((name, index) => {
+      if (index === 0) return;
+      const item = items.get(name.trim());
+      if (!item) return;
+      const result = parseAnswer(item, item.type === "multiple_choice" ? (cells[index] ?? "").split(/[;|]/) : cells[index]);
+      if (result.ok) values[item.id] = result.value;
+      else problems.push(`row ${rowNumber}, column ${name.trim()}: ${ANSWER_MESSAGES[result.error]} (${JSON.stringify(cells[index])})`);
+    });
+    if (participantId) rows.push({ participantId, values });
+  }
+  if (data.length === 0) problems.push("row 2, column 1: the file has no rows of answers");
+  return { problems, rows, study, use };
+}
+
+/**
+ * Checks, then imports in one transaction. Each row becomes a paper response (all pages done) whose
+ * answers are the row's non-empty cells; an empty cell is a skipped question.
+ */
+export async function importResponses(
+  db: DB,
+  input: Parameters<typeof checkResponseImport>[1] & { importedBy?: string | null },
+): Promise<{ imported: number; answers: number; problems: string[] }> {
+  const check = await checkResponseImport(db, input);
+  if (check.problems.length > 0 || !check.study || !check.use) return { imported: 0, answers: 0, problems: check.problems };
+  const { study, use } = check;
+  const pageIds = pagesOf(study, use).map((p) => p.id);
+  let answers = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const row of check.rows) {
+      await trx
+        .insertInto("response")
+        .values({
+          participant_id: row.participantId,
+          study_id: study.id,
+          instrument_version_id: use.version.rowId,
+          timepoint: use.timepoint,
+          language: study.languages[0] ?? "en",
+          mode: "paper",
+          interpreter: null,
+          entered_by: input.importedBy ?? null,
+          sections_done: pageIds,
+          started_on: today(),
+          completed_on: today(),
+        })
+        .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id", "timepoint"]).doUpdateSet({ sections_done: pageIds, completed_on: today() }))
+        .execute();
+      const response = await trx
+        .selectFrom("response")
+        .select("id")
+        .where("participant_id", "=", row.participantId)
+        .where("instrument_version_id", "=", use.version.rowId)
+        .where("timepoint", "=", use.timepoint)
+        .executeTakeFirstOrThrow();
+      const given = Object.entries(row.values).filter((e): e is [string, AnswerValue] => e[1] !== undefined);
+      const skipped = Object.keys(row.values).filter((id) => row.values[id] === undefined);
+      if (skipped.length > 0) await trx.deleteFrom("answer").where("response_id", "=", response.id).where("item_id", "in", skipped).execute();
+      if (given.length > 0) {
+        await trx
+          .insertInto("answer")
+          .values(given.map(([item_id, value]) => ({ response_id: response.id, item_id, value: JSON.stringify(value), answered_on: today() })))
+          .onConflict((oc) => oc.columns(["response_id", "item_id"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })))
+          .execute();
+      }
+      answers += given.length;
+    }
+    await recordAudit(trx, {
+      actorUserId: input.importedBy ?? null,
+      organisationId: study.organisationId,
+      action: "responses_imported",
+      subject: study.slug,
+      detail: { instrument: use.version.id, version: use.version.version, timepoint: use.timepoint, rows: check.rows.length, answers },
+    });
+  });
+  return { imported: check.rows.length, answers, problems: [] };
+}

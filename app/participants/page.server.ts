@@ -1,0 +1,87 @@
+/**
+ * What every participant route does first: find the study, settle the language, read the session.
+ * Routes stay thin: they call this, then one domain function, then render.
+ */
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { messagesFor } from "../i18n/catalogues.server";
+import { makeTranslate, type Translate } from "../i18n/intl";
+import { isLanguageCode, type LanguageCode } from "../i18n/languages";
+import { LANGUAGE_COOKIE, readCookie, requestLanguage } from "../i18n/request.server";
+import { findStudyBySlug, type ParticipantStudy } from "./study.server";
+import { readParticipantSession, type ParticipantSession } from "./session.server";
+
+export interface ParticipantRequest {
+  study: ParticipantStudy;
+  language: LanguageCode;
+  t: Translate;
+  session: ParticipantSession | null;
+}
+
+/** Participant pages are never cached: a shared phone's back button must not show someone's answers. */
+export const noStore = { "Cache-Control": "no-store" };
+
+export function participantHeaders() {
+  return noStore;
+}
+
+export function notFound(): never {
+  throw new Response("Not found", { status: 404, headers: noStore });
+}
+
+export async function participantRequest(
+  { request, params, context }: Pick<LoaderFunctionArgs, "request" | "params" | "context">,
+  options: { chooseLanguageFirst?: boolean } = { chooseLanguageFirst: true },
+): Promise<ParticipantRequest> {
+  const slug = params.study ?? "";
+  const study = /^[a-z0-9-]{1,80}$/.test(slug) ? await findStudyBySlug(context.db, slug) : undefined;
+  if (!study || study.status === "draft") notFound();
+  const language = requestLanguage(request, study.languages);
+  // The page must be in the language <html lang> announces (the root reads the cookie or ?lang=);
+  // when the person has not chosen one of the study's languages yet, they choose first.
+  const chosen = new URL(request.url).searchParams.get("lang") ?? readCookie(request, LANGUAGE_COOKIE);
+  if (options.chooseLanguageFirst !== false && (!isLanguageCode(chosen) || chosen !== language)) {
+    throw redirect(`/s/${study.slug}`, { headers: noStore });
+  }
+  const session = await readParticipantSession(context.db, request, { studyId: study.id, secure: context.secureCookies });
+  return { study, language, t: makeTranslate(language, messagesFor(language)), session };
+}
+
+export function studyTitle(study: ParticipantStudy, language: string): string {
+  return study.titles[language] ?? study.titles.en ?? Object.values(study.titles)[0] ?? study.slug;
+}
+
+/** The per-language study setting, falling back to English (settings are written by researchers). */
+export function inLanguage(value: Record<string, string>, language: string): string {
+  return value[language] ?? value.en ?? Object.values(value)[0] ?? "";
+}
+
+/** A form's text fields (first value); reserved names start with "_". */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    return new FormData();
+  }
+}
+
+export function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+export function supportIn(study: ParticipantStudy, language: string) {
+  return study.settings.support.map((s) => ({
+    name: inLanguage(s.name, language),
+    description: inLanguage(s.description, language),
+    contact: inLanguage(s.contact, language),
+  }));
+}
+
+export function contactIn(study: ParticipantStudy, language: string): string {
+  return inLanguage(study.settings.contact, language);
+}
+
+/** Loader data every participant page carries for its <title>. */
+export function pageTitle(t: Translate, key: string, study: ParticipantStudy, language: string) {
+  return `${t(key)} – ${studyTitle(study, language)}`;
+}

@@ -1,0 +1,101 @@
+/**
+ * A questionnaire page as plain data for rendering: the texts in the person's language, each
+ * question with its choices and saved answer, and where "previous" goes.
+ */
+import type { Translate } from "../i18n/intl";
+import { isShown, messageKeys, type AnswerValue } from "../instruments/messages";
+import { isAnswerItem, type Item } from "../instruments/schema";
+import { pageHref, type JourneyPage } from "./journey.server";
+import { itemBlock, sectionBlocks, textOf, type TextBlock } from "./render.server";
+import { studyTitle } from "./page.server";
+import type { ParticipantStudy, StudyUse } from "./study.server";
+
+type Text = { text: string; lang?: string };
+
+export interface QuestionView {
+  kind: "question";
+  id: string;
+  type: "yes_no" | "single_choice" | "multiple_choice" | "rating" | "scale_0_10" | "number" | "short_text" | "long_text";
+  text: Text;
+  hint?: Text;
+  options: { value: string; label: Text }[];
+  /** Scale end labels for 0-10 scales. */
+  ends?: { min: Text | undefined; max: Text | undefined };
+  maxLength?: number;
+  saved: AnswerValue | undefined;
+}
+
+export type PageItemView = QuestionView | { kind: "block"; id: string; block: TextBlock };
+
+function questionView(use: StudyUse, language: string, t: Translate, item: Extract<Item, { type: QuestionView["type"] }>, saved: AnswerValue | undefined): QuestionView {
+  const v = use.version;
+  const text = textOf(v, language, messageKeys.itemText(item.id));
+  const hint = item.hint ? textOf(v, language, messageKeys.itemHint(item.id)) : undefined;
+  const base = { kind: "question" as const, id: item.id, type: item.type, text, hint, saved, options: [] as QuestionView["options"] };
+  switch (item.type) {
+    case "yes_no":
+      return { ...base, options: [{ value: "yes", label: { text: t("participant.q.yes") } }, { value: "no", label: { text: t("participant.q.no") } }] };
+    case "single_choice":
+    case "multiple_choice":
+      return { ...base, options: item.options.map((o) => ({ value: o.value, label: textOf(v, language, messageKeys.optionLabel(item.id, o.value)) })) };
+    case "rating":
+    case "scale_0_10": {
+      const options = [];
+      for (let p = item.scale.min; p <= item.scale.max; p++) {
+        const label = item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined;
+        options.push({ value: String(p), label: item.type === "rating" && label ? label : { text: String(p) } });
+      }
+      const end = (p: number) => (item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined);
+      return { ...base, options, ends: item.type === "scale_0_10" ? { min: end(item.scale.min), max: end(item.scale.max) } : undefined };
+    }
+    case "short_text":
+    case "long_text":
+      return { ...base, maxLength: item.max_length };
+    default:
+      return base;
+  }
+}
+
+export function questionPageView(input: {
+  study: ParticipantStudy;
+  language: string;
+  t: Translate;
+  use: StudyUse;
+  pages: JourneyPage[];
+  index: number;
+  answers: Record<string, AnswerValue>;
+  contact: string;
+}) {
+  const { study, language, t, use, pages, index, answers } = input;
+  const page = pages[index]!;
+  const v = use.version;
+  const instrumentTitle = textOf(v, language, messageKeys.title);
+  const heading = page.section.title ? textOf(v, language, messageKeys.sectionTitle(page.section.id)) : instrumentTitle;
+  const intro: TextBlock[] = page.firstOfSection && page.section.intro ? sectionBlocks(v, language, { ...page.section, title: undefined }) : [];
+  const onPage = new Set(page.items.map((i) => i.id));
+  const items: PageItemView[] = [];
+  for (const item of page.items) {
+    // A condition on an answer given on this same page cannot be applied without JavaScript: show it.
+    if (item.show_if && !onPage.has(item.show_if.item) && !isShown(item, answers)) continue;
+    if (isAnswerItem(item)) items.push(questionView(use, language, t, item, answers[item.id]));
+    else {
+      const block = itemBlock(v, language, item, input.contact);
+      if (block) items.push({ kind: "block", id: item.id, block });
+    }
+  }
+  const previous = index > 0 ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[index - 1]!.id }) : null;
+  const questions = items.filter((i): i is QuestionView => i.kind === "question");
+  return {
+    slug: study.slug,
+    title: `${heading.text} – ${studyTitle(study, language)}`,
+    instrumentTitle,
+    heading,
+    intro,
+    items,
+    questionCount: questions.length,
+    firstFieldId: questions[0] ? `f-${questions[0].id}` : "main",
+    pageNumber: index + 1,
+    pageCount: pages.length,
+    previous,
+  };
+}

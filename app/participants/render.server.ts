@@ -1,0 +1,59 @@
+/**
+ * Instrument text as plain blocks for participant pages. Text falls back to English where a
+ * translation lacks a message; such a block carries lang="en" so screen readers say it right.
+ */
+import { localise, messageKeys } from "../instruments/messages";
+import type { PublishedInstrumentVersion } from "../instruments/publish.server";
+import type { Item, Section } from "../instruments/schema";
+
+export interface TextBlock {
+  kind: "h1" | "h2" | "p" | "contact";
+  text: string;
+  /** Set when the text is not in the page's language (an English fallback). */
+  lang?: string;
+}
+
+export function localiser(version: PublishedInstrumentVersion, language: string) {
+  return localise(version.definition, version.translations, language);
+}
+
+export function textOf(version: PublishedInstrumentVersion, language: string, key: string): { text: string; lang?: string } {
+  const detail = localiser(version, language).detail(key);
+  return detail.fallback ? { text: detail.text, lang: detail.language } : { text: detail.text };
+}
+
+/** Non-question items (headings, texts, prompts, the study contact) as blocks. */
+export function itemBlock(version: PublishedInstrumentVersion, language: string, item: Item, contact: string): TextBlock | undefined {
+  switch (item.type) {
+    case "heading":
+      return { kind: "h2", ...textOf(version, language, messageKeys.itemText(item.id)) };
+    case "text":
+    case "prompt":
+      return { kind: "p", ...textOf(version, language, messageKeys.itemText(item.id)) };
+    case "study_contact":
+      return { kind: "contact", text: contact };
+    default:
+      return undefined;
+  }
+}
+
+export function sectionBlocks(version: PublishedInstrumentVersion, language: string, section: Section): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  if (section.title) blocks.push({ kind: "h2", ...textOf(version, language, messageKeys.sectionTitle(section.id)) });
+  if (section.intro) blocks.push({ kind: "p", ...textOf(version, language, messageKeys.sectionIntro(section.id)) });
+  return blocks;
+}
+
+/** A whole text instrument (the information sheet): title, description, then every section. */
+export function renderInstrumentText(version: PublishedInstrumentVersion, language: string, contact: string): TextBlock[] {
+  const blocks: TextBlock[] = [{ kind: "h1", ...textOf(version, language, messageKeys.title) }];
+  if (version.definition.description) blocks.push({ kind: "p", ...textOf(version, language, messageKeys.description) });
+  for (const section of version.definition.sections ?? []) {
+    blocks.push(...sectionBlocks(version, language, section));
+    for (const item of section.items) {
+      const block = itemBlock(version, language, item, contact);
+      if (block) blocks.push(block);
+    }
+  }
+  return blocks;
+}

@@ -1,0 +1,110 @@
+/**
+ * What a participant page needs to know about a study: its languages, settings and the instrument
+ * versions it uses. Published instrument versions never change, so they are cached by row id.
+ */
+import type { DB } from "../../db/index";
+import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
+import { parseStudySettings, type StudySettings } from "../studies/settings";
+
+export interface StudyUse {
+  /** study_instrument.id */
+  useId: string;
+  role: "information_sheet" | "consent_form" | "questionnaire" | "topic_guide";
+  timepoint: string;
+  position: number;
+  version: PublishedInstrumentVersion;
+}
+
+export interface ParticipantStudy {
+  id: string;
+  organisationId: string;
+  slug: string;
+  titles: Record<string, string>;
+  languages: string[];
+  status: "draft" | "open" | "closed";
+  settings: StudySettings;
+  uses: StudyUse[];
+}
+
+const versionCache = new Map<string, PublishedInstrumentVersion>();
+
+export async function instrumentVersion(db: DB, rowId: string): Promise<PublishedInstrumentVersion> {
+  const cached = versionCache.get(rowId);
+  if (cached) return cached;
+  const version = await getInstrumentVersionByRowId(db, rowId);
+  if (!version) throw new Error(`instrument version ${rowId} not found`);
+  versionCache.set(rowId, version);
+  return version;
+}
+
+async function fromRow(
+  db: DB,
+  row: { id: string; organisation_id: string; slug: string; titles: Record<string, string>; languages: string[]; status: "draft" | "open" | "closed"; settings: Record<string, unknown> },
+): Promise<ParticipantStudy> {
+  const useRows = await db
+    .selectFrom("study_instrument")
+    .select(["id", "instrument_version_id", "role", "timepoint", "position"])
+    .where("study_id", "=", row.id)
+    .orderBy("position")
+    .execute();
+  const uses: StudyUse[] = [];
+  for (const use of useRows) {
+    uses.push({ useId: use.id, role: use.role, timepoint: use.timepoint, position: use.position, version: await instrumentVersion(db, use.instrument_version_id) });
+  }
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    slug: row.slug,
+    titles: row.titles,
+    languages: row.languages,
+    status: row.status,
+    settings: parseStudySettings(row.settings),
+    uses,
+  };
+}
+
+const studyColumns = ["id", "organisation_id", "slug", "titles", "languages", "status", "settings"] as const;
+
+/** The study by its public slug, or undefined. Draft studies are not shown to participants. */
+export async function findStudyBySlug(db: DB, slug: string): Promise<ParticipantStudy | undefined> {
+  const row = await db.selectFrom("study").select(studyColumns).where("slug", "=", slug).executeTakeFirst();
+  return row ? fromRow(db, row) : undefined;
+}
+
+export async function findStudyById(db: DB, id: string): Promise<ParticipantStudy | undefined> {
+  const row = await db.selectFrom("study").select(studyColumns).where("id", "=", id).executeTakeFirst();
+  return row ? fromRow(db, row) : undefined;
+}
+
+function latest(uses: StudyUse[]): StudyUse | undefined {
+  return [...uses].sort((a, b) => b.version.version - a.version.version || b.position - a.position)[0];
+}
+
+/** The study's current information sheet (the newest version it uses). */
+export function informationSheet(study: ParticipantStudy): StudyUse | undefined {
+  return latest(study.uses.filter((u) => u.role === "information_sheet"));
+}
+
+/** The study's current consent form: consent to an older version is asked again for this one. */
+export function currentConsentForm(study: ParticipantStudy): StudyUse | undefined {
+  return latest(study.uses.filter((u) => u.role === "consent_form"));
+}
+
+/** Questionnaires open now, in the study's order. */
+export function openQuestionnaires(study: ParticipantStudy): StudyUse[] {
+  return study.uses.filter((u) => u.role === "questionnaire" && study.settings.open_timepoints.includes(u.timepoint));
+}
+
+export function questionnaireUse(study: ParticipantStudy, instrumentId: string, timepoint: string): StudyUse | undefined {
+  return study.uses.find((u) => u.role === "questionnaire" && u.version.id === instrumentId && u.timepoint === timepoint);
+}
+
+/** Today as YYYY-MM-DD (UTC): participant records carry a date, not a moment. */
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** The time of day is stored only when the study opted in. */
+export function momentIfOptedIn(study: Pick<ParticipantStudy, "settings">, now = new Date()): Date | null {
+  return study.settings.date_precision === "datetime" ? now : null;
+}

@@ -1,0 +1,84 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useT } from "~/i18n/react";
+import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditFilterSchema, listAuditEvents } from "~/organisations/audit.server";
+
+export const headers = workspaceHeaders;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "audit:read");
+  const filter = auditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const events = await listAuditEvents(member.db, member.organisation.id, filter);
+  return {
+    filter,
+    events: events.map((e) => ({
+      id: String(e.id),
+      at: new Date(e.occurred_at).toISOString().replace("T", " ").slice(0, 19),
+      action: e.action,
+      actor: e.actor_email,
+      subject: e.subject_email ?? e.subject,
+      detail: Object.keys(e.detail ?? {}).length > 0 ? JSON.stringify(e.detail) : "",
+    })),
+  };
+}
+
+export default function AuditLog() {
+  const t = useT();
+  const { filter, events } = useLoaderData<typeof loader>();
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("workspace.audit.title")}</h1>
+      <p className="ws-muted">{t("workspace.audit.intro", { count: AUDIT_PAGE_SIZE })}</p>
+      <Form method="get" className="ws-form ws-filter">
+        <label htmlFor="action">{t("workspace.audit.action")}</label>
+        <select id="action" name="action" defaultValue={filter.action ?? ""}>
+          <option value="">{t("workspace.audit.anyAction")}</option>
+          {AUDIT_ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="actor">{t("workspace.audit.actor")}</label>
+        <input id="actor" name="actor" type="search" defaultValue={filter.actor ?? ""} spellCheck={false} />
+        <label htmlFor="from">{t("workspace.audit.from")}</label>
+        <input id="from" name="from" type="date" defaultValue={filter.from ?? ""} />
+        <label htmlFor="to">{t("workspace.audit.to")}</label>
+        <input id="to" name="to" type="date" defaultValue={filter.to ?? ""} />
+        <button type="submit">{t("workspace.audit.filter")}</button>
+      </Form>
+      {events.length === 0 ? (
+        <p>{t("workspace.audit.none")}</p>
+      ) : (
+        <table className="ws-table ws-audit">
+          <thead>
+            <tr>
+              <th scope="col">{t("workspace.audit.when")}</th>
+              <th scope="col">{t("workspace.audit.action")}</th>
+              <th scope="col">{t("workspace.audit.actor")}</th>
+              <th scope="col">{t("workspace.audit.subject")}</th>
+              <th scope="col">{t("workspace.audit.detail")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id}>
+                <td>{e.at}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.actor ?? "—"}</td>
+                <td>{e.subject ?? ""}</td>
+                <td>
+                  <code>{e.detail}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,94 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { getLanguage } from "~/i18n/languages";
+import { useI18n } from "~/i18n/react";
+import { studyLink } from "~/studies/fieldwork.server";
+import { findStudy } from "~/studies/studies.server";
+import { studyTitle } from "~/studies/titles";
+
+export const headers = workspaceHeaders;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "organisation:read");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  return {
+    study: {
+      slug: study.slug,
+      titles: study.titles,
+      status: study.status,
+      languages: study.languages,
+      instruments: study.instruments,
+      cohorts: study.cohorts.map((c) => c.name),
+      retentionUntil: study.settings.retention_until,
+      withdrawal: study.settings.withdrawal,
+      datePrecision: study.settings.date_precision,
+    },
+    base: `/research/${member.organisation.slug}/studies/${study.slug}`,
+    link: await studyLink(new URL(request.url).origin, study.slug),
+    canChangeStatus: member.can("study:status"),
+  };
+}
+
+export default function StudyOverview() {
+  const { t, language } = useI18n();
+  const { study, base, link, canChangeStatus } = useLoaderData<typeof loader>();
+  const result = useActionData<{ error?: string }>();
+  return (
+    <main id="main" className="ws-main">
+      <h1>{studyTitle(study.titles, language)}</h1>
+      {result?.error ? (
+        <div className="ws-error-summary" role="alert">
+          <h2>{t("common.errorSummaryTitle")}</h2>
+          <p>{t(`workspace.study.errors.${result.error}`)}</p>
+        </div>
+      ) : null}
+      <dl className="ws-facts">
+        <dt>{t("workspace.study.statusColumn")}</dt>
+        <dd data-testid="study-status">{t(`workspace.status.${study.status}`)}</dd>
+        <dt>{t("workspace.study.participantLink")}</dt>
+        <dd>
+          <code data-testid="study-link">{link.url}</code>
+          <img src={link.qr} alt={t("workspace.study.qrAlt")} width={128} height={128} className="ws-qr" />
+        </dd>
+        <dt>{t("workspace.studyForm.languages")}</dt>
+        <dd>{study.languages.map((code) => getLanguage(code).englishName).join(", ")}</dd>
+        <dt>{t("workspace.studyForm.instruments")}</dt>
+        <dd>
+          <ul>
+            {study.instruments.map((i) => (
+              <li key={`${i.instrument_version_id}-${i.timepoint}`}>
+                {i.instrument_id} v{i.version} · {i.timepoint}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        <dt>{t("workspace.studyForm.cohorts")}</dt>
+        <dd>{study.cohorts.length > 0 ? study.cohorts.join(", ") : "—"}</dd>
+        <dt>{t("workspace.studyForm.withdrawalDeadline")}</dt>
+        <dd>{study.withdrawal.deadline ?? "—"}</dd>
+        <dt>{t("workspace.studyForm.retention")}</dt>
+        <dd>{study.retentionUntil ?? "—"}</dd>
+        <dt>{t("workspace.studyForm.datePrecision")}</dt>
+        <dd>{t(`workspace.studyForm.precision_${study.datePrecision}`)}</dd>
+      </dl>
+      {canChangeStatus ? (
+        <Form method="post" action={`${base}/status`}>
+          <CsrfInput />
+          {study.status === "open" ? (
+            <button type="submit" name="status" value="closed">
+              {t("workspace.study.close")}
+            </button>
+          ) : (
+            <button type="submit" name="status" value="open">
+              {t("workspace.study.open")}
+            </button>
+          )}
+        </Form>
+      ) : null}
+    </main>
+  );
+}

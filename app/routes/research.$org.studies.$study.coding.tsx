@@ -1,0 +1,270 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { listThemes } from "~/coding/codebook.server";
+import { addMemo, applyTheme, codingsForUnits, CodingError, isBlind, isFinished, removeCoding, setFinished } from "~/coding/codings.server";
+import { CodedText } from "~/coding/components/CodedText";
+import { SpanPicker } from "~/coding/components/SpanPicker";
+import codingStyles from "~/coding/components/coding.css";
+import { field, intField, requireStudyMember } from "~/coding/workspace.server";
+import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/gate-coding.server";
+import { addRedaction, RedactionError } from "~/coding/redactions.server";
+import { useT } from "~/i18n/react";
+import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
+
+export const headers = workspaceHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
+// The one workspace page that sends JavaScript: selecting a span fills the offsets. Without it the
+// page still works (whole unit by default, offsets typed). docs/decisions/035-coding-screen.md
+export const handle = { hydrate: true };
+
+const PAGE_SIZE = 50;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "data:read");
+  const url = new URL(request.url);
+  const sessions = await listSessions(db, scope);
+  const sessionId = url.searchParams.get("session") ?? (url.searchParams.get("source") === "answers" ? null : (sessions.find((s) => s.segments > 0)?.id ?? null));
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+  const filter = { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE };
+  // Through the consent gate: erased participants' words are never on this page.
+  const units = sessionId && sessions.some((s) => s.id === sessionId) ? await readSegments(db, scope, "analysis", { ...filter, sessionId }) : await readFreeTextAnswers(db, scope, "analysis", filter);
+  const hasNext = units.length > PAGE_SIZE;
+  const shown = units.slice(0, PAGE_SIZE);
+  const positions = sessionId
+    ? new Map((await db.selectFrom("session_attendee").select(["participant_id", "position"]).where("session_id", "=", sessionId).execute()).map((r) => [r.participant_id, r.position]))
+    : new Map<string, number>();
+  const codings = await codingsForUnits(db, scope, userId, shown.map((u) => u.key));
+  const coderIds = [...new Set(codings.map((c) => c.coderId))];
+  const coders = coderIds.length ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute() : [];
+  const themes = (await listThemes(db, scope)).filter((t) => t.status === "accepted" || t.proposedBy === userId);
+  const translations = await readTranslations(db, shown);
+  return {
+    base,
+    sessions: sessions.filter((s) => s.segments > 0).map((s) => ({ id: s.id, label: s.label })),
+    sessionId,
+    page,
+    hasNext,
+    canCode: member.can("coding:write"),
+    blind: await isBlind(db, scope.studyId),
+    finished: await isFinished(db, scope.studyId, userId),
+    userId,
+    themes: themes.map((t) => ({ id: t.id, name: t.name, colour: t.colour, depth: t.depth, proposed: t.status === "proposed" })),
+    coders: Object.fromEntries(coders.map((c) => [c.id, c.display_name])),
+    units: shown.map((u) => ({
+      key: u.key,
+      text: u.text,
+      language: u.language,
+      speaker: u.speakerRole === "participant" ? (u.sessionId ? { role: "participant", n: positions.get(u.participantId ?? "") ?? 0 } : { role: "answer", item: u.itemId ?? "" }) : { role: u.speakerRole, n: 0 },
+      codings: codings.filter((c) => c.unit === u.key),
+      translations: translations.get(u.key) ?? [],
+    })),
+    languages: study.languages,
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  try {
+    if (intent === "apply") {
+      await applyTheme(db, scope, userId, { unit: field(form, "unit"), themeId: field(form, "theme"), start: intField(form, "start"), end: intField(form, "end") });
+      return { ok: "coding.code.applied", unit: field(form, "unit") };
+    }
+    if (intent === "redact") {
+      await addRedaction(db, scope, userId, field(form, "unit"), { start: intField(form, "start"), end: intField(form, "end") }, "other");
+      return { ok: "coding.code.redacted", unit: field(form, "unit") };
+    }
+    if (intent === "translate") {
+      const unit = field(form, "unit");
+      const target = unit.startsWith("s:") ? { segmentId: unit.slice(2) } : { responseId: unit.split(":")[1] ?? "", itemId: unit.split(":")[2] ?? "" };
+      await setTranslation(db, scope, userId, target, field(form, "language"), field(form, "text"));
+      return { ok: "coding.code.translationSaved", unit };
+    }
+    if (intent === "remove") {
+      await removeCoding(db, scope, userId, field(form, "coding"));
+      return { ok: "coding.code.removed", unit: field(form, "unit") };
+    }
+    if (intent === "finish" || intent === "reopen") {
+      await setFinished(db, scope, userId, intent === "finish");
+      return { ok: intent === "finish" ? "coding.code.finishedSaved" : "coding.code.reopened", unit: "" };
+    }
+    if (intent === "memo") {
+      await addMemo(db, scope, userId, { on: "coding", codingId: field(form, "coding") }, field(form, "text"));
+      return { ok: "coding.code.memoSaved", unit: field(form, "unit") };
+    }
+    return { error: "coding.code.errors.invalid", unit: "" };
+  } catch (error) {
+    if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
+    if (error instanceof RedactionError) return { error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found", unit: field(form, "unit") };
+    if (error instanceof SessionError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
+    throw error;
+  }
+}
+
+function speakerText(t: ReturnType<typeof useT>, speaker: { role: string; n?: number; item?: string }) {
+  if (speaker.role === "participant") return t("coding.speaker.participant", { n: speaker.n ?? 0 });
+  if (speaker.role === "answer") return t("coding.speaker.answer", { item: speaker.item ?? "" });
+  return t(`coding.speaker.${speaker.role}`);
+}
+
+export default function CodingPage() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const themeMap = Object.fromEntries(d.themes.map((th) => [th.id, th]));
+  const query = (page: number) => `?${d.sessionId ? `session=${d.sessionId}` : "source=answers"}&page=${page}`;
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("coding.code.title")}</h1>
+      <p className="ws-noprint">
+        <Link to={`${d.base}/sessions`}>{t("coding.nav.sessions")}</Link> · <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
+        <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> · <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
+        <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
+      </p>
+      {result ? (
+        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
+          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+        </div>
+      ) : null}
+      <Form method="get" className="ws-filter">
+        <label htmlFor="session">{t("coding.code.source")}</label>
+        <select id="session" name="session" defaultValue={d.sessionId ?? ""}>
+          {d.sessions.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="ws-small">
+          {t("coding.code.show")}
+        </button>
+        <Link to="?source=answers">{t("coding.code.answers")}</Link>
+      </Form>
+      {d.blind ? <p className="ws-panel">{t(d.finished ? "coding.code.blindFinished" : "coding.code.blind")}</p> : null}
+      {d.canCode ? (
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value={d.finished ? "reopen" : "finish"} />
+          <button type="submit" className="ws-small">
+            {t(d.finished ? "coding.code.reopen" : "coding.code.finish")}
+          </button>
+        </Form>
+      ) : null}
+      {d.units.length === 0 ? <p>{t("coding.code.none")}</p> : null}
+      {d.units.map((unit, index) => {
+        const id = `u${index}`;
+        return (
+          <section key={unit.key} className="coding-unit" aria-labelledby={`${id}-h`}>
+            <h2 id={`${id}-h`}>{speakerText(t, unit.speaker)}</h2>
+            <CodedText text={unit.text} spans={unit.codings.map((c) => ({ start: c.start, end: c.end, themeId: c.themeId }))} themes={themeMap} lang={unit.language} />
+            {unit.codings.length > 0 ? (
+              <ul className="coding-list">
+                {unit.codings.map((c) => (
+                  <li key={c.id}>
+                    <span className="coding-swatch" style={{ background: themeMap[c.themeId]?.colour ?? "#ccc" }} aria-hidden="true" />
+                    <span>
+                      {themeMap[c.themeId]?.name ?? t("coding.code.otherTheme")} · {d.coders[c.coderId] ?? ""} · {c.start}–{c.end}
+                    </span>
+                    {c.coderId === d.userId && d.canCode ? (
+                      <Form method="post" className="ws-row-form">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="unit" value={unit.key} />
+                        <input type="hidden" name="coding" value={c.id} />
+                        <button type="submit" className="ws-small">
+                          {t("coding.code.remove")}
+                        </button>
+                      </Form>
+                    ) : null}
+                    {d.canCode ? (
+                      <Form method="post" className="ws-row-form">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="memo" />
+                        <input type="hidden" name="unit" value={unit.key} />
+                        <input type="hidden" name="coding" value={c.id} />
+                        <label className="ws-hint" htmlFor={`${c.id}-memo`}>
+                          {t("coding.code.memo")}
+                        </label>
+                        <input id={`${c.id}-memo`} name="text" maxLength={4000} />
+                        <button type="submit" className="ws-small">
+                          {t("coding.code.saveMemo")}
+                        </button>
+                      </Form>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {d.canCode && d.themes.length > 0 ? (
+              <Form method="post" className="ws-form">
+                <CsrfInput />
+                <input type="hidden" name="unit" value={unit.key} />
+                <SpanPicker
+                  id={id}
+                  text={unit.text}
+                  lang={unit.language}
+                  labels={{ text: t("coding.code.selectHint"), from: t("coding.code.from"), to: t("coding.code.to"), selected: t("coding.code.selected") }}
+                />
+                <div className="coding-apply">
+                  <label htmlFor={`${id}-theme`}>{t("coding.code.theme")}</label>
+                  <select id={`${id}-theme`} name="theme" defaultValue="">
+                    <option value="" disabled>
+                      {t("coding.code.chooseTheme")}
+                    </option>
+                    {d.themes.map((th) => (
+                      <option key={th.id} value={th.id}>
+                        {"\u2003".repeat(th.depth)}
+                        {th.name}
+                        {th.proposed ? ` (${t("coding.themes.proposed")})` : ""}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" name="intent" value="apply">
+                    {t("coding.code.apply")}
+                  </button>
+                  <button type="submit" name="intent" value="redact" className="ws-small">
+                    {t("coding.code.redact")}
+                  </button>
+                </div>
+              </Form>
+            ) : null}
+            {unit.translations.map((tr) => (
+              <p key={tr.language} className="ws-muted" lang={tr.language} dir="auto">
+                {t("coding.code.translationIn", { language: tr.language })} <span>{tr.text}</span>
+              </p>
+            ))}
+            {d.canCode ? (
+              <details>
+                <summary>{t("coding.code.translate")}</summary>
+                <Form method="post" className="ws-form">
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="translate" />
+                  <input type="hidden" name="unit" value={unit.key} />
+                  <label htmlFor={`${id}-tl`}>{t("coding.code.translationLanguage")}</label>
+                  <select id={`${id}-tl`} name="language" defaultValue={d.languages.find((l) => l !== unit.language) ?? "en"}>
+                    {d.languages.map((l) => (
+                      <option key={l} value={l}>
+                        {l}
+                      </option>
+                    ))}
+                  </select>
+                  <label htmlFor={`${id}-tt`}>{t("coding.code.translationText")}</label>
+                  <textarea id={`${id}-tt`} name="text" rows={3} dir="auto" style={{ width: "100%" }} />
+                  <button type="submit">{t("coding.code.saveTranslation")}</button>
+                </Form>
+              </details>
+            ) : null}
+          </section>
+        );
+      })}
+      <nav className="coding-pager" aria-label={t("coding.code.pages")}>
+        {d.page > 1 ? <Link to={query(d.page - 1)}>{t("coding.code.previous")}</Link> : null}
+        <span>{t("coding.code.page", { n: d.page })}</span>
+        {d.hasNext ? <Link to={query(d.page + 1)}>{t("coding.code.next")}</Link> : null}
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,156 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { agreementReport, resolveDisagreement } from "~/coding/agreement.server";
+import { listCoders } from "~/coding/codings.server";
+import codingStyles from "~/coding/components/coding.css";
+import { field, requireStudyMember } from "~/coding/workspace.server";
+import { readUnits } from "~/consent/gate-coding.server";
+import { useT } from "~/i18n/react";
+
+export const headers = workspaceHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");
+  const url = new URL(request.url);
+  const coders = await listCoders(db, scope);
+  const chosen = url.searchParams.getAll("coder").filter((id) => coders.some((c) => c.coderId === id));
+  const sessionId = url.searchParams.get("session") || undefined;
+  let report = null;
+  let excerpts: Record<string, string> = {};
+  if (chosen.length >= 2) {
+    // The set of units: every unit the chosen coders both coded, or one session's segments.
+    const units = sessionId ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()] : undefined;
+    report = await agreementReport(db, scope, { coders: chosen, units });
+    const shown = new Set(report.disagreements.slice(0, 200).map((d) => d.unit));
+    const texts = await readUnits(db, scope, "analysis", { keys: [...shown] });
+    excerpts = Object.fromEntries([...texts.values()].map((u) => [u.key, u.text.length > 400 ? `${u.text.slice(0, 400)}…` : u.text]));
+  }
+  const sessions = await db.selectFrom("study_session").select(["id", "label"]).where("study_id", "=", scope.studyId).orderBy("held_on").execute();
+  return { base, coders, chosen, sessionId: sessionId ?? "", sessions, report, excerpts, canResolve: member.can("coding:write"), query: url.search };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
+  const form = await request.formData();
+  const decision = field(form, "decision");
+  await resolveDisagreement(db, scope, userId, {
+    unit: field(form, "unit"),
+    themeId: field(form, "theme"),
+    applied: decision === "applied" ? true : decision === "not_applied" ? false : null,
+  });
+  return { ok: true };
+}
+
+function figure(value: number | null) {
+  return value === null ? "—" : value.toFixed(3);
+}
+
+export default function Agreement() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const coderName = Object.fromEntries(d.coders.map((c) => [c.coderId, c.name]));
+  const themeName = Object.fromEntries((d.report?.themes ?? []).map((r) => [r.themeId, r.themeName]));
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("coding.agreement.title")}</h1>
+      <p className="ws-noprint">
+        <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
+      </p>
+      <p className="ws-muted">{t("coding.agreement.intro")}</p>
+      <Form method="get" className="ws-form">
+        <fieldset>
+          <legend>{t("coding.agreement.coders")}</legend>
+          {d.coders.map((c) => (
+            <div key={c.coderId} className="ws-check">
+              <input type="checkbox" id={`c-${c.coderId}`} name="coder" value={c.coderId} defaultChecked={d.chosen.includes(c.coderId)} />
+              <label htmlFor={`c-${c.coderId}`}>
+                {c.name} ({t(c.finished ? "coding.agreement.finished" : "coding.agreement.notFinished")})
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <label htmlFor="session">{t("coding.agreement.units")}</label>
+        <select id="session" name="session" defaultValue={d.sessionId}>
+          <option value="">{t("coding.agreement.allShared")}</option>
+          {d.sessions.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t("coding.agreement.compute")}</button>
+      </Form>
+      {d.report ? (
+        <>
+          <table className="ws-table">
+            <caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("coding.views.theme")}</th>
+                <th scope="col">{t("coding.agreement.unitsColumn")}</th>
+                <th scope="col">{t("coding.agreement.percent")}</th>
+                <th scope="col">{t("coding.agreement.kappa")}</th>
+                <th scope="col">{t("coding.agreement.alpha")}</th>
+                <th scope="col">{t("coding.agreement.disagreements")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.report.themes.map((r) => (
+                <tr key={r.themeId}>
+                  <th scope="row">{r.themeName}</th>
+                  <td>{r.units}</td>
+                  <td>{r.percentAgreement === null ? "—" : `${Math.round(r.percentAgreement * 1000) / 10}%`}</td>
+                  <td>{figure(r.cohensKappa)}</td>
+                  <td>{figure(r.krippendorffAlpha)}</td>
+                  <td>{r.disagreements.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t("coding.agreement.toDiscuss")}</h2>
+          {d.report.disagreements.length === 0 ? <p>{t("coding.agreement.noDisagreements")}</p> : null}
+          {d.report.disagreements.slice(0, 200).map((dis) => (
+            <section key={`${dis.unit}|${dis.themeId}`} className="coding-unit">
+              <h3>{themeName[dis.themeId]}</h3>
+              <p className="coding-text" dir="auto">
+                {d.excerpts[dis.unit] ?? ""}
+              </p>
+              <ul>
+                {Object.entries(dis.decisions).map(([coder, v]) => (
+                  <li key={coder}>
+                    {coderName[coder]}: {t(v === null ? "coding.agreement.notCoded" : v ? "coding.agreement.applied" : "coding.agreement.notApplied")}
+                  </li>
+                ))}
+              </ul>
+              <p>
+                {t("coding.agreement.resolution")}:{" "}
+                {t(dis.resolved === null ? "coding.agreement.unresolved" : dis.resolved ? "coding.agreement.applied" : "coding.agreement.notApplied")}
+              </p>
+              {d.canResolve ? (
+                <Form method="post" action={`${d.base}/coding/agreement${d.query}`} className="ws-row-form">
+                  <CsrfInput />
+                  <input type="hidden" name="unit" value={dis.unit} />
+                  <input type="hidden" name="theme" value={dis.themeId} />
+                  <button type="submit" name="decision" value="applied" className="ws-small">
+                    {t("coding.agreement.resolveApplied")}
+                  </button>
+                  <button type="submit" name="decision" value="not_applied" className="ws-small">
+                    {t("coding.agreement.resolveNotApplied")}
+                  </button>
+                  <button type="submit" name="decision" value="clear" className="ws-small">
+                    {t("coding.agreement.clear")}
+                  </button>
+                </Form>
+              ) : null}
+            </section>
+          ))}
+        </>
+      ) : d.chosen.length > 0 ? (
+        <p>{t("coding.agreement.needTwo")}</p>
+      ) : null}
+    </main>
+  );
+}

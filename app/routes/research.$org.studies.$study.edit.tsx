@@ -1,0 +1,38 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useT } from "~/i18n/react";
+import { StudyForm } from "~/studies/StudyForm";
+import { availableInstrumentVersions, findStudy, studyInputFromForm, studyInputFromStudy, updateStudy } from "~/studies/studies.server";
+
+export const headers = workspaceHeaders;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "study:edit");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  return { values: studyInputFromStudy(study), slugLocked: study.status !== "draft", instruments: await availableInstrumentVersions(member.db) };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "study:edit");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const input = studyInputFromForm(await request.formData());
+  const result = await updateStudy(member.db, { organisationId: member.organisation.id, studyId: study.id, actorUserId: member.session.userId, study: input });
+  if (result.ok) return redirect(`/research/${member.organisation.slug}/studies/${result.slug}`);
+  return json({ errors: result.errors, values: input }, { status: 400 });
+}
+
+export default function EditStudy() {
+  const t = useT();
+  const { values, slugLocked, instruments } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("workspace.studyForm.editTitle")}</h1>
+      <StudyForm values={result?.values ?? values} instruments={instruments} errors={result?.errors} submitLabel={t("workspace.studyForm.save")} slugLocked={slugLocked} />
+    </main>
+  );
+}

@@ -1,0 +1,223 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { field, requireStudyMember } from "~/coding/workspace.server";
+import { useT } from "~/i18n/react";
+import {
+  addAttendeeByCode,
+  getSession,
+  importTranscript,
+  previewTranscript,
+  SessionError,
+  setRecorded,
+  type SpeakerMapping,
+} from "~/sessions/sessions.server";
+
+export const headers = workspaceHeaders;
+
+const MAX_TRANSCRIPT_BYTES = 5_000_000;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { member, db, scope, base } = await requireStudyMember(request, context, params, "organisation:read");
+  if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
+  try {
+    const session = await getSession(db, scope, params.session ?? "");
+    const segments = await db.selectFrom("transcript_segment").select((eb) => eb.fn.countAll<number>().as("n")).where("session_id", "=", session.id).executeTakeFirstOrThrow();
+    return {
+      base,
+      session: { id: session.id, label: session.label, kind: session.kind, heldOn: session.held_on, languages: session.languages, interpreter: session.interpreter, recorded: session.recorded },
+      attendees: session.attendees.map((a) => a.position),
+      segments: Number(segments.n),
+      canRecord: member.can("fieldwork:record"),
+      canImport: member.can("coding:write") && member.can("data:read"),
+    };
+  } catch (error) {
+    if (error instanceof SessionError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+type ActionResult =
+  | { error: string; detail?: string }
+  | { ok: string }
+  | { preview: { labels: string[]; unlabelled: boolean; turns: number; source: string; language: string } };
+
+export async function action({ request, context, params }: ActionFunctionArgs): Promise<ActionResult> {
+  // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
+  const { member, db, scope } = await requireStudyMember(request, context, params, "organisation:read");
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  const sessionId = params.session ?? "";
+  if (!member.can(intent === "attendee" || intent === "recorded" ? "fieldwork:record" : "coding:write")) {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  try {
+    if (intent === "attendee") {
+      const position = await addAttendeeByCode(db, scope, sessionId, field(form, "code"), member.context.secrets.codeHashKey);
+      return { ok: `coding.session.attendeeAdded:${position}` };
+    }
+    if (intent === "recorded") {
+      await setRecorded(db, scope, sessionId, field(form, "recorded") === "yes");
+      return { ok: "coding.session.saved" };
+    }
+    if (!member.can("data:read")) throw new Response("Forbidden", { status: 403 });
+    const language = field(form, "language") || "en";
+    if (intent === "preview") {
+      const file = form.get("file");
+      let source = typeof form.get("source") === "string" ? String(form.get("source")) : "";
+      if (file && typeof file !== "string" && file.size > 0) {
+        if (file.size > MAX_TRANSCRIPT_BYTES) return { error: "coding.session.errors.tooLarge" };
+        source = await file.text();
+      }
+      if (!source.trim()) return { error: "coding.session.errors.empty_transcript" };
+      const preview = previewTranscript(source);
+      return { preview: { ...preview, source, language } };
+    }
+    if (intent === "import") {
+      const source = typeof form.get("source") === "string" ? String(form.get("source")) : "";
+      const { labels, unlabelled } = previewTranscript(source);
+      const toMapping = (value: string): SpeakerMapping | null =>
+        value === "facilitator" || value === "interpreter" ? { role: value } : value.startsWith("p:") ? { role: "participant", participantId: value.slice(2) } : null;
+      const session = await getSession(db, scope, sessionId);
+      const byPosition = new Map(session.attendees.map((a) => [String(a.position), a.participantId]));
+      const resolve = (value: string) => toMapping(value.startsWith("p:") ? `p:${byPosition.get(value.slice(2)) ?? ""}` : value);
+      const mapping: Record<string, SpeakerMapping> = {};
+      labels.forEach((label, i) => {
+        const m = resolve(field(form, `map_${i}`));
+        if (m) mapping[label] = m;
+      });
+      const unlabelledMapping = unlabelled ? (resolve(field(form, "map_unlabelled")) ?? undefined) : undefined;
+      const added = await importTranscript(db, scope, sessionId, { source, language, mapping, unlabelled: unlabelledMapping });
+      return { ok: `coding.session.imported:${added}` };
+    }
+    return { error: "coding.sessions.errors.invalid" };
+  } catch (error) {
+    if (error instanceof SessionError) return { error: `coding.session.errors.${error.reason}` };
+    if (error instanceof Response) throw error;
+    return { error: "coding.sessions.errors.invalid" };
+  }
+}
+
+function SpeakerSelect({ name, attendees }: { name: string; attendees: number[] }) {
+  const t = useT();
+  return (
+    <select id={name} name={name} required defaultValue="">
+      <option value="" disabled>
+        {t("coding.session.chooseSpeaker")}
+      </option>
+      <option value="facilitator">{t("coding.speaker.facilitator")}</option>
+      <option value="interpreter">{t("coding.speaker.interpreter")}</option>
+      {attendees.map((p) => (
+        <option key={p} value={`p:${p}`}>
+          {t("coding.speaker.participant", { n: p })}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export default function SessionPage() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const message = result && "ok" in result ? result.ok.split(":") : null;
+  return (
+    <main id="main" className="ws-main">
+      <p className="ws-noprint">
+        <Link to={`${d.base}/sessions`}>{t("coding.sessions.back")}</Link>
+      </p>
+      <h1>{d.session.label}</h1>
+      {result && "error" in result ? (
+        <div className="ws-error-summary" role="alert">
+          <p>{t(result.error)}</p>
+        </div>
+      ) : null}
+      {message ? (
+        <div className="ws-panel" role="status">
+          <p>{t(message[0]!, { n: Number(message[1] ?? 0) })}</p>
+        </div>
+      ) : null}
+      <dl className="ws-facts">
+        <dt>{t("coding.sessions.kind")}</dt>
+        <dd>{t(`coding.sessions.kind_${d.session.kind}`)}</dd>
+        <dt>{t("coding.sessions.heldOn")}</dt>
+        <dd>{d.session.heldOn}</dd>
+        <dt>{t("coding.sessions.languages")}</dt>
+        <dd>{d.session.languages.join(", ")}</dd>
+        <dt>{t("coding.sessions.interpreter")}</dt>
+        <dd>{t(`coding.sessions.interpreter_${d.session.interpreter}`)}</dd>
+        <dt>{t("coding.sessions.attendees")}</dt>
+        <dd>{d.attendees.map((p) => t("coding.speaker.participant", { n: p })).join(", ") || "—"}</dd>
+        <dt>{t("coding.sessions.recorded")}</dt>
+        <dd>{t(d.session.recorded ? "coding.common.yes" : "coding.common.no")}</dd>
+        <dt>{t("coding.sessions.segments")}</dt>
+        <dd>
+          {d.segments} {d.segments > 0 && d.canImport ? <Link to={`${d.base}/coding?session=${d.session.id}`}>{t("coding.session.codeIt")}</Link> : null}
+        </dd>
+      </dl>
+
+      {d.canRecord ? (
+        <>
+          <Form method="post" className="ws-form ws-inline-form">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="attendee" />
+            <label htmlFor="code">{t("coding.session.addAttendee")}</label>
+            <p className="ws-hint">{t("coding.session.addAttendeeHint")}</p>
+            <input id="code" name="code" autoComplete="off" spellCheck={false} required />
+            <button type="submit">{t("coding.session.add")}</button>
+          </Form>
+          <Form method="post" className="ws-form">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="recorded" />
+            <input type="hidden" name="recorded" value={d.session.recorded ? "no" : "yes"} />
+            <p className="ws-hint">{t("coding.session.recordedHint")}</p>
+            <button type="submit">{t(d.session.recorded ? "coding.session.markNotRecorded" : "coding.session.markRecorded")}</button>
+          </Form>
+        </>
+      ) : null}
+
+      {d.canImport ? (
+        result && "preview" in result ? (
+          <Form method="post" className="ws-form">
+            <CsrfInput />
+            <h2>{t("coding.session.mapSpeakers")}</h2>
+            <p>{t("coding.session.mapHint", { n: result.preview.turns })}</p>
+            <input type="hidden" name="intent" value="import" />
+            <input type="hidden" name="source" value={result.preview.source} />
+            <input type="hidden" name="language" value={result.preview.language} />
+            {result.preview.labels.map((label, i) => (
+              <div key={label}>
+                <label htmlFor={`map_${i}`}>
+                  <bdi>{label}</bdi>
+                </label>
+                <SpeakerSelect name={`map_${i}`} attendees={d.attendees} />
+              </div>
+            ))}
+            {result.preview.unlabelled ? (
+              <div>
+                <label htmlFor="map_unlabelled">{t("coding.session.unlabelled")}</label>
+                <SpeakerSelect name="map_unlabelled" attendees={d.attendees} />
+              </div>
+            ) : null}
+            <button type="submit">{t("coding.session.import")}</button>
+          </Form>
+        ) : (
+          <Form method="post" encType="multipart/form-data" className="ws-form">
+            <CsrfInput />
+            <h2>{t("coding.session.transcript")}</h2>
+            <p className="ws-hint">{t("coding.session.transcriptHint")}</p>
+            <input type="hidden" name="intent" value="preview" />
+            <label htmlFor="file">{t("coding.session.upload")}</label>
+            <input id="file" name="file" type="file" accept=".txt,.vtt,text/plain,text/vtt" />
+            <label htmlFor="source">{t("coding.session.paste")}</label>
+            <textarea id="source" name="source" rows={8} style={{ width: "100%" }} />
+            <label htmlFor="language">{t("coding.session.language")}</label>
+            <input id="language" name="language" defaultValue={d.session.languages[0] ?? "en"} pattern="[a-z]{2,3}(-[A-Za-z0-9]+)*" required />
+            <button type="submit">{t("coding.session.next")}</button>
+          </Form>
+        )
+      ) : null}
+    </main>
+  );
+}

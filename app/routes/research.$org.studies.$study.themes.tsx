@@ -1,0 +1,266 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import {
+  acceptTheme,
+  CodebookError,
+  createTheme,
+  editTheme,
+  listThemes,
+  mergeThemes,
+  proposeTheme,
+  renameTheme,
+  seedCodebook,
+  themeHistory,
+} from "~/coding/codebook.server";
+import { addMemo, listMemos } from "~/coding/codings.server";
+import codingStyles from "~/coding/components/coding.css";
+import { field, requireStudyMember } from "~/coding/workspace.server";
+import { useT } from "~/i18n/react";
+
+export const headers = workspaceHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");
+  const themes = await listThemes(db, scope);
+  const selected = new URL(request.url).searchParams.get("theme");
+  const detail = selected && themes.some((t) => t.id === selected)
+    ? {
+        history: (await themeHistory(db, scope, selected)).map((h) => ({ change: h.change, detail: h.detail as Record<string, unknown>, at: h.changed_at.toISOString().slice(0, 10) })),
+        memos: (await listMemos(db, scope, { on: "theme", themeId: selected })).map((m) => ({ id: m.id, text: m.text, author: m.author ?? "", at: m.created_at.toISOString().slice(0, 10) })),
+      }
+    : null;
+  return {
+    base,
+    themes,
+    selected,
+    detail,
+    canManage: member.can("study:edit"),
+    canPropose: member.can("coding:write"),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { member, db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  const manage = member.can("study:edit");
+  const themeId = field(form, "theme");
+  try {
+    switch (intent) {
+      case "create": {
+        const input = {
+          name: field(form, "name"),
+          definition: field(form, "definition"),
+          useWhen: field(form, "useWhen"),
+          notUseWhen: field(form, "notUseWhen"),
+          parentId: field(form, "parent") || null,
+          colour: field(form, "colour") || undefined,
+        };
+        // A peer researcher's new theme is a proposal; a researcher's is part of the codebook.
+        if (manage) await createTheme(db, scope, userId, input);
+        else await proposeTheme(db, scope, userId, input);
+        return { ok: manage ? "coding.themes.created" : "coding.themes.proposedSaved" };
+      }
+      case "seed":
+        if (!manage) throw new Response("Forbidden", { status: 403 });
+        await seedCodebook(db, scope, userId);
+        return { ok: "coding.themes.seeded" };
+      case "accept":
+        if (!manage) throw new Response("Forbidden", { status: 403 });
+        await acceptTheme(db, scope, userId, themeId);
+        return { ok: "coding.themes.accepted" };
+      case "rename":
+        if (!manage) throw new Response("Forbidden", { status: 403 });
+        await renameTheme(db, scope, userId, themeId, field(form, "name"));
+        await editTheme(db, scope, userId, themeId, {
+          definition: field(form, "definition"),
+          useWhen: field(form, "useWhen"),
+          notUseWhen: field(form, "notUseWhen"),
+          colour: field(form, "colour") || undefined,
+          parentId: field(form, "parent") || null,
+        });
+        return { ok: "coding.themes.saved" };
+      case "merge":
+        if (!manage) throw new Response("Forbidden", { status: 403 });
+        await mergeThemes(db, scope, userId, themeId, field(form, "into"));
+        return { ok: "coding.themes.merged" };
+      case "memo":
+        await addMemo(db, scope, userId, { on: "theme", themeId }, field(form, "text"));
+        return { ok: "coding.themes.memoSaved" };
+    }
+    return { error: "coding.themes.errors.invalid" };
+  } catch (error) {
+    if (error instanceof CodebookError) return { error: `coding.themes.errors.${error.reason}` };
+    if (error instanceof Response) throw error;
+    if ((error as { name?: string }).name === "ZodError") return { error: "coding.themes.errors.invalid" };
+    throw error;
+  }
+}
+
+export default function Themes() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const selected = d.themes.find((th) => th.id === d.selected);
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("coding.themes.title")}</h1>
+      <p className="ws-noprint">
+        <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${d.base}/themes/views`}>{t("coding.nav.views")}</Link> ·{" "}
+        <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
+      </p>
+      {result ? (
+        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
+          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+        </div>
+      ) : null}
+      {d.themes.length === 0 && d.canManage ? (
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="seed" />
+          <p>{t("coding.themes.seedHint")}</p>
+          <button type="submit">{t("coding.themes.seed")}</button>
+        </Form>
+      ) : null}
+      <ul className="coding-tree">
+        {d.themes.map((th) => (
+          <li key={th.id} style={{ marginInlineStart: `${th.depth * 1.5}rem` }}>
+            <span className="coding-swatch" style={{ background: th.colour }} aria-hidden="true" /> <Link to={`?theme=${th.id}`}>{th.name}</Link>
+            {th.status === "proposed" ? <> ({t("coding.themes.proposed")})</> : null}
+            {th.definition ? <span className="ws-muted"> — {th.definition}</span> : null}
+            {th.status === "proposed" && d.canManage ? (
+              <Form method="post" className="ws-row-form">
+                <CsrfInput />
+                <input type="hidden" name="intent" value="accept" />
+                <input type="hidden" name="theme" value={th.id} />
+                <button type="submit" className="ws-small">
+                  {t("coding.themes.accept")}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+
+      {selected && d.detail ? (
+        <section aria-labelledby="theme-detail">
+          <h2 id="theme-detail">{selected.name}</h2>
+          <dl className="ws-facts">
+            <dt>{t("coding.themes.definition")}</dt>
+            <dd>{selected.definition || "—"}</dd>
+            <dt>{t("coding.themes.useWhen")}</dt>
+            <dd>{selected.useWhen || "—"}</dd>
+            <dt>{t("coding.themes.notUseWhen")}</dt>
+            <dd>{selected.notUseWhen || "—"}</dd>
+          </dl>
+          {d.canManage ? (
+            <>
+              <Form method="post" className="ws-form ws-narrow">
+                <CsrfInput />
+                <h3>{t("coding.themes.edit")}</h3>
+                <input type="hidden" name="intent" value="rename" />
+                <input type="hidden" name="theme" value={selected.id} />
+                <ThemeFields t={t} themes={d.themes.filter((th) => th.id !== selected.id)} values={selected} />
+                <button type="submit">{t("coding.themes.save")}</button>
+              </Form>
+              <Form method="post" className="ws-form ws-inline-form">
+                <CsrfInput />
+                <input type="hidden" name="intent" value="merge" />
+                <input type="hidden" name="theme" value={selected.id} />
+                <label htmlFor="into">{t("coding.themes.mergeInto")}</label>
+                <select id="into" name="into" required defaultValue="">
+                  <option value="" disabled>
+                    {t("coding.code.chooseTheme")}
+                  </option>
+                  {d.themes
+                    .filter((th) => th.id !== selected.id)
+                    .map((th) => (
+                      <option key={th.id} value={th.id}>
+                        {th.name}
+                      </option>
+                    ))}
+                </select>
+                <button type="submit">{t("coding.themes.merge")}</button>
+              </Form>
+            </>
+          ) : null}
+          <h3>{t("coding.themes.history")}</h3>
+          <ul>
+            {d.detail.history.map((h, i) => (
+              <li key={i}>
+                {h.at}: {t(`coding.themes.change_${h.change}`)}
+                {typeof h.detail.from === "string" && typeof h.detail.to === "string" ? ` (${h.detail.from} → ${h.detail.to})` : ""}
+                {typeof h.detail.fromName === "string" ? ` (${h.detail.fromName})` : ""}
+                {typeof h.detail.intoName === "string" ? ` (${h.detail.intoName})` : ""}
+              </li>
+            ))}
+          </ul>
+          <h3>{t("coding.themes.memos")}</h3>
+          <ul>
+            {d.detail.memos.map((m) => (
+              <li key={m.id}>
+                <span dir="auto">{m.text}</span> <span className="ws-muted">— {m.author}, {m.at}</span>
+              </li>
+            ))}
+          </ul>
+          {d.canPropose ? (
+            <Form method="post" className="ws-form ws-narrow">
+              <CsrfInput />
+              <input type="hidden" name="intent" value="memo" />
+              <input type="hidden" name="theme" value={selected.id} />
+              <label htmlFor="memo">{t("coding.themes.addMemo")}</label>
+              <textarea id="memo" name="text" rows={3} required maxLength={4000} style={{ width: "100%" }} />
+              <button type="submit">{t("coding.themes.saveMemo")}</button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+
+      {d.canPropose ? (
+        <Form method="post" className="ws-form ws-narrow">
+          <CsrfInput />
+          <h2>{t(d.canManage ? "coding.themes.new" : "coding.themes.propose")}</h2>
+          <input type="hidden" name="intent" value="create" />
+          <ThemeFields t={t} themes={d.themes} />
+          <button type="submit">{t(d.canManage ? "coding.themes.add" : "coding.themes.sendProposal")}</button>
+        </Form>
+      ) : null}
+    </main>
+  );
+}
+
+function ThemeFields(props: {
+  t: ReturnType<typeof useT>;
+  themes: { id: string; name: string; depth: number }[];
+  values?: { name: string; definition: string; useWhen: string; notUseWhen: string; colour: string; parentId: string | null };
+}) {
+  const { t, values } = props;
+  const prefix = values ? "edit-" : "new-";
+  return (
+    <>
+      <label htmlFor={`${prefix}name`}>{t("coding.themes.name")}</label>
+      <input id={`${prefix}name`} name="name" required maxLength={120} defaultValue={values?.name} />
+      <label htmlFor={`${prefix}parent`}>{t("coding.themes.parent")}</label>
+      <select id={`${prefix}parent`} name="parent" defaultValue={values?.parentId ?? ""}>
+        <option value="">{t("coding.themes.topLevel")}</option>
+        {props.themes.map((th) => (
+          <option key={th.id} value={th.id}>
+            {"\u2003".repeat(th.depth)}
+            {th.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${prefix}definition`}>{t("coding.themes.definition")}</label>
+      <textarea id={`${prefix}definition`} name="definition" rows={2} defaultValue={values?.definition} style={{ width: "100%" }} />
+      <label htmlFor={`${prefix}useWhen`}>{t("coding.themes.useWhen")}</label>
+      <textarea id={`${prefix}useWhen`} name="useWhen" rows={2} defaultValue={values?.useWhen} style={{ width: "100%" }} />
+      <label htmlFor={`${prefix}notUseWhen`}>{t("coding.themes.notUseWhen")}</label>
+      <textarea id={`${prefix}notUseWhen`} name="notUseWhen" rows={2} defaultValue={values?.notUseWhen} style={{ width: "100%" }} />
+      <label htmlFor={`${prefix}colour`}>{t("coding.themes.colour")}</label>
+      <input id={`${prefix}colour`} name="colour" type="color" defaultValue={values?.colour ?? "#56b4e9"} />
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useI18n } from "~/i18n/react";
+import { findStudy } from "~/studies/studies.server";
+import { studyTitle } from "~/studies/titles";
+
+export const headers = workspaceHeaders;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "organisation:read");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  return {
+    base: `/research/${member.organisation.slug}/studies/${study.slug}`,
+    titles: study.titles,
+    status: study.status,
+    nav: { edit: member.can("study:edit"), dashboard: member.can("dashboard:read"), fieldwork: member.can("fieldwork:record") },
+  };
+}
+
+export default function StudyLayout() {
+  const { t, language } = useI18n();
+  const { base, titles, status, nav } = useLoaderData<typeof loader>();
+  return (
+    <div className="ws-study">
+      <p className="ws-study-name">
+        {studyTitle(titles, language)} <span className={`ws-status ws-status-${status}`}>{t(`workspace.status.${status}`)}</span>
+      </p>
+      <nav aria-label={t("workspace.nav.study")} className="ws-subnav">
+        <ul>
+          <li>
+            <NavLink to={base} end>
+              {t("workspace.nav.overview")}
+            </NavLink>
+          </li>
+          {nav.edit ? (
+            <li>
+              <NavLink to={`${base}/edit`}>{t("workspace.nav.edit")}</NavLink>
+            </li>
+          ) : null}
+          {nav.dashboard ? (
+            <li>
+              <NavLink to={`${base}/dashboard`}>{t("workspace.nav.dashboard")}</NavLink>
+            </li>
+          ) : null}
+          {nav.fieldwork ? (
+            <>
+              <li>
+                <NavLink to={`${base}/codes`}>{t("workspace.nav.codes")}</NavLink>
+              </li>
+              <li>
+                <NavLink to={`${base}/paper-consent`}>{t("workspace.nav.paperConsent")}</NavLink>
+              </li>
+              <li>
+                <NavLink to={`${base}/assisted`}>{t("workspace.nav.assisted")}</NavLink>
+              </li>
+              <li>
+                <NavLink to={`${base}/withdrawal`}>{t("workspace.nav.withdrawal")}</NavLink>
+              </li>
+            </>
+          ) : null}
+        </ul>
+      </nav>
+      <Outlet />
+    </div>
+  );
+}

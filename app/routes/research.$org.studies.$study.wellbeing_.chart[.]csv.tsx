@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireMembership } from "~/auth/permissions.server";
+import { recordAudit } from "~/audit/log.server";
+import { toCsv } from "~/security/csv";
+import { findStudy } from "~/studies/studies.server";
+import { CHART_KINDS, chartCsvRows, type ChartKind } from "~/wellbeing/chart-data";
+import { listCohorts } from "~/wellbeing/cohorts.server";
+import { measureReport, SMALLEST_GROUP, WellbeingReportError } from "~/wellbeing/report.server";
+
+/**
+ * A chart's numbers as CSV, exactly the rows its table shows: anonymous (no participant ids) and
+ * refused for a selection under 5 pairs, as the page refuses to draw it. Audited like every export.
+ */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "dashboard:read");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const url = new URL(request.url);
+  const chart = url.searchParams.get("chart") as ChartKind;
+  if (!CHART_KINDS.includes(chart)) throw new Response("Not found", { status: 404 });
+  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const cohortParam = url.searchParams.get("cohort");
+  const cohortId = cohortParam && (await listCohorts(member.db, scope)).some((c) => c.id === cohortParam) ? cohortParam : null;
+  const measureId = url.searchParams.get("measure") ?? "";
+  let report;
+  try {
+    ({ report } = await measureReport(member.db, { ...scope, measureId, cohortId }));
+  } catch (error) {
+    if (error instanceof WellbeingReportError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+  if (report.comparison.n_pairs < SMALLEST_GROUP) throw new Response("Fewer than 5 people: not shown", { status: 404 });
+  const rows = chartCsvRows(chart, { pairs: report.pairs, bands: report.bands, bandIds: (report.measure.bands ?? []).map((b) => b.id) });
+  await recordAudit(member.db, {
+    actorUserId: member.session.userId,
+    organisationId: member.organisation.id,
+    action: "export",
+    subject: study.slug,
+    detail: { export: "wellbeing_chart", chart, measure: measureId, filter: { cohort: cohortId }, rows: rows.length },
+  });
+  return new Response(toCsv(rows), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${study.slug}-${measureId}-${chart}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

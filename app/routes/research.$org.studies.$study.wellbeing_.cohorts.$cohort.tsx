@@ -1,0 +1,147 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useT } from "~/i18n/react";
+import { findStudy } from "~/studies/studies.server";
+import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/attendance.server";
+import { CohortProblem, facilitates, requireCohort } from "~/wellbeing/cohorts.server";
+
+export const headers = workspaceHeaders;
+
+async function load(request: Request, context: LoaderFunctionArgs["context"], params: LoaderFunctionArgs["params"]) {
+  const member = await requireMembership(request, context, params.org, "fieldwork:record");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const cohortId = z.string().uuid().safeParse(params.cohort);
+  if (!cohortId.success) throw new Response("Not found", { status: 404 });
+  try {
+    const cohort = await requireCohort(member.db, scope, cohortId.data);
+    // A facilitator keeps the register of their own groups only; researchers and admins, of any.
+    if (member.role === "facilitator" && !(await facilitates(member.db, cohort.id, member.session.userId))) {
+      throw new Response("Forbidden", { status: 403 });
+    }
+    return { member, study, scope, cohort };
+  } catch (error) {
+    if (error instanceof CohortProblem) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+/** One group's sessions; a facilitator adds a session and marks who came by their code. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { member, study, scope, cohort } = await load(request, context, params);
+  return {
+    base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
+    cohort: { id: cohort.id, name: cohort.name },
+    sessions: await listGroupSessions(member.db, scope, cohort.id),
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
+const intentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("session"), heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  z.object({ intent: z.literal("mark"), session: z.string().uuid(), code: z.string().min(1).max(100) }),
+]);
+
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; field: string };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { member, scope, cohort } = await load(request, context, params);
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: "code" }, { status: 400 });
+  const input = parsed.data;
+  if (input.intent === "session") {
+    await addGroupSession(member.db, scope, { cohortId: cohort.id, heldOn: input.heldOn, createdBy: member.session.userId });
+    return json<ActionResult>({ ok: true, message: "sessionAdded" });
+  }
+  const result = await markAttendance(member.db, scope, { groupSessionId: input.session, code: input.code, markedBy: member.session.userId }, member.context.secrets.codeHashKey);
+  if (!result.ok) return json<ActionResult>({ ok: false, error: result.reason, field: "code" }, { status: 400 });
+  return json<ActionResult>({ ok: true, message: result.alreadyMarked ? "alreadyMarked" : "marked" });
+}
+
+export default function CohortSessions() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <main id="main" className="ws-main">
+      <p>
+        <Link to={`${d.base}/cohorts`}>{t("wellbeing.manage.title")}</Link>
+      </p>
+      <h1>{t("wellbeing.manage.sessionsTitle", { cohort: d.cohort.name })}</h1>
+      {result && !result.ok ? (
+        <div className="ws-error-summary" role="alert" tabIndex={-1}>
+          <h2>{t("common.errorSummaryTitle")}</h2>
+          <p>
+            <a href={`#${result.field}`}>{t(`wellbeing.error.${result.error}`)}</a>
+          </p>
+        </div>
+      ) : null}
+      {result?.ok ? (
+        <p role="status" className="ws-notice">
+          {t(`wellbeing.result.${result.message}`)}
+        </p>
+      ) : null}
+
+      {d.sessions.length === 0 ? (
+        <p>{t("wellbeing.manage.noSessions")}</p>
+      ) : (
+        <>
+          <ul>
+            {d.sessions.map((s) => (
+              <li key={s.id}>
+                {t("wellbeing.manage.session", { number: s.number })} ({s.heldOn}): {t("wellbeing.manage.present", { count: s.present })}
+              </li>
+            ))}
+          </ul>
+          <section aria-labelledby="mark-title">
+            <h2 id="mark-title">{t("wellbeing.manage.mark")}</h2>
+            <Form method="post">
+              <CsrfInput />
+              <input type="hidden" name="intent" value="mark" />
+              <p>
+                <label htmlFor="session">{t("wellbeing.manage.whichSession")}</label>
+                <br />
+                <select id="session" name="session" defaultValue={d.sessions.at(-1)?.id}>
+                  {d.sessions.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {t("wellbeing.manage.session", { number: s.number })} ({s.heldOn})
+                    </option>
+                  ))}
+                </select>
+              </p>
+              <p>
+                <label htmlFor="code">{t("wellbeing.manage.code")}</label>
+                <br />
+                <span className="ws-hint" id="code-hint">
+                  {t("wellbeing.manage.joinHint")}
+                </span>
+                <br />
+                <input id="code" name="code" autoComplete="off" spellCheck={false} autoCapitalize="characters" aria-describedby="code-hint" dir="ltr" required />
+              </p>
+              <button type="submit">{t("wellbeing.manage.markButton")}</button>
+            </Form>
+          </section>
+        </>
+      )}
+
+      <section aria-labelledby="session-title">
+        <h2 id="session-title">{t("wellbeing.manage.addSession")}</h2>
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="session" />
+          <p>
+            <label htmlFor="heldOn">{t("wellbeing.manage.heldOn")}</label>
+            <br />
+            <input id="heldOn" name="heldOn" type="date" defaultValue={d.today} required />
+          </p>
+          <button type="submit">{t("wellbeing.manage.addSessionButton")}</button>
+        </Form>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,188 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useT } from "~/i18n/react";
+import { findStudy } from "~/studies/studies.server";
+import { CohortProblem, createCohort, joinCohort, listCohorts, organisationStaff } from "~/wellbeing/cohorts.server";
+
+export const headers = workspaceHeaders;
+
+/** Peer-support groups of a study: add one (study editors), put someone in one by their code (fieldwork). */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "fieldwork:record");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  return {
+    base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
+    cohorts: await listCohorts(member.db, scope),
+    staff: member.can("study:edit") ? await organisationStaff(member.db, member.organisation.id) : [],
+    canCreate: member.can("study:edit"),
+  };
+}
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
+const intentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("create"), name: z.string().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
+  z.object({ intent: z.literal("join"), cohort: z.string().uuid(), code: z.string().min(1).max(100) }),
+]);
+
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; field: string };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  // Read from a copy: requireMembership reads the body itself to check the CSRF token.
+  const form = await request.clone().formData();
+  const intent = form.get("intent");
+  const member = await requireMembership(request, context, params.org, intent === "create" ? "study:edit" : "fieldwork:record");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
+  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: intent === "create" ? "name" : "code" }, { status: 400 });
+  const input = parsed.data;
+  if (input.intent === "create") {
+    try {
+      await createCohort(member.db, scope, { name: input.name, startsOn: input.startsOn || null, endsOn: input.endsOn || null, facilitatorIds: input.facilitators });
+    } catch (error) {
+      if (error instanceof CohortProblem) return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
+      throw error;
+    }
+    return json<ActionResult>({ ok: true, message: "created" });
+  }
+  const result = await joinCohort(
+    member.db,
+    scope,
+    { cohortId: input.cohort, code: input.code, joinedOn: new Date().toISOString().slice(0, 10), recordedBy: member.session.userId },
+    member.context.secrets.codeHashKey,
+  );
+  if (!result.ok) return json<ActionResult>({ ok: false, error: result.reason, field: "code" }, { status: 400 });
+  return json<ActionResult>({ ok: true, message: result.moved ? "moved" : "joined" });
+}
+
+export default function Cohorts() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <main id="main" className="ws-main">
+      <p>
+        <Link to={d.base}>{t("wellbeing.manage.back")}</Link>
+      </p>
+      <h1>{t("wellbeing.manage.title")}</h1>
+      {result && !result.ok ? (
+        <div className="ws-error-summary" role="alert" tabIndex={-1}>
+          <h2>{t("common.errorSummaryTitle")}</h2>
+          <p>
+            <a href={`#${result.field}`}>{t(`wellbeing.error.${result.error}`)}</a>
+          </p>
+        </div>
+      ) : null}
+      {result?.ok ? (
+        <p role="status" className="ws-notice">
+          {t(`wellbeing.result.${result.message}`)}
+        </p>
+      ) : null}
+
+      {d.cohorts.length === 0 ? (
+        <p>{t("wellbeing.cohorts.none")}</p>
+      ) : (
+        <table className="ws-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("wellbeing.cohorts.name")}</th>
+              <th scope="col">{t("wellbeing.cohorts.dates")}</th>
+              <th scope="col">{t("wellbeing.cohorts.facilitators")}</th>
+              <th scope="col">{t("wellbeing.cohorts.members")}</th>
+              <th scope="col">{t("wellbeing.cohorts.sessions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.cohorts.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">
+                  <Link to={`${d.base}/cohorts/${c.id}`}>{c.name}</Link>
+                </th>
+                <td>{c.startsOn || c.endsOn ? `${c.startsOn ?? ""} – ${c.endsOn ?? ""}` : "—"}</td>
+                <td>{c.facilitators.map((f) => f.displayName).join(", ") || "—"}</td>
+                <td>{c.members}</td>
+                <td>{c.sessions}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {d.cohorts.length > 0 ? (
+        <section aria-labelledby="join-title">
+          <h2 id="join-title">{t("wellbeing.manage.join")}</h2>
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="join" />
+            <p>
+              <label htmlFor="join-cohort">{t("wellbeing.cohorts.name")}</label>
+              <br />
+              <select id="join-cohort" name="cohort">
+                {d.cohorts.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </p>
+            <p>
+              <label htmlFor="code">{t("wellbeing.manage.code")}</label>
+              <br />
+              <span className="ws-hint" id="code-hint">
+                {t("wellbeing.manage.joinHint")}
+              </span>
+              <br />
+              <input id="code" name="code" autoComplete="off" spellCheck={false} autoCapitalize="characters" aria-describedby="code-hint" dir="ltr" required />
+            </p>
+            <button type="submit">{t("wellbeing.manage.joinButton")}</button>
+          </Form>
+        </section>
+      ) : null}
+
+      {d.canCreate ? (
+        <section aria-labelledby="create-title">
+          <h2 id="create-title">{t("wellbeing.manage.create")}</h2>
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="create" />
+            <p>
+              <label htmlFor="name">{t("wellbeing.manage.name")}</label>
+              <br />
+              <input id="name" name="name" required maxLength={100} />
+            </p>
+            <p>
+              <label htmlFor="startsOn">{t("wellbeing.manage.startsOn")}</label>
+              <br />
+              <input id="startsOn" name="startsOn" type="date" />
+            </p>
+            <p>
+              <label htmlFor="endsOn">{t("wellbeing.manage.endsOn")}</label>
+              <br />
+              <input id="endsOn" name="endsOn" type="date" />
+            </p>
+            {d.staff.length > 0 ? (
+              <fieldset>
+                <legend>{t("wellbeing.manage.facilitators")}</legend>
+                {d.staff.map((s) => (
+                  <p key={s.userId}>
+                    <label>
+                      <input type="checkbox" name="facilitators" value={s.userId} /> {s.displayName}
+                    </label>
+                  </p>
+                ))}
+              </fieldset>
+            ) : null}
+            <button type="submit">{t("wellbeing.manage.createButton")}</button>
+          </Form>
+        </section>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CsrfInput } from "~/auth/components/CsrfInput";
+import { workspaceHeaders } from "~/auth/headers";
+import { requireMembership } from "~/auth/permissions.server";
+import { useT } from "~/i18n/react";
+import { recordStaffWithdrawal, withdrawalModes } from "~/studies/fieldwork.server";
+import { findStudy } from "~/studies/studies.server";
+
+export const headers = workspaceHeaders;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "fieldwork:record");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  return { modes: await withdrawalModes(member.db, study.id) };
+}
+
+const withdrawalSchema = z.object({ code: z.string().trim().min(1).max(40), mode: z.enum(["erase", "keep"]) });
+
+/** A withdrawal that reached staff by phone or in person. No reason is asked or stored. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const member = await requireMembership(request, context, params.org, "fieldwork:record");
+  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
+  if (!study) throw new Response("Not found", { status: 404 });
+  const parsed = withdrawalSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
+  const result = await recordStaffWithdrawal(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });
+  if (!result.ok) return json({ ok: false as const, error: result.error }, { status: 400 });
+  return json({ ok: true as const, mode: result.value.mode });
+}
+
+export default function StaffWithdrawal() {
+  const t = useT();
+  const { modes } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <main id="main" className="ws-main">
+      <h1>{t("workspace.withdrawal.title")}</h1>
+      <p>{t("workspace.withdrawal.intro")}</p>
+      {result && !result.ok ? (
+        <div className="ws-error-summary" role="alert">
+          <h2>{t("common.errorSummaryTitle")}</h2>
+          <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
+        </div>
+      ) : null}
+      {result?.ok ? (
+        <p className="ws-panel" role="status">
+          {t(result.mode === "erase" ? "workspace.withdrawal.doneErase" : "workspace.withdrawal.doneKeep")}
+        </p>
+      ) : null}
+      {modes.length === 0 ? (
+        <p>{t("workspace.fieldwork.errors.mode_not_offered")}</p>
+      ) : (
+        <Form method="post" className="ws-form" key={result?.ok ? "done" : "form"}>
+          <CsrfInput />
+          <label htmlFor="code">{t("workspace.fieldwork.code")}</label>
+          <input id="code" name="code" autoComplete="off" spellCheck={false} required className="ws-code-input" />
+          <fieldset>
+            <legend>{t("workspace.withdrawal.mode")}</legend>
+            {modes.map((mode, i) => (
+              <div key={mode} className="ws-check">
+                <input type="radio" id={`mode-${mode}`} name="mode" value={mode} defaultChecked={i === 0} />
+                <label htmlFor={`mode-${mode}`}>{t(`workspace.withdrawal.mode_${mode}`)}</label>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit">{t("workspace.withdrawal.submit")}</button>
+        </Form>
+      )}
+    </main>
+  );
+}

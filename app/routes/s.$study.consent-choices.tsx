@@ -1,0 +1,101 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { messageKeys } from "~/instruments/messages";
+import { useT } from "~/i18n/react";
+import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantError } from "~/participants/errors";
+import { field, noStore, notFound, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { textOf } from "~/participants/render.server";
+import { currentConsentForm, type ParticipantStudy } from "~/participants/study.server";
+import { changeConsentChoices, currentConsentChoices, type ConsentChoices } from "~/participants/withdrawal.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+function optionalStatements(study: ParticipantStudy, language: string) {
+  const form = currentConsentForm(study);
+  if (!form) notFound();
+  return (form.version.definition.statements ?? [])
+    .filter((s) => s.flag)
+    .map((s) => ({ flag: s.flag!, ...textOf(form.version, language, messageKeys.statementText(s.id)) }));
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  if (!session) throw redirect(`/s/${study.slug}/resume?to=choices`, { headers: noStore });
+  const choices = await currentConsentChoices(args.context.db, session.participant.id);
+  return {
+    slug: study.slug,
+    title: pageTitle(t, "participant.choices.title", study, language),
+    statements: optionalStatements(study, language),
+    choices: choices ?? { audio_recording: false, quotes: false },
+    withdrawn: session.participant.withdrawn_on !== null,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  if (!session) throw redirect(`/s/${study.slug}/resume?to=choices`, { headers: noStore });
+  const body = await readForm(args.request);
+  const choices: Partial<ConsentChoices> = {};
+  const errors: { id: string; message: string }[] = [];
+  for (const s of optionalStatements(study, language)) {
+    const value = field(body, s.flag);
+    if (value === "yes" || value === "no") choices[s.flag] = value === "yes";
+    else errors.push({ id: `f-${s.flag}`, message: t("participant.consent.missing") });
+  }
+  if (errors.length > 0) return { errors, saved: false };
+  try {
+    await changeConsentChoices(args.context.db, { studyId: study.id, participantId: session.participant.id, choices });
+  } catch (error) {
+    if (error instanceof ParticipantError) return { errors: [{ id: "f-quotes", message: t("participant.error.form") }], saved: false };
+    throw error;
+  }
+  return { errors: [], saved: true };
+}
+
+export default function ConsentChoicesPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const errors = result?.errors ?? [];
+  return (
+    <ParticipantPage slug={data.slug}>
+      <ErrorSummary errors={errors} />
+      {result?.saved ? (
+        <div className="panel panel-success" role="status">
+          {t("participant.choices.saved")}
+        </div>
+      ) : null}
+      <h1>{t("participant.choices.title")}</h1>
+      <p>{t("participant.choices.intro")}</p>
+      <form method="post" noValidate>
+        {data.statements.map((s) => {
+          const error = errors.find((e) => e.id === `f-${s.flag}`);
+          return (
+            <div className={`field${error ? " field-error" : ""}`} key={s.flag}>
+              <fieldset>
+                <legend {...(s.lang ? { lang: s.lang } : {})}>{s.text}</legend>
+                {error ? <p className="error-message">{error.message}</p> : null}
+                <div className="choice">
+                  <input type="radio" id={`f-${s.flag}`} name={s.flag} value="yes" defaultChecked={data.choices[s.flag]} disabled={data.withdrawn && !data.choices[s.flag]} />
+                  <label htmlFor={`f-${s.flag}`}>{t("participant.consent.yes")}</label>
+                </div>
+                <div className="choice">
+                  <input type="radio" id={`f-${s.flag}-no`} name={s.flag} value="no" defaultChecked={!data.choices[s.flag]} />
+                  <label htmlFor={`f-${s.flag}-no`}>{t("participant.consent.no")}</label>
+                </div>
+              </fieldset>
+            </div>
+          );
+        })}
+        <button className="button" type="submit">
+          {t("participant.choices.save")}
+        </button>
+      </form>
+      <p>
+        <a href={`/s/${data.slug}/next`}>{t("participant.backToQuestions")}</a>
+      </p>
+    </ParticipantPage>
+  );
+}

@@ -1,0 +1,146 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { enrolOnline, hasCurrentConsent, recordRenewedConsent } from "~/participants/enrolment.server";
+import { ParticipantError } from "~/participants/errors";
+import { field, noStore, notFound, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { textOf } from "~/participants/render.server";
+import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
+import { currentConsentForm, type ParticipantStudy } from "~/participants/study.server";
+import { messageKeys } from "~/instruments/messages";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+function consentView(study: ParticipantStudy, language: string) {
+  const form = currentConsentForm(study);
+  if (!form) notFound();
+  const statements = (form.version.definition.statements ?? []).map((s) => ({
+    id: s.id,
+    required: s.required,
+    ...textOf(form.version, language, messageKeys.statementText(s.id)),
+  }));
+  return { form, statements, formTitle: textOf(form.version, language, messageKeys.title) };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  if (session && !session.participant.withdrawn_on && (await hasCurrentConsent(args.context.db, study, session.participant.id))) {
+    throw redirect(`/s/${study.slug}/next`, { headers: noStore });
+  }
+  const { statements, formTitle } = consentView(study, language);
+  return {
+    slug: study.slug,
+    title: pageTitle(t, "participant.consent.title", study, language),
+    formTitle,
+    statements,
+    renewal: session !== null,
+    // One-time token: a second submit of this page (double tap, retry) finds the first one's result.
+    token: newSessionToken(),
+    closed: study.status === "closed" && session === null,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  const { statements } = consentView(study, language);
+  const body = await readForm(args.request);
+  const agreed: string[] = [];
+  const errors: { id: string; message: string }[] = [];
+  let declined = false;
+  for (const s of statements) {
+    const answer = field(body, s.id);
+    if (answer === "yes") agreed.push(s.id);
+    else if (answer === "no") declined ||= s.required;
+    else errors.push({ id: `f-${s.id}`, message: t("participant.consent.missing") });
+  }
+  // Declining a required statement ends here, kindly, and nothing at all is stored.
+  if (declined) throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
+  const token = field(body, "_token");
+  if (errors.length > 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+    return { errors: errors.length > 0 ? errors : [{ id: `f-${statements[0]!.id}`, message: t("participant.error.form") }], values: Object.fromEntries(statements.map((s) => [s.id, field(body, s.id)])) };
+  }
+  if (session && !session.participant.withdrawn_on) {
+    await recordRenewedConsent(args.context.db, { study, participantId: session.participant.id, agreed });
+    throw redirect(`/s/${study.slug}/next`, { headers: noStore });
+  }
+  if (study.status === "closed") throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  try {
+    await enrolOnline(args.context.db, {
+      study,
+      language,
+      agreed,
+      codeHashKey: args.context.secrets.codeHashKey,
+      submissionToken: token,
+      onCreated: (trx, participantId, code) => openParticipantSession(trx, { token, participantId, studyId: study.id, code }),
+    });
+  } catch (error) {
+    if (error instanceof ParticipantError && error.reason === "required_not_agreed") throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
+    throw error;
+  }
+  // Created now or by an earlier submit of this same page: either way this browser gets the session.
+  throw redirect(`/s/${study.slug}/code`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, args.context.secureCookies) } });
+}
+
+export default function Consent() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const errors = result?.errors ?? [];
+  const required = data.statements.filter((s) => s.required);
+  const optional = data.statements.filter((s) => !s.required);
+  const radio = (s: (typeof data.statements)[number], yes: string, no: string) => {
+    const error = errors.find((e) => e.id === `f-${s.id}`);
+    const value = result?.values?.[s.id];
+    return (
+      <div className={`field${error ? " field-error" : ""}`} key={s.id}>
+        <fieldset aria-describedby={error ? `e-${s.id}` : undefined}>
+          <legend {...(s.lang ? { lang: s.lang } : {})}>{s.text}</legend>
+          {error ? (
+            <p className="error-message" id={`e-${s.id}`}>
+              {error.message}
+            </p>
+          ) : null}
+          <div className="choice">
+            <input type="radio" id={`f-${s.id}`} name={s.id} value="yes" defaultChecked={value === "yes"} />
+            <label htmlFor={`f-${s.id}`}>{yes}</label>
+          </div>
+          <div className="choice">
+            <input type="radio" id={`f-${s.id}-no`} name={s.id} value="no" defaultChecked={value === "no"} />
+            <label htmlFor={`f-${s.id}-no`}>{no}</label>
+          </div>
+        </fieldset>
+      </div>
+    );
+  };
+  return (
+    <ParticipantPage slug={data.slug}>
+      <ErrorSummary errors={errors} />
+      <h1>{t("participant.consent.title")}</h1>
+      {data.closed ? (
+        <p>{t("participant.closed")}</p>
+      ) : (
+        <form method="post" noValidate>
+          <input type="hidden" name="_token" value={data.token} />
+          <p>{data.renewal ? t("participant.consent.renewal") : t("participant.consent.intro")}</p>
+          <h2>{t("participant.consent.requiredHeading")}</h2>
+          <p className="hint">{t("participant.consent.requiredHint")}</p>
+          {required.map((s) => radio(s, t("participant.consent.agree"), t("participant.consent.notAgree")))}
+          {optional.length > 0 ? (
+            <div className="panel">
+              <h2>{t("participant.consent.optionalHeading")}</h2>
+              <p className="hint">{t("participant.consent.optionalHint")}</p>
+              {optional.map((s) => radio(s, t("participant.consent.yes"), t("participant.consent.no")))}
+            </div>
+          ) : null}
+          <div className="actions">
+            <button className="button" type="submit">
+              {t("participant.consent.submit")}
+            </button>
+          </div>
+        </form>
+      )}
+    </ParticipantPage>
+  );
+}

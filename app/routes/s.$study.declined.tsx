@@ -1,0 +1,39 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+/** Where declining a required statement ends: kindly, with who to ask and where to find support. */
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t } = await participantRequest(args);
+  return {
+    slug: study.slug,
+    title: pageTitle(t, "participant.declined.title", study, language),
+    contact: contactIn(study, language),
+    support: supportIn(study, language),
+  };
+}
+
+export default function Declined() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <ParticipantPage slug={data.slug} withdrawLinks={false}>
+      <h1>{t("participant.declined.title")}</h1>
+      <p>{t("participant.declined.body")}</p>
+      <p>{t("participant.declined.nothingKept")}</p>
+      <h2>{t("participant.support.contactTitle")}</h2>
+      <p className="panel">{data.contact}</p>
+      <h2>{t("participant.support.title")}</h2>
+      <p>{t("participant.support.intro")}</p>
+      <SupportList support={data.support} />
+      <p>
+        <a href={`/s/${data.slug}/information`}>{t("participant.declined.changeMind")}</a>
+      </p>
+    </ParticipantPage>
+  );
+}

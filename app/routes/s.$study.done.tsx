@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { noStore, pageTitle, participantRequest } from "~/participants/page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  return { slug: study.slug, title: pageTitle(t, "participant.done.title", study, language), code: session?.code ?? null };
+}
+
+export default function Done() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <ParticipantPage slug={data.slug}>
+      <div className="panel panel-success">
+        <h1>{t("participant.done.title")}</h1>
+      </div>
+      <p>{t("participant.done.body")}</p>
+      <p>{t("participant.done.later")}</p>
+      {data.code ? (
+        <p className="panel">
+          <span className="code">{data.code}</span>
+        </p>
+      ) : null}
+      <form method="post" action={`/s/${data.slug}/stop`}>
+        <button className="button button-secondary" type="submit">
+          {t("participant.stop.finish")}
+        </button>
+      </form>
+    </ParticipantPage>
+  );
+}

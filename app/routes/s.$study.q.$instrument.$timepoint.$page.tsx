@@ -1,0 +1,107 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { QuestionField } from "~/participants/components/QuestionField";
+import { Blocks } from "~/participants/components/Blocks";
+import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
+import { hasCurrentConsent } from "~/participants/enrolment.server";
+import { ParticipantError } from "~/participants/errors";
+import { pageHref, pagesOf } from "~/participants/journey.server";
+import { contactIn, noStore, notFound, participantRequest, readForm } from "~/participants/page.server";
+import { questionPageView, type QuestionView } from "~/participants/question-view.server";
+import { questionnaireUse } from "~/participants/study.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
+  const request = await participantRequest(args);
+  const { study, session } = request;
+  if (!session) throw redirect(`/s/${study.slug}/resume`, { headers: noStore });
+  if (session.participant.withdrawn_on) throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
+  const use = questionnaireUse(study, args.params.instrument ?? "", args.params.timepoint ?? "");
+  if (!use || !study.settings.open_timepoints.includes(use.timepoint)) notFound();
+  const pages = pagesOf(study, use);
+  const index = pages.findIndex((p) => p.id === args.params.page);
+  if (index < 0) notFound();
+  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id))) throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  return { ...request, session, use, pages, index };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session, use, pages, index } = await resolve(args);
+  const answers = await savedAnswers(args.context.db, session.participant.id, use);
+  return questionPageView({ study, language, t, use, pages, index, answers, contact: contactIn(study, language) });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { study, language, t, session, use, pages, index } = await resolve(args);
+  const body = await readForm(args.request);
+  const raw: RawAnswers = {};
+  for (const name of new Set(body.keys())) {
+    if (name.startsWith("_")) continue;
+    raw[name] = body.getAll(name).filter((v): v is string => typeof v === "string");
+    if ((raw[name] as string[]).length === 1) raw[name] = (raw[name] as string[])[0];
+  }
+  const skip = body.get("_intent") === "skip";
+  try {
+    const result = await savePage(args.context.db, { study, use, participantId: session.participant.id, pageId: pages[index]!.id, raw, skip, language });
+    if (!result.ok) {
+      return {
+        errors: Object.entries(result.errors).map(([id, error]) => ({ id: `f-${id}`, item: id, message: t(`participant.error.${error}`) })),
+        values: raw,
+      };
+    }
+  } catch (error) {
+    if (error instanceof ParticipantError && error.reason === "withdrawn") throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
+    throw error;
+  }
+  const following = pages[index + 1];
+  throw redirect(following ? pageHref(study.slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: following.id }) : `/s/${study.slug}/next`, { headers: noStore });
+}
+
+export default function QuestionPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const errors = result?.errors ?? [];
+  const summary = errors.map((e) => (data.items.some((i) => i.id === e.item) ? e : { ...e, id: data.firstFieldId }));
+  return (
+    <ParticipantPage slug={data.slug}>
+      <ErrorSummary errors={summary} />
+      <p className="progress">
+        <span {...(data.instrumentTitle.lang ? { lang: data.instrumentTitle.lang } : {})}>{data.instrumentTitle.text}</span>
+        {" · "}
+        {t("participant.q.progress", { page: data.pageNumber, total: data.pageCount })}
+      </p>
+      <h1 {...(data.heading.lang ? { lang: data.heading.lang } : {})}>{data.heading.text}</h1>
+      <Blocks blocks={data.intro} />
+      {data.questionCount > 0 ? <p className="hint">{t("participant.q.optional")}</p> : null}
+      <form method="post" noValidate>
+        {data.items.map((item) =>
+          item.kind === "block" ? (
+            <Blocks key={item.id} blocks={[item.block]} />
+          ) : (
+            <QuestionField key={item.id} question={item as unknown as QuestionView} error={errors.find((e) => e.item === item.id)?.message} submitted={result?.values?.[item.id]} />
+          ),
+        )}
+        <div className="actions">
+          <button className="button" type="submit" name="_intent" value="save">
+            {t(data.questionCount > 0 ? "participant.q.save" : "common.continue")}
+          </button>
+          {data.questionCount > 0 ? (
+            <button className="button button-secondary" type="submit" name="_intent" value="skip">
+              {t(data.questionCount === 1 ? "participant.q.skipOne" : "participant.q.skip")}
+            </button>
+          ) : null}
+        </div>
+      </form>
+      {data.previous ? (
+        <p>
+          <a href={data.previous}>{t("participant.q.previous")}</a>
+        </p>
+      ) : null}
+    </ParticipantPage>
+  );
+}

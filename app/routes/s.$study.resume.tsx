@@ -1,0 +1,90 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { normaliseParticipantCode } from "~/participants/code";
+import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { findParticipantByCode } from "~/participants/enrolment.server";
+import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { codeAttemptsAllowed, recordWrongCode } from "~/participants/rate-limit.server";
+import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+// Where the code takes the person: carrying on, withdrawing, or changing their choices.
+const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices" } as const;
+type Target = keyof typeof TARGETS;
+const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t } = await participantRequest(args);
+  const to = target(new URL(args.request.url).searchParams.get("to"));
+  return { slug: study.slug, title: pageTitle(t, `participant.resume.title.${to}`, study, language), to };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { study, t } = await participantRequest(args);
+  const { db, clientKey, secrets, secureCookies } = args.context;
+  const body = await readForm(args.request);
+  const to = target(field(body, "_to"));
+  const raw = field(body, "code").slice(0, 200);
+  const fail = (key: string) => ({ error: t(key), value: raw });
+  if (raw.trim() === "") return fail("participant.resume.empty");
+  if (!(await codeAttemptsAllowed(db, clientKey))) return fail("participant.resume.tooMany");
+  if (!normaliseParticipantCode(raw).ok) {
+    await recordWrongCode(db, clientKey);
+    return fail("participant.resume.invalid");
+  }
+  const participant = await findParticipantByCode(db, { studyId: study.id, code: raw, codeHashKey: secrets.codeHashKey });
+  if (!participant) {
+    await recordWrongCode(db, clientKey);
+    return fail("participant.resume.unknown");
+  }
+  const token = newSessionToken();
+  await openParticipantSession(db, { token, participantId: participant.id, studyId: study.id, code: raw });
+  throw redirect(`/s/${study.slug}/${TARGETS[to]}`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, secureCookies) } });
+}
+
+export default function Resume() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const error = result?.error;
+  return (
+    <ParticipantPage slug={data.slug}>
+      <ErrorSummary errors={error ? [{ id: "code", message: error }] : []} />
+      <h1>{t(`participant.resume.title.${data.to}`)}</h1>
+      <form method="post" noValidate>
+        <input type="hidden" name="_to" value={data.to} />
+        <div className={`field${error ? " field-error" : ""}`}>
+          <label htmlFor="code">{t("participant.resume.label")}</label>
+          <p className="hint" id="code-hint">
+            {t("participant.resume.hint")}
+          </p>
+          {error ? (
+            <p className="error-message" id="code-error">
+              {error}
+            </p>
+          ) : null}
+          <input
+            className="code-input"
+            type="text"
+            id="code"
+            name="code"
+            dir="ltr"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            defaultValue={result?.value ?? ""}
+            aria-describedby={error ? "code-hint code-error" : "code-hint"}
+            aria-invalid={error ? true : undefined}
+          />
+        </div>
+        <button className="button" type="submit">
+          {t("common.continue")}
+        </button>
+      </form>
+      <p>{t("participant.resume.lost")}</p>
+    </ParticipantPage>
+  );
+}

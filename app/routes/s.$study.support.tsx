@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  return {
+    slug: study.slug,
+    title: pageTitle(t, "participant.support.title", study, language),
+    support: supportIn(study, language),
+    contact: contactIn(study, language),
+    back: session ? `/s/${study.slug}/next` : `/s/${study.slug}/information`,
+  };
+}
+
+export default function Support() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <ParticipantPage slug={data.slug}>
+      <h1>{t("participant.support.title")}</h1>
+      <p>{t("participant.support.intro")}</p>
+      <SupportList support={data.support} />
+      <h2>{t("participant.support.contactTitle")}</h2>
+      <p>{data.contact}</p>
+      <p>
+        <a href={data.back}>{t("participant.backToQuestions")}</a>
+      </p>
+    </ParticipantPage>
+  );
+}

@@ -1,0 +1,328 @@
+/**
+ * Focus groups and interviews: the session record, who attended, whether it was recorded, and
+ * transcripts stored as ordered segments. Reading participants' words back goes through
+ * app/consent/gate-coding.server.ts.
+ */
+import { z } from "zod";
+import type { DB } from "../../db/index";
+import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
+import { participantsWithoutAudioConsent, requireStudy, type StudyScope } from "../consent/gate-coding.server";
+import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
+import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
+
+export class SessionError extends Error {
+  constructor(
+    readonly reason:
+      | "not_found"
+      | "participant_not_in_study"
+      | "code_invalid"
+      | "audio_consent_missing"
+      | "label_unmapped"
+      | "speaker_not_attendee"
+      | "empty_transcript",
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "SessionError";
+  }
+}
+
+const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/);
+
+export const sessionInputSchema = z.object({
+  kind: z.enum(["focus_group", "interview"]),
+  label: z.string().trim().min(1).max(80),
+  heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  languages: z.array(LANGUAGE).default([]),
+  facilitatorUserId: z.string().uuid().nullable().default(null),
+  interpreter: z.enum(["none", "in_person", "phone", "video"]).default("none"),
+  notes: z.string().max(10_000).default(""),
+});
+export type SessionInput = z.input<typeof sessionInputSchema>;
+
+export interface SessionSummary {
+  id: string;
+  kind: SessionKind;
+  label: string;
+  heldOn: string;
+  languages: string[];
+  facilitatorUserId: string | null;
+  interpreter: InterpreterMode;
+  recorded: boolean;
+  attendees: number;
+  segments: number;
+}
+
+export async function createSession(db: DB, scope: StudyScope, actorUserId: string | null, input: SessionInput): Promise<string> {
+  await requireStudy(db, scope);
+  const s = sessionInputSchema.parse(input);
+  const row = await db
+    .insertInto("study_session")
+    .values({
+      study_id: scope.studyId,
+      kind: s.kind,
+      label: s.label,
+      held_on: s.heldOn,
+      languages: s.languages,
+      facilitator_user_id: s.facilitatorUserId,
+      interpreter: s.interpreter,
+      notes: s.notes,
+      created_by: actorUserId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function requireSession(db: DB, scope: StudyScope, sessionId: string) {
+  await requireStudy(db, scope);
+  const session = await db
+    .selectFrom("study_session")
+    .selectAll()
+    .where("id", "=", sessionId)
+    .where("study_id", "=", scope.studyId)
+    .executeTakeFirst();
+  if (!session) throw new SessionError("not_found", "No such session in this study");
+  return session;
+}
+
+export async function listSessions(db: DB, scope: StudyScope): Promise<SessionSummary[]> {
+  await requireStudy(db, scope);
+  const rows = await db
+    .selectFrom("study_session as s")
+    .select((eb) => [
+      "s.id",
+      "s.kind",
+      "s.label",
+      "s.held_on",
+      "s.languages",
+      "s.facilitator_user_id",
+      "s.interpreter",
+      "s.recorded",
+      eb.selectFrom("session_attendee").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("attendees"),
+      eb.selectFrom("transcript_segment").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("segments"),
+    ])
+    .where("s.study_id", "=", scope.studyId)
+    .orderBy("s.held_on")
+    .orderBy("s.label")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    label: r.label,
+    heldOn: r.held_on,
+    languages: r.languages,
+    facilitatorUserId: r.facilitator_user_id,
+    interpreter: r.interpreter,
+    recorded: r.recorded,
+    attendees: Number(r.attendees ?? 0),
+    segments: Number(r.segments ?? 0),
+  }));
+}
+
+export async function getSession(db: DB, scope: StudyScope, sessionId: string) {
+  const session = await requireSession(db, scope, sessionId);
+  const attendees = await listAttendees(db, scope, sessionId);
+  return { ...session, attendees };
+}
+
+/** Attendees in order of joining; `label` is "Participant N", the only name the workspace shows. */
+export async function listAttendees(db: DB, scope: StudyScope, sessionId: string) {
+  await requireSession(db, scope, sessionId);
+  const rows = await db
+    .selectFrom("session_attendee")
+    .select(["participant_id", "position"])
+    .where("session_id", "=", sessionId)
+    .orderBy("position")
+    .execute();
+  return rows.map((r) => ({ participantId: r.participant_id, position: r.position }));
+}
+
+export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, participantId: string): Promise<number> {
+  await requireSession(db, scope, sessionId);
+  const participant = await db
+    .selectFrom("participant")
+    .select("id")
+    .where("id", "=", participantId)
+    .where("study_id", "=", scope.studyId)
+    .executeTakeFirst();
+  if (!participant) throw new SessionError("participant_not_in_study", "That participant is not in this study");
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom("session_attendee")
+      .select("position")
+      .where("session_id", "=", sessionId)
+      .where("participant_id", "=", participantId)
+      .executeTakeFirst();
+    if (existing) return existing.position;
+    const last = await trx
+      .selectFrom("session_attendee")
+      .select((eb) => eb.fn.max<number>("position").as("max"))
+      .where("session_id", "=", sessionId)
+      .executeTakeFirst();
+    const position = Number(last?.max ?? 0) + 1;
+    await trx.insertInto("session_attendee").values({ session_id: sessionId, participant_id: participantId, position }).execute();
+    // Adding someone who did not agree to recording un-marks a recorded session.
+    const missing = await participantsWithoutAudioConsent(trx, scope, [participantId]);
+    if (missing.length > 0) await trx.updateTable("study_session").set({ recorded: false }).where("id", "=", sessionId).execute();
+    return position;
+  });
+}
+
+/** Adds an attendee by the code on their card (typed by the facilitator); the code is hashed, never stored. */
+export async function addAttendeeByCode(db: DB, scope: StudyScope, sessionId: string, code: string, codeKey: Buffer | string) {
+  const normalised = normaliseParticipantCode(code);
+  if (!normalised.ok) throw new SessionError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
+  const participant = await db
+    .selectFrom("participant")
+    .select("id")
+    .where("code_hash", "=", hashParticipantCode(normalised.code, codeKey))
+    .where("study_id", "=", scope.studyId)
+    .executeTakeFirst();
+  if (!participant) throw new SessionError("participant_not_in_study", "No participant with that code in this study");
+  return addAttendee(db, scope, sessionId, participant.id);
+}
+
+export async function removeAttendee(db: DB, scope: StudyScope, sessionId: string, participantId: string) {
+  await requireSession(db, scope, sessionId);
+  await db.deleteFrom("session_attendee").where("session_id", "=", sessionId).where("participant_id", "=", participantId).execute();
+}
+
+/**
+ * Marks a session as audio-recorded (or not). Refused while any attendee has not agreed to audio
+ * recording in their current consent record: the consent form makes recording optional.
+ */
+export async function setRecorded(db: DB, scope: StudyScope, sessionId: string, recorded: boolean): Promise<void> {
+  await requireSession(db, scope, sessionId);
+  if (recorded) {
+    const attendees = await listAttendees(db, scope, sessionId);
+    const missing = await participantsWithoutAudioConsent(
+      db,
+      scope,
+      attendees.map((a) => a.participantId),
+    );
+    if (missing.length > 0) {
+      const positions = attendees.filter((a) => missing.includes(a.participantId)).map((a) => a.position);
+      throw new SessionError("audio_consent_missing", "An attendee did not agree to audio recording", { positions });
+    }
+  }
+  await db.updateTable("study_session").set({ recorded }).where("id", "=", sessionId).execute();
+}
+
+export type SpeakerMapping =
+  | { role: "facilitator" }
+  | { role: "interpreter" }
+  | { role: "participant"; participantId: string };
+
+export interface TranscriptImport {
+  source: string;
+  format?: TranscriptFormat;
+  /** The language the transcript is written in. */
+  language: string;
+  /** Every speaker label in the file, mapped. */
+  mapping: Record<string, SpeakerMapping>;
+  /** A label for turns that have none at the start of the file (before any labelled turn). */
+  unlabelled?: SpeakerMapping;
+}
+
+/** The labels a transcript uses, to ask the researcher to map them before importing. */
+export function previewTranscript(source: string, format?: TranscriptFormat) {
+  const turns = parseTranscript(source, format);
+  return { turns: turns.length, labels: speakerLabels(turns), unlabelled: turns.some((t) => t.label === null) };
+}
+
+/** Appends a transcript's turns to the session as ordered segments. Returns how many were added. */
+export async function importTranscript(db: DB, scope: StudyScope, sessionId: string, input: TranscriptImport): Promise<number> {
+  await requireSession(db, scope, sessionId);
+  const language = LANGUAGE.parse(input.language);
+  const turns = parseTranscript(input.source, input.format);
+  if (turns.length === 0) throw new SessionError("empty_transcript", "The transcript has no text");
+  const unmapped = speakerLabels(turns).filter((l) => !Object.prototype.hasOwnProperty.call(input.mapping, l));
+  if (unmapped.length > 0 || (turns.some((t) => t.label === null) && !input.unlabelled)) {
+    throw new SessionError("label_unmapped", "Every speaker needs mapping", { labels: unmapped });
+  }
+  const attendees = new Set((await listAttendees(db, scope, sessionId)).map((a) => a.participantId));
+  for (const m of [...Object.values(input.mapping), ...(input.unlabelled ? [input.unlabelled] : [])]) {
+    if (m.role === "participant" && !attendees.has(m.participantId)) {
+      throw new SessionError("speaker_not_attendee", "A speaker is mapped to someone who is not an attendee");
+    }
+  }
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom("transcript_segment")
+      .select((eb) => eb.fn.max<number>("position").as("max"))
+      .where("session_id", "=", sessionId)
+      .executeTakeFirst();
+    let position = Number(last?.max ?? 0);
+    const rows = turns.map((t) => {
+      const m = t.label === null ? input.unlabelled! : input.mapping[t.label]!;
+      return {
+        session_id: sessionId,
+        position: ++position,
+        speaker_role: m.role as SpeakerRole,
+        participant_id: m.role === "participant" ? m.participantId : null,
+        language,
+        text: t.text.normalize("NFC"),
+        starts_ms: t.startsMs ?? null,
+        ends_ms: t.endsMs ?? null,
+      };
+    });
+    // Batches keep each statement's parameter count well under PostgreSQL's 65,535.
+    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto("transcript_segment").values(rows.slice(i, i + 1000)).execute();
+    return rows.length;
+  });
+}
+
+/** A researcher's translation of a segment or a free-text answer, in its own language (upsert). */
+export async function setTranslation(
+  db: DB,
+  scope: StudyScope,
+  actorUserId: string | null,
+  unit: { segmentId: string } | { responseId: string; itemId: string },
+  language: string,
+  text: string,
+): Promise<void> {
+  await requireStudy(db, scope);
+  const lang = LANGUAGE.parse(language);
+  const clean = text.normalize("NFC").trim();
+  if ("segmentId" in unit) {
+    const owned = await db
+      .selectFrom("transcript_segment as seg")
+      .innerJoin("study_session as ses", "ses.id", "seg.session_id")
+      .select("seg.id")
+      .where("seg.id", "=", unit.segmentId)
+      .where("ses.study_id", "=", scope.studyId)
+      .executeTakeFirst();
+    if (!owned) throw new SessionError("not_found", "No such segment in this study");
+    await db.deleteFrom("translation").where("segment_id", "=", unit.segmentId).where("language", "=", lang).execute();
+    if (clean) {
+      await db
+        .insertInto("translation")
+        .values({ segment_id: unit.segmentId, response_id: null, item_id: null, language: lang, text: clean, translated_by: actorUserId })
+        .execute();
+    }
+  } else {
+    const owned = await db
+      .selectFrom("answer as a")
+      .innerJoin("response as r", "r.id", "a.response_id")
+      .select("a.item_id")
+      .where("a.response_id", "=", unit.responseId)
+      .where("a.item_id", "=", unit.itemId)
+      .where("r.study_id", "=", scope.studyId)
+      .executeTakeFirst();
+    if (!owned) throw new SessionError("not_found", "No such answer in this study");
+    await db
+      .deleteFrom("translation")
+      .where("response_id", "=", unit.responseId)
+      .where("item_id", "=", unit.itemId)
+      .where("language", "=", lang)
+      .execute();
+    if (clean) {
+      await db
+        .insertInto("translation")
+        .values({ segment_id: null, response_id: unit.responseId, item_id: unit.itemId, language: lang, text: clean, translated_by: actorUserId })
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { sql } from "kysely";
+import type { DB } from "../../db/index";
+
+/**
+ * Counts for a study's dashboard. Only counts: no answer, no code, no date finer than the study's own.
+ * Read from the participant tables directly because nothing here is participant content; anything
+ * that reads content goes through the consent gate.
+ */
+export async function studyDashboard(db: DB, studyId: string) {
+  const participants = await db
+    .selectFrom("participant")
+    .select([
+      sql<number>`count(*)::int`.as("total"),
+      sql<number>`count(*) filter (where withdrawn_on is not null)::int`.as("withdrawn"),
+      sql<number>`count(*) filter (where withdrawal_mode = 'erase')::int`.as("withdrawn_erase"),
+      sql<number>`count(*) filter (where withdrawal_mode = 'keep')::int`.as("withdrawn_keep"),
+    ])
+    .where("study_id", "=", studyId)
+    .executeTakeFirstOrThrow();
+  const consents = await db
+    .selectFrom("consent_record")
+    .innerJoin("participant", "participant.id", "consent_record.participant_id")
+    .select([sql<number>`count(distinct consent_record.participant_id)::int`.as("n"), "consent_record.method"])
+    .where("participant.study_id", "=", studyId)
+    .groupBy("consent_record.method")
+    .execute();
+  const responses = await db
+    .selectFrom("response")
+    .innerJoin("instrument_version", "instrument_version.id", "response.instrument_version_id")
+    .select([
+      "instrument_version.instrument_id",
+      "instrument_version.version",
+      "response.timepoint",
+      "response.language",
+      sql<number>`count(*)::int`.as("started"),
+      sql<number>`count(*) filter (where response.completed_on is not null)::int`.as("completed"),
+    ])
+    .where("response.study_id", "=", studyId)
+    .groupBy(["instrument_version.instrument_id", "instrument_version.version", "response.timepoint", "response.language"])
+    .orderBy("instrument_version.instrument_id")
+    .orderBy("response.timepoint")
+    .orderBy("response.language")
+    .execute();
+  const consentTotal = consents.reduce((sum, row) => sum + Number(row.n), 0);
+  return {
+    participants: Number(participants.total),
+    consents: consentTotal,
+    consentsByMethod: Object.fromEntries(consents.map((row) => [row.method, Number(row.n)])) as Record<string, number>,
+    withdrawals: { total: Number(participants.withdrawn), erase: Number(participants.withdrawn_erase), keep: Number(participants.withdrawn_keep) },
+    responses: responses.map((row) => ({
+      instrument: `${row.instrument_id} v${row.version}`,
+      timepoint: row.timepoint,
+      language: row.language,
+      started: Number(row.started),
+      completed: Number(row.completed),
+    })),
+  };
+}
+export type StudyDashboard = Awaited<ReturnType<typeof studyDashboard>>;
+
+/** Counts under this are shown as "fewer than 5" wherever they may leave the workspace. */
+export const SMALL_COUNT = 5;
+
+export type ShareableCount = { exact: number } | { fewerThan: typeof SMALL_COUNT };
+
+export function shareableCount(n: number): ShareableCount {
+  return n < SMALL_COUNT ? { fewerThan: SMALL_COUNT } : { exact: n };
+}
+
+/** A percentage, or null when either count is small enough to identify someone. */
+export function shareablePercent(part: number, whole: number): number | null {
+  if (whole < SMALL_COUNT || part < SMALL_COUNT) return null;
+  return Math.round((part / whole) * 100);
+}

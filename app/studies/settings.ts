@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+const perLanguage = z.record(z.string(), z.string());
+
+export const supportServiceSchema = z.object({
+  name: perLanguage,
+  description: perLanguage,
+  /** How to reach it, as written for people (a phone number, opening hours, a web address). */
+  contact: perLanguage,
+});
+
+/**
+ * A study's settings (study.settings). Everything a participant sees about the study that is not an
+ * instrument's text lives here, per language.
+ */
+export const studySettingsSchema = z.object({
+  /** The information sheet's contact line: name, e-mail and organisation, per language. */
+  contact: perLanguage.default({}),
+  support: z.array(supportServiceSchema).default([]),
+  withdrawal: z
+    .object({
+      /** Which choices a person who withdraws is offered; a study may offer only erasure. */
+      modes: z.array(z.enum(["erase", "keep"])).min(1).default(["erase", "keep"]),
+      /** After this date content can no longer be removed (e.g. analysis is published). */
+      deadline: z.string().nullable().default(null),
+    })
+    .default({ modes: ["erase", "keep"], deadline: null }),
+  retention_until: z.string().nullable().default(null),
+  /** Participant records carry the date only, unless a study opts in to the time of day. */
+  date_precision: z.enum(["date", "datetime"]).default("date"),
+  /** One section per page, or one question per page (easier on small screens and for some people). */
+  page_mode: z.enum(["section", "question"]).default("section"),
+  /** Timepoints currently open to participants, e.g. ["pre"], later ["post"]. */
+  open_timepoints: z.array(z.string()).default(["once"]),
+});
+
+export type StudySettings = z.infer<typeof studySettingsSchema>;
+
+export function parseStudySettings(value: unknown): StudySettings {
+  return studySettingsSchema.parse(value ?? {});
+}

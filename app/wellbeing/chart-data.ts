@@ -1,0 +1,98 @@
+/**
+ * What each wellbeing chart shows, as plain rows: the chart, its table alternative and its CSV
+ * download are all drawn from the same rows, so they cannot disagree.
+ */
+import type { BandTransitions, ScorePair } from "./statistics";
+
+export interface PairPoint {
+  before: number;
+  after: number;
+  /** People with exactly this before and after score (scores on short scales often coincide). */
+  people: number;
+}
+
+/** Pairs grouped by identical before/after scores, ordered by before then after. */
+export function pairPoints(pairs: readonly ScorePair[]): PairPoint[] {
+  const counts = new Map<string, PairPoint>();
+  for (const { pre, post } of pairs) {
+    const key = `${pre}\u0000${post}`;
+    const point = counts.get(key);
+    if (point) point.people++;
+    else counts.set(key, { before: pre, after: post, people: 1 });
+  }
+  return [...counts.values()].sort((a, b) => a.before - b.before || a.after - b.after);
+}
+
+export interface PairDirections {
+  higher: number;
+  lower: number;
+  same: number;
+}
+
+export function pairDirections(pairs: readonly ScorePair[]): PairDirections {
+  let higher = 0;
+  let lower = 0;
+  for (const { pre, post } of pairs) {
+    if (post > pre) higher++;
+    else if (post < pre) lower++;
+  }
+  return { higher, lower, same: pairs.length - higher - lower };
+}
+
+export interface ChangeBin {
+  /** Inclusive lower and exclusive upper edge; equal when each distinct change has its own bar. */
+  from: number;
+  to: number;
+  people: number;
+}
+
+/**
+ * The distribution of change (after − before). With at most 25 distinct changes (WHO-5 moves in
+ * steps of 4, UCLA-3 in steps of 1) each change gets its own bar so nothing is blurred; otherwise
+ * 20 equal-width bins.
+ */
+export function changeBins(pairs: readonly ScorePair[]): ChangeBin[] {
+  const changes = pairs.map((p) => p.post - p.pre).sort((a, b) => a - b);
+  if (changes.length === 0) return [];
+  const distinct = [...new Set(changes)];
+  if (distinct.length <= 25) {
+    return distinct.map((value) => ({ from: value, to: value, people: changes.filter((c) => c === value).length }));
+  }
+  const min = changes[0]!;
+  const max = changes[changes.length - 1]!;
+  const width = (max - min) / 20;
+  const bins: ChangeBin[] = Array.from({ length: 20 }, (_, i) => ({ from: min + i * width, to: min + (i + 1) * width, people: 0 }));
+  for (const c of changes) {
+    const index = Math.min(19, Math.floor((c - min) / width));
+    bins[index]!.people++;
+  }
+  return bins;
+}
+
+export interface BandRow {
+  from: string;
+  /** People moving to each band, keyed by band id, in band order. */
+  to: Record<string, number>;
+  total: number;
+}
+
+export function bandRows(bands: BandTransitions, bandIds: readonly string[]): BandRow[] {
+  return bandIds.map((from) => {
+    const to: Record<string, number> = {};
+    for (const id of bandIds) to[id] = bands.transitions.find((t) => t.from === from && t.to === id)?.n ?? 0;
+    return { from, to, total: Object.values(to).reduce((a, b) => a + b, 0) };
+  });
+}
+
+export type ChartKind = "pairs" | "change" | "bands";
+export const CHART_KINDS: readonly ChartKind[] = ["pairs", "change", "bands"];
+
+/** CSV rows of a chart, with column names an analyst can read without the page. */
+export function chartCsvRows(kind: ChartKind, data: { pairs: readonly ScorePair[]; bands: BandTransitions | null; bandIds: readonly string[] }): Record<string, unknown>[] {
+  if (kind === "pairs") return pairPoints(data.pairs).map((p) => ({ score_before: p.before, score_after: p.after, people: p.people }));
+  if (kind === "change") {
+    return changeBins(data.pairs).map((b) => (b.from === b.to ? { change: b.from, people: b.people } : { change_from: b.from, change_to: b.to, people: b.people }));
+  }
+  if (!data.bands) return [];
+  return data.bands.transitions.map((t) => ({ band_before: t.from, band_after: t.to, people: t.n }));
+}

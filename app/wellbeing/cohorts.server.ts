@@ -1,0 +1,253 @@
+/**
+ * Peer-support cohorts: a group within a study with a name, dates and facilitators, which
+ * participants join with their code (docs/decisions/040-wellbeing-cohorts.md).
+ *
+ * A participant code is only ever read here to find the participant it belongs to: it is hashed
+ * with the server key and compared, never stored, logged or returned.
+ */
+import { sql } from "kysely";
+import type { DB } from "../../db/index";
+import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
+
+export interface StudyRef {
+  organisationId: string;
+  studyId: string;
+}
+
+export interface Cohort {
+  id: string;
+  name: string;
+  startsOn: string | null;
+  endsOn: string | null;
+  facilitators: { userId: string; displayName: string }[];
+  members: number;
+  sessions: number;
+}
+
+export type CohortError =
+  | { kind: "study_not_found" }
+  | { kind: "cohort_not_found" }
+  | { kind: "name_taken" }
+  | { kind: "dates_reversed" }
+  | { kind: "not_a_member"; userIds: string[] };
+
+export class CohortProblem extends Error {
+  constructor(readonly problem: CohortError) {
+    super(`cohort: ${problem.kind}`);
+    this.name = "CohortProblem";
+  }
+}
+
+async function requireStudy(db: DB, ref: StudyRef) {
+  const study = await db
+    .selectFrom("study")
+    .select(["id", "organisation_id"])
+    .where("id", "=", ref.studyId)
+    .where("organisation_id", "=", ref.organisationId)
+    .executeTakeFirst();
+  if (!study) throw new CohortProblem({ kind: "study_not_found" });
+  return study;
+}
+
+/** The cohort, only if it belongs to the study (which belongs to the organisation). */
+export async function requireCohort(db: DB, ref: StudyRef, cohortId: string) {
+  await requireStudy(db, ref);
+  const cohort = await db
+    .selectFrom("cohort")
+    .select(["id", "name", "starts_on", "ends_on", "study_id"])
+    .where("id", "=", cohortId)
+    .where("study_id", "=", ref.studyId)
+    .executeTakeFirst();
+  if (!cohort) throw new CohortProblem({ kind: "cohort_not_found" });
+  return cohort;
+}
+
+export async function findCohortByName(db: DB, ref: StudyRef, name: string) {
+  await requireStudy(db, ref);
+  return db
+    .selectFrom("cohort")
+    .select(["id", "name", "starts_on", "ends_on"])
+    .where("study_id", "=", ref.studyId)
+    .where("name", "=", name.trim())
+    .executeTakeFirst();
+}
+
+export interface CohortInput {
+  name: string;
+  startsOn?: string | null;
+  endsOn?: string | null;
+  facilitatorIds?: readonly string[];
+}
+
+export async function createCohort(db: DB, ref: StudyRef, input: CohortInput): Promise<{ id: string }> {
+  await requireStudy(db, ref);
+  const name = input.name.trim();
+  if (input.startsOn && input.endsOn && input.endsOn < input.startsOn) throw new CohortProblem({ kind: "dates_reversed" });
+  if (await findCohortByName(db, ref, name)) throw new CohortProblem({ kind: "name_taken" });
+  return db.transaction().execute(async (trx) => {
+    const cohort = await trx
+      .insertInto("cohort")
+      .values({ study_id: ref.studyId, name, starts_on: input.startsOn ?? null, ends_on: input.endsOn ?? null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setFacilitatorsIn(trx, ref, cohort.id, input.facilitatorIds ?? []);
+    return cohort;
+  });
+}
+
+/** Replaces the cohort's facilitators; each must be a member of the study's organisation. */
+export async function setFacilitators(db: DB, ref: StudyRef, cohortId: string, userIds: readonly string[]) {
+  await requireCohort(db, ref, cohortId);
+  await db.transaction().execute((trx) => setFacilitatorsIn(trx, ref, cohortId, userIds));
+}
+
+async function setFacilitatorsIn(db: DB, ref: StudyRef, cohortId: string, userIds: readonly string[]) {
+  const wanted = [...new Set(userIds)];
+  if (wanted.length > 0) {
+    const members = await db
+      .selectFrom("membership")
+      .select("user_id")
+      .where("organisation_id", "=", ref.organisationId)
+      .where("user_id", "in", wanted)
+      .execute();
+    const known = new Set(members.map((m) => m.user_id));
+    const strangers = wanted.filter((id) => !known.has(id));
+    if (strangers.length > 0) throw new CohortProblem({ kind: "not_a_member", userIds: strangers });
+  }
+  await db.deleteFrom("cohort_facilitator").where("cohort_id", "=", cohortId).execute();
+  if (wanted.length > 0) {
+    await db
+      .insertInto("cohort_facilitator")
+      .values(wanted.map((userId) => ({ cohort_id: cohortId, user_id: userId })))
+      .execute();
+  }
+}
+
+export async function listCohorts(db: DB, ref: StudyRef): Promise<Cohort[]> {
+  await requireStudy(db, ref);
+  const cohorts = await db
+    .selectFrom("cohort as c")
+    .select([
+      "c.id",
+      "c.name",
+      "c.starts_on",
+      "c.ends_on",
+      (eb) =>
+        eb
+          .selectFrom("participant as p")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .whereRef("p.cohort_id", "=", "c.id")
+          .as("members"),
+      (eb) => eb.selectFrom("group_session as gs").select(sql<number>`count(*)::int`.as("n")).whereRef("gs.cohort_id", "=", "c.id").as("sessions"),
+    ])
+    .where("c.study_id", "=", ref.studyId)
+    .orderBy("c.starts_on")
+    .orderBy("c.name")
+    .execute();
+  const facilitators = cohorts.length
+    ? await db
+        .selectFrom("cohort_facilitator as f")
+        .innerJoin("app_user as u", "u.id", "f.user_id")
+        .select(["f.cohort_id", "u.id", "u.display_name", "u.email"])
+        .where(
+          "f.cohort_id",
+          "in",
+          cohorts.map((c) => c.id),
+        )
+        .orderBy("u.display_name")
+        .execute()
+    : [];
+  return cohorts.map((c) => ({
+    id: c.id,
+    name: c.name,
+    startsOn: c.starts_on,
+    endsOn: c.ends_on,
+    members: Number(c.members ?? 0),
+    sessions: Number(c.sessions ?? 0),
+    facilitators: facilitators
+      .filter((f) => f.cohort_id === c.id)
+      .map((f) => ({ userId: f.id, displayName: f.display_name || f.email })),
+  }));
+}
+
+export type CodeLookup =
+  | { ok: true; participantId: string }
+  | { ok: false; reason: "length" | "characters" | "check" | "unknown" | "withdrawn" };
+
+/**
+ * The study's participant holding this code. A participant who has withdrawn (either way) cannot
+ * be joined to a group or marked present: they asked to stop taking part.
+ */
+export async function participantByCode(db: DB, ref: StudyRef, code: string, codeHashKey: Buffer | string): Promise<CodeLookup> {
+  const normalised = normaliseParticipantCode(code);
+  if (!normalised.ok) return { ok: false, reason: normalised.reason };
+  const participant = await db
+    .selectFrom("participant as p")
+    .innerJoin("study as s", "s.id", "p.study_id")
+    .select(["p.id", "p.withdrawn_on"])
+    .where("p.code_hash", "=", hashParticipantCode(normalised.code, codeHashKey))
+    .where("p.study_id", "=", ref.studyId)
+    .where("s.organisation_id", "=", ref.organisationId)
+    .executeTakeFirst();
+  if (!participant) return { ok: false, reason: "unknown" };
+  if (participant.withdrawn_on !== null) return { ok: false, reason: "withdrawn" };
+  return { ok: true, participantId: participant.id };
+}
+
+export type JoinResult = { ok: true; participantId: string; moved: boolean } | Extract<CodeLookup, { ok: false }>;
+
+/**
+ * Puts the participant with this code in the cohort (from `joinedOn`). Joining the cohort they are
+ * already in changes nothing; joining another closes the open membership, so the history shows
+ * the move and the analysis follows them to the new group.
+ */
+export async function joinCohort(
+  db: DB,
+  ref: StudyRef,
+  input: { cohortId: string; code: string; joinedOn: string; recordedBy?: string | null },
+  codeHashKey: Buffer | string,
+): Promise<JoinResult> {
+  await requireCohort(db, ref, input.cohortId);
+  const found = await participantByCode(db, ref, input.code, codeHashKey);
+  if (!found.ok) return found;
+  const participantId = found.participantId;
+  return db.transaction().execute(async (trx) => {
+    const open = await trx
+      .selectFrom("cohort_membership")
+      .select(["id", "cohort_id", "joined_on"])
+      .where("participant_id", "=", participantId)
+      .where("left_on", "is", null)
+      .executeTakeFirst();
+    if (open?.cohort_id === input.cohortId) return { ok: true as const, participantId, moved: false };
+    if (open) {
+      const leftOn = input.joinedOn < open.joined_on ? open.joined_on : input.joinedOn;
+      await trx.updateTable("cohort_membership").set({ left_on: leftOn }).where("id", "=", open.id).execute();
+    }
+    await trx
+      .insertInto("cohort_membership")
+      .values({ cohort_id: input.cohortId, participant_id: participantId, joined_on: input.joinedOn, recorded_by: input.recordedBy ?? null })
+      .execute();
+    await trx.updateTable("participant").set({ cohort_id: input.cohortId }).where("id", "=", participantId).execute();
+    return { ok: true as const, participantId, moved: open !== undefined };
+  });
+}
+
+/** People of the organisation who can be named as a cohort's facilitators. */
+export async function organisationStaff(db: DB, organisationId: string) {
+  const rows = await db
+    .selectFrom("membership as m")
+    .innerJoin("app_user as u", "u.id", "m.user_id")
+    .select(["u.id", "u.display_name", "u.email", "m.role"])
+    .where("m.organisation_id", "=", organisationId)
+    .where("u.disabled_at", "is", null)
+    .orderBy("u.display_name")
+    .orderBy("u.email")
+    .execute();
+  return rows.map((r) => ({ userId: r.id, displayName: r.display_name || r.email, role: r.role }));
+}
+
+/** Whether the user is one of the cohort's facilitators. */
+export async function facilitates(db: DB, cohortId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohortId).where("user_id", "=", userId).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,322 @@
+/**
+ * The pre/post wellbeing report of a study: scores from the instrument's scoring rules, the paired
+ * comparison (app/wellbeing/statistics.ts, checked against R), band movement, the reliable change
+ * index, subgroups with small groups suppressed, and each cohort's satisfaction and attendance.
+ *
+ * Answers are read only through analysableResponses (the consent gate's filter), so a participant
+ * who withdrew with erasure is absent and one who chose "stop and keep" is counted.
+ */
+import type { DB } from "../../db/index";
+import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
+import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
+import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
+import { analysableResponses, type AnalysableResponse, type AnalysisScope } from "./reads.server";
+import { scoreMeasure, type ItemScales, type MeasureDefinition } from "./scoring";
+import {
+  bandTransitions,
+  comparePrePost,
+  pairScores,
+  reliableChange,
+  type BandTransitions,
+  type PairedComparison,
+  type ReliableChange,
+  type ScorePair,
+} from "./statistics";
+
+/** Groups with fewer pairs than this are not shown: "fewer than 5". */
+export const SMALLEST_GROUP = 5;
+
+export const DEFAULT_TIMEPOINTS = { pre: "pre", post: "post" } as const;
+
+export class WellbeingReportError extends Error {
+  constructor(
+    readonly kind: "measure_not_found" | "cohort_not_found",
+    message: string,
+  ) {
+    super(message);
+    this.name = "WellbeingReportError";
+  }
+}
+
+export interface MeasureSource {
+  instrumentId: string;
+  /** The latest version of the instrument the study uses that defines the measure. */
+  version: PublishedInstrumentVersion;
+  measure: Measure;
+}
+
+/** Published versions the study uses: listed as its instruments or answered by its participants. */
+async function studyInstrumentVersions(db: DB, studyId: string): Promise<PublishedInstrumentVersion[]> {
+  const listed = await db.selectFrom("study_instrument").select("instrument_version_id as id").where("study_id", "=", studyId).execute();
+  const answered = await db.selectFrom("response").select("instrument_version_id as id").where("study_id", "=", studyId).distinct().execute();
+  const ids = [...new Set([...listed, ...answered].map((r) => r.id))];
+  const versions = await Promise.all(ids.map((id) => getInstrumentVersionByRowId(db, id)));
+  return versions.filter((v): v is PublishedInstrumentVersion => v !== undefined).sort((a, b) => b.version - a.version);
+}
+
+/** Every scored measure the study's instruments define, newest definition of each. */
+export async function studyMeasures(db: DB, studyId: string): Promise<MeasureSource[]> {
+  const out = new Map<string, MeasureSource>();
+  for (const version of await studyInstrumentVersions(db, studyId)) {
+    for (const measure of version.definition.measures ?? []) {
+      if (!out.has(measure.id)) out.set(measure.id, { instrumentId: version.id, version, measure });
+    }
+  }
+  return [...out.values()];
+}
+
+export async function findMeasure(db: DB, studyId: string, measureId: string): Promise<MeasureSource> {
+  const found = (await studyMeasures(db, studyId)).find((m) => m.measure.id === measureId);
+  if (!found) throw new WellbeingReportError("measure_not_found", `The study has no instrument with a measure "${measureId}".`);
+  return found;
+}
+
+export function measureDefinition(measure: Measure): MeasureDefinition {
+  return { ...measure, min_answered: measureMinAnswered(measure) };
+}
+
+export function itemScales(version: PublishedInstrumentVersion, measure: Measure): ItemScales {
+  const scales: Record<string, { min: number; max: number }> = {};
+  for (const { item } of allItems(version.definition)) {
+    const range = measure.items.includes(item.id) ? itemRange(item) : undefined;
+    if (range) scales[item.id] = range;
+  }
+  return scales;
+}
+
+/**
+ * A scorer for the given responses: each is scored with its own version's definition of the
+ * measure (or the newest one when its version lacks it). Versions are loaded once, up front, so
+ * scoring a hundred thousand responses is a plain loop.
+ */
+async function makeScorer(db: DB, source: MeasureSource, responses: readonly AnalysableResponse[]) {
+  const byVersion = new Map<string, { definition: MeasureDefinition; scales: ItemScales }>();
+  const newest = { definition: measureDefinition(source.measure), scales: itemScales(source.version, source.measure) };
+  byVersion.set(source.version.rowId, newest);
+  for (const versionId of new Set(responses.map((r) => r.instrumentVersionId))) {
+    if (byVersion.has(versionId)) continue;
+    const version = await getInstrumentVersionByRowId(db, versionId);
+    const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
+    byVersion.set(versionId, version && own ? { definition: measureDefinition(own), scales: itemScales(version, own) } : newest);
+  }
+  return (response: AnalysableResponse): number | null => {
+    const rules = byVersion.get(response.instrumentVersionId) ?? newest;
+    try {
+      return scoreMeasure(rules.definition, response.answers, rules.scales);
+    } catch (error) {
+      // An answer outside its scale is a data error; it makes the score missing, like an
+      // unanswered item, rather than stopping the whole report or distorting it.
+      if (error instanceof RangeError) return null;
+      throw error;
+    }
+  };
+}
+
+/** One participant's scores and what they can be grouped by. Never leaves the server. */
+export interface ParticipantScores {
+  participantId: string;
+  cohortId: string | null;
+  language: string;
+  pre: number | null;
+  post: number | null;
+  /** Answers to the instrument's single-choice questions, at whichever timepoint they were asked (post first). */
+  choices: Record<string, string>;
+}
+
+export interface ReportQuery extends AnalysisScope {
+  measureId: string;
+  /** Only this cohort; absent = every participant of the study, in a cohort or not. */
+  cohortId?: string | null;
+  pre?: string;
+  post?: string;
+}
+
+export function singleChoiceItems(version: PublishedInstrumentVersion): Extract<Item, { type: "single_choice" }>[] {
+  return allItems(version.definition)
+    .map(({ item }) => item)
+    .filter((item): item is Extract<Item, { type: "single_choice" }> => item.type === "single_choice");
+}
+
+/** Each analysable participant's pre and post score of the measure. */
+export async function participantScores(db: DB, query: ReportQuery, source?: MeasureSource): Promise<{ source: MeasureSource; scores: ParticipantScores[] }> {
+  source ??= await findMeasure(db, query.studyId, query.measureId);
+  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
+  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
+  const choiceIds = singleChoiceItems(source.version).map((item) => item.id);
+  const responses = await analysableResponses(db, {
+    organisationId: query.organisationId,
+    studyId: query.studyId,
+    instrumentId: source.instrumentId,
+    timepoints: [pre, post],
+    itemIds: [...source.measure.items, ...choiceIds],
+  });
+  const score = await makeScorer(db, source, responses);
+  const byParticipant = new Map<string, ParticipantScores>();
+  for (const response of responses) {
+    if (query.cohortId && response.cohortId !== query.cohortId) continue;
+    let entry = byParticipant.get(response.participantId);
+    if (!entry) {
+      entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, choices: {} };
+      byParticipant.set(response.participantId, entry);
+    }
+    const value = score(response);
+    if (response.timepoint === pre) entry.pre = value;
+    if (response.timepoint === post) entry.post = value;
+    for (const id of choiceIds) {
+      const answer = response.answers[id];
+      if (typeof answer === "string" && (response.timepoint === post || entry.choices[id] === undefined)) entry.choices[id] = answer;
+    }
+  }
+  return { source, scores: [...byParticipant.values()] };
+}
+
+function scoreMaps(scores: readonly ParticipantScores[]) {
+  const pre = new Map<string, number>();
+  const post = new Map<string, number>();
+  for (const s of scores) {
+    if (s.pre !== null) pre.set(s.participantId, s.pre);
+    if (s.post !== null) post.set(s.participantId, s.post);
+  }
+  return { pre, post };
+}
+
+export function compareScores(measure: Measure, scores: readonly ParticipantScores[]): PairedComparison {
+  return comparePrePost(scoreMaps(scores), { meaningfulChange: measure.meaningful_change ?? null, higherIsBetter: measure.higher_is_better });
+}
+
+/** The CLI's object: the measure and exactly the comparison's twenty figures, unrounded. */
+export type ComparisonJson = { measure: string } & PairedComparison;
+
+export async function measureComparison(db: DB, query: ReportQuery): Promise<ComparisonJson> {
+  const { source, scores } = await participantScores(db, query);
+  return { measure: source.measure.id, ...compareScores(source.measure, scores) };
+}
+
+export interface SubgroupRow {
+  key: string;
+  /** Pairs in the group; null when suppressed. */
+  comparison: PairedComparison | null;
+  suppressed: boolean;
+}
+
+export type SubgroupBy = { kind: "cohort" } | { kind: "language" } | { kind: "item"; itemId: string };
+
+/**
+ * The comparison within each group. A group with fewer than 5 pairs is suppressed: none of its
+ * figures leave the server, because with so few people a mean and a count of "improved" can point
+ * at someone. Participants without a value (no cohort, question skipped) form the group "".
+ */
+export function subgroupComparisons(measure: Measure, scores: readonly ParticipantScores[], by: SubgroupBy): SubgroupRow[] {
+  const groups = new Map<string, ParticipantScores[]>();
+  for (const s of scores) {
+    const key = by.kind === "cohort" ? (s.cohortId ?? "") : by.kind === "language" ? s.language : (s.choices[by.itemId] ?? "");
+    const list = groups.get(key) ?? [];
+    list.push(s);
+    groups.set(key, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))
+    .map(([key, members]) => {
+      const comparison = compareScores(measure, members);
+      const suppressed = comparison.n_pairs < SMALLEST_GROUP;
+      return { key, suppressed, comparison: suppressed ? null : comparison };
+    });
+}
+
+export interface MeasureReport {
+  measure: Measure;
+  instrumentId: string;
+  comparison: PairedComparison;
+  bands: BandTransitions | null;
+  reliableChange: Omit<ReliableChange, "rci"> | null;
+  /** Anonymous pairs, ordered by pre then post score: nothing ties a point to a person. */
+  pairs: ScorePair[];
+}
+
+export async function measureReport(db: DB, query: ReportQuery): Promise<{ report: MeasureReport; scores: ParticipantScores[] }> {
+  const { source, scores } = await participantScores(db, query);
+  const { measure } = source;
+  const maps = scoreMaps(scores);
+  const pairs = pairScores(maps.pre, maps.post).sort((a, b) => a.pre - b.pre || a.post - b.post);
+  const rci =
+    measure.reliability === undefined ? null : reliableChange(pairs, { reliability: measure.reliability, higherIsBetter: measure.higher_is_better });
+  let reliable: MeasureReport["reliableChange"] = null;
+  if (rci) {
+    const { rci: _perPair, ...rest } = rci;
+    reliable = rest;
+  }
+  return {
+    scores,
+    report: {
+      measure,
+      instrumentId: source.instrumentId,
+      comparison: compareScores(measure, scores),
+      bands: measure.bands?.length ? bandTransitions(pairs, measure.bands, measure.higher_is_better) : null,
+      reliableChange: reliable,
+      pairs,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Satisfaction and attendance per cohort
+
+export type SuppressedNumber = { value: number } | { suppressed: true };
+
+export interface SatisfactionItem {
+  itemId: string;
+  type: Item["type"];
+  answered: SuppressedNumber;
+  /** Mean answer for number and scale items; null for choices or when suppressed. */
+  mean: number | null;
+  /** Answer counts for choice items, each under 5 suppressed. */
+  options: { value: string; n: SuppressedNumber }[];
+}
+
+export interface CohortSummary {
+  cohortId: string;
+  attendance: AttendanceSummary | null;
+  satisfaction: SatisfactionItem[];
+}
+
+function shareable(n: number): SuppressedNumber {
+  return n > 0 && n < SMALLEST_GROUP ? { suppressed: true } : { value: n };
+}
+
+/**
+ * Questions asked only after the programme (sections limited to the post timepoint) that have a
+ * number or a choice for an answer: how satisfied people were and how often they came.
+ */
+export function satisfactionItems(version: PublishedInstrumentVersion, post: string): Item[] {
+  return allItems(version.definition)
+    .filter(({ section }) => section.timepoints !== undefined && section.timepoints.includes(post) && section.timepoints.length === 1)
+    .map(({ item }) => item)
+    .filter((item) => ["rating", "scale_0_10", "number", "single_choice", "yes_no"].includes(item.type));
+}
+
+export async function cohortSummaries(db: DB, scope: AnalysisScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
+  const items = satisfactionItems(source.version, post);
+  const responses = items.length
+    ? await analysableResponses(db, { ...scope, instrumentId: source.instrumentId, timepoints: [post], itemIds: items.map((i) => i.id) })
+    : [];
+  const attendance = await attendanceSummaries(db, scope);
+  const cohorts = await db.selectFrom("cohort").select("id").where("study_id", "=", scope.studyId).orderBy("starts_on").orderBy("name").execute();
+  return cohorts.map(({ id }) => {
+    const mine = responses.filter((r) => r.cohortId === id);
+    const satisfaction = items.map((item): SatisfactionItem => {
+      const values = mine.map((r) => r.answers[item.id]).filter((v) => v !== undefined && v !== null && v !== "");
+      const answered = values.length;
+      const numeric = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+      const enough = answered >= SMALLEST_GROUP;
+      const choices = item.type === "single_choice" ? item.options.map((o) => o.value) : item.type === "yes_no" ? ["yes", "no"] : [];
+      return {
+        itemId: item.id,
+        type: item.type,
+        answered: shareable(answered),
+        mean: enough && numeric.length > 0 && choices.length === 0 ? numeric.reduce((a, b) => a + b, 0) / numeric.length : null,
+        options: enough ? choices.map((value) => ({ value, n: shareable(values.filter((v) => v === value).length) })) : [],
+      };
+    });
+    return { cohortId: id, attendance: attendance.get(id) ?? null, satisfaction };
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * What the study's wellbeing page shows, as plain serialisable data: every figure comes from
+ * report.server.ts; this module picks, localises and suppresses. Nothing here identifies a person:
+ * pairs are anonymous, and a group with fewer than 5 pairs sends no figure to the browser at all.
+ */
+import type { DB } from "../../db/index";
+import { localise, messageKeys } from "../instruments/messages";
+import { bandRows, changeBins, pairDirections, pairPoints, type BandRow, type ChangeBin, type PairDirections, type PairPoint } from "./chart-data";
+import { listCohorts, type Cohort } from "./cohorts.server";
+import {
+  cohortSummaries,
+  measureReport,
+  satisfactionItems,
+  singleChoiceItems,
+  SMALLEST_GROUP,
+  studyMeasures,
+  subgroupComparisons,
+  type CohortSummary,
+  type MeasureSource,
+  type SubgroupBy,
+} from "./report.server";
+import type { AnalysisScope } from "./reads.server";
+import type { PairedComparison, ReliableChange } from "./statistics";
+
+export interface WellbeingViewQuery {
+  measureId?: string | null;
+  cohortId?: string | null;
+  /** "cohort", "language" or "item:<single-choice item id>". */
+  by?: string | null;
+}
+
+export interface SubgroupOption {
+  value: string;
+  label: string;
+}
+
+export interface WellbeingView {
+  measures: { id: string; name: string }[];
+  cohorts: Cohort[];
+  query: { measureId: string | null; cohortId: string | null; by: string | null };
+  measure: {
+    id: string;
+    name: string;
+    range: { min: number; max: number };
+    higherIsBetter: boolean;
+    meaningfulChange: number | null;
+    bands: { id: string; label: string }[];
+    attribution: string | null;
+  } | null;
+  counts: { nPre: number; nPost: number; nPairs: number } | null;
+  /** Null when there are fewer than 5 pairs: then only "fewer than 5" is shown. */
+  comparison: PairedComparison | null;
+  suppressed: boolean;
+  reliableChange: Omit<ReliableChange, "rci"> | null;
+  charts: { points: PairPoint[]; directions: PairDirections; bins: ChangeBin[]; bandRows: BandRow[]; bandMoves: { improved: number; unchanged: number; worsened: number } | null } | null;
+  subgroupOptions: SubgroupOption[];
+  subgroups: { key: string; label: string; suppressed: boolean; comparison: PairedComparison | null }[] | null;
+  cohortSummaries: (CohortSummary & { name: string })[];
+  satisfactionLabels: Record<string, { text: string; options: Record<string, string> }>;
+}
+
+function parseBy(by: string | null | undefined, source: MeasureSource): SubgroupBy | null {
+  if (by === "cohort" || by === "language") return { kind: by };
+  if (by?.startsWith("item:")) {
+    const itemId = by.slice(5);
+    if (singleChoiceItems(source.version).some((item) => item.id === itemId)) return { kind: "item", itemId };
+  }
+  return null;
+}
+
+export async function wellbeingView(db: DB, scope: AnalysisScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
+  const sources = await studyMeasures(db, scope.studyId);
+  const cohorts = await listCohorts(db, scope);
+  const source = sources.find((s) => s.measure.id === query.measureId) ?? sources[0];
+  const cohortId = cohorts.some((c) => c.id === query.cohortId) ? query.cohortId! : null;
+  const base: WellbeingView = {
+    measures: sources.map((s) => ({ id: s.measure.id, name: localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id)) })),
+    cohorts,
+    query: { measureId: source?.measure.id ?? null, cohortId, by: null },
+    measure: null,
+    counts: null,
+    comparison: null,
+    suppressed: false,
+    reliableChange: null,
+    charts: null,
+    subgroupOptions: [],
+    subgroups: null,
+    cohortSummaries: [],
+    satisfactionLabels: {},
+  };
+  if (!source) return base;
+
+  const t = localise(source.version.definition, source.version.translations, language);
+  const { measure } = source;
+  const by = parseBy(query.by, source);
+  const { report, scores } = await measureReport(db, { ...scope, measureId: measure.id, cohortId });
+  const c = report.comparison;
+  const suppressed = c.n_pairs < SMALLEST_GROUP;
+  const bandIds = (measure.bands ?? []).map((b) => b.id);
+  const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
+  const subgroupLabel = (key: string): string => {
+    if (key === "") return "";
+    if (by?.kind === "cohort") return cohortName.get(key) ?? key;
+    if (by?.kind === "item") return t.has(messageKeys.optionLabel(by.itemId, key)) ? t(messageKeys.optionLabel(by.itemId, key)) : key;
+    return key;
+  };
+
+  const summaries = await cohortSummaries(db, scope, source);
+  const satisfactionLabels: WellbeingView["satisfactionLabels"] = {};
+  for (const item of satisfactionItems(source.version, "post")) {
+    const options: Record<string, string> = {};
+    if (item.type === "single_choice") for (const o of item.options) options[o.value] = t(messageKeys.optionLabel(item.id, o.value));
+    satisfactionLabels[item.id] = { text: t(messageKeys.itemText(item.id)), options };
+  }
+
+  return {
+    ...base,
+    query: { measureId: measure.id, cohortId, by: by ? (by.kind === "item" ? `item:${by.itemId}` : by.kind) : null },
+    measure: {
+      id: measure.id,
+      name: t(messageKeys.measureName(measure.id)),
+      range: measure.range,
+      higherIsBetter: measure.higher_is_better,
+      meaningfulChange: measure.meaningful_change ?? null,
+      bands: (measure.bands ?? []).map((b) => ({ id: b.id, label: t(messageKeys.bandLabel(measure.id, b.id)) })),
+      attribution: measure.attribution ? t(`measures.${measure.id}.attribution`) : null,
+    },
+    counts: { nPre: c.n_pre, nPost: c.n_post, nPairs: c.n_pairs },
+    comparison: suppressed ? null : c,
+    suppressed,
+    reliableChange: suppressed ? null : report.reliableChange,
+    charts: suppressed
+      ? null
+      : {
+          points: pairPoints(report.pairs),
+          directions: pairDirections(report.pairs),
+          bins: changeBins(report.pairs),
+          bandRows: report.bands ? bandRows(report.bands, bandIds) : [],
+          bandMoves: report.bands ? { improved: report.bands.improved, unchanged: report.bands.unchanged, worsened: report.bands.worsened } : null,
+        },
+    subgroupOptions: [
+      { value: "cohort", label: "cohort" },
+      { value: "language", label: "language" },
+      ...singleChoiceItems(source.version).map((item) => ({ value: `item:${item.id}`, label: t(messageKeys.itemText(item.id)) })),
+    ],
+    subgroups: by
+      ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) }))
+      : null,
+    cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
+    satisfactionLabels,
+  };
+}

@@ -1,0 +1,35 @@
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { DB } from "./index";
+import * as m0001 from "./migrations/0001_foundation";
+import * as m0002 from "./migrations/0002_participants";
+import * as m0004 from "./migrations/0004_workspace";
+import * as m0005 from "./migrations/0005_coding";
+import * as m0006 from "./migrations/0006_wellbeing";
+import * as m0007 from "./migrations/0007_report_back";
+
+// Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
+// Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
+const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+  "0002_participants": m0002,
+  "0004_workspace": m0004,
+  "0005_coding": m0005,
+  "0006_wellbeing": m0006,
+  "0007_report_back": m0007,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations() {
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: DB): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`Migration ${failed ?? ""} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,13 @@
+// The database's tables, one interface per domain (db/tables/*), composed here. Migrations in
+// db/migrations/ are the source of truth; these types follow them by hand.
+import type { FoundationTables } from "./tables/foundation";
+import type { ParticipantTables } from "./tables/participants";
+import type { CodingTables } from "./tables/coding";
+import type { WellbeingTables } from "./tables/wellbeing";
+import type { ReportBackTables } from "./tables/report-back";
+import type { WorkspaceUserColumns } from "./tables/workspace";
+import type { AppUserTable } from "./tables/foundation";
+
+export interface Database extends FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables {
+  app_user: AppUserTable & WorkspaceUserColumns;
+}

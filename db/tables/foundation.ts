@@ -1,0 +1,125 @@
+import type { ColumnType, Generated, JSONColumnType } from "kysely";
+
+export type Role = "admin" | "researcher" | "peer_researcher" | "facilitator" | "publisher";
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+
+export interface OrganisationTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  require_totp: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  email: string;
+  display_name: Generated<string>;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: Generated<boolean>;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  organisation_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface UserTokenTable {
+  token_hash: string;
+  user_id: string;
+  purpose: "invitation" | "password_reset";
+  expires_at: Timestamp;
+  used_at: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UserSessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  pending_totp: Generated<boolean>;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  limit_key: string;
+  succeeded: boolean;
+  attempted_at: CreatedAt;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  occurred_at: CreatedAt;
+  actor_user_id: string | null;
+  organisation_id: string | null;
+  action: string;
+  subject: string | null;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface InstrumentVersionTable {
+  id: Generated<string>;
+  instrument_id: string;
+  version: number;
+  kind: string;
+  content_hash: string;
+  definition: ColumnType<unknown, string, string>;
+  translations: Json<Record<string, unknown>>;
+  published_at: CreatedAt;
+}
+
+export interface StudyTable {
+  id: Generated<string>;
+  organisation_id: string;
+  slug: string;
+  titles: Json<Record<string, string>>;
+  languages: string[];
+  status: Generated<"draft" | "open" | "closed">;
+  settings: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export type StudyInstrumentRole = "information_sheet" | "consent_form" | "questionnaire" | "topic_guide";
+
+export interface StudyInstrumentTable {
+  id: Generated<string>;
+  study_id: string;
+  instrument_version_id: string;
+  role: StudyInstrumentRole;
+  timepoint: Generated<string>;
+  position: Generated<number>;
+}
+
+export interface CohortTable {
+  id: Generated<string>;
+  study_id: string;
+  name: string;
+  starts_on: string | null;
+  ends_on: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FoundationTables {
+  organisation: OrganisationTable;
+  app_user: AppUserTable;
+  membership: MembershipTable;
+  user_token: UserTokenTable;
+  user_session: UserSessionTable;
+  sign_in_attempt: SignInAttemptTable;
+  audit_event: AuditEventTable;
+  instrument_version: InstrumentVersionTable;
+  study: StudyTable;
+  study_instrument: StudyInstrumentTable;
+  cohort: CohortTable;
+}

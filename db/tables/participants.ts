@@ -1,0 +1,96 @@
+import type { ColumnType, Generated, JSONColumnType } from "kysely";
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type WithdrawalMode = "erase" | "keep";
+export type ConsentMethod = "online" | "paper" | "assisted";
+export type ConsentFlag = "audio_recording" | "quotes";
+
+export interface ParticipantTable {
+  id: Generated<string>;
+  study_id: string;
+  code_hash: string;
+  language: string;
+  source: "online" | "paper" | "assisted";
+  enrolled_on: string;
+  enrolled_at: Date | null;
+  cohort_id: string | null;
+  withdrawn_on: string | null;
+  withdrawal_mode: WithdrawalMode | null;
+}
+
+export interface ParticipantSessionTable {
+  id_hash: string;
+  participant_id: string;
+  sealed_code: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ConsentRecordTable {
+  id: Generated<string>;
+  participant_id: string;
+  instrument_version_id: string;
+  statements: JSONColumnType<Record<string, boolean>, string, string>;
+  audio_recording: Generated<boolean>;
+  quotes: Generated<boolean>;
+  method: ConsentMethod;
+  recorded_by: string | null;
+  recorded_on: string;
+  updated_on: string;
+}
+
+export interface ConsentChangeTable {
+  id: Generated<number>;
+  consent_record_id: string;
+  flag: ConsentFlag;
+  value: boolean;
+  changed_on: string;
+  changed_by: string | null;
+}
+
+export interface ResponseTable {
+  id: Generated<string>;
+  participant_id: string;
+  study_id: string;
+  instrument_version_id: string;
+  timepoint: Generated<string>;
+  language: string;
+  mode: Generated<"self" | "assisted" | "paper">;
+  interpreter: "none" | "in_person" | "phone" | "video" | null;
+  entered_by: string | null;
+  sections_done: Generated<string[]>;
+  started_on: string;
+  completed_on: string | null;
+}
+
+export interface AnswerTable {
+  response_id: string;
+  item_id: string;
+  value: ColumnType<unknown, string, string>;
+  answered_on: string;
+}
+
+export interface CodeAttemptTable {
+  id: Generated<number>;
+  limit_key: string;
+  attempted_at: CreatedAt;
+}
+
+export interface FormSubmissionTable {
+  token: string;
+  participant_id: string | null;
+  submitted_on: string;
+}
+
+export interface ParticipantTables {
+  participant: ParticipantTable;
+  participant_session: ParticipantSessionTable;
+  consent_record: ConsentRecordTable;
+  consent_change: ConsentChangeTable;
+  response: ResponseTable;
+  answer: AnswerTable;
+  code_attempt: CodeAttemptTable;
+  form_submission: FormSubmissionTable;
+}

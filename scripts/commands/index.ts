@@ -1,0 +1,9 @@
+import type { Command } from "./types";
+import { instrumentCommands } from "./instruments";
+import { wellbeingCommands } from "./wellbeing";
+import { codingCommands } from "./coding";
+import { accountCommands } from "./accounts";
+import { participantCommands } from "./participants";
+
+// Each domain adds its commands here.
+export const allCommands: Command[] = [...instrumentCommands, ...wellbeingCommands, ...codingCommands, ...accountCommands, ...participantCommands];

@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import { defaultDataDir, type DB } from "../../db/index";
+import { ParticipantError } from "../../app/participants/errors";
+import { issuePaperCodes } from "../../app/participants/enrolment.server";
+import { ImportSetupError, importResponses } from "../../app/participants/import.server";
+import { withdrawByCode, type WithdrawalMode } from "../../app/participants/withdrawal.server";
+import { loadSecrets } from "../../app/security/secrets.server";
+import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
+
+async function studyId(db: DB, slug: string): Promise<string> {
+  const study = await db.selectFrom("study").select("id").where("slug", "=", slug).executeTakeFirst();
+  if (!study) throw new CliError(`No study "${slug}".`);
+  return study.id;
+}
+
+function codeKey(ctx: CommandContext) {
+  // The same key the server uses: TANDEM_SECRET, or the embedded database's secret file.
+  return loadSecrets({ dataDir: ctx.env.DATA_DIR ?? defaultDataDir(), usingPostgres: Boolean(ctx.env.DATABASE_URL) }).codeHashKey;
+}
+
+const REASONS: Record<string, string> = {
+  invalid_code: "That is not a participant code (a character is wrong, missing or swapped). Check it with the person.",
+  unknown_code: "No participant of this study has that code.",
+  mode_not_offered: "This study does not offer that withdrawal mode.",
+  deadline_passed: "The study's withdrawal deadline has passed; content can no longer be removed (use --mode keep).",
+};
+
+export const withdraw: Command = {
+  name: "participant withdraw",
+  summary: "Withdraw a participant by their code (erase everything, or stop and keep)",
+  usage: [
+    "Usage: npm run cli -- participant withdraw --study <slug> --code <code> --mode erase|keep",
+    "",
+    "For a withdrawal that arrives by phone or in person. Done in one transaction.",
+    "  erase  deletes everything the person gave (answers, consent, transcript turns); their code stops working",
+    "  keep   records that they stopped; what they gave stays for analysis, never for quotes",
+    "The code is read forgivingly (case, spaces, dashes, O/0, I/1/L) and is never printed or logged.",
+  ].join("\n"),
+  async run(args, ctx) {
+    const { values } = parseOptions(args, { values: ["study", "code", "mode"] });
+    const mode = requireOption(values, "mode");
+    if (mode !== "erase" && mode !== "keep") throw new CliError("--mode must be erase or keep.");
+    const { db } = await ctx.openDb();
+    try {
+      const result = await withdrawByCode(db, {
+        studyId: await studyId(db, requireOption(values, "study")),
+        code: requireOption(values, "code"),
+        codeHashKey: codeKey(ctx),
+        mode: mode as WithdrawalMode,
+      });
+      ctx.out(
+        mode === "erase"
+          ? `Withdrawn with erasure: ${result.responses} response(s) and ${result.answers} answer(s) deleted, with the consent record; the code no longer works.`
+          : `Withdrawn, keeping what was given: ${result.responses} response(s) with ${result.answers} answer(s) stay for analysis and are never quoted.`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof ParticipantError) throw new CliError(REASONS[error.reason] ?? error.message);
+      throw error;
+    }
+  },
+};
+
+export const issueCodes: Command = {
+  name: "codes issue",
+  summary: "Issue participant codes for people who consented on paper",
+  usage: [
+    "Usage: npm run cli -- codes issue --study <slug> --count <n> [--json]",
+    "",
+    "Records paper consent to the study's current consent-form version (the required statements; the",
+    "optional choices are recorded per code afterwards) and prints the codes, one a line, or as a JSON",
+    "array with --json. Codes are shown only now: only their keyed hashes are stored.",
+  ].join("\n"),
+  async run(args, ctx) {
+    const { values, switches } = parseOptions(args, { values: ["study", "count"], switches: ["json"] });
+    const countText = requireOption(values, "count");
+    if (!/^[1-9]\d{0,3}$/.test(countText) || Number(countText) > 1000) throw new CliError("--count must be a whole number from 1 to 1000.");
+    const { db } = await ctx.openDb();
+    try {
+      const issued = await issuePaperCodes(db, { studyId: await studyId(db, requireOption(values, "study")), count: Number(countText), codeHashKey: codeKey(ctx) });
+      if (switches.has("json")) ctx.out(JSON.stringify(issued.codes));
+      else {
+        for (const code of issued.codes) ctx.out(code);
+        ctx.err(`${issued.codes.length} code(s) issued with paper consent to ${issued.consentVersion.id} v${issued.consentVersion.version}.`);
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof ParticipantError) throw new CliError(error.reason === "no_consent_form" ? "The study has no consent form." : error.message);
+      throw error;
+    }
+  },
+};
+
+export const importAnswers: Command = {
+  name: "import responses",
+  summary: "Import answers typed from paper forms (CSV); all or nothing",
+  usage: [
+    "Usage: npm run cli -- import responses --study <slug> --instrument <id>[@<version>] --timepoint <tp> --file <csv>",
+    "",
+    "Columns: participant_code, then any of the instrument's item ids. Values are the item's answer",
+    "codes (yes/no, option values, whole numbers; several options of a multiple choice separated by ;).",
+    "An empty cell is a skipped question. The whole file is checked first; every problem is printed as",
+    "`row N, column C: message`, and nothing is imported if there is any.",
+  ].join("\n"),
+  async run(args, ctx) {
+    const { values } = parseOptions(args, { values: ["study", "instrument", "timepoint", "file"] });
+    const [instrumentId, versionText] = requireOption(values, "instrument").split("@");
+    if (versionText !== undefined && !/^[1-9]\d*$/.test(versionText)) throw new CliError("--instrument takes <id> or <id>@<version>.");
+    let csv: string;
+    try {
+      csv = readFileSync(requireOption(values, "file"), "utf8");
+    } catch (error) {
+      throw new CliError(`Cannot read ${values.file}: ${(error as Error).message}`);
+    }
+    const { db } = await ctx.openDb();
+    try {
+      const result = await importResponses(db, {
+        studyId: await studyId(db, requireOption(values, "study")),
+        instrumentId: instrumentId!,
+        version: versionText ? Number(versionText) : undefined,
+        timepoint: requireOption(values, "timepoint"),
+        csv,
+        codeHashKey: codeKey(ctx),
+      });
+      if (result.problems.length > 0) {
+        for (const problem of result.problems) ctx.out(problem);
+        ctx.err(`${result.problems.length} problem(s); nothing was imported.`);
+        return 1;
+      }
+      ctx.out(`Imported ${result.imported} row(s), ${result.answers} answer(s).`);
+      return 0;
+    } catch (error) {
+      if (error instanceof ImportSetupError) throw new CliError(error.message);
+      throw error;
+    }
+  },
+};
+
+export const participantCommands: Command[] = [withdraw, issueCodes, importAnswers];

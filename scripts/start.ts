@@ -1,0 +1,66 @@
+import { execSync } from "node:child_process";
+import { defaultDataDir, openDatabase, EmbeddedDatabaseHeldError } from "../db/index";
+import { loadSecrets } from "../app/security/secrets.server";
+import { isBuildStale } from "./build-state";
+import { bootstrap, StartupError } from "./bootstrap";
+import { startServer } from "./server";
+
+// `npm start`: build if needed, migrate, publish instruments, seed the demo once, serve.
+async function main() {
+  if (isBuildStale()) {
+    console.log("Building the app (first start, or the source changed)…");
+    execSync("npx remix build", { stdio: ["ignore", "ignore", "inherit"] });
+  }
+  const handle = await openDatabase();
+  const result = await bootstrap(handle, {
+    demo: process.env.DEMO !== "0",
+    demoAdminPassword: process.env.DEMO_ADMIN_PASSWORD || undefined,
+  });
+  const secrets = loadSecrets({ dataDir: defaultDataDir(), usingPostgres: handle.kind === "postgres" });
+  const port = Number(process.env.PORT ?? 3000);
+  const running = await startServer({
+    database: handle,
+    secrets,
+    port,
+    host: process.env.HOST ?? "127.0.0.1",
+    trustProxy: process.env.TRUST_PROXY === "1",
+  });
+
+  console.log(`Tandem is running at ${running.url} on the ${handle.describe}.`);
+  if (result.published.length) console.log(`Published instruments: ${result.published.join(", ")}.`);
+  if (result.demo) {
+    console.log(`Demo study: ${running.url}/s/demo   Workspace: ${running.url}/research`);
+    if (result.demo.created) {
+      console.log(`Sign in as ${result.demo.adminEmail} with the password ${result.demo.adminPassword}`);
+      if (result.demo.generatedPassword) console.log("(generated now and shown once; set DEMO_ADMIN_PASSWORD to choose it)");
+    } else {
+      console.log(`Sign in as ${result.demo.adminEmail} with the password shown at first start (or DEMO_ADMIN_PASSWORD then).`);
+    }
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then closing the database…`);
+    running.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error) => {
+  if (error instanceof StartupError || error instanceof EmbeddedDatabaseHeldError) {
+    console.error(error.message);
+  } else {
+    console.error(`Tandem could not start: ${(error as Error).message ?? error}`);
+    if (process.env.DEBUG) console.error(error);
+  }
+  process.exit(1);
+});

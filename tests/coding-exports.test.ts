@@ -1,0 +1,70 @@
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTheme } from "../app/coding/codebook.server";
+import { applyTheme } from "../app/coding/codings.server";
+import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../app/coding/exports.server";
+import { addRedaction } from "../app/coding/redactions.server";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
+
+let t: TestDatabase;
+let fx: CodingFixture;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fx = await createCodingFixture(t.db);
+});
+afterAll(() => t?.destroy());
+
+function parse(csv: string) {
+  expect(csv.startsWith("\uFEFF")).toBe(true);
+  return Papa.parse<string[]>(csv.slice(1).trimEnd()).data;
+}
+
+describe("analysis exports", () => {
+  it("writes answers long and wide with a data dictionary, redacted, without erased participants, audited", async () => {
+    const a = await addParticipant(t.db, fx, { language: "cy" });
+    const b = await addParticipant(t.db, fx);
+    const gone = await addParticipant(t.db, fx);
+    const unit = await addAnswer(t.db, fx, a, "Diolch i Rhodri am y gŵr 🙂");
+    await addAnswer(t.db, fx, a, "=1+2", "short_note");
+    await addAnswer(t.db, fx, b, "Safe here");
+    await addAnswer(t.db, fx, gone, "ERASED-ANSWER");
+    await addRedaction(t.db, fx.scope, fx.users.researcher, unit, { start: 9, end: 15 }, "name");
+    await withdraw(t.db, gone, "erase");
+
+    let long = "";
+    const rows = await exportAnswersLong(t.db, fx.scope, { userId: fx.users.researcher, via: "workspace" }, (c) => {
+      long += c;
+    });
+    expect(rows).toBe(3);
+    const table = parse(long);
+    expect(table[0]).toEqual(["respondent", "instrument", "version", "timepoint", "language", "mode", "month", "item", "value"]);
+    expect(long).toContain("Diolch i [redacted: name] am y gŵr 🙂");
+    expect(long).not.toContain("Rhodri");
+    expect(long).not.toContain("ERASED");
+    expect(long).toContain("'=1+2");
+    expect(table[1]![0]).toMatch(/^[2-9A-Z]{10}$/);
+
+    let wide = "";
+    expect(await exportAnswersWide(t.db, fx.scope, { userId: null, via: "cli" }, (c) => {
+      wide += c;
+    })).toBe(2);
+    const w = parse(wide);
+    const column = w[0]!.findIndex((c) => c.endsWith(".what_helped"));
+    expect(column).toBeGreaterThan(6);
+    expect(w.slice(1).map((r) => r[column]).sort()).toEqual(["Diolch i [redacted: name] am y gŵr 🙂", "Safe here"]);
+
+    const dictionary = parse(await exportDataDictionary(t.db, fx.scope));
+    expect(dictionary.map((r) => r[3])).toEqual(["item", "what_helped", "short_note", "liked"]);
+
+    const theme = await createTheme(t.db, fx.scope, null, { name: "Gratitude" });
+    await applyTheme(t.db, fx.scope, fx.users.researcher, { unit, themeId: theme.id, start: 0, end: 15 });
+    const coded = await exportCodedSpans(t.db, fx.scope, { userId: null, via: "cli" });
+    expect(coded.rows).toBe(1);
+    expect(coded.csv).toContain("Diolch i [redacted: name]");
+    expect(coded.csv).not.toContain("Rhodri");
+    expect(await exportCodebook(t.db, fx.scope)).toContain("Gratitude");
+    const audit = await t.db.selectFrom("audit_event").select("detail").where("action", "=", "export").execute();
+    expect(audit.map((a) => (a.detail as { export: string; rows: number }).export)).toEqual(["answers_long", "answers_wide", "coded_spans"]);
+  });
+});

@@ -1,0 +1,135 @@
+// The public "you said, we did" pages in Chromium: no JavaScript, Arabic right to left, a withdrawn
+// author's quote gone from the page and the feed, the poster printing on one A4 page, and axe-core.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withdrawParticipant } from "../../app/participants/withdrawal.server";
+import { markTextReviewed, publishEntry, reviewEntry, saveEntryText, submitForReview, unpublishEntry } from "../../app/report-back/entries.server";
+import { startTestApp, type TestApp } from "../support/app";
+import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
+import { createReportBackFixture, publishedEntry, QUOTED, type ReportBackFixture } from "../report-back-fixtures";
+
+const run = browserAvailable();
+let app: TestApp;
+let browser: Browser;
+let fx: ReportBackFixture;
+let entryUrl: string;
+let listUrl: string;
+let feedUrl: string;
+
+beforeAll(async () => {
+  if (!run) return;
+  app = await startTestApp();
+  fx = await createReportBackFixture(app.db);
+  await publishedEntry(app.db, fx, "listening-better");
+  listUrl = `${app.url}/o/${fx.orgSlug}/you-said-we-did`;
+  entryUrl = `${listUrl}/listening-better`;
+  feedUrl = `${listUrl}/feed.xml`;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe.runIf(run)("public report back", () => {
+  it("lists the published entry and links to its page, with an Atom feed", async () => {
+    const html = await (await fetch(listUrl)).text();
+    expect(html).toContain("Listening better at the drop-in");
+    expect(html).toContain(`href="/o/${fx.orgSlug}/you-said-we-did/listening-better"`);
+    expect(html).toContain('type="application/atom+xml"');
+    expect(html).not.toContain("<script");
+    const feed = await fetch(feedUrl);
+    expect(feed.headers.get("content-type")).toContain("application/atom+xml");
+    const xml = await feed.text();
+    expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
+    expect(xml).toContain("<title>Listening better at the drop-in</title>");
+    expect(xml).toContain(QUOTED);
+    // well-formed XML, as a feed reader's parser sees it
+    const page = await browser.newPage();
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, "application/xml");
+      return { error: doc.getElementsByTagName("parsererror").length, entries: doc.getElementsByTagName("entry").length, root: doc.documentElement.namespaceURI };
+    }, xml);
+    expect(parsed).toEqual({ error: 0, entries: 1, root: "http://www.w3.org/2005/Atom" });
+    await page.close();
+  });
+
+  it("reads in Arabic, right to left, with JavaScript off, and passes axe", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const response = await page.goto(`${entryUrl}?lang=ar`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
+    expect(await page.locator("html").getAttribute("lang")).toBe("ar");
+    await expect(page.locator("h1").textContent()).resolves.toBe("الاستماع بشكل أفضل في جلسات الاستقبال");
+    const body = await page.locator("main").innerText();
+    for (const heading of ["سألنا", "قلتم", "فعلنا"]) expect(body).toContain(heading);
+    expect(body).toContain("أن يُستمع إلينا");
+    // counts of people, and "fewer than 5" below five
+    expect(body).toContain("ذكر هذا أقل من 5 أشخاص");
+    // the English quote is marked up as English inside the Arabic page
+    expect(await page.locator(`blockquote[lang="en"]`).first().innerText()).toContain(QUOTED);
+    expect(await page.locator("script").count()).toBe(0);
+    await context.close();
+    // axe runs as a script in the page, so it needs a context with JavaScript; the page itself has none
+    const checking = await browser.newPage();
+    await checking.goto(`${entryUrl}?lang=ar`);
+    expect(await checking.locator("script").count()).toBe(0);
+    expect(await axeViolations(checking)).toEqual([]);
+    await checking.close();
+  });
+
+  it("passes axe in English on the list and the entry page", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const url of [listUrl, entryUrl, `${listUrl}?lang=ar`]) {
+      await page.goto(url);
+      expect(await axeViolations(page), url).toEqual([]);
+    }
+    await context.close();
+  });
+
+  it("prints the entry as a one-page A4 poster with its QR code, in English, in Arabic, and when the words are long", async () => {
+    // a long entry: unpublished, rewritten at length, reviewed and published again
+    const org = fx.scope.organisationId;
+    const id = await publishedEntry(app.db, fx, "long-entry");
+    await unpublishEntry(app.db, org, { userId: fx.users.admin }, id);
+    const long = "We listened to everything you told us about the drop-in and the waiting room. ".repeat(40);
+    await saveEntryText(app.db, org, { userId: fx.users.publisher }, id, "en", { title: "A long report", asked: long, did: long });
+    await markTextReviewed(app.db, org, { userId: fx.users.researcher }, id, "en");
+    await submitForReview(app.db, org, { userId: fx.users.publisher }, id);
+    await reviewEntry(app.db, org, { userId: fx.users.second }, id, "approve");
+    await publishEntry(app.db, org, { userId: fx.users.admin }, id);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const url of [entryUrl, `${entryUrl}?lang=ar`, `${listUrl}/long-entry`]) {
+      await page.goto(url);
+      await page.emulateMedia({ media: "print" });
+      expect(await page.locator(".rb-poster").isVisible(), url).toBe(true);
+      expect(await page.locator(".rb-poster-column").count(), url).toBe(2);
+      expect(await page.locator(".rb-poster-qr svg").count(), url).toBe(1);
+      const pdf = await page.pdf({ format: "A4", printBackground: true });
+      const pages = pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? [];
+      expect(pages.length, url).toBe(1);
+      await page.emulateMedia({ media: "screen" });
+    }
+    await context.close();
+  });
+
+  it("removes a withdrawn author's quote from the page and the feed at once, and the count changes", async () => {
+    const before = await (await fetch(entryUrl)).text();
+    expect(before).toContain(QUOTED);
+    expect(before).toContain("6 people raised this");
+    await withdrawParticipant(app.db, { studyId: fx.scope.studyId, participantId: fx.quotedParticipant, mode: "erase" });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(entryUrl);
+    const body = await page.locator("body").innerText();
+    expect(body).not.toContain(QUOTED);
+    expect(body).toContain("5 people raised this");
+    await context.close();
+    const feed = await (await fetch(feedUrl)).text();
+    expect(feed).not.toContain(QUOTED);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The wellbeing pages over HTTP in the built app: who may see and do what, the page's order (plain
+ * words, table, charts with their alternatives), suppression, the audited exports, and groups and
+ * attendance kept by code. Every page is checked as served, i.e. as a reader without JavaScript
+ * gets it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { secretsFrom } from "../app/security/secrets.server";
+import { setFacilitators } from "../app/wellbeing/cohorts.server";
+import { startTestApp, TEST_SECRET, type TestApp } from "./support/app";
+import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
+import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
+
+let app: TestApp;
+let study: WellbeingStudy;
+let orgSlug: string;
+const clients: Record<"researcher" | "peer_researcher" | "facilitator" | "other_facilitator", WorkspaceClient> = {} as never;
+let facilitatorId: string;
+
+beforeAll(async () => {
+  app = await startTestApp({ demo: false });
+  study = await seedWellbeingStudy(app.db, "peer-support-page", secretsFrom(TEST_SECRET).codeHashKey);
+  orgSlug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", study.organisationId).executeTakeFirstOrThrow()).slug;
+  for (const role of ["researcher", "peer_researcher", "facilitator", "other_facilitator"] as const) {
+    const id = await makeMember(app.db, { organisationId: study.organisationId, email: `${role}@wellbeing.test`, role: role === "other_facilitator" ? "facilitator" : role });
+    if (role === "facilitator") facilitatorId = id;
+    const client = new WorkspaceClient(app.url);
+    expect((await client.signIn(`${role}@wellbeing.test`, TEST_PASSWORD)).status).toBe(302);
+    clients[role] = client;
+  }
+  await setFacilitators(app.db, study, study.cohortA, [facilitatorId]);
+}, 180_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+const page = () => `/research/${orgSlug}/studies/${study.slug}/wellbeing`;
+const text = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, " ");
+
+describe("the wellbeing page", () => {
+  it("shows plain words first, then the table, then the charts, without JavaScript", async () => {
+    const response = await clients.researcher.get(`${page()}?measure=who5`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const words = text(html);
+    expect(words).toContain("28 people answered before and after.");
+    expect(words).toContain("On average their WHO-5 Well-Being Index score rose by 2.3 points, on a scale from 0 to 100.");
+    expect(words).toContain("10 people got better by 10 points or more, 6 people got worse by as much, and 12 people changed by less.");
+    const order = ["wellbeing-summary", "wellbeing-table", "chart-pairs-summary", "chart-change-summary", "chart-bands-summary"].map((id) => html.indexOf(`data-testid="${id}"`));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Each chart is drawn on the server, with its table and a CSV link.
+    expect(html.match(/class="wb-static-chart"/g)?.length).toBe(3);
+    expect(html.match(/<details/g)?.length).toBe(3);
+    expect(html.match(/chart\.csv\?chart=/g)?.length).toBe(3);
+    expect(words).toContain("Paired t-test: p");
+  });
+
+  it("suppresses subgroups under 5 (language) and a selection under 5 pairs", async () => {
+    const words = text(await (await clients.peer_researcher.get(`${page()}?measure=who5&by=language`)).text());
+    expect(words).toMatch(/العربية fewer than 5/);
+    const empty = await app.db.insertInto("cohort").values({ study_id: study.studyId, name: "Tiny group" }).returning("id").executeTakeFirstOrThrow();
+    const html = await (await clients.researcher.get(`${page()}?measure=who5&cohort=${empty.id}`)).text();
+    expect(text(html)).toContain("Fewer than 5 people answered both before and after");
+    expect(html).not.toContain('data-testid="wellbeing-table"');
+    expect((await clients.researcher.get(`${page()}/chart.csv?chart=pairs&measure=who5&cohort=${empty.id}`)).status).toBe(404);
+    await app.db.deleteFrom("cohort").where("id", "=", empty.id).execute();
+  });
+
+  it("shows each group's attendance and post-only satisfaction", async () => {
+    const words = text(await (await clients.researcher.get(`${page()}?measure=ucla3`)).text());
+    expect(words).toContain("Tuesday group");
+    expect(words).toContain("Overall, how happy are you with the group?");
+    expect(words).toContain("Thursday group");
+  });
+
+  it("chart CSVs are anonymous and audited", async () => {
+    const response = await clients.peer_researcher.get(`${page()}/chart.csv?chart=bands&measure=who5`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/csv");
+    const csv = await response.text();
+    // fetch's text() drops the byte order mark; the bytes show it is there.
+    expect(csv.split("\r\n")[0]).toBe("band_before,band_after,people");
+    const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(audit.detail).toMatchObject({ export: "wellbeing_chart", chart: "bands", rows: 9 });
+  });
+
+  it("the answers CSV: researchers only, by POST with the CSRF token, audited", async () => {
+    const peerHtml = await (await clients.peer_researcher.get(page())).text();
+    expect(peerHtml).not.toContain("Download the answers (CSV)");
+    const answers = `${page()}/answers.csv`;
+    // No loader: a GET is refused (Remix answers 400 for a route without one) and exports nothing.
+    expect((await clients.researcher.get(answers)).status).toBeGreaterThanOrEqual(400);
+    expect((await clients.peer_researcher.post(answers, { measure: "who5" }, { csrf: await clients.peer_researcher.csrf() })).status).toBe(403);
+    expect((await clients.researcher.post(answers, { measure: "who5" }, { csrf: null })).status).toBe(403);
+    const response = await clients.researcher.post(answers, { measure: "who5", cohort: "" }, { csrf: await clients.researcher.csrf() });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain("peer-support-page-wellbeing.csv");
+    const csv = await response.text();
+    expect(csv.split("\r\n")[0]).toMatch(/^participant,cohort,participant_language,timepoint/);
+    for (const { code } of study.people.values()) expect(csv).not.toContain(code);
+    const audit = await app.db.selectFrom("audit_event").selectAll().where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(audit.detail).toMatchObject({ export: "wellbeing_csv", via: "workspace" });
+    expect(audit.actor_user_id).not.toBeNull();
+  });
+
+  it("facilitators do not see the figures", async () => {
+    expect((await clients.facilitator.get(page())).status).toBe(403);
+  });
+});
+
+describe("groups and attendance by code", () => {
+  it("a facilitator adds someone to a group with their code", async () => {
+    const cohorts = `${page()}/cohorts`;
+    expect((await clients.peer_researcher.get(cohorts)).status).toBe(403);
+    const w20 = study.people.get("w20")!;
+    const response = await clients.facilitator.submit(cohorts, { intent: "join", cohort: study.cohortA, code: w20.code.toLowerCase() });
+    expect(response.status).toBe(200);
+    expect(text(await response.text())).toContain("The person has moved to this group.");
+    const bad = await clients.facilitator.submit(cohorts, { intent: "join", cohort: study.cohortA, code: "ABCD-EFGH-JKMN-PQRT" });
+    expect(bad.status).toBe(400);
+    expect(text(await bad.text())).toMatch(/The code has a mistake in it|We could not find this code/);
+    // Creating a group needs study:edit, which a facilitator does not have.
+    expect((await clients.facilitator.submit(cohorts, { intent: "create", name: "Sneaky group" })).status).toBe(403);
+    expect((await clients.researcher.submit(cohorts, { intent: "create", name: "Friday group", startsOn: "2026-05-01", endsOn: "2026-06-30" })).status).toBe(200);
+    const friday = await app.db.selectFrom("cohort").select("id").where("name", "=", "Friday group").executeTakeFirst();
+    expect(friday).toBeDefined();
+  });
+
+  it("a facilitator keeps the register of their own group only", async () => {
+    const mine = `${page()}/cohorts/${study.cohortA}`;
+    expect((await clients.other_facilitator.get(mine)).status).toBe(403);
+    expect((await clients.facilitator.get(`${page()}/cohorts/${study.cohortB}`)).status).toBe(403);
+    expect((await clients.facilitator.submit(mine, { intent: "session", heldOn: "2026-01-13" })).status).toBe(200);
+    const session = await app.db.selectFrom("group_session").select("id").where("cohort_id", "=", study.cohortA).executeTakeFirstOrThrow();
+    const marked = await clients.facilitator.submit(mine, { intent: "mark", session: session.id, code: study.people.get("w01")!.code });
+    expect(marked.status).toBe(200);
+    expect(text(await marked.text())).toContain("Marked as present.");
+    const html = text(await (await clients.facilitator.get(mine)).text());
+    expect(html).toContain("Session 1 (2026-01-13): 1 person came");
+    const other = await clients.facilitator.submit(mine, { intent: "mark", session: session.id, code: study.people.get("w25")!.code });
+    expect(other.status).toBe(400);
+    expect(text(await other.text())).toContain("This person is in a different group.");
+  });
+});

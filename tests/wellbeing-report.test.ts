@@ -1,0 +1,240 @@
+/**
+ * End to end through the database: participants, responses and answers in a test database, the
+ * report run by the CLI command, and every figure compared with R (tests/fixtures/r/
+ * wellbeing-report.R, which says how each expected figure was computed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allCommands } from "../scripts/commands/index";
+import type { CommandContext } from "../scripts/commands/types";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+import { ARABIC, CODE_KEY, COMPARISON_KEYS, reportFixture, seedWellbeingStudy, WOULD_NOT_RECOMMEND, type WellbeingStudy } from "./wellbeing-fixtures";
+import { cohortSummaries, findMeasure, measureReport, participantScores, subgroupComparisons } from "../app/wellbeing/report.server";
+import { wellbeingCsv } from "../app/wellbeing/export.server";
+import { addGroupSession, attendanceSummaries, markAttendance } from "../app/wellbeing/attendance.server";
+import { joinCohort, listCohorts } from "../app/wellbeing/cohorts.server";
+
+let database: TestDatabase;
+let study: WellbeingStudy;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  study = await seedWellbeingStudy(database.db);
+}, 120_000);
+afterAll(async () => {
+  await database?.destroy();
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = { out: (l) => out.push(l), err: (l) => err.push(l), env: process.env, openDb: async () => database };
+  const command = allCommands.find((c) => args.join(" ").startsWith(c.name))!;
+  const code = await command.run(args.slice(command.name.split(" ").length), ctx);
+  return { code, out, err };
+}
+
+async function reportJson(measure: string, cohort?: string): Promise<Record<string, unknown>> {
+  const result = await cli(["report", "wellbeing", "--study", study.slug, "--measure", measure, ...(cohort ? ["--cohort", cohort] : []), "--json"]);
+  expect(result.code).toBe(0);
+  expect(result.out).toHaveLength(1);
+  return JSON.parse(result.out[0]!) as Record<string, unknown>;
+}
+
+/** Every figure equal to R's to 1e-6 (relative for large values); nulls and booleans exactly. */
+function expectMatchesR(actual: Record<string, unknown>, expected: Record<string, unknown>) {
+  expect(Object.keys(actual)).toEqual(COMPARISON_KEYS);
+  for (const key of COMPARISON_KEYS) {
+    const a = actual[key];
+    const e = expected[key];
+    if (typeof e === "number") {
+      expect(typeof a, key).toBe("number");
+      expect(Math.abs((a as number) - e), `${key}: ${a} vs R ${e}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(e)));
+    } else {
+      expect(a, key).toEqual(e);
+    }
+  }
+}
+
+describe("report wellbeing --json, against R", () => {
+  it("prints exactly the issue's keys, WHO-5 over every cohort equal to R", async () => {
+    expectMatchesR(await reportJson("who5"), reportFixture.who5.all);
+  });
+
+  it("UCLA-3 (lower is better, meaningful change 1) equal to R", async () => {
+    expectMatchesR(await reportJson("ucla3"), reportFixture.ucla3.all);
+  });
+
+  it("a score with too few items answered is missing and its pair drops (w40)", async () => {
+    const json = await reportJson("who5");
+    // w40 has a pre score, no post score: counted in n_pre only.
+    expect(json.n_pre).toBe(34);
+    expect(json.n_post).toBe(29);
+    expect(json.n_pairs).toBe(28);
+  });
+
+  it("band movement equals R's with the instrument's WHO-5 bands", async () => {
+    const { report } = await measureReport(database.db, { ...study, measureId: "who5" });
+    expect(report.bands?.transitions).toEqual(reportFixture.who5.bands);
+    // The instrument gives no reliability for WHO-5, so no reliable change index.
+    expect(report.reliableChange).toBeNull();
+    expect(report.pairs).toHaveLength(28);
+  });
+
+  it("null where a figure cannot be computed", async () => {
+    const empty = await database.db
+      .insertInto("cohort")
+      .values({ study_id: study.studyId, name: "Empty group" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const json = await reportJson("who5", "Empty group");
+    expect(Object.keys(json)).toEqual(COMPARISON_KEYS);
+    expect(json).toMatchObject({ n_pairs: 0, mean_pre: null, t: null, p_wilcoxon: null, wilcoxon_exact: null, d_z: null, improved: 0 });
+    await database.db.deleteFrom("cohort").where("id", "=", empty.id).execute();
+  });
+
+  it("an unknown measure or cohort is a one-line error", async () => {
+    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "nope", "--json"])).rejects.toThrow(/no instrument with a measure "nope"/);
+    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "who5", "--cohort", "Nope"])).rejects.toThrow(/no cohort "Nope"/);
+  });
+});
+
+describe("withdrawal", () => {
+  it("erasure drops the pair, stop-and-keep does not (equal to R without w03)", async () => {
+    const db = database.db;
+    await db.updateTable("participant").set({ withdrawn_on: "2026-02-01", withdrawal_mode: "keep" }).where("id", "=", study.people.get("w04")!.id).execute();
+    // Between the withdrawal and the deletion the gate already hides the participant...
+    await db.updateTable("participant").set({ withdrawn_on: "2026-02-01", withdrawal_mode: "erase" }).where("id", "=", study.people.get("w03")!.id).execute();
+    expectMatchesR(await reportJson("who5"), reportFixture.who5.without_erased);
+    // ...and after it nothing of theirs is left to find.
+    await db.deleteFrom("participant").where("id", "=", study.people.get("w03")!.id).execute();
+    expectMatchesR(await reportJson("who5"), reportFixture.who5.without_erased);
+  });
+
+  it("per cohort, after the withdrawals, equal to R", async () => {
+    expectMatchesR(await reportJson("who5", "Tuesday group"), reportFixture.who5.cohort_a);
+    expectMatchesR(await reportJson("who5", "Thursday group"), reportFixture.who5.cohort_b);
+    expectMatchesR(await reportJson("ucla3", "Tuesday group"), reportFixture.ucla3.cohort_a);
+  });
+
+  it("a withdrawn participant cannot join a cohort or be marked present", async () => {
+    const w04 = study.people.get("w04")!;
+    const joined = await joinCohort(database.db, study, { cohortId: study.cohortB, code: w04.code, joinedOn: "2026-03-01" }, CODE_KEY);
+    expect(joined).toEqual({ ok: false, reason: "withdrawn" });
+  });
+});
+
+describe("the consent gate decides who is read", () => {
+  it("another organisation sees nothing of the study", async () => {
+    const other = await database.db.insertInto("organisation").values({ slug: "someone-else", name: "Someone else" }).returning("id").executeTakeFirstOrThrow();
+    const { measureComparison } = await import("../app/wellbeing/report.server");
+    const comparison = await measureComparison(database.db, { organisationId: other.id, studyId: study.studyId, measureId: "who5" });
+    expect(comparison).toMatchObject({ n_pre: 0, n_post: 0, n_pairs: 0 });
+  });
+});
+
+describe("subgroups", () => {
+  it("suppresses groups under 5: by language", async () => {
+    const source = await findMeasure(database.db, study.studyId, "who5");
+    const { scores } = await participantScores(database.db, { ...study, measureId: "who5" }, source);
+    const rows = subgroupComparisons(source.measure, scores, { kind: "language" });
+    const ar = rows.find((r) => r.key === "ar")!;
+    expect(ARABIC.size).toBe(4);
+    expect(ar).toEqual({ key: "ar", suppressed: true, comparison: null });
+    const en = rows.find((r) => r.key === "en")!;
+    expect(en.suppressed).toBe(false);
+    expect(en.comparison!.n_pairs).toBe(27 - 4);
+  });
+
+  it("by a single-choice question and by cohort", async () => {
+    const source = await findMeasure(database.db, study.studyId, "who5");
+    const { scores } = await participantScores(database.db, { ...study, measureId: "who5" }, source);
+    const byAnswer = subgroupComparisons(source.measure, scores, { kind: "item", itemId: "would_recommend" });
+    expect(byAnswer.find((r) => r.key === "no")).toMatchObject({ suppressed: true, comparison: null });
+    expect(WOULD_NOT_RECOMMEND.size).toBe(3);
+    expect(byAnswer.find((r) => r.key === "yes")?.suppressed).toBe(false);
+    const byCohort = subgroupComparisons(source.measure, scores, { kind: "cohort" });
+    expect(byCohort.find((r) => r.key === study.cohortA)?.comparison?.n_pairs).toBe(reportFixture.who5.cohort_a.n_pairs);
+  });
+});
+
+describe("cohorts, attendance and satisfaction", () => {
+  it("lists cohorts with their members", async () => {
+    const cohorts = await listCohorts(database.db, study);
+    expect(cohorts.map((c) => c.name)).toEqual(["Tuesday group", "Thursday group"]);
+    expect(cohorts[0]!.members).toBeGreaterThan(5);
+  });
+
+  it("marks attendance by code, once per session, members only", async () => {
+    const db = database.db;
+    const s1 = await addGroupSession(db, study, { cohortId: study.cohortA, heldOn: "2026-01-06" });
+    const s2 = await addGroupSession(db, study, { cohortId: study.cohortA, heldOn: "2026-01-13" });
+    expect([s1.number, s2.number]).toEqual([1, 2]);
+    const code = (name: string) => study.people.get(name)!.code;
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01") }, CODE_KEY)).toEqual({ ok: true, alreadyMarked: false });
+    // Typed in lower case with spaces: the same code.
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01").toLowerCase().replace(/-/g, " ") }, CODE_KEY)).toEqual({ ok: true, alreadyMarked: true });
+    expect(await markAttendance(db, study, { groupSessionId: s2.id, code: code("w01") }, CODE_KEY)).toMatchObject({ ok: true });
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w02") }, CODE_KEY)).toMatchObject({ ok: true });
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w20") }, CODE_KEY)).toEqual({ ok: false, reason: "other_cohort" });
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: "0000-0000-0000-0000" }, CODE_KEY)).toMatchObject({ ok: false });
+    const summary = (await attendanceSummaries(db, study)).get(study.cohortA)!;
+    expect(summary).toMatchObject({ sessions: 2, attendedAny: 2 });
+    expect(summary.meanSessionsAttended).toBeCloseTo(3 / summary.members, 12);
+    expect(summary.attendanceRate).toBeCloseTo(3 / (summary.members * 2), 12);
+  });
+
+  it("summarises post-only satisfaction per cohort, suppressing under 5", async () => {
+    const source = await findMeasure(database.db, study.studyId, "who5");
+    const summaries = await cohortSummaries(database.db, study, source);
+    const a = summaries.find((s) => s.cohortId === study.cohortA)!;
+    const b = summaries.find((s) => s.cohortId === study.cohortB)!;
+    const satisfactionA = a.satisfaction.find((i) => i.itemId === "group_satisfaction")!;
+    expect(satisfactionA.mean).toBe(8);
+    const satisfactionB = b.satisfaction.find((i) => i.itemId === "group_satisfaction")!;
+    expect(satisfactionB).toMatchObject({ answered: { suppressed: true }, mean: null });
+    const recommendA = a.satisfaction.find((i) => i.itemId === "would_recommend")!;
+    expect(recommendA.options.find((o) => o.value === "no")!.n).toEqual({ suppressed: true });
+    expect(a.satisfaction.map((i) => i.itemId)).toEqual(["sessions_attended", "group_satisfaction", "would_recommend"]);
+  });
+});
+
+describe("wellbeing CSV export", () => {
+  it("one row per participant and timepoint, pseudonyms not codes, scores, audited", async () => {
+    const before = await database.db.selectFrom("audit_event").select("id").where("action", "=", "export").execute();
+    const result = await cli(["export", "wellbeing", "--study", study.slug]);
+    expect(result.code).toBe(0);
+    const csv = result.out.join("\n");
+    const lines = csv.replace(/^\uFEFF/, "").split(/\r\n/);
+    const header = lines[0]!.split(",");
+    expect(header.slice(0, 4)).toEqual(["participant", "cohort", "participant_language", "timepoint"]);
+    expect(header).toContain("who5_1");
+    expect(header).toContain("score_who5");
+    expect(header).toContain("score_ucla3");
+    expect(header).not.toContain("what_helped");
+    const responses = await database.db.selectFrom("response").select("id").where("study_id", "=", study.studyId).execute();
+    expect(lines.length - 1).toBe(responses.length);
+    for (const { code } of study.people.values()) {
+      expect(csv).not.toContain(code);
+      expect(csv).not.toContain(code.replace(/-/g, ""));
+    }
+    for (const { id } of study.people.values()) expect(csv).not.toContain(id);
+    const after = await database.db.selectFrom("audit_event").selectAll().where("action", "=", "export").orderBy("id").execute();
+    expect(after.length).toBe(before.length + 1);
+    const entry = after.at(-1)!;
+    expect(entry.subject).toBe(study.slug);
+    expect(entry.detail).toMatchObject({ export: "wellbeing_csv", via: "cli", rows: responses.length, filter: { cohort: null } });
+  });
+
+  it("scores in the CSV are the instrument's (WHO-5 0-100) and filter by cohort", async () => {
+    const { csv, rows } = await wellbeingCsv(database.db, { ...study, cohortId: study.cohortB, via: "workspace" });
+    const lines = csv.replace(/^\uFEFF/, "").trim().split(/\r\n/);
+    expect(lines.length - 1).toBe(rows);
+    const header = lines[0]!.split(",");
+    const scoreColumn = header.indexOf("score_who5");
+    const cohortColumn = header.indexOf("cohort");
+    const values = lines.slice(1).map((l) => l.split(","));
+    expect(new Set(values.map((v) => v[cohortColumn]))).toEqual(new Set(["Thursday group"]));
+    const scores = values.map((v) => v[scoreColumn]).filter((s) => s !== "").map(Number);
+    expect(scores.every((s) => s >= 0 && s <= 100 && s % 4 === 0)).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@ import { requireStudyMember } from "~/coding/workspace.server";
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, scope, study, userId } = await requireStudyMember(request, context, params, "export:raw");
   const result = await exportQdpx(db, scope, { userId, via: "workspace" });
-  return new Response(result.zip, {
+  return new Response(new Uint8Array(result.zip), {
     headers: {
       ...NO_STORE,
       "Content-Type": "application/zip",

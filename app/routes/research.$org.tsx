@@ -11,7 +11,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     organisation: { slug: member.organisation.slug, name: member.organisation.name },
     role: member.role,
-    nav: { people: member.can("people:manage"), audit: member.can("audit:read"), createStudy: member.can("study:create") },
+    nav: { people: member.can("people:manage"), audit: member.can("audit:read"), reportBack: member.can("publication:draft"), createStudy: member.can("study:create") },
   };
 }
 
@@ -39,6 +39,11 @@ export default function OrganisationLayout() {
           {nav.audit ? (
             <li>
               <NavLink to={`${base}/audit`}>{t("workspace.nav.audit")}</NavLink>
+            </li>
+          ) : null}
+          {nav.reportBack ? (
+            <li>
+              <NavLink to={`${base}/report-back`}>{t("workspace.nav.reportBack")}</NavLink>
             </li>
           ) : null}
         </ul>

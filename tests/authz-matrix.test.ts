@@ -50,6 +50,16 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/research/{org}/studies/{study}/assisted", permission: "fieldwork:record", body: { _code: "" }, allowed: 400 },
   { method: "GET", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", allowed: 200 },
   { method: "POST", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", body: { code: "", mode: "erase" }, allowed: 400 },
+  { method: "GET", path: "/research/{org}/studies/{study}/coding", permission: "data:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/coding/agreement", permission: "data:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/coding/redactions", permission: "data:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/themes", permission: "data:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/themes/views", permission: "data:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/quotes", permission: "export:raw", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/wellbeing", permission: "dashboard:read", allowed: 200 },
+  { method: "GET", path: "/research/{org}/studies/{study}/wellbeing/cohorts", permission: "fieldwork:record", allowed: 200 },
+  { method: "GET", path: "/research/{org}/report-back", permission: "publication:draft", allowed: 200 },
+  { method: "POST", path: "/research/{org}/report-back", permission: "publication:draft", body: { slug: "Not A Slug" }, allowed: 400 },
 ];
 
 type Scope = "own" | "other_org" | "foreign_id";

@@ -1,7 +1,7 @@
 /**
  * REFI-QDA project export (.qdpx), so a study opens in NVivo, ATLAS.ti, MAXQDA or QualCoder
  * (docs/decisions/034-refi-qda-export.md). A .qdpx is a zip of `project.qde` (QDA-XML,
- * urn:QDA-XML:project:1.0, validated in tests against ../shared/refi-qda/Project.xsd) and
+ * urn:QDA-XML:project:1.0, validated in tests against tests/fixtures/refi-qda/Project.xsd) and
  * `sources/<guid>.txt`.
  *
  * - One text source per session (its turns as "Speaker: text" paragraphs) and one per questionnaire

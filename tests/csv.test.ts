@@ -22,6 +22,9 @@ describe("toCsv: formula injection (OWASP)", () => {
       "@SUM(1,2)",
       "\t=1+1",
       "\r=1+1",
+      "\n=1+1",
+      "\nplain after a line feed",
+      "\0=1+1",
       "   =1+2",
       "\u00A0=1+2",
       "＝1+2",
@@ -39,9 +42,9 @@ describe("toCsv: formula injection (OWASP)", () => {
     expect(out.map((r) => r[0])).toEqual(safe);
   });
 
-  it("keeps numbers as numbers, including negative ones", () => {
+  it("keeps numbers as numbers (no quote mark in front), including negative ones", () => {
     const csv = toCsv([{ score: -3, change: -0.5, n: 12, big: 12345678901234567890n, ok: true }], { bom: false });
-    expect(csv).toBe("score,change,n,big,ok\r\n-3,-0.5,12,12345678901234567890,true\r\n");
+    expect(csv).toBe('"score","change","n","big","ok"\r\n"-3","-0.5","12","12345678901234567890","true"\r\n');
   });
 
   it("defuses dangerous column names too", () => {
@@ -76,16 +79,16 @@ describe("toCsv: text survives intact", () => {
     expect(toCsv(rows, { bom: false }).startsWith(BOM)).toBe(false);
   });
 
-  it("ends records with CRLF and quotes fields that need it", () => {
+  it("ends records with CRLF and quotes every cell", () => {
     const csv = toCsv([{ a: "x,y", b: 'say "hi"', c: "plain" }], { bom: false });
-    expect(csv).toBe('a,b,c\r\n"x,y","say ""hi""",plain\r\n');
+    expect(csv).toBe('"a","b","c"\r\n"x,y","say ""hi""","plain"\r\n');
   });
 });
 
 describe("toCsv: shape", () => {
   it("follows the requested column order and leaves missing answers empty", () => {
     const csv = toCsv([{ b: 2, a: 1 }, { a: 3 }], { columns: ["a", "b"], bom: false });
-    expect(csv).toBe("a,b\r\n1,2\r\n3,\r\n");
+    expect(csv).toBe('"a","b"\r\n"1","2"\r\n"3",""\r\n');
   });
 
   it("does not drop a key that only later rows have", () => {
@@ -94,13 +97,13 @@ describe("toCsv: shape", () => {
   });
 
   it("writes array rows with an optional header", () => {
-    expect(toCsv([[1, "=a"], [null, undefined]], { bom: false })).toBe("1,'=a\r\n,\r\n");
-    expect(toCsv([[1, 2]], { columns: ["x", "y"], bom: false })).toBe("x,y\r\n1,2\r\n");
+    expect(toCsv([[1, "=a"], [null, undefined]], { bom: false })).toBe('"1","\'=a"\r\n"",""\r\n');
+    expect(toCsv([[1, 2]], { columns: ["x", "y"], bom: false })).toBe('"x","y"\r\n"1","2"\r\n');
   });
 
   it("writes dates as ISO 8601 and no rows as just the header", () => {
-    expect(toCsv([{ at: new Date(Date.UTC(2024, 2, 12, 9, 30)) }], { bom: false })).toBe("at\r\n2024-03-12T09:30:00.000Z\r\n");
-    expect(toCsv([], { columns: ["a", "b"], bom: false })).toBe("a,b\r\n");
+    expect(toCsv([{ at: new Date(Date.UTC(2024, 2, 12, 9, 30)) }], { bom: false })).toBe('"at"\r\n"2024-03-12T09:30:00.000Z"\r\n');
+    expect(toCsv([], { columns: ["a", "b"], bom: false })).toBe('"a","b"\r\n');
     expect(toCsv([], { bom: false })).toBe("");
   });
 });

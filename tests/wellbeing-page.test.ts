@@ -80,7 +80,7 @@ describe("the wellbeing page", () => {
     expect(response.headers.get("content-type")).toContain("text/csv");
     const csv = await response.text();
     // fetch's text() drops the byte order mark; the bytes show it is there.
-    expect(csv.split("\r\n")[0]).toBe("band_before,band_after,people");
+    expect(csv.split("\r\n")[0]).toBe(`"band_before","band_after","people"`);
     const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ export: "wellbeing_chart", chart: "bands", rows: 9 });
   });
@@ -100,7 +100,7 @@ describe("the wellbeing page", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toContain("peer-support-page-wellbeing.csv");
     const csv = await response.text();
-    expect(csv.split("\r\n")[0]).toMatch(/^participant,cohort,participant_language,timepoint/);
+    expect(csv.split("\r\n")[0]).toMatch(/^"participant","cohort","participant_language","timepoint"/);
     for (const { code } of study.people.values()) expect(csv).not.toContain(code);
     const audit = await app.db.selectFrom("audit_event").selectAll().where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ export: "wellbeing_csv", via: "workspace" });

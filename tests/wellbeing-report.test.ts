@@ -3,6 +3,7 @@
  * report run by the CLI command, and every figure compared with R (tests/fixtures/r/
  * wellbeing-report.R, which says how each expected figure was computed).
  */
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allCommands } from "../scripts/commands/index";
 import type { CommandContext } from "../scripts/commands/types";
@@ -198,14 +199,18 @@ describe("cohorts, attendance and satisfaction", () => {
   });
 });
 
+function parseCsv(csv: string): string[][] {
+  return Papa.parse<string[]>(csv.replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+}
+
 describe("wellbeing CSV export", () => {
   it("one row per participant and timepoint, pseudonyms not codes, scores, audited", async () => {
     const before = await database.db.selectFrom("audit_event").select("id").where("action", "=", "export").execute();
     const result = await cli(["export", "wellbeing", "--study", study.slug]);
     expect(result.code).toBe(0);
     const csv = result.out.join("\n");
-    const lines = csv.replace(/^\uFEFF/, "").split(/\r\n/);
-    const header = lines[0]!.split(",");
+    const lines = parseCsv(csv);
+    const header = lines[0]!;
     expect(header.slice(0, 4)).toEqual(["participant", "cohort", "participant_language", "timepoint"]);
     expect(header).toContain("who5_1");
     expect(header).toContain("score_who5");
@@ -213,6 +218,7 @@ describe("wellbeing CSV export", () => {
     expect(header).not.toContain("what_helped");
     const responses = await database.db.selectFrom("response").select("id").where("study_id", "=", study.studyId).execute();
     expect(lines.length - 1).toBe(responses.length);
+    expect(csv.replace(/^\uFEFF/, "").startsWith('"participant","cohort"')).toBe(true);
     for (const { code } of study.people.values()) {
       expect(csv).not.toContain(code);
       expect(csv).not.toContain(code.replace(/-/g, ""));
@@ -227,12 +233,12 @@ describe("wellbeing CSV export", () => {
 
   it("scores in the CSV are the instrument's (WHO-5 0-100) and filter by cohort", async () => {
     const { csv, rows } = await wellbeingCsv(database.db, { ...study, cohortId: study.cohortB, via: "workspace" });
-    const lines = csv.replace(/^\uFEFF/, "").trim().split(/\r\n/);
+    const lines = parseCsv(csv);
     expect(lines.length - 1).toBe(rows);
-    const header = lines[0]!.split(",");
+    const header = lines[0]!;
     const scoreColumn = header.indexOf("score_who5");
     const cohortColumn = header.indexOf("cohort");
-    const values = lines.slice(1).map((l) => l.split(","));
+    const values = lines.slice(1);
     expect(new Set(values.map((v) => v[cohortColumn]))).toEqual(new Set(["Thursday group"]));
     const scores = values.map((v) => v[scoreColumn]).filter((s) => s !== "").map(Number);
     expect(scores.every((s) => s >= 0 && s <= 100 && s % 4 === 0)).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * Formula-safe CSV for exports that researchers open in Excel, LibreOffice or Google Sheets.
  *
- * Participants' free text ends up in these files. A cell that begins with `=`, `+`, `-`, `@`, tab or
- * carriage return is run as a formula by spreadsheet programs (OWASP "CSV Injection"), which can
+ * Participants' free text ends up in these files. A cell that begins with `=`, `+`, `-`, `@`, tab,
+ * carriage return, line feed or NUL can be run as a formula by spreadsheet programs (OWASP "CSV Injection"), which can
  * exfiltrate the sheet (`=HYPERLINK(...)`, `=WEBSERVICE(...)`) or run commands via DDE. Following
  * OWASP, such a cell is prefixed with a single quote `'`, which spreadsheets show as text.
  *
@@ -11,6 +11,8 @@
  * - Numbers (and bigints, booleans) stay as values: a negative NUMBER is not a formula. Text that looks
  *   like a negative number ("-5") IS prefixed: pass numbers as numbers to keep them numeric.
  * - Dates become ISO 8601 strings; null/undefined become empty cells; other objects become JSON.
+ * - Every cell is quoted, so no reader has to guess where a cell with a comma or line break ends, and
+ *   a stray quote in an answer can never shift the columns after it.
  * - CRLF after every record, the last included (RFC 4180). A UTF-8 byte order mark is added by default because Excel otherwise
  *   reads UTF-8 as the local code page and garbles Arabic and Welsh (ŵ, ŷ).
  */
@@ -23,7 +25,7 @@ export interface CsvOptions {
   bom?: boolean;
 }
 
-const DANGEROUS_START = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/u;
+const DANGEROUS_START = /^(?:[\t\r\n\0]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/u;
 
 /** The text a cell will hold, with the formula-defusing quote added when needed. */
 export function escapeCsvCell(value: unknown): string | number | boolean {
@@ -62,7 +64,6 @@ export function toCsv(rows: Record<string, unknown>[] | unknown[][], options: Cs
     header = columns;
     data = objects.map((row) => columns.map((c) => (Object.prototype.hasOwnProperty.call(row, c) ? row[c] : undefined)));
   }
-  const width = header?.length ?? Math.max(0, ...data.map((row) => row.length));
   const body = Papa.unparse(
     {
       fields: header ? header.map((name) => String(escapeCsvCell(name))) : [],
@@ -74,8 +75,7 @@ export function toCsv(rows: Record<string, unknown>[] | unknown[][], options: Cs
       delimiter: ",",
       quoteChar: '"',
       escapeFormulae: false,
-      // In a one-column file an unquoted empty answer is a blank line, which readers skip.
-      quotes: (value: unknown) => width === 1 && value === "",
+      quotes: true,
     },
   );
   if (body === "") return bom ? "\uFEFF" : "";

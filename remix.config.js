@@ -1,6 +1,6 @@
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
-  // The classic compiler, as the stack decision records (docs/decisions/001-stack.md).
+  // The classic compiler, as the stack decision records (README.md, "Stack"; docs/decisions/001-server-and-context.md).
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
   future: {

@@ -39,3 +39,8 @@ export async function bootstrap(
   const demo = options.demo === false ? null : await seedDemo(handle.db, { adminPassword: options.demoAdminPassword });
   return { migrations, published: publication.published.map((v) => `${v.id}@${v.version}`), demo };
 }
+
+/** `DEMO=0`, `false`, `no` or `off` start without demo data; anything else (or nothing) seeds it. */
+export function demoWanted(value: string | undefined): boolean {
+  return !["0", "false", "no", "off"].includes((value ?? "").trim().toLowerCase());
+}

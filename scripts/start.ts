@@ -2,7 +2,7 @@ import { execSync } from "node:child_process";
 import { defaultDataDir, openDatabase, EmbeddedDatabaseHeldError } from "../db/index";
 import { loadSecrets } from "../app/security/secrets.server";
 import { isBuildStale } from "./build-state";
-import { bootstrap, StartupError } from "./bootstrap";
+import { bootstrap, demoWanted, StartupError } from "./bootstrap";
 import { startServer } from "./server";
 
 // `npm start`: build if needed, migrate, publish instruments, seed the demo once, serve.
@@ -13,7 +13,7 @@ async function main() {
   }
   const handle = await openDatabase();
   const result = await bootstrap(handle, {
-    demo: process.env.DEMO !== "0",
+    demo: demoWanted(process.env.DEMO),
     demoAdminPassword: process.env.DEMO_ADMIN_PASSWORD || undefined,
   });
   const secrets = loadSecrets({ dataDir: defaultDataDir(), usingPostgres: handle.kind === "postgres" });
@@ -35,6 +35,16 @@ async function main() {
       if (result.demo.generatedPassword) console.log("(generated now and shown once; set DEMO_ADMIN_PASSWORD to choose it)");
     } else {
       console.log(`Sign in as ${result.demo.adminEmail} with the password shown at first start (or DEMO_ADMIN_PASSWORD then).`);
+    }
+  }
+
+  if (!result.demo) {
+    const organisations = await handle.db.selectFrom("organisation").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    if (Number(organisations.n) === 0) {
+      console.log("No demo data, and no organisation yet. Create the first one and its admin (the second prints a one-time sign-in link):");
+      console.log("  npm run cli -- org create --slug <slug> --name <name>");
+      console.log("  npm run cli -- user create --org <slug> --email <e-mail> --role admin");
+      console.log("With the embedded database, stop the server first (or use DATABASE_URL): only one process can hold it.");
     }
   }
 

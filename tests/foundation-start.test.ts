@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bootstrap, StartupError } from "../scripts/bootstrap";
+import { bootstrap, demoWanted, StartupError } from "../scripts/bootstrap";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 let database: TestDatabase;
@@ -72,6 +72,11 @@ describe("npm start's preparation of the database", () => {
     expect(result.demo).toBeNull();
     expect((await counts()).organisations).toBe(0);
     expect((await counts()).instrumentVersions).toBeGreaterThan(0);
+  });
+
+  it("reads DEMO as people write it: 0, false, no and off turn the demo off", () => {
+    for (const off of ["0", "false", "FALSE", "no", " off "]) expect(demoWanted(off)).toBe(false);
+    for (const on of [undefined, "", "1", "true", "yes"]) expect(demoWanted(on)).toBe(true);
   });
 
   it("refuses to start when a published version's content changed, names the file and the fix, and publishes a new version beside the old", async () => {

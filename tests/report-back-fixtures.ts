@@ -72,8 +72,27 @@ export async function createReportBackFixture(db: DB, options: { heardPeople?: n
   };
 }
 
-/** An entry drafted by the publisher, reviewed by a researcher and published by the admin. */
-export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "listening-better") {
+/** Welsh and Persian words for the entry, for tests that read the public pages in every shipped language. */
+const MORE_TEXTS = {
+  cy: {
+    title: "Gwrando'n well yn y sesiwn galw heibio",
+    asked: "Gofynnon ni sut deimlad oedd y sesiynau galw heibio a beth fyddai'n eu gwneud yn well.",
+    did: "Rydyn ni'n hyfforddi pob gwirfoddolwr i wrando mewn ffordd sy'n ystyriol o drawma, dan arweiniad pobl â phrofiad bywyd.",
+    decidedBy: "Bwrdd yr ymddiriedolwyr",
+  },
+  fa: {
+    title: "بهتر شنیدن در جلسات پذیرش",
+    asked: "از شما پرسیدیم جلسات پذیرش چه حسی داشت و چه چیزی آن‌ها را بهتر می‌کند.",
+    did: "همه داوطلبان را در گوش دادن آگاه از آسیب آموزش می‌دهیم، به رهبری کسانی که تجربه زیسته دارند.",
+    decidedBy: "هیئت امنا",
+  },
+} as const;
+
+/**
+ * An entry drafted by the publisher, reviewed by a researcher and published by the admin; in English
+ * and Arabic, and with `allLanguages` in Welsh and Persian too.
+ */
+export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "listening-better", options: { allLanguages?: boolean } = {}) {
   const org = fx.scope.organisationId;
   const author = { userId: fx.users.publisher };
   const id = await createEntry(db, org, author, {
@@ -98,15 +117,16 @@ export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "list
     did: "ندرّب كل متطوع على الاستماع المراعي للصدمات، بقيادة أشخاص لديهم تجربة معاشة.",
     decidedBy: "مجلس الأمناء",
   });
+  if (options.allLanguages) for (const [language, text] of Object.entries(MORE_TEXTS)) await saveEntryText(db, org, author, id, language, text);
+  const more = (cy: string, fa: string): Record<string, string> => (options.allLanguages ? { cy, fa } : {});
   await setEntryThemes(db, org, author, id, [
-    { themeId: fx.themes.heard, labels: { en: "Being listened to", ar: "أن يُستمع إلينا" } },
-    { themeId: fx.themes.waiting, labels: { en: "Waiting too long", ar: "الانتظار طويلاً" } },
+    { themeId: fx.themes.heard, labels: { en: "Being listened to", ar: "أن يُستمع إلينا", ...more("Cael ein clywed", "شنیده شدن") } },
+    { themeId: fx.themes.waiting, labels: { en: "Waiting too long", ar: "الانتظار طويلاً", ...more("Aros yn rhy hir", "انتظار طولانی") } },
   ]);
   await addEntryQuote(db, org, author, id, fx.quotedCoding);
   await addEntryQuote(db, org, author, id, fx.otherCoding);
-  await addMilestone(db, org, author, id, { dueOn: "2026-05-01", labels: { en: "First training day", ar: "أول يوم تدريب" } });
-  await markTextReviewed(db, org, { userId: fx.users.researcher }, id, "en");
-  await markTextReviewed(db, org, { userId: fx.users.researcher }, id, "ar");
+  await addMilestone(db, org, author, id, { dueOn: "2026-05-01", labels: { en: "First training day", ar: "أول يوم تدريب", ...more("Y diwrnod hyfforddi cyntaf", "نخستین روز آموزش") } });
+  for (const language of ["en", "ar", ...(options.allLanguages ? Object.keys(MORE_TEXTS) : [])]) await markTextReviewed(db, org, { userId: fx.users.researcher }, id, language);
   await submitForReview(db, org, author, id);
   await reviewEntry(db, org, { userId: fx.users.second }, id, "approve");
   await publishEntry(db, org, { userId: fx.users.admin }, id);

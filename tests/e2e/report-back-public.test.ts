@@ -1,6 +1,6 @@
 // The public "you said, we did" pages in Chromium: no JavaScript, Arabic right to left, a withdrawn
 // author's quote gone from the page and the feed, the poster printing on one A4 page, and axe-core.
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { markTextReviewed, publishEntry, reviewEntry, saveEntryText, submitForReview, unpublishEntry } from "../../app/report-back/entries.server";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   if (!run) return;
   app = await startTestApp();
   fx = await createReportBackFixture(app.db);
-  await publishedEntry(app.db, fx, "listening-better");
+  await publishedEntry(app.db, fx, "listening-better", { allLanguages: true });
   listUrl = `${app.url}/o/${fx.orgSlug}/you-said-we-did`;
   entryUrl = `${listUrl}/listening-better`;
   feedUrl = `${listUrl}/feed.xml`;
@@ -29,6 +29,42 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+});
+
+/** Everything the participant pages are held to: axe clean, nothing scrolls sideways, no script. */
+async function problemsOn(page: Page, what: string): Promise<string[]> {
+  const problems = (await axeViolations(page)).map((v) => `${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  if (scrollWidth > clientWidth) problems.push(`${what}: ${scrollWidth}px wide at ${clientWidth}px (scrolls sideways)`);
+  if ((await page.locator("script").count()) > 0) problems.push(`${what}: ships JavaScript`);
+  return problems;
+}
+
+describe.runIf(run)("public report back: accessible at 320 px and at 200 % zoom, in every language", () => {
+  // 320 px is the narrowest phone (WCAG 1.4.10 reflow); 640 px at a device scale factor of 2 is what a
+  // 1280 px window shows at 200 % zoom (WCAG 1.4.4).
+  const views = [
+    { name: "320px", viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 },
+    { name: "200%", viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+  ];
+  for (const language of ["en", "cy", "ar", "fa"]) {
+    it(`${language}: the list and the entry page`, async () => {
+      const problems: string[] = [];
+      for (const view of views) {
+        // axe runs as a script in the page, so the context allows JavaScript; the pages themselves have none
+        const context = await browser.newContext({ viewport: view.viewport, deviceScaleFactor: view.deviceScaleFactor });
+        const page = await context.newPage();
+        for (const url of [`${listUrl}?lang=${language}`, `${entryUrl}?lang=${language}`]) {
+          const response = await page.goto(url);
+          expect(response?.status(), url).toBe(200);
+          expect(await page.getAttribute("html", "lang"), url).toBe(language);
+          problems.push(...(await problemsOn(page, `${view.name} ${url.slice(app.url.length)}`)));
+        }
+        await context.close();
+      }
+      expect(problems).toEqual([]);
+    });
+  }
 });
 
 describe.runIf(run)("public report back", () => {

@@ -107,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(express.static("public", { maxAge: "1h" }));
 
   app.use(rejectCrossSiteWrites);
+  app.use(limitRequestBodies);
 
   app.all(
     "*",
@@ -150,6 +151,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  * Sec-Fetch-Site) with a POST, and a POST from another site is refused before any route runs.
  * Workspace forms carry a session-bound token as well (app/auth), and cookies are SameSite=Lax.
  */
+/**
+ * Remix reads a form body whole before an action can look at it, so an oversized post is refused
+ * here, before it is read. Participant and public forms carry at most a few long answers (1 MB is
+ * far beyond any real page); the workspace takes transcript uploads.
+ */
+export const BODY_LIMITS = { participant: 1024 * 1024, workspace: 25 * 1024 * 1024 };
+
+function limitRequestBodies(req: Request, res: Response, next: NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const limit = req.path.startsWith("/research") ? BODY_LIMITS.workspace : BODY_LIMITS.participant;
+  const length = Number(req.get("content-length") ?? 0);
+  if (Number.isFinite(length) && length > limit) {
+    res.setHeader("Connection", "close");
+    res
+      .status(413)
+      .type("text/plain")
+      .send(`That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
+    return;
+  }
+  next();
+}
+
 function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   const origin = req.get("origin");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BODY_LIMITS } from "../scripts/server";
 import { startTestApp, type TestApp } from "./support/app";
 
 let app: TestApp;
@@ -46,6 +47,20 @@ describe("the running server", () => {
   it("refuses a POST from another site before any route runs", async () => {
     const response = await fetch(`${app.url}/`, { method: "POST", headers: { Origin: "https://evil.example" }, body: "x=1" });
     expect(response.status).toBe(403);
+  });
+
+  it("refuses an oversized form post with 413 before reading it, and keeps nothing", async () => {
+    const before = Number((await app.db.selectFrom("participant").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const body = new URLSearchParams({ language: "en", padding: "x".repeat(BODY_LIMITS.participant + 1) });
+    const response = await fetch(`${app.url}/s/demo`, { method: "POST", headers: { Origin: app.url }, body });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toMatch(/more than this page can take/);
+    const after = Number((await app.db.selectFrom("participant").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    expect(after).toBe(before);
+    // An ordinary post of the same form still goes through.
+    const ordinary = await fetch(`${app.url}/s/demo`, { method: "POST", headers: { Origin: app.url }, body: new URLSearchParams({ language: "en" }), redirect: "manual" });
+    expect(ordinary.status).not.toBe(413);
+    expect(ordinary.status).toBeLessThan(500);
   });
 
   it("answers an unknown page with 404, not 500", async () => {

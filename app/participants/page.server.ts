@@ -3,6 +3,7 @@
  * Routes stay thin: they call this, then one domain function, then render.
  */
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { messagesFor } from "../i18n/catalogues.server";
 import { makeTranslate, type Translate } from "../i18n/intl";
 import { isLanguageCode, type LanguageCode } from "../i18n/languages";
@@ -40,10 +41,30 @@ export async function participantRequest(
   // when the person has not chosen one of the study's languages yet, they choose first.
   const chosen = new URL(request.url).searchParams.get("lang") ?? readCookie(request, LANGUAGE_COOKIE);
   if (options.chooseLanguageFirst !== false && (!isLanguageCode(chosen) || chosen !== language)) {
-    throw redirect(`/s/${study.slug}`, { headers: noStore });
+    // Someone coming back on a new phone (to carry on, withdraw or change a choice) chooses the
+    // language and then lands where they were going, not on the information sheet.
+    const url = new URL(request.url);
+    const next = request.method === "GET" ? safeNext(study.slug, url.pathname + url.search) : undefined;
+    throw redirect(`/s/${study.slug}${next ? `?next=${encodeURIComponent(next)}` : ""}`, { headers: noStore });
   }
   const session = await readParticipantSession(context.db, request, { studyId: study.id, secure: context.secureCookies });
   return { study, language, t: makeTranslate(language, messagesFor(language)), session };
+}
+
+/**
+ * Where to go after choosing the language: only a page of this same study's participant journey
+ * (a path under /s/<slug>/, plain segments, at most a `to=` target), so the parameter can never send
+ * anyone to another site or another study. Anything else is ignored (undefined).
+ */
+export function safeNext(slug: string, value: string | null | undefined): string | undefined {
+  const prefix = `/s/${slug}/`;
+  const schema = z
+    .string()
+    .max(300)
+    .regex(/^\/s\/[a-z0-9-]+(\/[A-Za-z0-9_-]+)+(\?to=[a-z]+)?$/)
+    .refine((path) => path.startsWith(prefix));
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function studyTitle(study: ParticipantStudy, language: string): string {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretsFrom } from "../app/security/secrets.server";
 import { setFacilitators } from "../app/wellbeing/cohorts.server";
+import { measureReport } from "../app/wellbeing/report.server";
 import { startTestApp, TEST_SECRET, type TestApp } from "./support/app";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
@@ -35,6 +36,8 @@ afterAll(async () => {
 });
 
 const page = () => `/research/${orgSlug}/studies/${study.slug}/wellbeing`;
+/** The words of the page's <main> only: the message catalogue shipped to the browser holds every sentence. */
+const main = (html: string) => text(html.slice(html.indexOf("<main"), html.indexOf("</main>")));
 const text = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, " ");
 
 describe("the wellbeing page", () => {
@@ -63,6 +66,8 @@ describe("the wellbeing page", () => {
     const html = await (await clients.researcher.get(`${page()}?measure=who5&cohort=${empty.id}`)).text();
     expect(text(html)).toContain("Fewer than 5 people answered both before and after");
     expect(html).not.toContain('data-testid="wellbeing-table"');
+    // Not even how many answered before or after.
+    expect(main(html)).not.toContain("People with a score before");
     expect((await clients.researcher.get(`${page()}/chart.csv?chart=pairs&measure=who5&cohort=${empty.id}`)).status).toBe(404);
     await app.db.deleteFrom("cohort").where("id", "=", empty.id).execute();
   });
@@ -109,6 +114,63 @@ describe("the wellbeing page", () => {
 
   it("facilitators do not see the figures", async () => {
     expect((await clients.facilitator.get(page())).status).toBe(403);
+  });
+});
+
+describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
+  it("a cohort of 3 stays hidden on the page, in its breakdown and in the chart CSVs", async () => {
+    const attacked = await seedWellbeingStudy(app.db, "peer-support-attack", secretsFrom(TEST_SECRET).codeHashKey);
+    const slug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", attacked.organisationId).executeTakeFirstOrThrow()).slug;
+    const researcher = await makeMember(app.db, { organisationId: attacked.organisationId, email: "attack@wellbeing.test", role: "researcher" });
+    expect(researcher).toBeTruthy();
+    const client = new WorkspaceClient(app.url);
+    expect((await client.signIn("attack@wellbeing.test", TEST_PASSWORD)).status).toBe(302);
+    const base = `/research/${slug}/studies/${attacked.slug}/wellbeing`;
+    // Three Thursday people with before and after scores (w16-w18) become a group of their own.
+    const three = ["w16", "w17", "w18"].map((name) => attacked.people.get(name)!.id);
+    const small = await app.db.insertInto("cohort").values({ study_id: attacked.studyId, name: "Small group" }).returning("id").executeTakeFirstOrThrow();
+    await app.db.updateTable("participant").set({ cohort_id: small.id }).where("id", "in", three).execute();
+    const truth = (await measureReport(app.db, { ...attacked, measureId: "who5", cohortId: small.id })).report;
+    expect(truth.comparison.n_pairs).toBe(3);
+
+    const smallPage = await (await client.get(`${base}?measure=who5&cohort=${small.id}`)).text();
+    expect(main(smallPage)).toContain("Fewer than 5 people answered both before and after");
+    expect(main(smallPage)).not.toContain("People with a score before");
+    const thursdayPage = await (await client.get(`${base}?measure=who5&cohort=${attacked.cohortB}`)).text();
+    expect(main(thursdayPage)).toContain("they would give away the answers of a group of fewer than 5 people");
+    expect(thursdayPage).not.toContain('data-testid="wellbeing-table"');
+    expect(main(thursdayPage)).not.toContain("People with a score before");
+    const byCohort = main(await (await client.get(`${base}?measure=who5&by=cohort`)).text());
+    expect(byCohort).toMatch(/Small group fewer than 5/);
+    expect(byCohort).toMatch(/Thursday group fewer than 5/);
+    // A breakdown within a cohort is not offered (it could be subtracted from the study's).
+    const within = await (await client.get(`${base}?measure=who5&cohort=${attacked.cohortA}&by=language`)).text();
+    expect(within).toContain('data-testid="wellbeing-subgroups-all"');
+    expect(within).not.toContain('data-testid="wellbeing-subgroups"');
+
+    // The attack: the pairs CSV of everyone minus the pairs CSV of each cohort that can be had.
+    const pairsCsv = async (cohort?: string) => {
+      const response = await client.get(`${base}/chart.csv?chart=pairs&measure=who5${cohort ? `&cohort=${cohort}` : ""}`);
+      if (response.status !== 200) return null;
+      const rows = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n").slice(1);
+      return rows.flatMap((row) => {
+        const [before, after, people] = row.split(",").map((cell) => Number(cell.replace(/"/g, "")));
+        return Array.from({ length: people! }, () => `${before}->${after}`);
+      });
+    };
+    const everyone = (await pairsCsv())!;
+    expect(everyone.length).toBeGreaterThan(20);
+    expect(await pairsCsv(small.id)).toBeNull();
+    expect(await pairsCsv(attacked.cohortB)).toBeNull();
+    const truthPairs = truth.pairs.map((p) => `${p.pre}->${p.post}`).sort();
+    for (const cohort of [attacked.cohortA]) {
+      const mine = (await pairsCsv(cohort))!;
+      expect(mine).not.toBeNull();
+      const rest = [...everyone];
+      for (const pair of mine) rest.splice(rest.indexOf(pair), 1);
+      expect(rest.length).toBeGreaterThanOrEqual(5);
+      expect(rest.sort()).not.toEqual(truthPairs);
+    }
   });
 });
 

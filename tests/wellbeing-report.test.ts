@@ -9,7 +9,15 @@ import { allCommands } from "../scripts/commands/index";
 import type { CommandContext } from "../scripts/commands/types";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { ARABIC, CODE_KEY, COMPARISON_KEYS, reportFixture, seedWellbeingStudy, WOULD_NOT_RECOMMEND, type WellbeingStudy } from "./wellbeing-fixtures";
-import { cohortSummaries, findMeasure, measureReport, participantScores, subgroupComparisons } from "../app/wellbeing/report.server";
+import {
+  cohortSummaries,
+  disclosableReport,
+  findMeasure,
+  measureReport,
+  participantScores,
+  subgroupComparisons,
+  suppressedGroups,
+} from "../app/wellbeing/report.server";
 import { wellbeingCsv } from "../app/wellbeing/export.server";
 import { addGroupSession, attendanceSummaries, markAttendance } from "../app/wellbeing/attendance.server";
 import { joinCohort, listCohorts } from "../app/wellbeing/cohorts.server";
@@ -141,9 +149,9 @@ describe("subgroups", () => {
     const ar = rows.find((r) => r.key === "ar")!;
     expect(ARABIC.size).toBe(4);
     expect(ar).toEqual({ key: "ar", suppressed: true, comparison: null });
-    const en = rows.find((r) => r.key === "en")!;
-    expect(en.suppressed).toBe(false);
-    expect(en.comparison!.n_pairs).toBe(27 - 4);
+    // With two languages, showing English beside the study's figures would give Arabic's by
+    // subtraction, so English is suppressed too.
+    expect(rows.find((r) => r.key === "en")).toEqual({ key: "en", suppressed: true, comparison: null });
   });
 
   it("by a single-choice question and by cohort", async () => {
@@ -152,9 +160,70 @@ describe("subgroups", () => {
     const byAnswer = subgroupComparisons(source.measure, scores, { kind: "item", itemId: "would_recommend" });
     expect(byAnswer.find((r) => r.key === "no")).toMatchObject({ suppressed: true, comparison: null });
     expect(WOULD_NOT_RECOMMEND.size).toBe(3);
-    expect(byAnswer.find((r) => r.key === "yes")?.suppressed).toBe(false);
+    // The other groups are "yes" and "" (people who answered only before: no pairs), and a group
+    // without pairs cannot hide "no": so "yes" goes too.
+    expect(byAnswer.find((r) => r.key === "")?.comparison).toBeNull();
+    expect(byAnswer.find((r) => r.key === "yes")?.suppressed).toBe(true);
     const byCohort = subgroupComparisons(source.measure, scores, { kind: "cohort" });
     expect(byCohort.find((r) => r.key === study.cohortA)?.comparison?.n_pairs).toBe(reportFixture.who5.cohort_a.n_pairs);
+  });
+});
+
+describe("complementary suppression (docs/decisions/043)", () => {
+  const hidden = (groups: Record<string, number>) => [...suppressedGroups(Object.entries(groups).map(([key, nPairs]) => ({ key, nPairs })))].sort();
+
+  it("hides the next-smallest groups until at least two, with 5 pairs between them, are hidden", () => {
+    expect(hidden({ a: 20, b: 10 })).toEqual([]);
+    expect(hidden({ a: 20, b: 3 })).toEqual(["a", "b"]);
+    expect(hidden({ a: 20, b: 10, c: 3 })).toEqual(["b", "c"]);
+    expect(hidden({ a: 20, b: 3, c: 3 })).toEqual(["b", "c"]);
+    // 2 + 2 hidden: subtraction would give 4 people's figures, so one more goes.
+    expect(hidden({ a: 20, b: 12, c: 2, d: 2 })).toEqual(["b", "c", "d"]);
+    // A group without pairs adds nothing to the pair figures and protects no one.
+    expect(hidden({ a: 20, b: 10, c: 3, "": 0 })).toEqual(["", "b", "c"]);
+  });
+
+  it("a suppressed group's figures cannot be recovered by subtracting the shown groups from the total", async () => {
+    const db = database.db;
+    const attacked = await seedWellbeingStudy(db, "peer-support-attack");
+    const source = await findMeasure(db, attacked.studyId, "who5");
+    // Three people of the Thursday group, each with a before and an after score, form a small group.
+    const all = await participantScores(db, { ...attacked, measureId: "who5" }, source);
+    const three = all.scores.filter((s) => s.cohortId === attacked.cohortB && s.pre !== null && s.post !== null).slice(0, 3);
+    const small = await db.insertInto("cohort").values({ study_id: attacked.studyId, name: "Small group" }).returning("id").executeTakeFirstOrThrow();
+    await db.updateTable("participant").set({ cohort_id: small.id }).where("id", "in", three.map((s) => s.participantId)).execute();
+
+    // What the small group really is (an analyst's exact figures, never shown on the page).
+    const truth = (await measureReport(db, { ...attacked, measureId: "who5", cohortId: small.id })).report;
+    expect(truth.comparison.n_pairs).toBe(3);
+    const truthChanges = truth.pairs.map((p) => p.post - p.pre).sort((a, b) => a - b);
+
+    // The attack on the breakdown: everything shown on the page, the total minus the shown groups.
+    const everyone = await disclosableReport(db, { ...attacked, measureId: "who5" });
+    const total = everyone.report!.comparison;
+    const rows = subgroupComparisons(source.measure, everyone.scores, { kind: "cohort" });
+    expect(rows.find((r) => r.key === small.id)?.suppressed).toBe(true);
+    const shown = rows.filter((r) => r.comparison !== null).map((r) => r.comparison!);
+    const restPairs = total.n_pairs - shown.reduce((n, c) => n + c.n_pairs, 0);
+    const restChange = total.mean_change! * total.n_pairs - shown.reduce((sum, c) => sum + c.mean_change! * c.n_pairs, 0);
+    expect(rows.filter((r) => r.suppressed).length).toBeGreaterThanOrEqual(2);
+    expect(restPairs).toBeGreaterThanOrEqual(5);
+    expect(restPairs).not.toBe(truth.comparison.n_pairs);
+    expect(Math.abs(restChange / restPairs - truth.comparison.mean_change!)).toBeGreaterThan(1e-9);
+
+    // The attack on the cohort filter: "all" minus each cohort that can be selected.
+    const selections = await Promise.all(
+      [attacked.cohortA, attacked.cohortB, small.id].map(async (cohortId) => ({ cohortId, ...(await disclosableReport(db, { ...attacked, measureId: "who5", cohortId })) })),
+    );
+    expect(selections.find((s) => s.cohortId === small.id)).toMatchObject({ report: null, withheld: "fewer_than_5" });
+    // Thursday (now 8 pairs) is the next-smallest: it would give the small group away.
+    expect(selections.find((s) => s.cohortId === attacked.cohortB)).toMatchObject({ report: null, withheld: "protects_smaller_group" });
+    for (const selection of selections.filter((s) => s.report !== null)) {
+      const remaining = [...everyone.report!.pairs.map((p) => p.post - p.pre)];
+      for (const p of selection.report!.pairs) remaining.splice(remaining.indexOf(p.post - p.pre), 1);
+      expect(remaining.length).toBeGreaterThanOrEqual(5);
+      expect(remaining.sort((a, b) => a - b)).not.toEqual(truthChanges);
+    }
   });
 });
 

@@ -56,7 +56,7 @@ function PlainWords({ d }: { d: Data }) {
   const f = useFormat();
   const m = d.measure!;
   const c = d.comparison;
-  if (!c) return <p data-testid="wellbeing-summary">{t("wellbeing.summary.tooFew")}</p>;
+  if (!c) return <p data-testid="wellbeing-summary">{t(d.withheld === "protects_smaller_group" ? "wellbeing.summary.protectsSmaller" : "wellbeing.summary.tooFew")}</p>;
   const change = c.mean_change ?? 0;
   const values = { measure: m.name, points: f.one(Math.abs(change)), min: f.one(m.range.min), max: f.one(m.range.max) };
   return (
@@ -242,6 +242,7 @@ function Charts({ d }: { d: Data }) {
 function Subgroups({ d }: { d: Data }) {
   const { t } = useI18n();
   const f = useFormat();
+  if (d.subgroupsNeedAllCohorts) return <p data-testid="wellbeing-subgroups-all">{t("wellbeing.subgroups.allCohortsOnly")}</p>;
   if (!d.subgroups) return null;
   const fewer = t("common.fewerThanFive");
   const label = (key: string, fallback: string) => (key === "" ? t("wellbeing.subgroups.noValue") : d.query.by === "language" ? getLanguage(key).endonym : fallback);

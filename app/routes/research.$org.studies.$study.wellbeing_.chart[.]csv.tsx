@@ -5,11 +5,13 @@ import { toCsv } from "~/security/csv";
 import { findStudy } from "~/studies/studies.server";
 import { CHART_KINDS, chartCsvRows, type ChartKind } from "~/wellbeing/chart-data";
 import { listCohorts } from "~/wellbeing/cohorts.server";
-import { measureReport, SMALLEST_GROUP, WellbeingReportError } from "~/wellbeing/report.server";
+import { disclosableReport, WellbeingReportError } from "~/wellbeing/report.server";
 
 /**
  * A chart's numbers as CSV, exactly the rows its table shows: anonymous (no participant ids) and
- * refused for a selection under 5 pairs, as the page refuses to draw it. Audited like every export.
+ * refused for a selection the page withholds (under 5 pairs, or a cohort whose rows, subtracted from
+ * the study's, would give a smaller cohort's people's exact scores: docs/decisions/043). Audited
+ * like every export.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "dashboard:read");
@@ -24,12 +26,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const measureId = url.searchParams.get("measure") ?? "";
   let report;
   try {
-    ({ report } = await measureReport(member.db, { ...scope, measureId, cohortId }));
+    ({ report } = await disclosableReport(member.db, { ...scope, measureId, cohortId }));
   } catch (error) {
     if (error instanceof WellbeingReportError) throw new Response("Not found", { status: 404 });
     throw error;
   }
-  if (report.comparison.n_pairs < SMALLEST_GROUP) throw new Response("Fewer than 5 people: not shown", { status: 404 });
+  if (!report) throw new Response("Fewer than 5 people: not shown", { status: 404 });
   const rows = chartCsvRows(chart, { pairs: report.pairs, bands: report.bands, bandIds: (report.measure.bands ?? []).map((b) => b.id) });
   await recordAudit(member.db, {
     actorUserId: member.session.userId,

@@ -202,25 +202,53 @@ export interface SubgroupRow {
 export type SubgroupBy = { kind: "cohort" } | { kind: "language" } | { kind: "item"; itemId: string };
 
 /**
- * The comparison within each group. A group with fewer than 5 pairs is suppressed: none of its
- * figures leave the server, because with so few people a mean and a count of "improved" can point
- * at someone. Participants without a value (no cohort, question skipped) form the group "".
+ * Which groups of one breakdown must show no figures (docs/decisions/043-complementary-suppression.md).
+ *
+ * A group with fewer than 5 pairs is suppressed (primary suppression). Because the page also shows
+ * the figures of everyone together, hiding one group alone is undone by subtraction: its pairs,
+ * sums and counts are the total minus the groups shown. So the next-smallest groups are suppressed
+ * too (complementary suppression) until the suppressed groups are at least two AND hold at least 5
+ * pairs between them: all that subtraction can then give is the combined figures of 5 or more
+ * people. Counting pairs matters: a group with no pairs (people who answered only once) adds
+ * nothing to the pair figures, so it cannot stand in for a second group.
+ */
+export function suppressedGroups(groups: readonly { key: string; nPairs: number }[]): Set<string> {
+  const suppressed = new Set(groups.filter((g) => g.nPairs < SMALLEST_GROUP).map((g) => g.key));
+  if (suppressed.size === 0) return suppressed;
+  // Ties broken by key so the choice does not depend on the order rows were read in.
+  const candidates = groups.filter((g) => !suppressed.has(g.key)).sort((a, b) => a.nPairs - b.nPairs || a.key.localeCompare(b.key));
+  let pairs = groups.filter((g) => suppressed.has(g.key)).reduce((sum, g) => sum + g.nPairs, 0);
+  for (const next of candidates) {
+    if (suppressed.size >= 2 && pairs >= SMALLEST_GROUP) break;
+    suppressed.add(next.key);
+    pairs += next.nPairs;
+  }
+  return suppressed;
+}
+
+function groupKey(s: ParticipantScores, by: SubgroupBy): string {
+  return by.kind === "cohort" ? (s.cohortId ?? "") : by.kind === "language" ? s.language : (s.choices[by.itemId] ?? "");
+}
+
+/**
+ * The comparison within each group, with small groups and their complements suppressed
+ * (suppressedGroups): none of a suppressed group's figures leave the server, because with so few
+ * people a mean and a count of "improved" can point at someone. Participants without a value (no
+ * cohort, question skipped) form the group "".
  */
 export function subgroupComparisons(measure: Measure, scores: readonly ParticipantScores[], by: SubgroupBy): SubgroupRow[] {
   const groups = new Map<string, ParticipantScores[]>();
   for (const s of scores) {
-    const key = by.kind === "cohort" ? (s.cohortId ?? "") : by.kind === "language" ? s.language : (s.choices[by.itemId] ?? "");
+    const key = groupKey(s, by);
     const list = groups.get(key) ?? [];
     list.push(s);
     groups.set(key, list);
   }
-  return [...groups.entries()]
+  const rows = [...groups.entries()]
     .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))
-    .map(([key, members]) => {
-      const comparison = compareScores(measure, members);
-      const suppressed = comparison.n_pairs < SMALLEST_GROUP;
-      return { key, suppressed, comparison: suppressed ? null : comparison };
-    });
+    .map(([key, members]) => ({ key, comparison: compareScores(measure, members) }));
+  const hidden = suppressedGroups(rows.map((r) => ({ key: r.key, nPairs: r.comparison.n_pairs })));
+  return rows.map(({ key, comparison }) => (hidden.has(key) ? { key, suppressed: true, comparison: null } : { key, suppressed: false, comparison }));
 }
 
 export interface MeasureReport {
@@ -233,8 +261,7 @@ export interface MeasureReport {
   pairs: ScorePair[];
 }
 
-export async function measureReport(db: DB, query: ReportQuery): Promise<{ report: MeasureReport; scores: ParticipantScores[] }> {
-  const { source, scores } = await participantScores(db, query);
+function reportFromScores(source: MeasureSource, scores: readonly ParticipantScores[]): MeasureReport {
   const { measure } = source;
   const maps = scoreMaps(scores);
   const pairs = pairScores(maps.pre, maps.post).sort((a, b) => a.pre - b.pre || a.post - b.post);
@@ -246,16 +273,58 @@ export async function measureReport(db: DB, query: ReportQuery): Promise<{ repor
     reliable = rest;
   }
   return {
-    scores,
-    report: {
-      measure,
-      instrumentId: source.instrumentId,
-      comparison: compareScores(measure, scores),
-      bands: measure.bands?.length ? bandTransitions(pairs, measure.bands, measure.higher_is_better) : null,
-      reliableChange: reliable,
-      pairs,
-    },
+    measure,
+    instrumentId: source.instrumentId,
+    comparison: compareScores(measure, scores),
+    bands: measure.bands?.length ? bandTransitions(pairs, measure.bands, measure.higher_is_better) : null,
+    reliableChange: reliable,
+    pairs,
   };
+}
+
+/** Exact figures, for analysts (the CLI, tests); pages and chart CSVs use disclosableReport. */
+export async function measureReport(db: DB, query: ReportQuery): Promise<{ report: MeasureReport; scores: ParticipantScores[] }> {
+  const { source, scores } = await participantScores(db, query);
+  return { scores, report: reportFromScores(source, scores) };
+}
+
+/**
+ * Why a selection shows no figures: it has fewer than 5 pairs, or it is a cohort whose figures,
+ * taken from the study's, would give away a smaller cohort's (complementary suppression).
+ */
+export type Withheld = "fewer_than_5" | "protects_smaller_group";
+
+export interface DisclosableReport {
+  source: MeasureSource;
+  /** Null when withheld: nothing of the selection may be shown, not even its counts. */
+  report: MeasureReport | null;
+  withheld: Withheld | null;
+  /** Every participant of the study (not only the selected cohort): breakdowns are study-wide. */
+  scores: ParticipantScores[];
+}
+
+/**
+ * The report of a selection (the whole study, or one cohort) as a page or a chart CSV may show it.
+ * Selecting a cohort is the cohort breakdown seen one row at a time, so a cohort is shown only when
+ * its row of that breakdown is (suppressedGroups over every cohort and the people in none): with
+ * cohorts of 20 and 3, showing the 20 would let "all" minus them give the 3 people's scores.
+ */
+export async function disclosableReport(db: DB, query: ReportQuery, known?: MeasureSource): Promise<DisclosableReport> {
+  const { source, scores } = await participantScores(db, { ...query, cohortId: null }, known);
+  if (!query.cohortId) {
+    const report = reportFromScores(source, scores);
+    return report.comparison.n_pairs < SMALLEST_GROUP ? { source, report: null, withheld: "fewer_than_5", scores } : { source, report, withheld: null, scores };
+  }
+  const mine = scores.filter((s) => s.cohortId === query.cohortId);
+  const report = reportFromScores(source, mine);
+  if (report.comparison.n_pairs < SMALLEST_GROUP) return { source, report: null, withheld: "fewer_than_5", scores };
+  const byCohort = new Map<string, number>();
+  for (const s of scores) {
+    const key = s.cohortId ?? "";
+    byCohort.set(key, (byCohort.get(key) ?? 0) + (s.pre !== null && s.post !== null ? 1 : 0));
+  }
+  const hidden = suppressedGroups([...byCohort].map(([key, nPairs]) => ({ key, nPairs })));
+  return hidden.has(query.cohortId) ? { source, report: null, withheld: "protects_smaller_group", scores } : { source, report, withheld: null, scores };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,15 +9,15 @@ import { bandRows, changeBins, pairDirections, pairPoints, type BandRow, type Ch
 import { listCohorts, type Cohort } from "./cohorts.server";
 import {
   cohortSummaries,
-  measureReport,
+  disclosableReport,
   satisfactionItems,
   singleChoiceItems,
-  SMALLEST_GROUP,
   studyMeasures,
   subgroupComparisons,
   type CohortSummary,
   type MeasureSource,
   type SubgroupBy,
+  type Withheld,
 } from "./report.server";
 import type { AnalysisScope } from "./reads.server";
 import type { PairedComparison, ReliableChange } from "./statistics";
@@ -48,13 +48,16 @@ export interface WellbeingView {
     attribution: string | null;
   } | null;
   counts: { nPre: number; nPost: number; nPairs: number } | null;
-  /** Null when there are fewer than 5 pairs: then only "fewer than 5" is shown. */
+  /** Null when the selection is withheld (withheld says why): then no figure at all, not even counts. */
   comparison: PairedComparison | null;
   suppressed: boolean;
+  withheld: Withheld | null;
   reliableChange: Omit<ReliableChange, "rci"> | null;
   charts: { points: PairPoint[]; directions: PairDirections; bins: ChangeBin[]; bandRows: BandRow[]; bandMoves: { improved: number; unchanged: number; worsened: number } | null } | null;
   subgroupOptions: SubgroupOption[];
   subgroups: { key: string; label: string; suppressed: boolean; comparison: PairedComparison | null }[] | null;
+  /** A breakdown was asked for together with a cohort: breakdowns are of the whole study only. */
+  subgroupsNeedAllCohorts: boolean;
   cohortSummaries: (CohortSummary & { name: string })[];
   satisfactionLabels: Record<string, { text: string; options: Record<string, string> }>;
 }
@@ -81,10 +84,12 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     counts: null,
     comparison: null,
     suppressed: false,
+    withheld: null,
     reliableChange: null,
     charts: null,
     subgroupOptions: [],
     subgroups: null,
+    subgroupsNeedAllCohorts: false,
     cohortSummaries: [],
     satisfactionLabels: {},
   };
@@ -93,9 +98,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   const t = localise(source.version.definition, source.version.translations, language);
   const { measure } = source;
   const by = parseBy(query.by, source);
-  const { report, scores } = await measureReport(db, { ...scope, measureId: measure.id, cohortId });
-  const c = report.comparison;
-  const suppressed = c.n_pairs < SMALLEST_GROUP;
+  const { report, withheld, scores } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId }, source);
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -125,27 +128,30 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
       bands: (measure.bands ?? []).map((b) => ({ id: b.id, label: t(messageKeys.bandLabel(measure.id, b.id)) })),
       attribution: measure.attribution ? t(`measures.${measure.id}.attribution`) : null,
     },
-    counts: { nPre: c.n_pre, nPost: c.n_post, nPairs: c.n_pairs },
-    comparison: suppressed ? null : c,
-    suppressed,
-    reliableChange: suppressed ? null : report.reliableChange,
-    charts: suppressed
-      ? null
-      : {
+    counts: report ? { nPre: report.comparison.n_pre, nPost: report.comparison.n_post, nPairs: report.comparison.n_pairs } : null,
+    comparison: report ? report.comparison : null,
+    suppressed: report === null,
+    withheld,
+    reliableChange: report ? report.reliableChange : null,
+    charts: report
+      ? {
           points: pairPoints(report.pairs),
           directions: pairDirections(report.pairs),
           bins: changeBins(report.pairs),
           bandRows: report.bands ? bandRows(report.bands, bandIds) : [],
           bandMoves: report.bands ? { improved: report.bands.improved, unchanged: report.bands.unchanged, worsened: report.bands.worsened } : null,
-        },
+        }
+      : null,
     subgroupOptions: [
       { value: "cohort", label: "cohort" },
       { value: "language", label: "language" },
       ...singleChoiceItems(source.version).map((item) => ({ value: `item:${item.id}`, label: t(messageKeys.itemText(item.id)) })),
     ],
-    subgroups: by
-      ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) }))
-      : null,
+    // Breakdowns are of the whole study only: a breakdown within one cohort, beside the same
+    // breakdown of the study, would let one be subtracted from the other
+    // (docs/decisions/043-complementary-suppression.md).
+    subgroups: by && !cohortId ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
+    subgroupsNeedAllCohorts: by !== null && cohortId !== null,
     cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
     satisfactionLabels,
   };

@@ -43,12 +43,15 @@ describe("cli export quotes / qdpx", () => {
     expect(readFileSync(path.join(dir, "w.csv"), "utf8")).toContain("Peers understood me");
     expect(await command("export coded").run(["--study", fx.studySlug, "--out", path.join(dir, "c.csv"), "--codebook", path.join(dir, "b.csv")], ctx)).toBe(0);
     expect(readFileSync(path.join(dir, "b.csv"), "utf8")).toContain("Peer support");
+    expect(await command("export answers").run(["--study", fx.studySlug, "--format", "dictionary", "--out", path.join(dir, "d.csv")], ctx)).toBe(0);
     const audit = await t.db.selectFrom("audit_event").select(["actor_user_id", "detail"]).where("action", "=", "export").execute();
     expect(audit.map((a) => [a.actor_user_id, (a.detail as { via: string; export: string }).export, (a.detail as { via: string }).via])).toEqual([
       [null, "quotes", "cli"],
       [null, "qdpx", "cli"],
       [null, "answers_wide", "cli"],
       [null, "coded_spans", "cli"],
+      [null, "codebook", "cli"],
+      [null, "data_dictionary", "cli"],
     ]);
   });
 });

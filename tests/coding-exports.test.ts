@@ -54,7 +54,7 @@ describe("analysis exports", () => {
     expect(column).toBeGreaterThan(6);
     expect(w.slice(1).map((r) => r[column]).sort()).toEqual(["Diolch i [redacted: name] am y gŵr 🙂", "Safe here"]);
 
-    const dictionary = parse(await exportDataDictionary(t.db, fx.scope));
+    const dictionary = parse(await exportDataDictionary(t.db, fx.scope, { userId: null, via: "cli" }));
     expect(dictionary.map((r) => r[3])).toEqual(["item", "what_helped", "short_note", "liked"]);
 
     const theme = await createTheme(t.db, fx.scope, null, { name: "Gratitude" });
@@ -63,8 +63,14 @@ describe("analysis exports", () => {
     expect(coded.rows).toBe(1);
     expect(coded.csv).toContain("Diolch i [redacted: name]");
     expect(coded.csv).not.toContain("Rhodri");
-    expect(await exportCodebook(t.db, fx.scope)).toContain("Gratitude");
-    const audit = await t.db.selectFrom("audit_event").select("detail").where("action", "=", "export").execute();
-    expect(audit.map((a) => (a.detail as { export: string; rows: number }).export)).toEqual(["answers_long", "answers_wide", "coded_spans"]);
+    expect(await exportCodebook(t.db, fx.scope, { userId: fx.users.researcher, via: "workspace" })).toContain("Gratitude");
+    // Every one of them audited in the domain function, so the command line's runs are too.
+    const audit = await t.db.selectFrom("audit_event").select(["detail", "actor_user_id"]).where("action", "=", "export").orderBy("id").execute();
+    const details = audit.map((a) => a.detail as { export: string; rows: number; via: string; filter: unknown });
+    expect(details.map((d) => d.export)).toEqual(["answers_long", "answers_wide", "data_dictionary", "coded_spans", "codebook"]);
+    expect(details.map((d) => d.rows)).toEqual([3, 2, 3, 1, 1]);
+    expect(details.map((d) => d.via)).toEqual(["workspace", "cli", "cli", "cli", "workspace"]);
+    expect(details.every((d) => JSON.stringify(d.filter) === "{}")).toBe(true);
+    expect(audit[4]!.actor_user_id).toBe(fx.users.researcher);
   });
 });

@@ -3,6 +3,9 @@
  * spans and the codebook. Read through the consent gate (analysis purpose), redacted like every
  * export (ADR 033), streamed in keyset batches so memory stays flat, and audited (counts, never text).
  * Participants appear under a stable pseudonymous id derived from their row id, never their code.
+ * Every export is audited here, in the domain function, so the workspace and the command line
+ * cannot differ: the export's name, its filter (these exports take the whole study: `{}`), the
+ * row count and how it was run (`via`).
  */
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
@@ -14,6 +17,13 @@ import { redactedText, redactionsFor, type StoredRedaction } from "./redactions.
 
 export type Write = (chunk: string) => void | Promise<void>;
 export type Actor = { userId: string | null; via: "workspace" | "cli" };
+
+export type FullExport = "answers_long" | "answers_wide" | "data_dictionary" | "coded_spans" | "codebook";
+
+/** Who, what, which filter, how many rows: never text or codes (issue 4's audit log). */
+async function audit(db: DB, scope: StudyScope, slug: string, actor: Actor, name: FullExport, rows: number) {
+  await recordAudit(db, { actorUserId: actor.userId, organisationId: scope.organisationId, action: "export", subject: slug, detail: { export: name, via: actor.via, filter: {}, rows } });
+}
 
 const ANSWER_TYPES = new Set(["yes_no", "single_choice", "multiple_choice", "rating", "scale_0_10", "number", "short_text", "long_text"]);
 
@@ -113,7 +123,7 @@ export async function exportAnswersLong(db: DB, scope: StudyScope, actor: Actor,
     );
     rows += batch.length;
   }
-  await recordAudit(db, { actorUserId: actor.userId, organisationId: scope.organisationId, action: "export", subject: study.slug, detail: { export: "answers_long", via: actor.via, rows } });
+  await audit(db, scope, study.slug, actor, "answers_long", rows);
   return rows;
 }
 
@@ -147,12 +157,14 @@ export async function exportAnswersWide(db: DB, scope: StudyScope, actor: Actor,
     }
   }
   await flush();
-  await recordAudit(db, { actorUserId: actor.userId, organisationId: scope.organisationId, action: "export", subject: study.slug, detail: { export: "answers_wide", via: actor.via, rows } });
+  await audit(db, scope, study.slug, actor, "answers_wide", rows);
   return rows;
 }
 
-export async function exportDataDictionary(db: DB, scope: StudyScope): Promise<string> {
+export async function exportDataDictionary(db: DB, scope: StudyScope, actor: Actor): Promise<string> {
+  const study = await requireStudy(db, scope);
   const items = await dataDictionary(db, scope);
+  await audit(db, scope, study.slug, actor, "data_dictionary", items.length);
   return toCsv(
     items.map((d) => ({ column: d.column, instrument: d.instrumentId, version: d.version, item: d.itemId, type: d.type, question: d.question, options: d.options })),
     { columns: ["column", "instrument", "version", "item", "type", "question", "options"] },
@@ -192,12 +204,14 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
       text: redactedText(Array.from(unit.text).slice(c.start_cp, c.end_cp).join(""), clipped),
     });
   }
-  await recordAudit(db, { actorUserId: actor.userId, organisationId: scope.organisationId, action: "export", subject: study.slug, detail: { export: "coded_spans", via: actor.via, rows: out.length } });
+  await audit(db, scope, study.slug, actor, "coded_spans", out.length);
   return { csv: toCsv(out, { columns: ["theme", "coder", "source", "session", "speaker", "item", "start", "end", "text"] }), rows: out.length };
 }
 
-export async function exportCodebook(db: DB, scope: StudyScope): Promise<string> {
+export async function exportCodebook(db: DB, scope: StudyScope, actor: Actor): Promise<string> {
+  const study = await requireStudy(db, scope);
   const themes = await listThemes(db, scope);
+  await audit(db, scope, study.slug, actor, "codebook", themes.length);
   const names = new Map(themes.map((t) => [t.id, t.name]));
   return toCsv(
     themes.map((t) => ({ theme: t.name, parent: t.parentId ? (names.get(t.parentId) ?? "") : "", level: t.depth + 1, status: t.status, definition: t.definition, use_when: t.useWhen, not_use_when: t.notUseWhen, colour: t.colour })),

@@ -38,8 +38,15 @@ export const auditFilterSchema = z.object({
   actor: z.string().trim().toLowerCase().max(320).optional().catch(undefined),
   from: isoDate.optional().catch(undefined),
   to: isoDate.optional().catch(undefined),
+  /** "cli": only what the command line did (it has no user: actor_user_id is null, detail.via "cli"). */
+  by: z.enum(["cli"]).optional().catch(undefined),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** The command line acts as no user; its events say so in their detail (issue 5: "as the CLI's own actor"). */
+export function byCommandLine(event: { actor_user_id: string | null; detail: unknown }): boolean {
+  return event.actor_user_id === null && typeof event.detail === "object" && event.detail !== null && (event.detail as { via?: unknown }).via === "cli";
+}
 
 export const AUDIT_PAGE_SIZE = 200;
 
@@ -59,6 +66,7 @@ export async function listAuditEvents(db: DB, organisationId: string, filter: Au
       "audit_event.action",
       "audit_event.subject",
       "audit_event.detail",
+      "audit_event.actor_user_id",
       "actor.email as actor_email",
       "subject_user.email as subject_email",
     ])
@@ -77,6 +85,7 @@ export async function listAuditEvents(db: DB, organisationId: string, filter: Au
     );
   if (filter.action) query = query.where("audit_event.action", "=", filter.action);
   if (filter.actor) query = query.where("actor.email", "like", `%${filter.actor.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (filter.by === "cli") query = query.where("audit_event.actor_user_id", "is", null).where(sql<string>`audit_event.detail->>'via'`, "=", "cli");
   if (filter.from) query = query.where("audit_event.occurred_at", ">=", sql<Date>`${filter.from}::date`);
   if (filter.to) query = query.where("audit_event.occurred_at", "<", sql<Date>`${filter.to}::date + 1`);
   return query.orderBy("audit_event.id", "desc").limit(AUDIT_PAGE_SIZE).execute();

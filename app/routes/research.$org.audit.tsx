@@ -3,7 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
 import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
-import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditFilterSchema, listAuditEvents } from "~/organisations/audit.server";
+import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditFilterSchema, byCommandLine, listAuditEvents } from "~/organisations/audit.server";
 
 export const headers = workspaceHeaders;
 
@@ -18,6 +18,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       at: new Date(e.occurred_at).toISOString().replace("T", " ").slice(0, 19),
       action: e.action,
       actor: e.actor_email,
+      cli: byCommandLine(e),
       subject: e.subject_email ?? e.subject,
       detail: Object.keys(e.detail ?? {}).length > 0 ? JSON.stringify(e.detail) : "",
     })),
@@ -43,6 +44,11 @@ export default function AuditLog() {
         </select>
         <label htmlFor="actor">{t("workspace.audit.actor")}</label>
         <input id="actor" name="actor" type="search" defaultValue={filter.actor ?? ""} spellCheck={false} />
+        <label htmlFor="by">{t("coding.audit.by")}</label>
+        <select id="by" name="by" defaultValue={filter.by ?? ""}>
+          <option value="">{t("coding.audit.byAnyone")}</option>
+          <option value="cli">{t("coding.audit.byCommandLine")}</option>
+        </select>
         <label htmlFor="from">{t("workspace.audit.from")}</label>
         <input id="from" name="from" type="date" defaultValue={filter.from ?? ""} />
         <label htmlFor="to">{t("workspace.audit.to")}</label>
@@ -69,7 +75,7 @@ export default function AuditLog() {
                 <td>
                   <code>{e.action}</code>
                 </td>
-                <td>{e.actor ?? "—"}</td>
+                <td>{e.actor ?? (e.cli ? t("coding.audit.commandLine") : "—")}</td>
                 <td>{e.subject ?? ""}</td>
                 <td>
                   <code>{e.detail}</code>

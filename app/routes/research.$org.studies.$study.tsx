@@ -16,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     base: `/research/${member.organisation.slug}/studies/${study.slug}`,
     titles: study.titles,
     status: study.status,
-    nav: { edit: member.can("study:edit"), dashboard: member.can("dashboard:read"), fieldwork: member.can("fieldwork:record") },
+    nav: { edit: member.can("study:edit"), dashboard: member.can("dashboard:read"), fieldwork: member.can("fieldwork:record"), exports: member.can("export:raw") },
   };
 }
 
@@ -60,6 +60,11 @@ export default function StudyLayout() {
                 <NavLink to={`${base}/withdrawal`}>{t("workspace.nav.withdrawal")}</NavLink>
               </li>
             </>
+          ) : null}
+          {nav.exports ? (
+            <li>
+              <NavLink to={`${base}/exports`}>{t("coding.nav.exports")}</NavLink>
+            </li>
           ) : null}
         </ul>
       </nav>

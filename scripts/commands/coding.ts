@@ -108,13 +108,13 @@ const answers: Command = {
     const out = requireOption(values, "out");
     const { db } = await ctx.openDb();
     const scope = await studyScope(db, requireOption(values, "study"));
+    const actor = { userId: null, via: "cli" as const };
     if (format === "dictionary") {
-      writeFileSync(out, await exportDataDictionary(db, scope), "utf8");
+      writeFileSync(out, await exportDataDictionary(db, scope, actor), "utf8");
       ctx.out(`Data dictionary written to ${out}.`);
       return 0;
     }
     const file = await fileWriter(out);
-    const actor = { userId: null, via: "cli" as const };
     const rows = format === "long" ? await exportAnswersLong(db, scope, actor, file.write) : await exportAnswersWide(db, scope, actor, file.write);
     await file.close();
     ctx.out(`${rows} rows written to ${out}.`);
@@ -134,7 +134,7 @@ const coded: Command = {
     const scope = await studyScope(db, requireOption(values, "study"));
     const spans = await exportCodedSpans(db, scope, { userId: null, via: "cli" });
     writeFileSync(out, spans.csv, "utf8");
-    if (values.codebook) writeFileSync(values.codebook, await exportCodebook(db, scope), "utf8");
+    if (values.codebook) writeFileSync(values.codebook, await exportCodebook(db, scope, { userId: null, via: "cli" }), "utf8");
     ctx.out(`${spans.rows} coded spans written to ${out}.`);
     return 0;
   },

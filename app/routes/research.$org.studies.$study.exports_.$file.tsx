@@ -1,0 +1,15 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { exportDownload, isExportFile } from "~/coding/export-downloads.server";
+import { requireStudyMember } from "~/coding/workspace.server";
+
+// A resource route: each form on the Exports page posts here (with the CSRF token) and the browser
+// saves the file. The export is audited by the domain function with its filter and row count.
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, scope, study, userId } = await requireStudyMember(request, context, params, "export:raw");
+  if (!isExportFile(params.file)) throw new Response("Not found", { status: 404 });
+  return exportDownload(db, scope, study.slug, { userId, via: "workspace" }, params.file);
+}
+
+export async function loader() {
+  throw new Response("Not found", { status: 404 });
+}

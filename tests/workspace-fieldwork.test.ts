@@ -56,6 +56,30 @@ describe("fieldwork screens", () => {
     expect(await mistyped.text()).toContain("That is not a participant code.");
   });
 
+  it("changes someone's quote choice by code at their request, audited without the code; asks for a choice first", async () => {
+    const quotesOf = async () => (await app.db.selectFrom("consent_record").select(["quotes", "audio_recording"]).where("method", "=", "paper").execute()).map((r) => r.quotes);
+    expect(await quotesOf()).toContain(true);
+    const nothing = await facilitator.submit(`${base}/consent-choices`, { code: codes[0]!, quotes: "", audio_recording: "" });
+    expect(nothing.status).toBe(400);
+    expect(await nothing.text()).toContain("Choose yes or no for at least one of the choices.");
+    const unknown = await facilitator.submit(`${base}/consent-choices`, { code: "ABCD-12", quotes: "no", audio_recording: "" });
+    expect(unknown.status).toBe(400);
+    const done = await facilitator.submit(`${base}/consent-choices`, { code: codes[0]!, quotes: "no", audio_recording: "" });
+    expect(done.status).toBe(200);
+    const html = await done.text();
+    expect(html).toContain("Saved. What they agree to now:");
+    expect(await quotesOf()).not.toContain(true);
+    const audit = await app.db.selectFrom("audit_event").select(["detail", "actor_user_id"]).where("action", "=", "consent_changed_by_staff").execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toMatchObject({ changed: ["quotes"], via: "workspace" });
+    expect(audit[0]!.actor_user_id).not.toBeNull();
+    expect(JSON.stringify(audit)).not.toContain(codes[0]!.replace(/-/g, "").slice(0, 8));
+    // Saying the same again changes nothing and is not audited twice.
+    const again = await facilitator.submit(`${base}/consent-choices`, { code: codes[0]!, quotes: "no", audio_recording: "" });
+    expect(await again.text()).toContain("Nothing changed");
+    expect(await app.db.selectFrom("audit_event").select("id").where("action", "=", "consent_changed_by_staff").execute()).toHaveLength(1);
+  });
+
   it("enters answers with a participant (assisted), refusing invalid answers and writing nothing then", async () => {
     const form = await (await facilitator.get(`${base}/assisted?use=peer-support-wellbeing:pre&language=cy`)).text();
     expect(form).toContain('lang="cy"');

@@ -116,7 +116,7 @@ export async function currentConsentChoices(db: DB, participantId: string): Prom
  */
 export async function changeConsentChoices(
   db: DB,
-  input: { studyId: string; participantId: string; choices: Partial<ConsentChoices>; changedBy?: string | null },
+  input: { studyId: string; participantId: string; choices: Partial<ConsentChoices>; changedBy?: string | null; via?: "participant" | "workspace" | "cli" },
 ): Promise<{ changed: (keyof ConsentChoices)[]; choices: ConsentChoices }> {
   const study = await findStudyById(db, input.studyId);
   if (!study) throw new ParticipantError("unknown_code", "no such study");
@@ -145,8 +145,10 @@ export async function changeConsentChoices(
         }
       }
     }
-    if (input.changedBy && changed.length > 0) {
-      await recordAudit(trx, { actorUserId: input.changedBy, organisationId: study.organisationId, action: "consent_changed_by_staff", subject: study.slug, detail: { changed } });
+    // Staff and the command line act for someone else: that is audited (what changed, never the code).
+    const via = input.via ?? (input.changedBy ? "workspace" : "participant");
+    if (via !== "participant" && changed.length > 0) {
+      await recordAudit(trx, { actorUserId: input.changedBy ?? null, organisationId: study.organisationId, action: "consent_changed_by_staff", subject: study.slug, detail: { changed, via } });
     }
     return { changed, choices: wanted };
   });
@@ -155,8 +157,8 @@ export async function changeConsentChoices(
 /** changeConsentChoices for a code given by phone, in person or on the command line. */
 export async function changeConsentChoicesByCode(
   db: DB,
-  input: { studyId: string; code: string; codeHashKey: Buffer | string; choices: Partial<ConsentChoices>; changedBy?: string | null },
+  input: { studyId: string; code: string; codeHashKey: Buffer | string; choices: Partial<ConsentChoices>; changedBy?: string | null; via?: "workspace" | "cli" },
 ) {
   const participant = await requireParticipantByCode(db, input);
-  return changeConsentChoices(db, { studyId: input.studyId, participantId: participant.id, choices: input.choices, changedBy: input.changedBy });
+  return changeConsentChoices(db, { studyId: input.studyId, participantId: participant.id, choices: input.choices, changedBy: input.changedBy, via: input.via });
 }

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
@@ -35,6 +35,7 @@ export default function StaffWithdrawal() {
   const t = useT();
   const { modes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const params = useParams();
   return (
     <main id="main" className="ws-main">
       <h1>{t("workspace.withdrawal.title")}</h1>
@@ -69,6 +70,9 @@ export default function StaffWithdrawal() {
           <button type="submit">{t("workspace.withdrawal.submit")}</button>
         </Form>
       )}
+      <p>
+        <Link to={`/research/${params.org}/studies/${params.study}/consent-choices`}>{t("workspace.consentChoices.link")}</Link>
+      </p>
     </main>
   );
 }

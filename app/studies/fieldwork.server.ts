@@ -12,7 +12,7 @@ import { issuePaperCodes, recordPaperConsent } from "../participants/enrolment.s
 import { ParticipantError } from "../participants/errors";
 import { textOf } from "../participants/render.server";
 import { currentConsentForm, findStudyById, questionnaireUse } from "../participants/study.server";
-import { withdrawalModesOffered, withdrawByCode } from "../participants/withdrawal.server";
+import { changeConsentChoicesByCode, withdrawalModesOffered, withdrawByCode, type ConsentChoices } from "../participants/withdrawal.server";
 
 /**
  * The workspace side of fieldwork: thin wrappers over the participant domain's functions (which do
@@ -69,6 +69,11 @@ export async function withdrawalModes(db: DB, studyId: string) {
 
 export function recordStaffWithdrawal(db: DB, input: { studyId: string; code: string; mode: "erase" | "keep"; codeHashKey: Buffer; actorUserId: string }) {
   return guarded(() => withdrawByCode(db, { studyId: input.studyId, code: input.code, codeHashKey: input.codeHashKey, mode: input.mode, actorUserId: input.actorUserId }));
+}
+
+/** A change to someone's optional choices (quotes, recording) that reached staff by phone or in person. */
+export function recordStaffConsentChange(db: DB, input: { studyId: string; code: string; choices: Partial<ConsentChoices>; codeHashKey: Buffer; actorUserId: string }) {
+  return guarded(() => changeConsentChoicesByCode(db, { studyId: input.studyId, code: input.code, codeHashKey: input.codeHashKey, choices: input.choices, changedBy: input.actorUserId, via: "workspace" }));
 }
 
 /** The questionnaires a facilitator can enter answers for: every use the study has, by instrument and timepoint. */

@@ -3,7 +3,7 @@ import { defaultDataDir, type DB } from "../../db/index";
 import { ParticipantError } from "../../app/participants/errors";
 import { issuePaperCodes } from "../../app/participants/enrolment.server";
 import { ImportSetupError, importResponses } from "../../app/participants/import.server";
-import { withdrawByCode, type WithdrawalMode } from "../../app/participants/withdrawal.server";
+import { changeConsentChoicesByCode, withdrawByCode, type WithdrawalMode } from "../../app/participants/withdrawal.server";
 import { loadSecrets } from "../../app/security/secrets.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 
@@ -23,6 +23,8 @@ const REASONS: Record<string, string> = {
   unknown_code: "No participant of this study has that code.",
   mode_not_offered: "This study does not offer that withdrawal mode.",
   deadline_passed: "The study's withdrawal deadline has passed; content can no longer be removed (use --mode keep).",
+  no_consent: "This participant has no recorded consent, so there is nothing to change.",
+  withdrawn: "This participant has withdrawn: they can still say no, but not yes.",
 };
 
 export const withdraw: Command = {
@@ -52,6 +54,47 @@ export const withdraw: Command = {
         mode === "erase"
           ? `Withdrawn with erasure: ${result.responses} response(s) and ${result.answers} answer(s) deleted, with the consent record; the code no longer works.`
           : `Withdrawn, keeping what was given: ${result.responses} response(s) with ${result.answers} answer(s) stay for analysis and are never quoted.`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof ParticipantError) throw new CliError(REASONS[error.reason] ?? error.message);
+      throw error;
+    }
+  },
+};
+
+export const changeConsent: Command = {
+  name: "participant consent",
+  summary: "Change a participant's optional choices (quotes, audio recording) by their code",
+  usage: [
+    "Usage: npm run cli -- participant consent --study <slug> --code <code> [--quotes yes|no] [--audio yes|no]",
+    "",
+    "For a change that arrives by phone or in person. Change only what the person asked; at least one",
+    "of --quotes and --audio. A \"no\" takes effect at once: their words leave quote exports and public",
+    "pages. Someone who has withdrawn can still say no, never yes. Audited as the command line.",
+  ].join("\n"),
+  async run(args, ctx) {
+    const { values } = parseOptions(args, { values: ["study", "code", "quotes", "audio"] });
+    const choices: { quotes?: boolean; audio_recording?: boolean } = {};
+    for (const [option, flag] of [["quotes", "quotes"], ["audio", "audio_recording"]] as const) {
+      const value = values[option];
+      if (value === undefined) continue;
+      if (value !== "yes" && value !== "no") throw new CliError(`--${option} must be yes or no.`);
+      choices[flag] = value === "yes";
+    }
+    if (Object.keys(choices).length === 0) throw new CliError("Say what changes: --quotes yes|no and/or --audio yes|no.");
+    const { db } = await ctx.openDb();
+    try {
+      const result = await changeConsentChoicesByCode(db, {
+        studyId: await studyId(db, requireOption(values, "study")),
+        code: requireOption(values, "code"),
+        codeHashKey: codeKey(ctx),
+        choices,
+        via: "cli",
+      });
+      const yesNo = (b: boolean) => (b ? "yes" : "no");
+      ctx.out(
+        `${result.changed.length > 0 ? "Changed" : "Nothing changed (already so)"}. Now: quotes ${yesNo(result.choices.quotes)}, audio recording ${yesNo(result.choices.audio_recording)}.`,
       );
       return 0;
     } catch (error) {
@@ -136,4 +179,4 @@ export const importAnswers: Command = {
   },
 };
 
-export const participantCommands: Command[] = [withdraw, issueCodes, importAnswers];
+export const participantCommands: Command[] = [withdraw, changeConsent, issueCodes, importAnswers];

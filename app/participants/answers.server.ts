@@ -12,7 +12,7 @@ import { parseAnswer, type AnswerError, type AnswerValue } from "../instruments/
 import { isAnswerItem } from "../instruments/schema";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
-import { pagesOf, type JourneyPage } from "./journey.server";
+import { hasConditions, pagesOf, pageShown, savedAnswers, type JourneyPage } from "./journey.server";
 import { findStudyById, questionnaireUse, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
 export type Interpreter = "none" | "in_person" | "phone" | "video";
@@ -59,7 +59,7 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
   if (!page) throw new ParticipantError("unknown_instrument", `no page "${input.pageId}"`);
   const validation = input.skip ? ({ ok: true, values: {} } as const) : validatePage(page, input.raw);
   if (!validation.ok) return validation;
-  const allPages = pagesOf(input.study, input.use).map((p) => p.id);
+  const allPages = pagesOf(input.study, input.use);
   const completed = await db.transaction().execute(async (trx) => {
     const participant = await trx.selectFrom("participant").select(["withdrawn_on"]).where("id", "=", input.participantId).forUpdate().executeTakeFirst();
     if (!participant) throw new ParticipantError("unknown_code");
@@ -84,11 +84,18 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
       .where("id", "=", responseId)
       .returning(["sections_done", "completed_on"])
       .executeTakeFirstOrThrow();
-    const done = allPages.every((p) => updated.sections_done.includes(p));
+    // A page hidden by its conditions is never shown, so it does not hold completion back.
+    const answers = hasConditions(allPages) ? await answersOfResponse(trx, responseId) : {};
+    const done = allPages.every((p) => updated.sections_done.includes(p.id) || !pageShown(p, answers));
     if (done && !updated.completed_on) await trx.updateTable("response").set({ completed_on: today() }).where("id", "=", responseId).execute();
     return done;
   });
   return { ...validation, completed };
+}
+
+async function answersOfResponse(trx: DB, responseId: string): Promise<Record<string, AnswerValue>> {
+  const rows = await trx.selectFrom("answer").select(["item_id", "value"]).where("response_id", "=", responseId).execute();
+  return Object.fromEntries(rows.map((r) => [r.item_id, r.value as AnswerValue]));
 }
 
 async function ensureResponse(trx: DB, input: SavePageInput): Promise<string> {
@@ -121,18 +128,8 @@ async function ensureResponse(trx: DB, input: SavePageInput): Promise<string> {
   return row.id;
 }
 
-/** The saved answers of one questionnaire at one timepoint, by item id (to show and change them). */
-export async function savedAnswers(db: DB, participantId: string, use: StudyUse): Promise<Record<string, AnswerValue>> {
-  const rows = await db
-    .selectFrom("answer")
-    .innerJoin("response", "response.id", "answer.response_id")
-    .select(["answer.item_id", "answer.value"])
-    .where("response.participant_id", "=", participantId)
-    .where("response.instrument_version_id", "=", use.version.rowId)
-    .where("response.timepoint", "=", use.timepoint)
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.item_id, r.value as AnswerValue]));
-}
+/** The saved answers of one questionnaire at one timepoint (kept here for the routes' imports). */
+export { savedAnswers };
 
 /**
  * A facilitator enters answers with a participant (assisted mode), page by page or all at once:

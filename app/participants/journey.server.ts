@@ -4,6 +4,7 @@
  * submitted or skipped, which is what resuming uses to find the first page still to do.
  */
 import type { DB } from "../../db/index";
+import { isShown, type AnswerValue } from "../instruments/messages";
 import { isAnswerItem, type InstrumentDefinition, type Item, type Section } from "../instruments/schema";
 import { hasCurrentConsent } from "./enrolment.server";
 import { openQuestionnaires, type ParticipantStudy, type StudyUse } from "./study.server";
@@ -22,24 +23,66 @@ export function questionnairePages(definition: InstrumentDefinition, timepoint: 
   for (const section of definition.sections ?? []) {
     if (section.timepoints && !section.timepoints.includes(timepoint)) continue;
     if (section.items.length === 0) continue;
-    if (pageMode === "section" || !section.items.some(isAnswerItem)) {
-      pages.push({ id: section.id, section, items: section.items, firstOfSection: true });
-      continue;
-    }
+    const questionMode = pageMode === "question" && section.items.some(isAnswerItem);
+    const sectionPages: JourneyPage[] = [];
     let pending: Item[] = [];
-    let first = true;
+    const flush = () => {
+      if (pending.length === 0) return;
+      const question = pending.find(isAnswerItem);
+      // Page ids are stable (they are stored in sections_done): the question's id in question mode,
+      // else the section's id for its first page and the first item's id for a page split off it.
+      const id = questionMode && question ? question.id : sectionPages.length === 0 ? section.id : pending[0]!.id;
+      sectionPages.push({ id, section, items: pending, firstOfSection: sectionPages.length === 0 });
+      pending = [];
+    };
+    const conditionOn = (item: Item, items: Item[]) => item.show_if !== undefined && items.some((i) => i.id === item.show_if!.item);
     for (const item of section.items) {
+      // Without JavaScript a condition can only be applied to answers already sent, so an item
+      // that depends on an answer on this page begins the next page.
+      if (conditionOn(item, pending)) flush();
       pending.push(item);
-      if (isAnswerItem(item)) {
-        pages.push({ id: item.id, section, items: pending, firstOfSection: first });
-        pending = [];
-        first = false;
-      }
+      if (questionMode && isAnswerItem(item)) flush();
     }
-    // Texts after the last question of a section stay with that question.
-    if (pending.length > 0) pages[pages.length - 1]!.items.push(...pending);
+    // Texts after the last question of a section stay with that question (unless they depend on it).
+    const last = sectionPages[sectionPages.length - 1];
+    if (questionMode && last && pending.length > 0 && !pending.some((item) => conditionOn(item, last.items))) last.items.push(...pending);
+    else flush();
+    pages.push(...sectionPages);
   }
   return pages;
+}
+
+/**
+ * Whether a page has anything to show given the answers so far: a page whose questions are all
+ * hidden by their conditions is passed over, going forward and back, and never counts as to do.
+ */
+export function pageShown(page: JourneyPage, answers: Record<string, AnswerValue | undefined>): boolean {
+  const questions = page.items.filter(isAnswerItem);
+  return (questions.length > 0 ? questions : page.items).some((item) => isShown(item, answers));
+}
+
+/** Whether any page's content depends on answers (only then are answers needed to find pages). */
+export function hasConditions(pages: JourneyPage[]): boolean {
+  return pages.some((page) => page.items.some((item) => item.show_if !== undefined));
+}
+
+/** The index of the nearest shown page after (step 1) or before (step -1) `index`, if any. */
+export function nearestShownPage(pages: JourneyPage[], index: number, answers: Record<string, AnswerValue | undefined>, step: 1 | -1): number | undefined {
+  for (let i = index + step; i >= 0 && i < pages.length; i += step) if (pageShown(pages[i]!, answers)) return i;
+  return undefined;
+}
+
+/** The saved answers of one questionnaire at one timepoint, by item id (to show and change them). */
+export async function savedAnswers(db: DB, participantId: string, use: StudyUse): Promise<Record<string, AnswerValue>> {
+  const rows = await db
+    .selectFrom("answer")
+    .innerJoin("response", "response.id", "answer.response_id")
+    .select(["answer.item_id", "answer.value"])
+    .where("response.participant_id", "=", participantId)
+    .where("response.instrument_version_id", "=", use.version.rowId)
+    .where("response.timepoint", "=", use.timepoint)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.item_id, r.value as AnswerValue]));
 }
 
 export function pagesOf(study: ParticipantStudy, use: StudyUse): JourneyPage[] {
@@ -76,7 +119,9 @@ export async function nextStep(db: DB, study: ParticipantStudy, participant: { i
   const progress = await progressOf(db, participant.id);
   for (const use of openQuestionnaires(study)) {
     const done = progress.get(`${use.version.rowId}\u0000${use.timepoint}`) ?? new Set<string>();
-    const page = pagesOf(study, use).find((p) => !done.has(p.id));
+    const pages = pagesOf(study, use);
+    const answers = hasConditions(pages) ? await savedAnswers(db, participant.id, use) : {};
+    const page = pages.find((p) => !done.has(p.id) && pageShown(p, answers));
     if (page) return { kind: "page", instrumentId: use.version.id, timepoint: use.timepoint, pageId: page.id };
   }
   return { kind: "done" };

@@ -5,7 +5,7 @@
 import type { Translate } from "../i18n/intl";
 import { isShown, messageKeys, type AnswerValue } from "../instruments/messages";
 import { isAnswerItem, type Item } from "../instruments/schema";
-import { pageHref, type JourneyPage } from "./journey.server";
+import { nearestShownPage, pageHref, type JourneyPage } from "./journey.server";
 import { itemBlock, sectionBlocks, textOf, type TextBlock } from "./render.server";
 import { studyTitle } from "./page.server";
 import type { ParticipantStudy, StudyUse } from "./study.server";
@@ -72,18 +72,18 @@ export function questionPageView(input: {
   const instrumentTitle = textOf(v, language, messageKeys.title);
   const heading = page.section.title ? textOf(v, language, messageKeys.sectionTitle(page.section.id)) : instrumentTitle;
   const intro: TextBlock[] = page.firstOfSection && page.section.intro ? sectionBlocks(v, language, { ...page.section, title: undefined }) : [];
-  const onPage = new Set(page.items.map((i) => i.id));
   const items: PageItemView[] = [];
   for (const item of page.items) {
-    // A condition on an answer given on this same page cannot be applied without JavaScript: show it.
-    if (item.show_if && !onPage.has(item.show_if.item) && !isShown(item, answers)) continue;
+    // Conditions always name an answer on an earlier page (questionnairePages splits pages so).
+    if (!isShown(item, answers)) continue;
     if (isAnswerItem(item)) items.push(questionView(use, language, t, item, answers[item.id]));
     else {
       const block = itemBlock(v, language, item, input.contact);
       if (block) items.push({ kind: "block", id: item.id, block });
     }
   }
-  const previous = index > 0 ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[index - 1]!.id }) : null;
+  const before = nearestShownPage(pages, index, answers, -1);
+  const previous = before !== undefined ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[before]!.id }) : null;
   const questions = items.filter((i): i is QuestionView => i.kind === "question");
   return {
     slug: study.slug,

@@ -7,10 +7,11 @@ import { Blocks } from "~/participants/components/Blocks";
 import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
 import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
-import { pageHref, pagesOf } from "~/participants/journey.server";
+import { hasConditions, nearestShownPage, pageHref, pagesOf, pageShown, type JourneyPage } from "~/participants/journey.server";
 import { contactIn, noStore, notFound, participantRequest, readForm } from "~/participants/page.server";
 import { questionPageView, type QuestionView } from "~/participants/question-view.server";
-import { questionnaireUse } from "~/participants/study.server";
+import { questionnaireUse, type StudyUse } from "~/participants/study.server";
+import type { AnswerValue } from "~/instruments/messages";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;
@@ -32,6 +33,9 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
 export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session, use, pages, index } = await resolve(args);
   const answers = await savedAnswers(args.context.db, session.participant.id, use);
+  // A page whose questions are all hidden by earlier answers (reached by an old link or the back
+  // button) passes straight on, so nobody meets an empty page.
+  if (!pageShown(pages[index]!, answers)) throw redirect(followingHref(study.slug, use, pages, index, answers), { headers: noStore });
   return questionPageView({ study, language, t, use, pages, index, answers, contact: contactIn(study, language) });
 }
 
@@ -57,8 +61,14 @@ export async function action(args: ActionFunctionArgs) {
     if (error instanceof ParticipantError && error.reason === "withdrawn") throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
     throw error;
   }
-  const following = pages[index + 1];
-  throw redirect(following ? pageHref(study.slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: following.id }) : `/s/${study.slug}/next`, { headers: noStore });
+  const answers = hasConditions(pages) ? await savedAnswers(args.context.db, session.participant.id, use) : {};
+  throw redirect(followingHref(study.slug, use, pages, index, answers), { headers: noStore });
+}
+
+/** The next page shown given the answers, or what is next in the study after this questionnaire. */
+function followingHref(slug: string, use: StudyUse, pages: JourneyPage[], index: number, answers: Record<string, AnswerValue>) {
+  const following = nearestShownPage(pages, index, answers, 1);
+  return following !== undefined ? pageHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: pages[following]!.id }) : `/s/${slug}/next`;
 }
 
 export default function QuestionPage() {

@@ -1,0 +1,75 @@
+/**
+ * Participant pages over plain HTTP (no browser, no JavaScript), against the real built app on its own
+ * database: conditional questions, skipping a page, optional consent choices left blank, coming back
+ * to the consent page, and expired sessions being cleared away.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consentForm, hiddenValue, ParticipantClient } from "./support/participant-http";
+import { startTestApp, type TestApp } from "./support/app";
+
+let app: TestApp;
+let studyId: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const study = await app.db.selectFrom("study").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
+  studyId = study.id;
+  // The after-appointment form, whose "What was misunderstood?" is asked only after "yes".
+  const version = await app.db.selectFrom("instrument_version").select("id").where("instrument_id", "=", "communication-feedback").executeTakeFirstOrThrow();
+  await app.db.insertInto("study_instrument").values({ study_id: studyId, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 }).execute();
+});
+afterAll(async () => app?.close());
+
+/** A new person: language chosen, consent given, code shown. */
+async function participant(optional: { quotes?: boolean } = {}) {
+  const client = new ParticipantClient(app.url);
+  await client.get("/s/demo?lang=en");
+  const consent = await client.get("/s/demo/consent");
+  const done = await client.post("/s/demo/consent", consentForm(hiddenValue(consent.html, "_token"), optional));
+  expect(new URL(done.url).pathname).toBe("/s/demo/code");
+  return client;
+}
+
+async function withPageMode<T>(pageMode: "section" | "question", run: () => Promise<T>): Promise<T> {
+  const row = await app.db.selectFrom("study").select("settings").where("id", "=", studyId).executeTakeFirstOrThrow();
+  const settings = row.settings as Record<string, unknown>;
+  await app.db.updateTable("study").set({ settings: JSON.stringify({ ...settings, page_mode: pageMode }) }).where("id", "=", studyId).execute();
+  try {
+    return await run();
+  } finally {
+    await app.db.updateTable("study").set({ settings: JSON.stringify(settings) }).where("id", "=", studyId).execute();
+  }
+}
+
+const Q = "/s/demo/q/communication-feedback/once";
+
+describe("a question that depends on an answer", () => {
+  it("one section per page: asked on the next page, and only after 'yes'", async () => {
+    const client = await participant();
+    const first = await client.get(`${Q}/appointment`);
+    expect(first.html).toContain('name="misunderstood"');
+    expect(first.html).not.toContain('name="what_misunderstood"');
+    const after = await client.post(`${Q}/appointment`, { misunderstood: "yes", _intent: "save" });
+    expect(new URL(after.url).pathname).toBe(`${Q}/what_misunderstood`);
+    expect(after.html).toContain('name="what_misunderstood"');
+    expect(after.html).toContain('name="anything_else"');
+
+    const other = await participant();
+    const no = await other.post(`${Q}/appointment`, { misunderstood: "no", _intent: "save" });
+    expect(new URL(no.url).pathname).toBe(`${Q}/what_misunderstood`);
+    expect(no.html).not.toContain('name="what_misunderstood"');
+    expect(no.html).toContain('name="anything_else"');
+  });
+
+  it("one question per page: after 'no' there is no empty page, going forward or back", async () => {
+    await withPageMode("question", async () => {
+      const client = await participant();
+      const next = await client.post(`${Q}/misunderstood`, { misunderstood: "no", _intent: "save" });
+      expect(new URL(next.url).pathname).toBe(`${Q}/anything_else`);
+      expect(next.html).toContain(`href="${Q}/misunderstood"`);
+      // An old link to the hidden page passes straight on.
+      const hidden = await client.get(`${Q}/what_misunderstood`);
+      expect(new URL(hidden.url).pathname).toBe(`${Q}/anything_else`);
+    });
+  });
+});

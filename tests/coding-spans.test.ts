@@ -77,7 +77,7 @@ describe("coding in the database", () => {
     const mine = await applyTheme(t.db, fx.scope, fx.users.researcher, { unit, themeId: theme.id, start: 0, end: 10 });
     await applyTheme(t.db, fx.scope, fx.users.second, { unit, themeId: theme.id, start: 11, end: 13 });
     expect(await codingsForUnits(t.db, fx.scope, fx.users.second, [unit])).toHaveLength(2);
-    await setBlind(t.db, fx.scope, true);
+    await setBlind(t.db, fx.scope, fx.users.researcher, true);
     expect((await codingsForUnits(t.db, fx.scope, fx.users.second, [unit])).map((c) => c.coderId)).toEqual([fx.users.second]);
     await setFinished(t.db, fx.scope, fx.users.second, true);
     expect(await codingsForUnits(t.db, fx.scope, fx.users.second, [unit])).toHaveLength(2);
@@ -86,6 +86,6 @@ describe("coding in the database", () => {
     await addMemo(t.db, fx.scope, fx.users.researcher, { on: "study" }, "Coding round 1 started");
     expect(await listMemos(t.db, fx.scope, { on: "coding", codingId: mine })).toHaveLength(1);
     expect(await listMemos(t.db, fx.scope, { on: "study" })).toHaveLength(1);
-    await setBlind(t.db, fx.scope, false);
+    await setBlind(t.db, fx.scope, fx.users.researcher, false);
   });
 });

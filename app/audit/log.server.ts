@@ -26,7 +26,8 @@ export type AuditAction =
   | "invitation_issued"
   | "password_reset_issued"
   | "membership_removed"
-  | "organisation_settings_changed";
+  | "organisation_settings_changed"
+  | "coding_settings_changed";
 
 export interface AuditEntry {
   actorUserId?: string | null;

@@ -5,6 +5,7 @@
  */
 import type { DB } from "../../db/index";
 import { readUnit, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { recordAudit } from "../audit/log.server";
 import { requireTheme } from "./codebook.server";
 import { checkSpan, type SpanProblem } from "./spans";
 
@@ -88,13 +89,17 @@ export async function isBlind(db: DB, studyId: string): Promise<boolean> {
   return row?.blind ?? false;
 }
 
-export async function setBlind(db: DB, scope: StudyScope, blind: boolean): Promise<void> {
-  await requireStudy(db, scope);
-  await db
-    .insertInto("study_coding")
-    .values({ study_id: scope.studyId, blind })
-    .onConflict((oc) => oc.column("study_id").doUpdateSet({ blind }))
-    .execute();
+/** Blind double coding on or off for the study; audited, since it decides who sees whose coding. */
+export async function setBlind(db: DB, scope: StudyScope, actorUserId: string | null, blind: boolean): Promise<void> {
+  const study = await requireStudy(db, scope);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("study_coding")
+      .values({ study_id: scope.studyId, blind })
+      .onConflict((oc) => oc.column("study_id").doUpdateSet({ blind }))
+      .execute();
+    await recordAudit(trx, { actorUserId, organisationId: scope.organisationId, action: "coding_settings_changed", subject: study.slug, detail: { blind } });
+  });
 }
 
 export async function setRedactionNames(db: DB, scope: StudyScope, names: readonly string[]): Promise<void> {

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "consent_changed_by_staff",
   "responses_imported",
   "export",
+  "coding_settings_changed",
   "publication",
   "demo_seeded",
 ] as const satisfies readonly AuditAction[];

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { agreementReport, resolveDisagreement } from "~/coding/agreement.server";
-import { listCoders } from "~/coding/codings.server";
+import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { readUnits } from "~/consent/gate-coding.server";
@@ -13,14 +13,17 @@ export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");
+  const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "data:read");
   const url = new URL(request.url);
   const coders = await listCoders(db, scope);
   const chosen = url.searchParams.getAll("coder").filter((id) => coders.some((c) => c.coderId === id));
   const sessionId = url.searchParams.get("session") || undefined;
+  // Comparing coders shows each one's decisions: in a blind study, only after the viewer has finished.
+  const blind = await isBlind(db, scope.studyId);
+  const hidden = blind && !(await isFinished(db, scope.studyId, userId));
   let report = null;
   let excerpts: Record<string, string> = {};
-  if (chosen.length >= 2) {
+  if (chosen.length >= 2 && !hidden) {
     // The set of units: every unit the chosen coders both coded, or one session's segments.
     const units = sessionId ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()] : undefined;
     report = await agreementReport(db, scope, { coders: chosen, units });
@@ -29,12 +32,34 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     excerpts = Object.fromEntries([...texts.values()].map((u) => [u.key, u.text.length > 400 ? `${u.text.slice(0, 400)}…` : u.text]));
   }
   const sessions = await db.selectFrom("study_session").select(["id", "label"]).where("study_id", "=", scope.studyId).orderBy("held_on").execute();
-  return { base, coders, chosen, sessionId: sessionId ?? "", sessions, report, excerpts, canResolve: member.can("coding:write"), query: url.search };
+  return {
+    base,
+    coders,
+    chosen,
+    sessionId: sessionId ?? "",
+    sessions,
+    report,
+    excerpts,
+    blind,
+    hidden,
+    canResolve: member.can("coding:write"),
+    canSetBlind: member.can("study:edit"),
+    query: url.search,
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
+  // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
+  const { member, db, scope, userId } = await requireStudyMember(request, context, params, "data:read");
   const form = await request.formData();
+  const intent = field(form, "intent");
+  if (!member.can(intent === "blind" ? "study:edit" : "coding:write")) throw new Response("Forbidden", { status: 403 });
+  if (intent === "blind") {
+    const blind = field(form, "blind");
+    if (blind !== "on" && blind !== "off") throw new Response("Bad request", { status: 400 });
+    await setBlind(db, scope, userId, blind === "on");
+    return { ok: true };
+  }
   const decision = field(form, "decision");
   await resolveDisagreement(db, scope, userId, {
     unit: field(form, "unit"),
@@ -60,6 +85,22 @@ export default function Agreement() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
       </p>
       <p className="ws-muted">{t("coding.agreement.intro")}</p>
+      <section className="ws-panel" aria-labelledby="blind-h">
+        <h2 id="blind-h">{t("coding.agreement.blindTitle")}</h2>
+        <p>{t(d.blind ? "coding.agreement.blindIsOn" : "coding.agreement.blindIsOff")}</p>
+        <p className="ws-hint">{t("coding.agreement.blindHint")}</p>
+        {d.canSetBlind ? (
+          <Form method="post" action={`${d.base}/coding/agreement${d.query}`}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="blind" />
+            <input type="hidden" name="blind" value={d.blind ? "off" : "on"} />
+            <button type="submit" className="ws-small">
+              {t(d.blind ? "coding.agreement.blindTurnOff" : "coding.agreement.blindTurnOn")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      {d.hidden ? <p className="ws-panel">{t("coding.code.blind")}</p> : null}
       <Form method="get" className="ws-form">
         <fieldset>
           <legend>{t("coding.agreement.coders")}</legend>

@@ -73,3 +73,27 @@ describe("a question that depends on an answer", () => {
     });
   });
 });
+
+describe("skipping a page", () => {
+  it("keeps the answers already given on it, and the page still shows them", async () => {
+    const client = await participant();
+    const page = "/s/demo/q/focus-group-questions/once/personal_experience";
+    await client.post(page, { how_supported: "They listened to me", _intent: "save" });
+    // Back to the page, and this time "Skip these questions".
+    const skipped = await client.post(page, { how_supported: "", _intent: "skip" });
+    expect(new URL(skipped.url).pathname).not.toBe(page);
+    const again = await client.get(page);
+    expect(again.html).toContain("They listened to me");
+    const rows = await app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
+    expect(rows.map((r) => r.value)).toContain("They listened to me");
+  });
+
+  it("saving with an answer emptied removes that answer", async () => {
+    const client = await participant();
+    const page = "/s/demo/q/focus-group-questions/once/personal_experience";
+    await client.post(page, { how_supported: "Words to remove 41c9", _intent: "save" });
+    await client.post(page, { how_supported: "", _intent: "save" });
+    const rows = await app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
+    expect(rows.map((r) => r.value)).not.toContain("Words to remove 41c9");
+  });
+});

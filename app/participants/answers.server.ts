@@ -44,7 +44,10 @@ export interface SavePageInput {
   pageId: string;
   /** The answers of this page by item id; ignored when `skip` is true. */
   raw: RawAnswers;
-  /** "Skip these questions": the page counts as done and holds no answers. */
+  /**
+   * "Skip these questions": the page counts as done and nothing on it is written. Answers already
+   * given on it are kept (the seed study: kept "unless the person asks for them to be removed").
+   */
   skip?: boolean;
   language: string;
   mode?: "self" | "assisted" | "paper";
@@ -67,8 +70,10 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
     const responseId = await ensureResponse(trx, input);
     const itemIds = page.items.filter(isAnswerItem).map((i) => i.id);
     const given = Object.entries(validation.values).filter((e): e is [string, AnswerValue] => e[1] !== undefined);
-    const skipped = itemIds.filter((id) => !given.some(([g]) => g === id));
-    if (skipped.length > 0) await trx.deleteFrom("answer").where("response_id", "=", responseId).where("item_id", "in", skipped).execute();
+    // Saving a page with a question left empty removes that answer (the person cleared it);
+    // skipping the page removes nothing.
+    const cleared = input.skip ? [] : itemIds.filter((id) => !given.some(([g]) => g === id));
+    if (cleared.length > 0) await trx.deleteFrom("answer").where("response_id", "=", responseId).where("item_id", "in", cleared).execute();
     if (given.length > 0) {
       await trx
         .insertInto("answer")

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../app/auth/totp";
-import { startTestApp, type TestApp } from "./support/app";
+import { openTotpSecret, sealTotpSecret } from "../app/auth/totp-seal.server";
+import { secretsFrom } from "../app/security/secrets.server";
+import { startTestApp, TEST_SECRET, type TestApp } from "./support/app";
 import { csrfFrom, makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 
 let app: TestApp;
@@ -55,7 +57,12 @@ describe("two-step sign-in", () => {
       const user = await app.db.selectFrom("app_user").select(["totp_enabled", "totp_last_step"]).where("email", "=", email).executeTakeFirstOrThrow();
       expect(user.totp_enabled).toBe(true);
       const lastStep = Number(user.totp_last_step);
-      expect(await secretOf(email)).toBe(secret);
+      // Stored sealed under the master secret, never in the clear.
+      const stored = await secretOf(email);
+      expect(stored).toMatch(/^v1:/);
+      expect(stored).not.toContain(secret);
+      expect(openTotpSecret(stored!, secretsFrom(TEST_SECRET).totpKey)).toBe(secret);
+      expect(openTotpSecret(stored!, secretsFrom("another master secret, 32 characters or more").totpKey)).toBeNull();
       const replay = await again.submit("/research/totp", { code: totpCode(secret, lastStep * 30_000) });
       expect(replay.status).toBe(400);
       const next = await again.submit("/research/totp", { code: totpCode(secret, (lastStep + 1) * 30_000) });
@@ -64,5 +71,26 @@ describe("two-step sign-in", () => {
     } finally {
       await app.db.updateTable("organisation").set({ require_totp: false }).where("id", "=", orgId).execute();
     }
+  });
+
+  it("still accepts a secret stored in the clear before sealing, and seals it on that sign-in; an unreadable one matches no code", async () => {
+    const email = "legacy@demo.tandem.test";
+    const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    await makeMember(app.db, { organisationId: orgId, email, role: "researcher" });
+    await app.db.updateTable("app_user").set({ totp_secret: secret, totp_enabled: true }).where("email", "=", email).execute();
+    const client = new WorkspaceClient(app.url);
+    expect((await client.signIn(email, TEST_PASSWORD)).headers.get("location")).toMatch(/^\/research\/totp/);
+    expect((await client.submit("/research/totp", { code: totpCode(secret, Date.now()) })).status).toBe(302);
+    const stored = await secretOf(email);
+    expect(stored).toMatch(/^v1:/);
+    expect(openTotpSecret(stored!, secretsFrom(TEST_SECRET).totpKey)).toBe(secret);
+
+    // Sealed under some other master secret: unreadable here, so no code (not even the empty key's) gets in.
+    const foreign = sealTotpSecret(secret, secretsFrom("another master secret, 32 characters or more").totpKey);
+    await app.db.updateTable("app_user").set({ totp_secret: foreign, totp_last_step: null }).where("email", "=", email).execute();
+    const other = new WorkspaceClient(app.url);
+    await other.signIn(email, TEST_PASSWORD);
+    expect((await other.submit("/research/totp", { code: totpCode(secret, Date.now() + 30_000) })).status).toBe(400);
+    expect((await other.submit("/research/totp", { code: totpCode("", Date.now()) })).status).toBe(400);
   });
 });

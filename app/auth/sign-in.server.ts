@@ -6,6 +6,7 @@ import { hashPassword, passwordNeedsRehash, verifyPassword } from "./password.se
 import { accountLimitKey, clientLimitKey, isSignInLimited, recordSignInAttempt } from "./rate-limit.server";
 import { createSession, endSession } from "./sessions.server";
 import { matchTotpStep } from "./totp";
+import { isSealed, openTotpSecret, sealTotpSecret } from "./totp-seal.server";
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().max(320),
@@ -93,19 +94,24 @@ async function organisationRequiresTotp(db: DB, userId: string) {
  */
 async function acceptTotpCode(
   db: DB,
-  input: { userId: string; secret: string; enrolling: boolean; code: string; clientKey: string },
+  input: { userId: string; secret: string; enrolling: boolean; code: string; clientKey: string; totpKey: Buffer; reseal?: boolean },
   now: Date,
 ): Promise<boolean | "rate_limited"> {
   const keys = { account: `totp:${input.userId}`, client: clientLimitKey(input.clientKey) };
   if (await isSignInLimited(db, keys, now)) return "rate_limited";
-  const step = matchTotpStep(input.secret, input.code, now.getTime());
+  // An empty secret (one that could not be unsealed) must match nothing: HMAC with an empty key is public.
+  const step = input.secret ? matchTotpStep(input.secret, input.code, now.getTime()) : null;
   const user = await db.selectFrom("app_user").select("totp_last_step").where("id", "=", input.userId).executeTakeFirstOrThrow();
   const ok = step !== null && (input.enrolling || user.totp_last_step === null || step > Number(user.totp_last_step));
   await recordSignInAttempt(db, keys, ok, now);
   if (!ok) return false;
   await db
     .updateTable("app_user")
-    .set(input.enrolling ? { totp_last_step: step, totp_secret: input.secret, totp_enabled: true } : { totp_last_step: step })
+    .set(
+      input.enrolling || input.reseal
+        ? { totp_last_step: step, totp_secret: sealTotpSecret(input.secret, input.totpKey), totp_enabled: true }
+        : { totp_last_step: step },
+    )
     .where("id", "=", input.userId)
     .execute();
   if (input.enrolling) await recordAudit(db, { actorUserId: input.userId, action: "totp_enabled", subject: input.userId });
@@ -120,14 +126,17 @@ export const enrolSecretSchema = z.string().regex(/^[A-Z2-7]{32}$/);
  * stored secret. A user setting it up was shown a fresh secret (not stored: reading a page changes
  * nothing) which comes back with the form; it is stored only once a code proves their app has it.
  */
-async function checkSecondFactor(db: DB, input: { userId: string; code: string; clientKey: string; enrolSecret?: string }, now: Date) {
+async function checkSecondFactor(db: DB, input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string }, now: Date) {
   const user = await db.selectFrom("app_user").select(["totp_secret", "totp_enabled"]).where("id", "=", input.userId).executeTakeFirstOrThrow();
   if (user.totp_enabled && user.totp_secret) {
-    return acceptTotpCode(db, { userId: input.userId, secret: user.totp_secret, enrolling: false, code: input.code, clientKey: input.clientKey }, now);
+    // A secret sealed under another master secret cannot be read: no code can match it.
+    const secret = openTotpSecret(user.totp_secret, input.totpKey) ?? "";
+    const reseal = !isSealed(user.totp_secret);
+    return acceptTotpCode(db, { userId: input.userId, secret, enrolling: false, reseal, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey }, now);
   }
   const secret = enrolSecretSchema.safeParse(input.enrolSecret);
   if (!secret.success) return false;
-  return acceptTotpCode(db, { userId: input.userId, secret: secret.data, enrolling: true, code: input.code, clientKey: input.clientKey }, now);
+  return acceptTotpCode(db, { userId: input.userId, secret: secret.data, enrolling: true, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey }, now);
 }
 
 export type TotpResult = { ok: true; token: string } | { ok: false; reason: "invalid" | "rate_limited" };
@@ -138,7 +147,7 @@ export type TotpResult = { ok: true; token: string } | { ok: false; reason: "inv
  */
 export async function completeSecondFactor(
   db: DB,
-  input: { sessionHash: string; userId: string; code: string; clientKey: string; enrolSecret?: string },
+  input: { sessionHash: string; userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string },
   now = new Date(),
 ): Promise<TotpResult> {
   const accepted = await checkSecondFactor(db, input, now);
@@ -158,7 +167,7 @@ export async function signOut(db: DB, session: { idHash: string; userId: string 
 }
 
 /** A signed-in user turning on TOTP of their own accord: the code proves their app has the secret. */
-export async function enableTotp(db: DB, input: { userId: string; code: string; clientKey: string; enrolSecret?: string }, now = new Date()) {
+export async function enableTotp(db: DB, input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string }, now = new Date()) {
   const accepted = await checkSecondFactor(db, input, now);
   if (accepted === true) return { ok: true as const };
   return { ok: false as const, reason: accepted === "rate_limited" ? ("rate_limited" as const) : ("invalid" as const) };

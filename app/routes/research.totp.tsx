@@ -48,16 +48,16 @@ const codeSchema = z.object({ code: z.string().trim().max(20), next: z.string().
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await currentSession(request, context);
   await verifyCsrf(request, session.csrfToken);
-  const { db, secureCookies, clientKey } = workspaceContext(context);
+  const { db, secureCookies, clientKey, secrets } = workspaceContext(context);
   const parsed = codeSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "invalid" as const, enrol: null }, { status: 400 });
   const next = safeNext(parsed.data.next);
   if (session.pendingTotp) {
-    const result = await completeSecondFactor(db, { sessionHash: session.idHash, userId: session.userId, code: parsed.data.code, clientKey, enrolSecret: parsed.data.secret });
+    const result = await completeSecondFactor(db, { sessionHash: session.idHash, userId: session.userId, code: parsed.data.code, clientKey, totpKey: secrets.totpKey, enrolSecret: parsed.data.secret });
     if (!result.ok) return json({ error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) }, { status: result.reason === "rate_limited" ? 429 : 400 });
     return redirect(next, { headers: { "Set-Cookie": sessionCookie(result.token, secureCookies) } });
   }
-  const result = await enableTotp(db, { userId: session.userId, code: parsed.data.code, clientKey, enrolSecret: parsed.data.secret });
+  const result = await enableTotp(db, { userId: session.userId, code: parsed.data.code, clientKey, totpKey: secrets.totpKey, enrolSecret: parsed.data.secret });
   if (!result.ok) return json({ error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) }, { status: result.reason === "rate_limited" ? 429 : 400 });
   return redirect(next);
 }

@@ -7,6 +7,8 @@ export interface Secrets {
   codeHashKey: Buffer;
   /** Keys hashes of client addresses for rate limits: the address itself is never stored. */
   clientKey: Buffer;
+  /** Encrypts staff TOTP secrets at rest, so a copy of the database alone cannot mint second factors. */
+  totpKey: Buffer;
 }
 
 /**
@@ -32,5 +34,5 @@ export function loadSecrets(options: { dataDir: string; usingPostgres: boolean }
 
 export function secretsFrom(master: string): Secrets {
   const derive = (purpose: string) => createHmac("sha256", master).update(purpose).digest();
-  return { codeHashKey: derive("participant-code"), clientKey: derive("client-address") };
+  return { codeHashKey: derive("participant-code"), clientKey: derive("client-address"), totpKey: derive("totp-secret") };
 }

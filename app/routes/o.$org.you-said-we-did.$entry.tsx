@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { makeTranslate } from "~/i18n/intl";
@@ -10,6 +10,10 @@ import { entryPath, feedPath, listPath, pageLanguage, publicOrganisation, PUBLIC
 import { loadEntry } from "~/report-back/public.server";
 import { studyTitle } from "~/studies/titles";
 import { publicUrl, qrSvg } from "~/report-back/qr.server";
+import { fitPoster, posterLanguages, posterQuotes } from "~/report-back/poster.server";
+import reportBackStyles from "~/report-back/report-back.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportBackStyles }];
 
 export const headers = () => PUBLIC_HEADERS;
 
@@ -21,15 +25,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
       ]
     : [{ title: "Tandem" }];
 
-/** At most two languages side by side on an A4 poster: more would not be readable across a room. */
-const POSTER_LANGUAGES = 2;
-
 export async function loader(args: LoaderFunctionArgs) {
   const org = await publicOrganisation(args);
   const entry = await loadEntry(args.context.db, org.id, args.params.entry ?? "");
   if (!entry || entry.languages.length === 0) throw new Response("Not found", { status: 404, headers: PUBLIC_HEADERS });
   const page = pageLanguage(args.request, entry.languages.map((l) => l.code));
-  const posterLanguages = [page.language, ...entry.languages.map((l) => l.code).filter((c) => c !== page.language)].slice(0, POSTER_LANGUAGES);
+  const poster = posterLanguages(entry, page.language);
+  const fit = fitPoster(entry, poster);
   const url = publicUrl(args.request, entryPath(org.slug, entry.slug));
   return {
     ...page,
@@ -39,7 +41,9 @@ export async function loader(args: LoaderFunctionArgs) {
     feedTitle: makeTranslate(page.language, page.messages)("reportback.feed.title", { organisation: org.name }),
     url,
     qr: await qrSvg(url),
-    poster: posterLanguages.map((code) => ({ code, messages: messagesFor(code as LanguageCode, ["common", "reportback"]) })),
+    poster: poster.map((code) => ({ code, messages: messagesFor(code as LanguageCode, ["common", "reportback"]) })),
+    posterSize: fit.size,
+    posterQuotes: posterQuotes(entry).slice(0, fit.quotes),
   };
 }
 
@@ -90,16 +94,19 @@ export default function EntryPage() {
   );
 }
 
-/** The print view: one A4 page, large type, the study's languages side by side, and the QR code. */
+/**
+ * The print view: one A4 page, large type, the study's languages side by side, and the QR code. The
+ * loader chose how many quotes and which type size fit (poster.server.ts); nothing is clipped.
+ */
 function Poster({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
   const { entry } = data;
   return (
-    <div className="rb-poster">
+    <div className={`rb-poster rb-poster-size-${data.posterSize}`}>
       <div className="rb-poster-columns">
         {data.poster.map(({ code, messages }) => {
           const t = makeTranslate(code as LanguageCode, messages);
           const text = entry.texts[code]!;
-          const quotes = entry.themes.flatMap((th) => th.quotes.slice(0, 1)).slice(0, 2);
+          const quotes = data.posterQuotes;
           const notDoing = entry.actionStatus === "not_doing";
           return (
             <section key={code} lang={code} dir={getLanguage(code).dir} className="rb-poster-column">

@@ -4,6 +4,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { markTextReviewed, publishEntry, reviewEntry, saveEntryText, submitForReview, unpublishEntry } from "../../app/report-back/entries.server";
+import { fitPoster, posterLanguages } from "../../app/report-back/poster.server";
+import { loadEntry } from "../../app/report-back/public.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
 import { createReportBackFixture, publishedEntry, QUOTED, type ReportBackFixture } from "../report-back-fixtures";
@@ -67,6 +69,24 @@ describe.runIf(run)("public report back: accessible at 320 px and at 200 % zoom,
   }
 });
 
+async function pdfPages(page: Page) {
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  return (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+}
+
+/** An entry published, then unpublished, rewritten in English, reviewed and published again. */
+async function republishWith(slug: string, text: { title: string; asked: string; did: string }) {
+  const org = fx.scope.organisationId;
+  const id = await publishedEntry(app.db, fx, slug);
+  await unpublishEntry(app.db, org, { userId: fx.users.admin }, id);
+  await saveEntryText(app.db, org, { userId: fx.users.publisher }, id, "en", text);
+  await markTextReviewed(app.db, org, { userId: fx.users.researcher }, id, "en");
+  await submitForReview(app.db, org, { userId: fx.users.publisher }, id);
+  await reviewEntry(app.db, org, { userId: fx.users.second }, id, "approve");
+  await publishEntry(app.db, org, { userId: fx.users.admin }, id);
+  return id;
+}
+
 describe.runIf(run)("public report back", () => {
   it("lists the published entry and links to its page, with an Atom feed", async () => {
     const html = await (await fetch(listUrl)).text();
@@ -125,31 +145,65 @@ describe.runIf(run)("public report back", () => {
     await context.close();
   });
 
-  it("prints the entry as a one-page A4 poster with its QR code, in English, in Arabic, and when the words are long", async () => {
-    // a long entry: unpublished, rewritten at length, reviewed and published again
-    const org = fx.scope.organisationId;
-    const id = await publishedEntry(app.db, fx, "long-entry");
-    await unpublishEntry(app.db, org, { userId: fx.users.admin }, id);
-    const long = "We listened to everything you told us about the drop-in and the waiting room. ".repeat(40);
-    await saveEntryText(app.db, org, { userId: fx.users.publisher }, id, "en", { title: "A long report", asked: long, did: long });
-    await markTextReviewed(app.db, org, { userId: fx.users.researcher }, id, "en");
-    await submitForReview(app.db, org, { userId: fx.users.publisher }, id);
-    await reviewEntry(app.db, org, { userId: fx.users.second }, id, "approve");
-    await publishEntry(app.db, org, { userId: fx.users.admin }, id);
-
+  it("prints the entry as a one-page A4 poster with its QR code, in English and in Arabic", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    for (const url of [entryUrl, `${entryUrl}?lang=ar`, `${listUrl}/long-entry`]) {
+    for (const url of [entryUrl, `${entryUrl}?lang=ar`]) {
       await page.goto(url);
       await page.emulateMedia({ media: "print" });
       expect(await page.locator(".rb-poster").isVisible(), url).toBe(true);
       expect(await page.locator(".rb-poster-column").count(), url).toBe(2);
       expect(await page.locator(".rb-poster-qr svg").count(), url).toBe(1);
-      const pdf = await page.pdf({ format: "A4", printBackground: true });
-      const pages = pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? [];
-      expect(pages.length, url).toBe(1);
+      // short words: the largest type, with its quote
+      expect(await page.locator(".rb-poster").getAttribute("class"), url).toContain("rb-poster-size-l");
+      expect(await page.locator(".rb-poster-quote").count(), url).toBeGreaterThan(0);
+      expect(await pdfPages(page), url).toBe(1);
+    }
+    await context.close();
+  });
+
+  it("fits long words by dropping quotes and shrinking the type, never by cutting what we did", async () => {
+    // A4 less its margins (186 mm) is 703 CSS px: the width the printed page lays out at
+    const context = await browser.newContext({ viewport: { width: 703, height: 1032 } });
+    const page = await context.newPage();
+    const sentence = "We listened to everything you told us about the drop-in and the waiting room. ";
+    const seen: { size: string; quotes: number }[] = [];
+    // from a little longer than fits at the largest size to longer than fits at all
+    for (const repeats of [3, 4, 8, 10, 14, 50]) {
+      const slug = `long-${repeats}`;
+      const did = `${sentence.repeat(repeats)}The end of what we did.`;
+      await republishWith(slug, { title: "A long report", asked: "We asked about the drop-in.", did });
+      const entry = (await loadEntry(app.db, fx.scope.organisationId, slug))!;
+      const fit = fitPoster(entry, posterLanguages(entry, "en"));
+      await page.goto(`${listUrl}/${slug}`);
+      await page.emulateMedia({ media: "print" });
+      const poster = page.locator(".rb-poster");
+      // every word of "we did" is in the poster, and none is hidden by a box too small for it
+      expect(await poster.innerText(), slug).toContain(did.trim());
+      const clipped = await page.evaluate(() =>
+        [...document.querySelectorAll(".rb-poster, .rb-poster *")].some((el) => {
+          const style = getComputedStyle(el);
+          return style.overflow !== "visible" && el.scrollHeight > el.clientHeight + 1;
+        }),
+      );
+      expect(clipped, slug).toBe(false);
+      const className = (await poster.getAttribute("class")) ?? "";
+      seen.push({ size: className.match(/rb-poster-size-(\w+)/)?.[1] ?? "", quotes: (await page.locator(".rb-poster-quote").count()) / (await page.locator(".rb-poster-column").count()) });
+      // the estimate errs on the safe side: what the server says fits prints on one sheet; what does
+      // not fit even at the smallest size runs onto a second sheet rather than losing words
+      if (fit.fits) expect(await pdfPages(page), slug).toBe(1);
+      if (repeats === 50) expect([fit.fits, await pdfPages(page)], slug).toEqual([false, 2]);
       await page.emulateMedia({ media: "screen" });
     }
+    // quotes go before the type shrinks, and the type shrinks as the words grow
+    expect(seen).toEqual([
+      { size: "l", quotes: 2 },
+      { size: "l", quotes: 1 },
+      { size: "m", quotes: 0 },
+      { size: "s", quotes: 0 },
+      { size: "xs", quotes: 0 },
+      { size: "xs", quotes: 0 },
+    ]);
     await context.close();
   });
 

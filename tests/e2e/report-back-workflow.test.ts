@@ -125,4 +125,21 @@ describe.runIf(run)("drafting, review and publishing", () => {
       expect(await axeViolations(admin), url).toEqual([]);
     }
   });
+
+  it("warns in the preview when the printed poster would not fit one A4 sheet even at the smallest type", async () => {
+    const org = fx.scope.organisationId;
+    const author = { userId: fx.users.publisher };
+    const long = await createEntry(app.db, org, author, { studyId: fx.scope.studyId, slug: "too-long" });
+    const did = `${"We listened to everything you told us about the drop-in and the waiting room. ".repeat(50)}The end.`;
+    await saveEntryText(app.db, org, author, long, "en", { title: "Too long", asked: "We asked about the drop-in.", did });
+    const short = await createEntry(app.db, org, author, { studyId: fx.scope.studyId, slug: "short-enough" });
+    await saveEntryText(app.db, org, author, short, "en", { title: "Short", asked: "We asked.", did: "We did it." });
+    const admin = await signedIn("admin");
+    await admin.goto(`${app.url}/research/${fx.orgSlug}/report-back/too-long/preview`);
+    expect(await admin.locator(".rb-warning").innerText()).toContain("The printed poster will not fit on one A4 sheet");
+    expect(await admin.locator(".rb-warning").innerText()).toContain("English");
+    expect(await axeViolations(admin)).toEqual([]);
+    await admin.goto(`${app.url}/research/${fx.orgSlug}/report-back/short-enough/preview`);
+    expect(await admin.locator(".rb-warning").count()).toBe(0);
+  });
 });

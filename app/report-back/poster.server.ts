@@ -1,0 +1,106 @@
+/**
+ * How an entry fits its one-page A4 poster, decided on the server from the lengths of its words
+ * (docs/decisions/051-poster-fit.md). The page ships no script, so the browser cannot measure and
+ * shrink: we estimate each column's height from character counts at each type size and choose.
+ *
+ * To fit, the poster first drops quotes, then steps the type down a size at a time. It never cuts the
+ * words: "we did" is what the poster is for. When even the smallest size is too long, the poster
+ * prints at that size onto a second sheet rather than hiding words, and the editor's preview warns.
+ */
+import type { PublicEntry } from "./public.server";
+
+/** At most two languages side by side on an A4 poster: more would not be readable across a room. */
+export const POSTER_LANGUAGES = 2;
+/** At most this many quotes on a poster (the first of each theme), before any are dropped to fit. */
+export const POSTER_QUOTES = 2;
+
+/** Body type sizes in points, largest first; the class names are in report-back.css. */
+export const POSTER_SIZES = { l: 15, m: 13, s: 11.5, xs: 10 } as const;
+export type PosterSize = keyof typeof POSTER_SIZES;
+
+export interface PosterFit {
+  size: PosterSize;
+  /** How many of the poster's quotes to print. */
+  quotes: number;
+  /** False when the words do not fit one sheet even at the smallest size without quotes. */
+  fits: boolean;
+}
+
+// A4 less 12 mm margins is 186 × 273 mm; the poster is 268 mm tall, of which the footer (a 38 mm QR
+// code, its padding and rule) takes about 46 mm. Columns are 8 mm apart.
+const PAGE_WIDTH_MM = 186;
+const COLUMN_GAP_MM = 8;
+const COLUMNS_HEIGHT_MM = 268 - 46;
+const MM_PER_PT = 25.4 / 72;
+// Average advance of a character in ems, generous for Latin, Arabic and Persian sans-serif faces, and
+// the share of a line lost to wrapping between words: an overestimate shrinks a poster a size too
+// soon, an underestimate spills it onto a second sheet.
+const CHAR_EM = 0.5;
+const BOLD_CHAR_EM = 0.56;
+const WRAP_LOSS = 0.92;
+
+/** The poster's languages: the page's, then the next the entry is written in. */
+export function posterLanguages(entry: Pick<PublicEntry, "languages">, language: string): string[] {
+  return [language, ...entry.languages.map((l) => l.code).filter((c) => c !== language)].slice(0, POSTER_LANGUAGES);
+}
+
+/** The quotes a poster may print, in its order (the first quote of each theme). */
+export function posterQuotes(entry: Pick<PublicEntry, "themes">) {
+  return entry.themes.flatMap((th) => th.quotes.slice(0, 1)).slice(0, POSTER_QUOTES);
+}
+
+const length = (s: string) => Array.from(s.replace(/\s+/g, " ").trim()).length;
+
+/** Estimated height in mm of one language's column at body size `pt`, with the first `quotes` quotes. */
+function columnHeight(entry: PublicEntry, language: string, width: number, pt: number, quotes: number): number {
+  const text = entry.texts[language] ?? Object.values(entry.texts)[0];
+  if (!text) return 0;
+  const block = (chars: number, size: number, lineHeight: number, em = CHAR_EM, inset = 0) => {
+    const perLine = Math.max(1, Math.floor(((width - inset) * WRAP_LOSS) / (size * MM_PER_PT * em)));
+    return Math.max(1, Math.ceil(chars / perLine)) * size * lineHeight * MM_PER_PT;
+  };
+  const body = (chars: number, inset = 0) => block(chars, pt, 1.3, CHAR_EM, inset) + 2;
+  const heading = block(12, pt * 1.13, 1.3, BOLD_CHAR_EM) + 5 + 0.5;
+  let mm = block(20, pt * 0.93, 1.3, BOLD_CHAR_EM) + 2; // kicker
+  mm += block(length(text.title), pt * 1.73, 1.15, BOLD_CHAR_EM) + 4;
+  mm += heading + body(length(text.asked));
+  if (entry.themes.length) {
+    mm += heading;
+    // a theme's line: its public label and "N people raised this"
+    for (const theme of entry.themes) mm += block(length(theme.labels[language] ?? theme.labels.en ?? "") + 32, pt, 1.3);
+    mm += 2;
+    for (const q of posterQuotes(entry).slice(0, quotes)) mm += body(length(q.language !== language ? (q.translations[language] ?? q.text) : q.text) + 2, 7) + 4;
+  }
+  const did = entry.actionStatus === "not_doing" ? text.notDoingReason || text.did : text.did;
+  mm += heading + body(length(did));
+  mm += body(60); // status, progress and next review
+  return mm;
+}
+
+/**
+ * The largest poster that fits: all its quotes at the largest size if they fit, then fewer quotes,
+ * then smaller type. Judged on the tallest of its language columns.
+ */
+export function fitPoster(entry: PublicEntry, languages: readonly string[]): PosterFit {
+  const width = languages.length > 1 ? (PAGE_WIDTH_MM - COLUMN_GAP_MM * (languages.length - 1)) / languages.length : PAGE_WIDTH_MM;
+  const available = posterQuotes(entry).length;
+  const tallest = (pt: number, quotes: number) => Math.max(0, ...languages.map((l) => columnHeight(entry, l, width, pt, quotes)));
+  const sizes = Object.keys(POSTER_SIZES) as PosterSize[];
+  for (let quotes = available; quotes >= 0; quotes--) if (tallest(POSTER_SIZES.l, quotes) <= COLUMNS_HEIGHT_MM) return { size: "l", quotes, fits: true };
+  for (const size of sizes.slice(1)) if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
+  return { size: sizes.at(-1)!, quotes: 0, fits: false };
+}
+
+/** Each language's poster (that language and the next), for the editor: which would not fit one sheet. */
+export function postersThatDoNotFit(entry: PublicEntry): string[][] {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const { code } of entry.languages) {
+    const languages = posterLanguages(entry, code);
+    const key = [...languages].sort().join(" ");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!fitPoster(entry, languages).fits) out.push(languages);
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_workspace";
 import * as m0005 from "./migrations/0005_coding";
 import * as m0006 from "./migrations/0006_wellbeing";
 import * as m0007 from "./migrations/0007_report_back";
+import * as m0008 from "./migrations/0008_audit_no_truncate";
 
 // Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
 // Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "0005_coding": m0005,
   "0006_wellbeing": m0006,
   "0007_report_back": m0007,
+  "0008_audit_no_truncate": m0008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -35,6 +35,7 @@ describe(`migrations on the ${onPostgres ? "PostgreSQL" : "embedded"} database`,
       await database.db.insertInto("audit_event").values({ action: "sign_in", detail: "{}" }).execute();
       await expect(database.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only/);
       await expect(database.db.updateTable("audit_event").set({ action: "x" }).execute()).rejects.toThrow(/append-only/);
+      await expect(sql`truncate audit_event`.execute(database.db)).rejects.toThrow(/append-only/);
       const rows = await database.db.selectFrom("audit_event").select("action").execute();
       expect(rows).toEqual([{ action: "sign_in" }]);
     } finally {

@@ -4,8 +4,10 @@
  * to the consent page, and expired sessions being cleared away.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consentForm, hiddenValue, ParticipantClient } from "./support/participant-http";
-import { startTestApp, type TestApp } from "./support/app";
+import { findParticipantByCode } from "../app/participants/enrolment.server";
+import { secretsFrom } from "../app/security/secrets.server";
+import { codeOnPage, consentForm, hiddenValue, ParticipantClient } from "./support/participant-http";
+import { startTestApp, TEST_SECRET, type TestApp } from "./support/app";
 
 let app: TestApp;
 let studyId: string;
@@ -95,5 +97,34 @@ describe("skipping a page", () => {
     await client.post(page, { how_supported: "", _intent: "save" });
     const rows = await app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
     expect(rows.map((r) => r.value)).not.toContain("Words to remove 41c9");
+  });
+});
+
+describe("optional consent choices left blank", () => {
+  it("are taken as no, as the page says: only the required statements must be answered", async () => {
+    const client = new ParticipantClient(app.url);
+    await client.get("/s/demo?lang=en");
+    const page = await client.get("/s/demo/consent");
+    expect(page.html).toContain("If you choose neither, we take it as no.");
+    const { audio_recording: _audio, quotes: _quotes, ...requiredOnly } = consentForm(hiddenValue(page.html, "_token"));
+    const done = await client.post("/s/demo/consent", requiredOnly);
+    expect(new URL(done.url).pathname).toBe("/s/demo/code");
+    expect(done.html).not.toContain("Choose yes or no");
+    const person = await findParticipantByCode(app.db, { studyId, code: codeOnPage(done.html), codeHashKey: secretsFrom(TEST_SECRET).codeHashKey });
+    const record = await app.db.selectFrom("consent_record").select(["audio_recording", "quotes"]).where("participant_id", "=", person!.id).executeTakeFirstOrThrow();
+    expect(record).toEqual({ audio_recording: false, quotes: false });
+  });
+
+  it("a required statement left blank still asks for a choice, next to that statement", async () => {
+    const client = new ParticipantClient(app.url);
+    await client.get("/s/demo?lang=cy");
+    const page = await client.get("/s/demo/consent");
+    expect(page.html).toContain("ei gymryd fel nac ydw");
+    const { agree_to_take_part: _agree, audio_recording: _a, quotes: _q, ...form } = consentForm(hiddenValue(page.html, "_token"));
+    const again = await client.post("/s/demo/consent", form);
+    expect(new URL(again.url).pathname).toBe("/s/demo/consent");
+    expect(again.html).toContain('href="#f-agree_to_take_part"');
+    expect(again.html).not.toContain('href="#f-quotes"');
+    expect(again.html).not.toContain('href="#f-audio_recording"');
   });
 });

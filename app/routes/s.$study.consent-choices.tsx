@@ -38,13 +38,8 @@ export async function action(args: ActionFunctionArgs) {
   if (!session) throw redirect(`/s/${study.slug}/resume?to=choices`, { headers: noStore });
   const body = await readForm(args.request);
   const choices: Partial<ConsentChoices> = {};
-  const errors: { id: string; message: string }[] = [];
-  for (const s of optionalStatements(study, language)) {
-    const value = field(body, s.flag);
-    if (value === "yes" || value === "no") choices[s.flag] = value === "yes";
-    else errors.push({ id: `f-${s.flag}`, message: t("participant.consent.missing") });
-  }
-  if (errors.length > 0) return { errors, saved: false };
+  // As on the consent page, a choice left blank is a no (it only ever narrows what is used).
+  for (const s of optionalStatements(study, language)) choices[s.flag] = field(body, s.flag) === "yes";
   try {
     await changeConsentChoices(args.context.db, { studyId: study.id, participantId: session.participant.id, choices });
   } catch (error) {

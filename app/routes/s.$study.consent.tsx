@@ -53,7 +53,8 @@ export async function action(args: ActionFunctionArgs) {
     const answer = field(body, s.id);
     if (answer === "yes") agreed.push(s.id);
     else if (answer === "no") declined ||= s.required;
-    else errors.push({ id: `f-${s.id}`, message: t("participant.consent.missing") });
+    // Nothing but the required statements is required: an optional choice left blank is a no.
+    else if (s.required) errors.push({ id: `f-${s.id}`, message: t("participant.consent.missing") });
   }
   // Declining a required statement ends here, kindly, and nothing at all is stored.
   if (declined) throw redirect(`/s/${study.slug}/declined`, { headers: noStore });

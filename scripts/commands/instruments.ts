@@ -182,4 +182,40 @@ const messages: Command = {
   },
 };
 
-export const instrumentCommands: Command[] = [check, publish, diff, list, messages];
+const show: Command = {
+  name: "instruments show",
+  summary: "Show the exact text of a published version, in one language, as the database holds it",
+  usage: [
+    "Usage: npm run cli -- instruments show <id> <version> [--lang <code>]",
+    "",
+    "Reads the version from the database (not the folder), so an old version stays viewable after its",
+    "files have moved on: what people saw when they consented or answered under it. Prints each message",
+    "key with its text; a text with no translation in that language is marked [en] (people saw English).",
+    "",
+    "  --lang <code>    en (default), cy, ar, fa, …",
+  ].join("\n"),
+  async run(args, ctx) {
+    const { values, positional } = parseOptions(args, { values: ["lang"] });
+    const [id, versionText, extra] = positional;
+    if (!id || extra !== undefined) throw new CliError("Give an instrument id and a version, e.g. instruments show consent-form 1. See --help.");
+    const version = versionNumber(versionText, "<version>");
+    const language = values.lang ?? "en";
+    const { db } = await ctx.openDb();
+    const published = await getInstrumentVersion(db, id, version);
+    if (!published) throw new CliError(`${id} version ${version} is not published in this database. See instruments list --published.`);
+    const translation = language === "en" ? undefined : published.translations[language];
+    if (language !== "en" && !translation) {
+      const offered = ["en", ...Object.keys(published.translations)].join(", ");
+      throw new CliError(`${id} version ${version} has no ${language} translation (it has ${offered}).`);
+    }
+    ctx.out(`${id} version ${version} (${published.kind}), published ${published.publishedAt.toISOString()}, content hash ${published.contentHash}`);
+    ctx.out(translation ? `Language: ${language}, review status ${translation.review.status}` : "Language: en (the source text)");
+    for (const [key, english] of Object.entries(instrumentMessages(published.definition))) {
+      const text = translation?.messages[key];
+      ctx.out(`${key}: ${text ?? english}${translation && text === undefined ? "  [en]" : ""}`);
+    }
+    return 0;
+  },
+};
+
+export const instrumentCommands: Command[] = [check, publish, diff, list, show, messages];

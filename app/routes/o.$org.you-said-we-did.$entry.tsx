@@ -41,6 +41,9 @@ export async function loader(args: LoaderFunctionArgs) {
     feedTitle: makeTranslate(page.language, page.messages)("reportback.feed.title", { organisation: org.name }),
     url,
     qr: await qrSvg(url),
+    // a printed poster outlives the page: it says when it was printed (pages are never cached, so
+    // this is the day it was fetched to print) and sends readers to the current version
+    printedOn: new Date().toISOString().slice(0, 10),
     poster: poster.map((code) => ({ code, messages: messagesFor(code as LanguageCode, ["common", "reportback"]) })),
     posterSize: fit.size,
     posterQuotes: posterQuotes(entry).slice(0, fit.quotes),
@@ -154,11 +157,14 @@ function Poster({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>
       <footer className="rb-poster-footer">
         <div className="rb-poster-qr" dangerouslySetInnerHTML={{ __html: data.qr }} />
         <div>
-          {data.poster.map(({ code, messages }) => (
-            <p key={code} lang={code} dir={getLanguage(code).dir}>
-              {makeTranslate(code as LanguageCode, messages)("reportback.qr")}
-            </p>
-          ))}
+          {data.poster.map(({ code, messages }) => {
+            const t = makeTranslate(code as LanguageCode, messages);
+            return (
+              <p key={code} lang={code} dir={getLanguage(code).dir} className="rb-poster-stale">
+                <strong>{t("reportback.poster.scanCurrent")}</strong> · {t("reportback.poster.printedOn", { date: day(data.printedOn) })}
+              </p>
+            );
+          })}
           <p className="rb-poster-url" dir="ltr">
             {data.url}
           </p>

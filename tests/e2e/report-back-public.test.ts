@@ -162,6 +162,30 @@ describe.runIf(run)("public report back", () => {
     await context.close();
   });
 
+  it("says on the poster when it was printed, and to scan the QR code for the current version", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const today = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
+    for (const [language, scan, printed] of [
+      ["en", "Scan for the current version", `Printed on ${new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(today)}`],
+      ["ar", "امسحوا الرمز للاطلاع على النسخة الحالية", "طُبع في"],
+    ] as const) {
+      await page.goto(`${entryUrl}?lang=${language}`);
+      await page.emulateMedia({ media: "print" });
+      // beside the QR code, in the poster's first language
+      const footer = page.locator(".rb-poster-footer");
+      expect(await footer.locator(".rb-poster-qr svg").count()).toBe(1);
+      const first = footer.locator(`.rb-poster-stale[lang=${language}]`);
+      expect(await first.isVisible(), language).toBe(true);
+      expect(await first.innerText(), language).toContain(scan);
+      expect(await first.innerText(), language).toContain(printed);
+      // and in the poster's second language
+      expect(await footer.locator(".rb-poster-stale").count(), language).toBe(2);
+      await page.emulateMedia({ media: "screen" });
+    }
+    await context.close();
+  });
+
   it("fits long words by dropping quotes and shrinking the type, never by cutting what we did", async () => {
     // A4 less its margins (186 mm) is 703 CSS px: the width the printed page lays out at
     const context = await browser.newContext({ viewport: { width: 703, height: 1032 } });

@@ -128,3 +128,14 @@ describe("optional consent choices left blank", () => {
     expect(again.html).not.toContain('href="#f-audio_recording"');
   });
 });
+
+describe("coming back to the consent page", () => {
+  it("after consenting, /consent offers the optional choices to change instead of asking again", async () => {
+    const client = await participant({ quotes: true });
+    const page = await client.get("/s/demo/consent");
+    expect(new URL(page.url).pathname).toBe("/s/demo/consent-choices");
+    expect(page.html).toContain('<input type="radio" id="f-quotes" name="quotes" checked="" value="yes"/>');
+    const saved = await client.post("/s/demo/consent-choices", { quotes: "no", audio_recording: "no" });
+    expect(saved.html).toContain("Your choices are saved.");
+  });
+});

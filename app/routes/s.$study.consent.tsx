@@ -26,8 +26,10 @@ function consentView(study: ParticipantStudy, language: string) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session } = await participantRequest(args);
+  // Consent is never asked twice; someone who already gave it comes here to change their optional
+  // choices (the issue: "/consent lets them change their optional choices").
   if (session && !session.participant.withdrawn_on && (await hasCurrentConsent(args.context.db, study, session.participant.id))) {
-    throw redirect(`/s/${study.slug}/next`, { headers: noStore });
+    throw redirect(`/s/${study.slug}/consent-choices`, { headers: noStore });
   }
   const { statements, formTitle } = consentView(study, language);
   return {

@@ -1,6 +1,7 @@
 /**
  * Every read of participants' answers that wellbeing analysis and export make goes through
- * `analysableResponses`, and nothing else in app/wellbeing selects from `answer` or `response`.
+ * `analysableResponses` or its narrow twin for scoring, `analysableItemValues`, and nothing else in
+ * app/wellbeing selects from `answer` or `response`.
  *
  * Which participants may be read is decided by the consent gate alone (app/consent/gate.server.ts,
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
@@ -105,4 +106,101 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
     completedOn: r.completed_on,
     answers: typeof r.answers === "string" ? (JSON.parse(r.answers) as Record<string, unknown>) : (r.answers ?? {}),
   }));
+}
+
+export interface ItemValuesQuery extends AnalysisScope {
+  instrumentId: string;
+  timepoints: readonly string[];
+  /** Items whose numeric answers are read, in this order (a measure's items). */
+  numberItems: readonly string[];
+  /** Items whose text answers are read, in this order (single-choice questions). */
+  textItems: readonly string[];
+}
+
+export interface ResponseItemValues {
+  participantId: string;
+  cohortId: string | null;
+  participantLanguage: string;
+  timepoint: string;
+  instrumentVersionId: string;
+  /** numbers[i]: the answer to numberItems[i] when it is a number, else null. */
+  numbers: (number | null)[];
+  /** texts[i]: the answer to textItems[i] when it is a string, else null. */
+  texts: (string | null)[];
+}
+
+/**
+ * The same responses as analysableResponses (same gate, one per participant and timepoint, the
+ * latest version's), narrowed to what scoring needs: a few items' values as plain columns. The
+ * database does the folding (one conditional aggregate per item) so that a study of 100,000 people
+ * sends 200,000 flat rows of numbers, not 200,000 JSON objects to parse and walk
+ * (docs/decisions/044-wellbeing-comparison-speed.md).
+ */
+export async function analysableItemValues(db: DB, query: ItemValuesQuery): Promise<ResponseItemValues[]> {
+  if (query.timepoints.length === 0) return [];
+  const numberItems = [...query.numberItems];
+  const textItems = [...query.textItems];
+  const items = [...new Set([...numberItems, ...textItems])];
+  const numberColumns = numberItems.map(
+    (item, i) => sql`max(case when jsonb_typeof(a.value) = 'number' then (a.value)::float8 end) filter (where a.item_id = ${item}) as ${sql.ref(`n${i}`)}`,
+  );
+  const textColumns = textItems.map(
+    (item, i) => sql`max(a.value #>> '{}') filter (where a.item_id = ${item} and jsonb_typeof(a.value) = 'string') as ${sql.ref(`t${i}`)}`,
+  );
+  const folded = items.length
+    ? sql`select a.response_id, ${sql.join([...numberColumns, ...textColumns])}
+        from answer a join response fr on fr.id = a.response_id
+        where fr.study_id = ${query.studyId} and fr.timepoint in (${sql.join([...query.timepoints])})
+          and a.item_id in (${sql.join(items)})
+        group by a.response_id`
+    : sql`select null::uuid as response_id where false`;
+  // "chosen": one response per participant and timepoint (the latest version's) of the people the
+  // consent gate lets analysis read. "folded": each response's values, folded from the study's
+  // responses joined to their answers by one hash join; folding from "chosen" instead makes the
+  // planner underestimate it tenfold and probe the answer index 200,000 times. Only chosen rows,
+  // i.e. the gate's, come out of the left join.
+  const query_ = sql<Record<string, unknown>>`
+    with chosen as (
+      select distinct on (r.participant_id, r.timepoint)
+        r.id, r.participant_id, p.cohort_id, p.language as participant_language, r.timepoint, r.instrument_version_id
+      from response r
+      join participant p on p.id = r.participant_id
+      join instrument_version iv on iv.id = r.instrument_version_id
+      where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
+        and r.timepoint in (${sql.join([...query.timepoints])})
+        and r.participant_id in (${analysableParticipants(db, query)})
+      order by r.participant_id, r.timepoint, iv.version desc
+    ), folded as (${folded})
+    select c.participant_id, c.cohort_id, c.participant_language, c.timepoint, c.instrument_version_id, f.*
+    from chosen c left join folded f on f.response_id = c.id`;
+  // Folding a million answers into 200,000 groups needs more than PostgreSQL's default 4 MB of
+  // work memory, or every hash spills to disk in batches (measured: about twice as slow). Raised for
+  // this one transaction only.
+  const rows = db.isTransaction
+    ? (await query_.execute(db)).rows
+    : await db.transaction().execute(async (trx) => {
+        await sql`set local work_mem = '64MB'`.execute(trx);
+        return (await query_.execute(trx)).rows;
+      });
+  const out: ResponseItemValues[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const numbers = new Array<number | null>(numberItems.length);
+    for (let i = 0; i < numberItems.length; i++) {
+      const v = row[`n${i}`];
+      numbers[i] = v === null || v === undefined ? null : Number(v);
+    }
+    const texts = new Array<string | null>(textItems.length);
+    for (let i = 0; i < textItems.length; i++) texts[i] = (row[`t${i}`] as string | null | undefined) ?? null;
+    out[r] = {
+      participantId: row.participant_id as string,
+      cohortId: (row.cohort_id as string | null) ?? null,
+      participantLanguage: row.participant_language as string,
+      timepoint: row.timepoint as string,
+      instrumentVersionId: row.instrument_version_id as string,
+      numbers,
+      texts,
+    };
+  }
+  return out;
 }

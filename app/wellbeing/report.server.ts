@@ -10,8 +10,8 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableResponses, type AnalysableResponse, type AnalysisScope } from "./reads.server";
-import { scoreMeasure, type ItemScales, type MeasureDefinition } from "./scoring";
+import { analysableItemValues, analysableResponses, type AnalysisScope } from "./reads.server";
+import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
 import {
   bandTransitions,
   comparePrePost,
@@ -85,24 +85,23 @@ export function itemScales(version: PublishedInstrumentVersion, measure: Measure
 }
 
 /**
- * A scorer for the given responses: each is scored with its own version's definition of the
- * measure (or the newest one when its version lacks it). Versions are loaded once, up front, so
- * scoring a hundred thousand responses is a plain loop.
+ * A scorer for responses read as value columns: each is scored with its own version's definition
+ * of the measure (or the newest one when its version lacks it). Versions are loaded and their
+ * rules prepared once, up front, so scoring a hundred thousand responses is a plain loop.
  */
-async function makeScorer(db: DB, source: MeasureSource, responses: readonly AnalysableResponse[]) {
-  const byVersion = new Map<string, { definition: MeasureDefinition; scales: ItemScales }>();
-  const newest = { definition: measureDefinition(source.measure), scales: itemScales(source.version, source.measure) };
-  byVersion.set(source.version.rowId, newest);
-  for (const versionId of new Set(responses.map((r) => r.instrumentVersionId))) {
+async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<string>, columns: readonly string[]) {
+  const prepare = (definition: MeasureDefinition, scales: ItemScales) => measureScorer(definition, scales, columns);
+  const newest = prepare(measureDefinition(source.measure), itemScales(source.version, source.measure));
+  const byVersion = new Map<string, (values: readonly unknown[]) => number | null>([[source.version.rowId, newest]]);
+  for (const versionId of versionIds) {
     if (byVersion.has(versionId)) continue;
     const version = await getInstrumentVersionByRowId(db, versionId);
     const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
-    byVersion.set(versionId, version && own ? { definition: measureDefinition(own), scales: itemScales(version, own) } : newest);
+    byVersion.set(versionId, version && own ? prepare(measureDefinition(own), itemScales(version, own)) : newest);
   }
-  return (response: AnalysableResponse): number | null => {
-    const rules = byVersion.get(response.instrumentVersionId) ?? newest;
+  return (versionId: string, values: readonly unknown[]): number | null => {
     try {
-      return scoreMeasure(rules.definition, response.answers, rules.scales);
+      return (byVersion.get(versionId) ?? newest)(values);
     } catch (error) {
       // An answer outside its scale is a data error; it makes the score missing, like an
       // unanswered item, rather than stopping the whole report or distorting it.
@@ -143,14 +142,16 @@ export async function participantScores(db: DB, query: ReportQuery, source?: Mea
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
   const choiceIds = singleChoiceItems(source.version).map((item) => item.id);
-  const responses = await analysableResponses(db, {
+  const columns = source.measure.items;
+  const responses = await analysableItemValues(db, {
     organisationId: query.organisationId,
     studyId: query.studyId,
     instrumentId: source.instrumentId,
     timepoints: [pre, post],
-    itemIds: [...source.measure.items, ...choiceIds],
+    numberItems: columns,
+    textItems: choiceIds,
   });
-  const score = await makeScorer(db, source, responses);
+  const score = await makeScorer(db, source, new Set(responses.map((r) => r.instrumentVersionId)), columns);
   const byParticipant = new Map<string, ParticipantScores>();
   for (const response of responses) {
     if (query.cohortId && response.cohortId !== query.cohortId) continue;
@@ -159,12 +160,12 @@ export async function participantScores(db: DB, query: ReportQuery, source?: Mea
       entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, choices: {} };
       byParticipant.set(response.participantId, entry);
     }
-    const value = score(response);
+    const value = score(response.instrumentVersionId, response.numbers);
     if (response.timepoint === pre) entry.pre = value;
     if (response.timepoint === post) entry.post = value;
-    for (const id of choiceIds) {
-      const answer = response.answers[id];
-      if (typeof answer === "string" && (response.timepoint === post || entry.choices[id] === undefined)) entry.choices[id] = answer;
+    for (let i = 0; i < choiceIds.length; i++) {
+      const answer = response.texts[i];
+      if (answer !== null && answer !== undefined && (response.timepoint === post || entry.choices[choiceIds[i]!] === undefined)) entry.choices[choiceIds[i]!] = answer;
     }
   }
   return { source, scores: [...byParticipant.values()] };

@@ -139,3 +139,40 @@ describe("coming back to the consent page", () => {
     expect(saved.html).toContain("Your choices are saved.");
   });
 });
+
+describe("nothing about a visit is kept longer than it is useful", () => {
+  it("opening a session removes sessions that ended and code attempts too old to count", async () => {
+    const someone = await app.db.selectFrom("participant").select("id").executeTakeFirstOrThrow();
+    const hours = (n: number) => new Date(Date.now() + n * 3600_000);
+    await app.db
+      .insertInto("participant_session")
+      .values([
+        { id_hash: "ended-two-hours-ago", participant_id: someone.id, sealed_code: null, expires_at: hours(-2) },
+        { id_hash: "still-open", participant_id: someone.id, sealed_code: null, expires_at: hours(3) },
+      ])
+      .execute();
+    await app.db.insertInto("code_attempt").values([{ limit_key: "old-client", attempted_at: hours(-48) }, { limit_key: "recent-client", attempted_at: hours(-1) }]).execute();
+    // A new person consents, which opens a session.
+    await participant();
+    const sessions = (await app.db.selectFrom("participant_session").select("id_hash").execute()).map((r) => r.id_hash);
+    expect(sessions).not.toContain("ended-two-hours-ago");
+    expect(sessions).toContain("still-open");
+    const attempts = (await app.db.selectFrom("code_attempt").select("limit_key").execute()).map((r) => r.limit_key);
+    expect(attempts).not.toContain("old-client");
+    expect(attempts).toContain("recent-client");
+    const ended = await app.db.selectFrom("participant_session").select("id_hash").where("expires_at", "<", new Date()).execute();
+    expect(ended).toEqual([]);
+  });
+
+  it("coming back with a code (a resumed session) clears ended sessions too", async () => {
+    const client = await participant();
+    const code = codeOnPage((await client.get("/s/demo/code")).html);
+    const someone = await app.db.selectFrom("participant").select("id").executeTakeFirstOrThrow();
+    await app.db.insertInto("participant_session").values({ id_hash: "ended-yesterday", participant_id: someone.id, sealed_code: null, expires_at: new Date(Date.now() - 86400_000) }).execute();
+    const phone = new ParticipantClient(app.url);
+    await phone.get("/s/demo?lang=en");
+    const resumed = await phone.post("/s/demo/resume", { code, _to: "next" });
+    expect(new URL(resumed.url).pathname).toMatch(/^\/s\/demo\/q\//);
+    expect(await app.db.selectFrom("participant_session").select("id_hash").where("id_hash", "=", "ended-yesterday").execute()).toEqual([]);
+  });
+});

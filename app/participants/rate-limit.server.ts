@@ -9,6 +9,8 @@ import type { DB } from "../../db/index";
 
 export const CODE_ATTEMPT_LIMIT = 10;
 export const CODE_ATTEMPT_WINDOW_MINUTES = 15;
+/** Attempts older than this say nothing useful and are deleted (here and by sweepExpired). */
+export const CODE_ATTEMPT_KEEP_MINUTES = 24 * 60;
 
 export async function codeAttemptsAllowed(db: DB, clientKey: string): Promise<boolean> {
   const row = await db
@@ -23,5 +25,5 @@ export async function codeAttemptsAllowed(db: DB, clientKey: string): Promise<bo
 export async function recordWrongCode(db: DB, clientKey: string): Promise<void> {
   await db.insertInto("code_attempt").values({ limit_key: clientKey }).execute();
   // Old attempts say nothing useful; keep the table small.
-  await db.deleteFrom("code_attempt").where("attempted_at", "<", sql<Date>`now() - interval '1 day'`).execute();
+  await db.deleteFrom("code_attempt").where("attempted_at", "<", sql<Date>`now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES})`).execute();
 }

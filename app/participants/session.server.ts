@@ -6,11 +6,15 @@
  * code is the way back after that. See docs/decisions/010-participant-code-and-session.md.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { readCookie } from "../i18n/request.server";
 import { formatParticipantCode, sealCode, unsealCode } from "./code";
+import { CODE_ATTEMPT_KEEP_MINUTES } from "./rate-limit.server";
 
 const SESSION_HOURS = 12;
+/** Expired sessions and stale code attempts are cleared at most this often (see sweepExpired). */
+export const SWEEP_MINUTES = 15;
 
 export function sessionCookieName(secure: boolean) {
   return secure ? "__Host-tandem_p" : "tandem_p";
@@ -44,6 +48,30 @@ export async function openParticipantSession(db: DB, input: { token: string; par
     })
     .onConflict((oc) => oc.column("id_hash").doNothing())
     .execute();
+  await sweepExpired(db);
+}
+
+/**
+ * Removes expired participant sessions (each holds a sealed code) and code attempts too old to count,
+ * whenever a session is opened, so nothing about a visit is kept longer than it is useful. The
+ * condition is in the database, so any number of app processes share it: rows are deleted only once
+ * some row is SWEEP_MINUTES past its end, and a sweep removes every ended row, so a sweep that deletes
+ * anything happens at most once per SWEEP_MINUTES. SKIP LOCKED: concurrent sweeps (one may run inside
+ * an enrolment's transaction) never wait for each other. See docs/decisions/014-participant-housekeeping.md.
+ */
+export async function sweepExpired(db: DB): Promise<void> {
+  await sql`
+    delete from participant_session where id_hash in (
+      select id_hash from participant_session
+      where expires_at < now()
+        and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => ${SWEEP_MINUTES}))
+      for update skip locked)`.execute(db);
+  await sql`
+    delete from code_attempt where id in (
+      select id from code_attempt
+      where attempted_at < now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES})
+        and exists (select 1 from code_attempt old where old.attempted_at < now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES + SWEEP_MINUTES}))
+      for update skip locked)`.execute(db);
 }
 
 export interface ParticipantSession {

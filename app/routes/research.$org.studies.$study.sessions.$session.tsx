@@ -6,8 +6,10 @@ import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
 import {
   addAttendeeByCode,
+  facilitatorChoices,
   getSession,
   importTranscript,
+  isOwnSession,
   previewTranscript,
   SessionError,
   setRecorded,
@@ -19,14 +21,26 @@ export const headers = workspaceHeaders;
 const MAX_TRANSCRIPT_BYTES = 5_000_000;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, db, scope, base } = await requireStudyMember(request, context, params, "organisation:read");
+  const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
   try {
     const session = await getSession(db, scope, params.session ?? "");
+    // A facilitator sees only the sessions they created or facilitate; another's is as if absent.
+    if (!member.can("data:read") && !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
     const segments = await db.selectFrom("transcript_segment").select((eb) => eb.fn.countAll<number>().as("n")).where("session_id", "=", session.id).executeTakeFirstOrThrow();
     return {
       base,
-      session: { id: session.id, label: session.label, kind: session.kind, heldOn: session.held_on, languages: session.languages, interpreter: session.interpreter, recorded: session.recorded },
+      session: {
+        id: session.id,
+        label: session.label,
+        kind: session.kind,
+        heldOn: session.held_on,
+        languages: session.languages,
+        interpreter: session.interpreter,
+        recorded: session.recorded,
+        notes: session.notes,
+        facilitator: session.facilitator_user_id ? ((await facilitatorChoices(db, scope)).find((s) => s.userId === session.facilitator_user_id)?.name ?? "") : "",
+      },
       attendees: session.attendees.map((a) => a.position),
       segments: Number(segments.n),
       canRecord: member.can("fieldwork:record"),
@@ -45,12 +59,16 @@ type ActionResult =
 
 export async function action({ request, context, params }: ActionFunctionArgs): Promise<ActionResult> {
   // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
-  const { member, db, scope } = await requireStudyMember(request, context, params, "organisation:read");
+  const { member, db, scope, userId } = await requireStudyMember(request, context, params, "organisation:read");
   const form = await request.formData();
   const intent = field(form, "intent");
   const sessionId = params.session ?? "";
   if (!member.can(intent === "attendee" || intent === "recorded" ? "fieldwork:record" : "coding:write")) {
     throw new Response("Forbidden", { status: 403 });
+  }
+  if (!member.can("data:read")) {
+    const session = await getSession(db, scope, sessionId).catch(() => null);
+    if (!session || !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
   }
   try {
     if (intent === "attendee") {
@@ -145,6 +163,8 @@ export default function SessionPage() {
         <dd>{d.session.heldOn}</dd>
         <dt>{t("coding.sessions.languages")}</dt>
         <dd>{d.session.languages.join(", ")}</dd>
+        <dt>{t("coding.sessions.facilitator")}</dt>
+        <dd>{d.session.facilitator || t("coding.sessions.facilitator_none")}</dd>
         <dt>{t("coding.sessions.interpreter")}</dt>
         <dd>{t(`coding.sessions.interpreter_${d.session.interpreter}`)}</dd>
         <dt>{t("coding.sessions.attendees")}</dt>
@@ -155,6 +175,14 @@ export default function SessionPage() {
         <dd>
           {d.segments} {d.segments > 0 && d.canImport ? <Link to={`${d.base}/coding?session=${d.session.id}`}>{t("coding.session.codeIt")}</Link> : null}
         </dd>
+        {d.session.notes ? (
+          <>
+            <dt>{t("coding.sessions.notes")}</dt>
+            <dd dir="auto" style={{ whiteSpace: "pre-wrap" }}>
+              {d.session.notes}
+            </dd>
+          </>
+        ) : null}
       </dl>
 
       {d.canRecord ? (

@@ -5,14 +5,24 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
-import { createSession, listSessions, sessionInputSchema } from "~/sessions/sessions.server";
+import { createSession, facilitatorChoices, listSessions, SessionError, sessionInputSchema } from "~/sessions/sessions.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, db, scope, base } = await requireStudyMember(request, context, params, "organisation:read");
+  const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
-  return { base, sessions: await listSessions(db, scope), canCreate: member.can("fieldwork:record") };
+  // A facilitator sees only what they entered: sessions they created or facilitate.
+  const sessions = await listSessions(db, scope, member.can("data:read") ? {} : { visibleTo: userId });
+  const staff = await facilitatorChoices(db, scope);
+  const names = new Map(staff.map((s) => [s.userId, s.name]));
+  return {
+    base,
+    userId,
+    sessions: sessions.map((s) => ({ ...s, facilitator: s.facilitatorUserId ? (names.get(s.facilitatorUserId) ?? "") : "" })),
+    canCreate: member.can("fieldwork:record"),
+    staff: member.can("fieldwork:record") ? staff : [],
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -23,6 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     label: field(form, "label"),
     heldOn: field(form, "heldOn"),
     languages: field(form, "languages").split(/[\s,]+/).filter(Boolean),
+    facilitatorUserId: field(form, "facilitator") || null,
     interpreter: field(form, "interpreter") || "none",
     notes: field(form, "notes"),
   });
@@ -30,14 +41,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     const id = await createSession(db, scope, userId, parsed.data);
     return redirect(`${base}/sessions/${id}`);
-  } catch {
+  } catch (error) {
+    if (error instanceof SessionError) return { error: "coding.sessions.errors.invalid" };
     return { error: "coding.sessions.errors.duplicate" };
   }
 }
 
 export default function Sessions() {
   const t = useT();
-  const { base, sessions, canCreate } = useLoaderData<typeof loader>();
+  const { base, sessions, canCreate, staff, userId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <main id="main" className="ws-main">
@@ -55,6 +67,7 @@ export default function Sessions() {
               <th scope="col">{t("coding.sessions.label")}</th>
               <th scope="col">{t("coding.sessions.kind")}</th>
               <th scope="col">{t("coding.sessions.heldOn")}</th>
+              <th scope="col">{t("coding.sessions.facilitator")}</th>
               <th scope="col">{t("coding.sessions.attendees")}</th>
               <th scope="col">{t("coding.sessions.segments")}</th>
               <th scope="col">{t("coding.sessions.recorded")}</th>
@@ -68,6 +81,7 @@ export default function Sessions() {
                 </td>
                 <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
                 <td>{s.heldOn}</td>
+                <td>{s.facilitator}</td>
                 <td>{s.attendees}</td>
                 <td>{s.segments}</td>
                 <td>{t(s.recorded ? "coding.common.yes" : "coding.common.no")}</td>
@@ -98,6 +112,15 @@ export default function Sessions() {
           <label htmlFor="languages">{t("coding.sessions.languages")}</label>
           <p className="ws-hint">{t("coding.sessions.languagesHint")}</p>
           <input id="languages" name="languages" />
+          <label htmlFor="facilitator">{t("coding.sessions.facilitator")}</label>
+          <select id="facilitator" name="facilitator" defaultValue={staff.some((s) => s.userId === userId) ? userId : ""}>
+            <option value="">{t("coding.sessions.facilitator_none")}</option>
+            {staff.map((s) => (
+              <option key={s.userId} value={s.userId}>
+                {s.name}
+              </option>
+            ))}
+          </select>
           <label htmlFor="interpreter">{t("coding.sessions.interpreter")}</label>
           <select id="interpreter" name="interpreter">
             {(["none", "in_person", "phone", "video"] as const).map((m) => (
@@ -106,6 +129,11 @@ export default function Sessions() {
               </option>
             ))}
           </select>
+          <label htmlFor="notes">{t("coding.sessions.notes")}</label>
+          <p className="ws-hint" id="notes-hint">
+            {t("coding.sessions.notesHint")}
+          </p>
+          <textarea id="notes" name="notes" rows={4} maxLength={10_000} aria-describedby="notes-hint" dir="auto" />
           <button type="submit">{t("coding.sessions.create")}</button>
         </Form>
       ) : null}

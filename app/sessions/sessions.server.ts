@@ -19,7 +19,8 @@ export class SessionError extends Error {
       | "audio_consent_missing"
       | "label_unmapped"
       | "speaker_not_attendee"
-      | "empty_transcript",
+      | "empty_transcript"
+      | "facilitator_not_member",
     message: string,
     readonly detail: Record<string, unknown> = {},
   ) {
@@ -54,9 +55,33 @@ export interface SessionSummary {
   segments: number;
 }
 
+/** Who can be named as a session's facilitator: the organisation's staff (every member, not disabled). */
+export async function facilitatorChoices(db: DB, scope: StudyScope): Promise<{ userId: string; name: string }[]> {
+  await requireStudy(db, scope);
+  const rows = await db
+    .selectFrom("membership")
+    .innerJoin("app_user", "app_user.id", "membership.user_id")
+    .select(["app_user.id", "app_user.display_name", "app_user.email"])
+    .where("membership.organisation_id", "=", scope.organisationId)
+    .where("app_user.disabled_at", "is", null)
+    .execute();
+  return rows
+    .map((r) => ({ userId: r.id, name: r.display_name.trim() || r.email }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export async function createSession(db: DB, scope: StudyScope, actorUserId: string | null, input: SessionInput): Promise<string> {
   await requireStudy(db, scope);
   const s = sessionInputSchema.parse(input);
+  if (s.facilitatorUserId) {
+    const member = await db
+      .selectFrom("membership")
+      .select("user_id")
+      .where("organisation_id", "=", scope.organisationId)
+      .where("user_id", "=", s.facilitatorUserId)
+      .executeTakeFirst();
+    if (!member) throw new SessionError("facilitator_not_member", "The facilitator is not a member of this organisation");
+  }
   const row = await db
     .insertInto("study_session")
     .values({
@@ -87,9 +112,13 @@ async function requireSession(db: DB, scope: StudyScope, sessionId: string) {
   return session;
 }
 
-export async function listSessions(db: DB, scope: StudyScope): Promise<SessionSummary[]> {
+/**
+ * The study's sessions. `visibleTo`: only those this person created or facilitates — what a
+ * facilitator (fieldwork without data:read) sees, since they see only what they entered (issue 4).
+ */
+export async function listSessions(db: DB, scope: StudyScope, options: { visibleTo?: string } = {}): Promise<SessionSummary[]> {
   await requireStudy(db, scope);
-  const rows = await db
+  let query = db
     .selectFrom("study_session as s")
     .select((eb) => [
       "s.id",
@@ -103,10 +132,10 @@ export async function listSessions(db: DB, scope: StudyScope): Promise<SessionSu
       eb.selectFrom("session_attendee").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("attendees"),
       eb.selectFrom("transcript_segment").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("segments"),
     ])
-    .where("s.study_id", "=", scope.studyId)
-    .orderBy("s.held_on")
-    .orderBy("s.label")
-    .execute();
+    .where("s.study_id", "=", scope.studyId);
+  const visibleTo = options.visibleTo;
+  if (visibleTo) query = query.where((eb) => eb.or([eb("s.created_by", "=", visibleTo), eb("s.facilitator_user_id", "=", visibleTo)]));
+  const rows = await query.orderBy("s.held_on").orderBy("s.label").execute();
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -119,6 +148,11 @@ export async function listSessions(db: DB, scope: StudyScope): Promise<SessionSu
     attendees: Number(r.attendees ?? 0),
     segments: Number(r.segments ?? 0),
   }));
+}
+
+/** A facilitator's own session: one they created or facilitate. */
+export function isOwnSession(session: { created_by: string | null; facilitator_user_id: string | null }, userId: string): boolean {
+  return session.created_by === userId || session.facilitator_user_id === userId;
 }
 
 export async function getSession(db: DB, scope: StudyScope, sessionId: string) {

@@ -63,8 +63,41 @@ describe("workflow", () => {
     await unpublishEntry(t.db, org, { userId: fx.users.admin }, id, { en: "Taken down to correct a date" });
     expect((await loadEntry(t.db, org, "workflow"))).toBeNull();
     const audit = await t.db.selectFrom("audit_event").select(["action", "subject", "detail"]).where("organisation_id", "=", org).where("action", "=", "publication").execute();
-    expect(audit.map((a) => (a.detail as { change: string }).change)).toEqual(["published", "unpublished"]);
+    expect(audit.map((a) => (a.detail as { change: string }).change)).toEqual(["text_reviewed", "text_reviewed", "published", "unpublished"]);
     expect(audit.every((a) => a.subject === "you-said-we-did/workflow")).toBe(true);
+  });
+
+  it("has each language's text checked by someone other than the person who last changed it, and audits the check", async () => {
+    const org = fx.scope.organisationId;
+    const author = { userId: fx.users.publisher };
+    const id = await createEntry(t.db, org, author, { studyId: fx.scope.studyId, slug: "self-review" });
+    await saveEntryText(t.db, org, author, id, "en", { title: "Mine" });
+    await saveEntryText(t.db, org, { userId: fx.users.researcher }, id, "ar", { title: "لي" });
+    const status = async (language: string) =>
+      (await t.db.selectFrom("report_entry_text").select(["review_status", "reviewed_by"]).where("entry_id", "=", id).where("language", "=", language).executeTakeFirstOrThrow());
+    // the author may not check their own words; the creator of the entry may check words someone else wrote
+    expect(await reason(markTextReviewed(t.db, org, author, id, "en"))).toBe("self_review");
+    expect((await status("en")).review_status).toBe("draft");
+    await markTextReviewed(t.db, org, author, id, "ar");
+    expect(await status("ar")).toEqual({ review_status: "reviewed", reviewed_by: fx.users.publisher });
+    // it is who changed the words last that counts: a correction by the researcher moves the check to someone else
+    await saveEntryText(t.db, org, { userId: fx.users.researcher }, id, "en", { title: "Mine, corrected" });
+    expect(await reason(markTextReviewed(t.db, org, { userId: fx.users.researcher }, id, "en"))).toBe("self_review");
+    await markTextReviewed(t.db, org, author, id, "en");
+    expect(await status("en")).toEqual({ review_status: "reviewed", reviewed_by: fx.users.publisher });
+    expect(await reason(markTextReviewed(t.db, org, author, id, "fa"))).toBe("language");
+    const audit = await t.db
+      .selectFrom("audit_event")
+      .select(["actor_user_id", "detail"])
+      .where("organisation_id", "=", org)
+      .where("action", "=", "publication")
+      .where("subject", "=", "you-said-we-did/self-review")
+      .orderBy("id")
+      .execute();
+    expect(audit.map((a) => [a.actor_user_id, a.detail])).toEqual([
+      [fx.users.publisher, { change: "text_reviewed", language: "ar" }],
+      [fx.users.publisher, { change: "text_reviewed", language: "en" }],
+    ]);
   });
 
   it("keeps a public change history after publication", async () => {

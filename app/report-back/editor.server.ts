@@ -78,7 +78,9 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
       reviewedBy: entry.reviewed_by,
       firstPublishedAt: entry.first_published_at ? new Date(entry.first_published_at).toISOString() : null,
     },
-    texts: Object.fromEntries(texts.map((t) => [t.language, { title: t.title, asked: t.asked, did: t.did, notDoingReason: t.not_doing_reason, decidedBy: t.decided_by, reviewStatus: t.review_status }])),
+    texts: Object.fromEntries(
+      texts.map((t) => [t.language, { title: t.title, asked: t.asked, did: t.did, notDoingReason: t.not_doing_reason, decidedBy: t.decided_by, reviewStatus: t.review_status, updatedBy: t.updated_by }]),
+    ),
     themes: themes.map((t) => ({ id: t.id, name: t.name, depth: t.depth, people: people.get(t.id) ?? 0 })),
     linkedThemes: linkedThemes.map((t) => ({ themeId: t.theme_id, labels: t.labels })),
     quotes: links.map((l) => {

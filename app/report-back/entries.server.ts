@@ -4,7 +4,8 @@
  *
  * draft → in_review → approved → published → unpublished → (edited) → in_review → …
  * - Drafting is for publisher, researcher and admin (the route checks `publication:draft`).
- * - Review is by a second person: not the one who sent it for review, nor the last to edit it.
+ * - Review is by a second person: not the one who sent it for review, nor the last to edit it. So is
+ *   each language's text: checked by someone other than the person who last wrote it (052).
  * - Publishing is for admin only (the route checks `publication:publish`); the domain checks that
  *   the entry was approved. Every publication, update after publication and unpublication is
  *   audited as "publication" and written to the entry's public change history.
@@ -34,6 +35,7 @@ export type ReportBackErrorReason =
   | "not_editable"
   | "wrong_state"
   | "same_person"
+  | "self_review"
   | "no_reviewed_text"
   | "theme_not_found"
   | "coding_not_found"
@@ -169,6 +171,7 @@ export async function saveEntryText(db: DB, organisationId: string, actor: Actor
     decided_by: text.decidedBy,
     review_status: "draft" as const,
     reviewed_by: null,
+    updated_by: actor.userId,
     updated_at: new Date(),
   };
   await db
@@ -179,16 +182,39 @@ export async function saveEntryText(db: DB, organisationId: string, actor: Actor
   await touch(db, entryId, actor);
 }
 
-/** A translation checked by someone who reads the language (any drafter; recorded who). */
+/**
+ * A language's text checked by someone who reads the language: any drafter except the person who last
+ * wrote it, for the same reason the entry has a second reviewer (docs/decisions/052-translation-review.md).
+ * Audited, with who checked it, as part of the publication trail.
+ */
 export async function markTextReviewed(db: DB, organisationId: string, actor: Actor, entryId: string, language: string) {
-  await requireEditable(db, organisationId, entryId);
-  const result = await db
-    .updateTable("report_entry_text")
-    .set({ review_status: "reviewed", reviewed_by: actor.userId })
+  const entry = await requireEditable(db, organisationId, entryId);
+  const text = await db
+    .selectFrom("report_entry_text")
+    .select("updated_by")
     .where("entry_id", "=", entryId)
     .where("language", "=", language)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw new ReportBackError("language");
+  if (!text) throw new ReportBackError("language");
+  if (text.updated_by === actor.userId) throw new ReportBackError("self_review", "A second person checks a text: not the person who last changed it");
+  await db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("report_entry_text")
+      .set({ review_status: "reviewed", reviewed_by: actor.userId })
+      .where("entry_id", "=", entryId)
+      .where("language", "=", language)
+      // asked again in the update itself, should the checker have saved the words in the meantime
+      .where((eb) => eb.or([eb("updated_by", "is", null), eb("updated_by", "!=", actor.userId)]))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new ReportBackError("self_review");
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId,
+      action: "publication",
+      subject: `you-said-we-did/${entry.slug}`,
+      detail: { change: "text_reviewed", language },
+    });
+  });
 }
 
 /** The themes of the entry, in order, with their public labels per language. */

@@ -307,9 +307,12 @@ export default function ReportBackEditor() {
                     {t("reportback.editor.save")}
                   </button>
                   {text && text.reviewStatus === "draft" ? (
-                    <button className="button button-secondary" name="intent" value="text-reviewed" formNoValidate>
-                      {t("reportback.editor.markReviewed")}
-                    </button>
+                    <>
+                      <button className="button button-secondary" name="intent" value="text-reviewed" formNoValidate>
+                        {t("reportback.editor.markReviewed")}
+                      </button>
+                      {text.updatedBy === data.me ? <p className="ws-muted">{t("reportback.editor.checkedBySomeoneElse")}</p> : null}
+                    </>
                   ) : null}
                 </Form>
               );

@@ -12,7 +12,7 @@ export type EntryChangeKind = "published" | "updated" | "unpublished" | "republi
 /** Text per language code. */
 export type LanguageText = Record<string, string>;
 
-/** Tables of db/migrations/0007_report_back.ts. */
+/** Tables of db/migrations/0007_report_back.ts (and 0009_report_text_editor.ts). */
 export interface ReportEntryTable {
   id: Generated<string>;
   organisation_id: string;
@@ -48,6 +48,8 @@ export interface ReportEntryTextTable {
   decided_by: ColumnType<string, string | undefined, string>;
   review_status: ColumnType<TextReviewStatus, TextReviewStatus | undefined, TextReviewStatus>;
   reviewed_by: string | null;
+  /** Who last saved this language's text (0009); null for texts saved before it was recorded. */
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: UpdatedAt;
 }
 

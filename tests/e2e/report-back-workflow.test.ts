@@ -50,14 +50,16 @@ describe.runIf(run)("drafting, review and publishing", () => {
     await publisher.fill("#rb-slug", "listening");
     await Promise.all([publisher.waitForURL(editorUrl()), publisher.click("text=Start a draft")]);
 
-    // the words in English, then checked
+    // the words in English; the author may not check their own words: a second person does, below
     await publisher.fill("#title-en", "Listening better");
     await publisher.fill("#asked-en", "We asked how the drop-in felt.");
     await publisher.fill("#did-en", "We are training volunteers in listening.");
     await publisher.fill("#decidedBy-en", "The board");
     await Promise.all([publisher.waitForLoadState("load"), publisher.locator("form:has(#title-en) button[value=text]").click()]);
+    expect(await publisher.locator("form:has(#title-en)").innerText()).toContain("You changed these words last, so someone else who reads this language checks them.");
     await publisher.locator("form:has(#title-en) button[value=text-reviewed]").click();
     await publisher.waitForLoadState("load");
+    expect(await publisher.locator(".ws-error-summary").innerText()).toContain("Someone else checks this language: not the person who last changed its words.");
 
     // the themes, then a quote chosen from those the gate offers
     await publisher.check(`#theme-${fx.themes.heard}`);
@@ -79,8 +81,14 @@ describe.runIf(run)("drafting, review and publishing", () => {
     const forbidden = await publisher.request.post(editorUrl(), { form: { csrf: csrf!, intent: "publish" }, maxRedirects: 0 });
     expect(forbidden.status()).toBe(403);
 
+    // a second person checks the English words, then approves the entry
     const researcher = await signedIn("researcher");
     await researcher.goto(editorUrl());
+    expect(await researcher.locator("form:has(#title-en)").innerText()).not.toContain("You changed these words last");
+    await researcher.locator("form:has(#title-en) button[value=text-reviewed]").click();
+    await researcher.waitForLoadState("load");
+    expect(await researcher.locator(".ws-error-summary").count()).toBe(0);
+    expect(await researcher.locator("form:has(#title-en) h3").innerText()).toContain("checked");
     await researcher.locator("button[value=approve]").click();
     await researcher.waitForLoadState("load");
     expect(await researcher.locator("text=Approved. An admin publishes it.").count()).toBe(1);
@@ -91,8 +99,11 @@ describe.runIf(run)("drafting, review and publishing", () => {
     await admin.waitForLoadState("load");
     expect(await admin.locator(".ws-status").innerText()).toBe("Published");
 
-    const audit = await app.db.selectFrom("audit_event").selectAll().where("organisation_id", "=", fx.scope.organisationId).where("action", "=", "publication").execute();
-    expect(audit).toHaveLength(1);
+    const audit = await app.db.selectFrom("audit_event").selectAll().where("organisation_id", "=", fx.scope.organisationId).where("action", "=", "publication").orderBy("id").execute();
+    expect(audit.map((a) => [a.actor_user_id === fx.users.publisher, (a.detail as { change: string }).change])).toEqual([
+      [false, "text_reviewed"],
+      [false, "published"],
+    ]);
 
     const publicPage = await (await fetch(`${app.url}/o/${fx.orgSlug}/you-said-we-did/listening`)).text();
     expect(publicPage).toContain("Listening better");

@@ -59,6 +59,20 @@ describe("the wellbeing page", () => {
     expect(words).toContain("Paired t-test: p");
   });
 
+  it("starts with a line per measure, each linking to its full comparison and suppressed like it", async () => {
+    const html = await (await clients.researcher.get(`${page()}?measure=ucla3`)).text();
+    const overview = text(html.slice(html.indexOf('data-testid="wellbeing-overview"'), html.indexOf("</section>", html.indexOf('data-testid="wellbeing-overview"'))));
+    expect(overview).toContain("WHO-5 Well-Being Index : people who answered before and after: 28. On average the score rose by 2.3 points on a scale from 0 to 100 (better). Paired t-test: p =");
+    // UCLA-3: lower is better.
+    expect(overview).toMatch(/Loneliness \(UCLA 3-item scale\) : people who answered before and after: \d+\. On average the score (fell|rose) by [\d.]+ points on a scale from 3 to 9 \((better|worse)\)/);
+    // No one answered the ONS questions in this study.
+    expect(overview).toContain("Life satisfaction : fewer than 5 people answered before and after, so no figures are shown.");
+    expect(html).toContain(`href="${page()}?measure=who5"`);
+    expect(html).toContain(`href="${page()}?measure=ons_life_satisfaction"`);
+    // The overview comes before the selected measure's own plain words.
+    expect(html.indexOf('data-testid="wellbeing-overview"')).toBeLessThan(html.indexOf('data-testid="wellbeing-summary"'));
+  });
+
   it("suppresses subgroups under 5 (language) and a selection under 5 pairs", async () => {
     const words = text(await (await clients.peer_researcher.get(`${page()}?measure=who5&by=language`)).text());
     expect(words).toMatch(/العربية fewer than 5/);
@@ -140,6 +154,7 @@ describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
     expect(main(thursdayPage)).toContain("they would give away the answers of a group of fewer than 5 people");
     expect(thursdayPage).not.toContain('data-testid="wellbeing-table"');
     expect(main(thursdayPage)).not.toContain("People with a score before");
+    expect(main(thursdayPage)).toContain("WHO-5 Well-Being Index : not shown, because with the figures for everyone it would give away a group of fewer than 5 people.");
     const byCohort = main(await (await client.get(`${base}?measure=who5&by=cohort`)).text());
     expect(byCohort).toMatch(/Small group fewer than 5/);
     expect(byCohort).toMatch(/Thursday group fewer than 5/);

@@ -34,8 +34,21 @@ export interface SubgroupOption {
   label: string;
 }
 
+/** One line of the page's overview: a measure's headline figures, or why there are none. */
+export interface MeasureOverview {
+  id: string;
+  name: string;
+  range: { min: number; max: number };
+  higherIsBetter: boolean;
+  withheld: Withheld | null;
+  /** Null when withheld. */
+  headline: { nPairs: number; meanChange: number | null; pT: number | null } | null;
+}
+
 export interface WellbeingView {
   measures: { id: string; name: string }[];
+  /** Every measure of the study for the same selection, each through the same suppression. */
+  overview: MeasureOverview[];
   cohorts: Cohort[];
   query: { measureId: string | null; cohortId: string | null; by: string | null };
   measure: {
@@ -73,11 +86,13 @@ function parseBy(by: string | null | undefined, source: MeasureSource): Subgroup
 
 export async function wellbeingView(db: DB, scope: AnalysisScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
   const sources = await studyMeasures(db, scope.studyId);
+  const measureName = (s: MeasureSource) => localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id));
   const cohorts = await listCohorts(db, scope);
   const source = sources.find((s) => s.measure.id === query.measureId) ?? sources[0];
   const cohortId = cohorts.some((c) => c.id === query.cohortId) ? query.cohortId! : null;
   const base: WellbeingView = {
-    measures: sources.map((s) => ({ id: s.measure.id, name: localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id)) })),
+    measures: sources.map((s) => ({ id: s.measure.id, name: measureName(s) })),
+    overview: [],
     cohorts,
     query: { measureId: source?.measure.id ?? null, cohortId, by: null },
     measure: null,
@@ -108,6 +123,22 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     return key;
   };
 
+  // The issue asks for "the comparison for each measure" on one page: a line per measure, each
+  // computed and suppressed exactly as its own full comparison would be.
+  const overview: MeasureOverview[] = [];
+  for (const other of sources) {
+    const shown = other === source ? { report, withheld } : await disclosableReport(db, { ...scope, measureId: other.measure.id, cohortId }, other);
+    const c = shown.report?.comparison;
+    overview.push({
+      id: other.measure.id,
+      name: measureName(other),
+      range: other.measure.range,
+      higherIsBetter: other.measure.higher_is_better,
+      withheld: shown.withheld,
+      headline: c ? { nPairs: c.n_pairs, meanChange: c.mean_change, pT: c.p_t } : null,
+    });
+  }
+
   const summaries = await cohortSummaries(db, scope, source);
   const satisfactionLabels: WellbeingView["satisfactionLabels"] = {};
   for (const item of satisfactionItems(source.version, "post")) {
@@ -118,6 +149,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
 
   return {
     ...base,
+    overview,
     query: { measureId: measure.id, cohortId, by: by ? (by.kind === "item" ? `item:${by.itemId}` : by.kind) : null },
     measure: {
       id: measure.id,

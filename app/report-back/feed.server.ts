@@ -7,7 +7,7 @@ import { makeTranslate } from "../i18n/intl";
 import { messagesFor } from "../i18n/catalogues.server";
 import type { LanguageCode } from "../i18n/languages";
 import { entryPath, feedPath, listPath } from "./page.server";
-import { listPublishedEntries, loadEntry, textIn, type PublicEntry } from "./public.server";
+import { listPublishedEntries, loadEntry, textIn, themePeopleForRequest, type PublicEntry } from "./public.server";
 
 const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 // Characters XML 1.0 does not allow, should any reach us in participants' words.
@@ -40,7 +40,11 @@ function entryHtml(entry: PublicEntry, language: string, t: (k: string, v?: Reco
 export async function atomFeed(db: DB, organisation: { id: string; slug: string; name: string }, origin: string, language: LanguageCode): Promise<string> {
   const t = makeTranslate(language, messagesFor(language, ["common", "reportback"]));
   const listed = await listPublishedEntries(db, organisation.id);
-  const entries = (await Promise.all(listed.map((e) => loadEntry(db, organisation.id, e.slug)))).filter((e): e is PublicEntry => e !== null && e.languages.length > 0);
+  // one gated count of people per study for the whole feed, not one per entry
+  const themePeople = themePeopleForRequest(db);
+  const entries = (await Promise.all(listed.map((e) => loadEntry(db, organisation.id, e.slug, { themePeople })))).filter(
+    (e): e is PublicEntry => e !== null && e.languages.length > 0,
+  );
   const abs = (path: string) => new URL(path, origin).toString();
   const updatedOf = (e: PublicEntry) => [e.publishedAt, e.changes[0]?.changedAt, e.updatedAt].filter((d): d is string => !!d).sort().at(-1)!;
   const feedUpdated = entries.map(updatedOf).sort().at(-1) ?? new Date(0).toISOString();

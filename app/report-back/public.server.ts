@@ -8,6 +8,7 @@ import { themeCounts } from "../coding/theme-views.server";
 import { getLanguage, isLanguageCode, sourceLanguage, type LanguageCode } from "../i18n/languages";
 import { shareableCount, type ShareableCount } from "../studies/dashboard.server";
 import { studyTitle } from "../studies/titles";
+import type { StudyScope } from "../consent/gate-coding.server";
 import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
 
 export interface EntryText {
@@ -125,11 +126,38 @@ async function reviewedTexts(db: DB, entryIds: readonly string[]) {
   return out;
 }
 
+/** People per theme of a study, as the consent gate counts them. */
+export type ThemePeople = (scope: StudyScope) => Promise<Map<string, number>>;
+
+/**
+ * People per theme, counted through the gate (`themeCounts`) once per study for the life of ONE
+ * request: the feed shows many entries of the same study, and the count is study-wide. Make a new one
+ * for every request and never keep it: counts must change the moment someone withdraws.
+ */
+export function themePeopleForRequest(db: DB): ThemePeople {
+  const byStudy = new Map<string, Promise<Map<string, number>>>();
+  return (scope) => {
+    const key = `${scope.organisationId}/${scope.studyId}`;
+    let people = byStudy.get(key);
+    if (!people) {
+      people = themeCounts(db, scope).then((counts) => new Map(counts.map((c) => [c.themeId, c.people])));
+      byStudy.set(key, people);
+    }
+    return people;
+  };
+}
+
 /**
  * One entry as the public page, the feed and the poster show it. With `preview`, an entry in any
- * state and its unreviewed texts (the workspace's preview); otherwise published entries only.
+ * state and its unreviewed texts (the workspace's preview); otherwise published entries only. A caller
+ * loading several entries in one request passes one `themePeople` (themePeopleForRequest) to them all.
  */
-export async function loadEntry(db: DB, organisationId: string, slug: string, options: { preview?: boolean } = {}): Promise<PublicEntry | null> {
+export async function loadEntry(
+  db: DB,
+  organisationId: string,
+  slug: string,
+  options: { preview?: boolean; themePeople?: ThemePeople } = {},
+): Promise<PublicEntry | null> {
   let q = db
     .selectFrom("report_entry")
     .innerJoin("organisation", "organisation.id", "report_entry.organisation_id")
@@ -168,7 +196,7 @@ export async function loadEntry(db: DB, organisationId: string, slug: string, op
     .orderBy("position")
     .execute();
   // THROUGH THE GATE, at request time: people per theme, and the quotes that may be shown today.
-  const counts = themeRows.length ? new Map((await themeCounts(db, scope)).map((c) => [c.themeId, c.people])) : new Map<string, number>();
+  const counts = themeRows.length ? await (options.themePeople ?? themePeopleForRequest(db))(scope) : new Map<string, number>();
   const live = await consentedQuotesByCoding(db, scope, quoteRows.flatMap((q) => (q.coding_id ? [q.coding_id] : [])));
 
   // A theme merged in the codebook after the entry linked it counts as the theme it was merged into.

@@ -52,6 +52,7 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", body: { code: "", mode: "erase" }, allowed: 400 },
   { method: "GET", path: "/research/{org}/studies/{study}/consent-choices", permission: "fieldwork:record", allowed: 200 },
   { method: "POST", path: "/research/{org}/studies/{study}/consent-choices", permission: "fieldwork:record", body: { code: "", quotes: "no" }, allowed: 400 },
+  { method: "GET", path: "/research/{org}/studies/{study}/exports", permission: "export:raw", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/coding", permission: "data:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/coding/agreement", permission: "data:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/coding/redactions", permission: "data:read", allowed: 200 },

@@ -12,6 +12,7 @@ import type { RawAnswers } from "~/participants/answers.server";
 import type { QuestionView } from "~/participants/question-view.server";
 import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
+import { FieldworkError } from "~/studies/FieldworkError";
 
 export const headers = workspaceHeaders;
 
@@ -99,12 +100,7 @@ export default function AssistedEntry() {
           {t("workspace.assisted.saved")}
         </p>
       ) : null}
-      {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      <FieldworkError result={result} />
       {form ? (
         <Form method="post" className="ws-form ws-assisted" key={result?.ok ? "saved" : "form"}>
           <CsrfInput />

@@ -7,6 +7,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { recordStaffConsentChange } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
+import { FieldworkError } from "~/studies/FieldworkError";
 
 export const headers = workspaceHeaders;
 
@@ -54,12 +55,7 @@ export default function StaffConsentChoices() {
     <main id="main" className="ws-main">
       <h1>{t("workspace.consentChoices.title")}</h1>
       <p>{t("workspace.consentChoices.intro")}</p>
-      {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      <FieldworkError result={result} />
       {result?.ok ? (
         <div className="ws-panel" role="status">
           <p>{t(result.changed ? "workspace.consentChoices.done" : "workspace.consentChoices.unchanged")}</p>

@@ -7,6 +7,7 @@ import { useT } from "~/i18n/react";
 import { requestLanguage } from "~/i18n/request.server";
 import { consentStatements, recordPaperConsentForCode } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
+import { FieldworkError } from "~/studies/FieldworkError";
 
 export const headers = workspaceHeaders;
 
@@ -49,12 +50,7 @@ export default function PaperConsent() {
   return (
     <main id="main" className="ws-main">
       <h1>{t("workspace.paperConsent.title")}</h1>
-      {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      <FieldworkError result={result} />
       {result?.ok ? (
         <p className="ws-panel" role="status">
           {t(result.created ? "workspace.paperConsent.recordedNew" : "workspace.paperConsent.recorded")}

@@ -7,6 +7,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { recordStaffWithdrawal, withdrawalModes } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
+import { FieldworkError } from "~/studies/FieldworkError";
 
 export const headers = workspaceHeaders;
 
@@ -40,12 +41,7 @@ export default function StaffWithdrawal() {
     <main id="main" className="ws-main">
       <h1>{t("workspace.withdrawal.title")}</h1>
       <p>{t("workspace.withdrawal.intro")}</p>
-      {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      <FieldworkError result={result} />
       {result?.ok ? (
         <p className="ws-panel" role="status">
           {t(result.mode === "erase" ? "workspace.withdrawal.doneErase" : "workspace.withdrawal.doneKeep")}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretsFrom } from "../app/security/secrets.server";
 import { setFacilitators } from "../app/wellbeing/cohorts.server";
 import { measureReport } from "../app/wellbeing/report.server";
+import { sql } from "kysely";
 import { startTestApp, TEST_SECRET, type TestApp } from "./support/app";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
@@ -186,6 +187,44 @@ describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
       expect(rest.length).toBeGreaterThanOrEqual(5);
       expect(rest.sort()).not.toEqual(truthPairs);
     }
+  });
+});
+
+describe("more timepoints", () => {
+  it("before and after are chosen from the study's timepoints and travel to the chart CSVs", async () => {
+    const seeded = await seedWellbeingStudy(app.db, "peer-support-mid", secretsFrom(TEST_SECRET).codeHashKey);
+    const slug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", seeded.organisationId).executeTakeFirstOrThrow()).slug;
+    await makeMember(app.db, { organisationId: seeded.organisationId, email: "mid@wellbeing.test", role: "researcher" });
+    const client = new WorkspaceClient(app.url);
+    expect((await client.signIn("mid@wellbeing.test", TEST_PASSWORD)).status).toBe(302);
+    const base = `/research/${slug}/studies/${seeded.slug}/wellbeing`;
+    // A "mid" questionnaire answered as "post" by everyone who has a before score.
+    await sql`insert into study_instrument (study_id, instrument_version_id, role, timepoint, position)
+      values (${seeded.studyId}, ${seeded.versionRowId}, 'questionnaire', 'mid', 1)`.execute(app.db);
+    await sql`insert into response (participant_id, study_id, instrument_version_id, timepoint, language, started_on, completed_on)
+      select r.participant_id, r.study_id, r.instrument_version_id, 'mid', r.language, r.started_on, r.completed_on from response r
+      where r.study_id = ${seeded.studyId} and r.timepoint = 'post'
+        and exists (select 1 from response b where b.participant_id = r.participant_id and b.timepoint = 'pre')`.execute(app.db);
+    await sql`insert into answer (response_id, item_id, value, answered_on)
+      select m.id, a.item_id, a.value, a.answered_on from answer a
+      join response p on p.id = a.response_id and p.timepoint = 'post'
+      join response m on m.participant_id = p.participant_id and m.timepoint = 'mid'
+      where p.study_id = ${seeded.studyId}`.execute(app.db);
+
+    const html = await (await client.get(`${base}?measure=who5&before=pre&after=mid`)).text();
+    expect(html).toContain('name="before"');
+    expect(html).toMatch(/<option value="mid" selected="">mid<\/option>/);
+    expect(main(html)).toContain("28 people answered before and after.");
+    expect(html).toContain("chart.csv?chart=pairs&amp;measure=who5&amp;before=pre&amp;after=mid");
+    const csv = await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=pre&after=mid`);
+    expect(csv.status).toBe(200);
+    const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(audit.detail).toMatchObject({ export: "wellbeing_chart", filter: { before: "pre", after: "mid" } });
+    expect((await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=pre&after=later`)).status).toBe(404);
+    expect((await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=mid&after=mid`)).status).toBe(404);
+    // Breakdowns stay with pre and post.
+    const by = await (await client.get(`${base}?measure=who5&before=pre&after=mid&by=language`)).text();
+    expect(by).toContain('data-testid="wellbeing-subgroups-all"');
   });
 });
 

@@ -15,9 +15,11 @@ import {
   findMeasure,
   measureReport,
   participantScores,
+  studyTimepoints,
   subgroupComparisons,
   suppressedGroups,
 } from "../app/wellbeing/report.server";
+import { sql } from "kysely";
 import { wellbeingCsv } from "../app/wellbeing/export.server";
 import { addGroupSession, attendanceSummaries, markAttendance } from "../app/wellbeing/attendance.server";
 import { joinCohort, listCohorts } from "../app/wellbeing/cohorts.server";
@@ -224,6 +226,55 @@ describe("complementary suppression (docs/decisions/043)", () => {
       expect(remaining.length).toBeGreaterThanOrEqual(5);
       expect(remaining.sort((a, b) => a - b)).not.toEqual(truthChanges);
     }
+  });
+});
+
+describe("more timepoints (docs/decisions/043)", () => {
+  /** A "mid" timepoint for the study, answered as each person answered "post", except by `skip`. */
+  async function addMid(db: typeof database.db, seeded: WellbeingStudy, skipIds: string[]) {
+    await sql`insert into study_instrument (study_id, instrument_version_id, role, timepoint, position)
+      values (${seeded.studyId}, ${seeded.versionRowId}, 'questionnaire', 'mid', 1) on conflict do nothing`.execute(db);
+    await sql`insert into response (participant_id, study_id, instrument_version_id, timepoint, language, started_on, completed_on)
+      select participant_id, study_id, instrument_version_id, 'mid', language, started_on, completed_on from response
+      where study_id = ${seeded.studyId} and timepoint = 'post' and not (participant_id = any(${skipIds}::uuid[]))
+      on conflict do nothing`.execute(db);
+    await sql`insert into answer (response_id, item_id, value, answered_on)
+      select m.id, a.item_id, a.value, a.answered_on from answer a
+      join response p on p.id = a.response_id and p.timepoint = 'post'
+      join response m on m.participant_id = p.participant_id and m.timepoint = 'mid' and m.instrument_version_id = p.instrument_version_id
+      where p.study_id = ${seeded.studyId} on conflict do nothing`.execute(db);
+  }
+
+  it("compares any two of the study's timepoints, and withholds two choices that pair almost the same people", async () => {
+    const db = database.db;
+    const seeded = await seedWellbeingStudy(db, "peer-support-mid");
+    const offered = await studyTimepoints(db, seeded.studyId, "peer-support-wellbeing");
+    expect(offered).toEqual(["pre", "post"]);
+    // Everyone who answered after also answered in the middle, except two people.
+    const { scores } = await participantScores(db, { ...seeded, measureId: "who5" });
+    const afterOnly = scores.filter((s) => s.pre === null && s.post !== null).map((s) => s.participantId);
+    expect(afterOnly).toHaveLength(1);
+    await addMid(db, seeded, [...afterOnly, seeded.people.get("w01")!.id, seeded.people.get("w02")!.id]);
+    const withMid = await studyTimepoints(db, seeded.studyId, "peer-support-wellbeing");
+    expect(withMid).toEqual(["pre", "mid", "post"]);
+    const q = { ...seeded, measureId: "who5" };
+    // pre→post and pre→mid pair the same people but w01 and w02: subtracting one from the other
+    // would give those two people's scores, so neither is shown.
+    expect(await disclosableReport(db, { ...q, pre: "pre", post: "post" }, undefined, withMid)).toMatchObject({ report: null, withheld: "protects_smaller_group" });
+    expect(await disclosableReport(db, { ...q, pre: "pre", post: "mid" }, undefined, withMid)).toMatchObject({ report: null, withheld: "protects_smaller_group" });
+    // Once they answer in the middle too, pre→post, pre→mid and mid→post pair the same 28 people
+    // and all are shown. (Had the one person with an after score but no before score answered in
+    // the middle, mid→post would pair 29: one more than pre→mid, whose mid mean would then give
+    // that person's mid score away, so both would stay hidden.)
+    await addMid(db, seeded, afterOnly);
+    const mid = await disclosableReport(db, { ...q, pre: "pre", post: "mid" }, undefined, withMid);
+    expect(mid.withheld).toBeNull();
+    // "mid" answers copy "post", so pre→mid is R's pre→post comparison, but for n_post: the one
+    // person with only an after score did not answer in the middle.
+    expect(mid.report!.comparison.n_post).toBe((reportFixture.who5.all.n_post as number) - 1);
+    expectMatchesR({ measure: "who5", ...mid.report!.comparison, n_post: reportFixture.who5.all.n_post }, reportFixture.who5.all);
+    const cli = (await measureReport(db, { ...q, pre: "pre", post: "mid" })).report.comparison;
+    expect(cli).toEqual(mid.report!.comparison);
   });
 });
 

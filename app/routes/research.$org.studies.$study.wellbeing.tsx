@@ -29,7 +29,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const view = await wellbeingView(
     member.db,
     { organisationId: member.organisation.id, studyId: study.id },
-    { measureId: url.searchParams.get("measure"), cohortId: url.searchParams.get("cohort"), by: url.searchParams.get("by") },
+    {
+      measureId: url.searchParams.get("measure"),
+      cohortId: url.searchParams.get("cohort"),
+      by: url.searchParams.get("by"),
+      before: url.searchParams.get("before"),
+      after: url.searchParams.get("after"),
+    },
     requestLanguage(request),
   );
   return {
@@ -84,6 +90,7 @@ function Overview({ d }: { d: Data }) {
   const href = (measureId: string) => {
     const params = new URLSearchParams({ measure: measureId });
     if (d.query.cohortId) params.set("cohort", d.query.cohortId);
+    setTimepoints(d, params);
     return `${d.base}?${params}`;
   };
   return (
@@ -172,9 +179,18 @@ function ComparisonTable({ d, c }: { d: Data; c: PairedComparison }) {
   );
 }
 
+/** Other timepoints than pre and post travel in links; the defaults keep links as they were. */
+function setTimepoints(d: Data, params: URLSearchParams) {
+  if (d.query.before !== "pre" || d.query.after !== "post") {
+    params.set("before", d.query.before);
+    params.set("after", d.query.after);
+  }
+}
+
 function chartHref(d: Data, chart: string) {
   const params = new URLSearchParams({ chart, measure: d.query.measureId ?? "" });
   if (d.query.cohortId) params.set("cohort", d.query.cohortId);
+  setTimepoints(d, params);
   return `${d.base}/chart.csv?${params}`;
 }
 
@@ -439,6 +455,30 @@ export default function Wellbeing() {
                   ))}
                 </select>
               </label>{" "}
+              {d.timepoints.length > 2 ? (
+                <>
+                  <label>
+                    {t("wellbeing.filter.before")}{" "}
+                    <select name="before" defaultValue={d.query.before}>
+                      {d.timepoints.map((tp) => (
+                        <option key={tp} value={tp}>
+                          {tp}
+                        </option>
+                      ))}
+                    </select>
+                  </label>{" "}
+                  <label>
+                    {t("wellbeing.filter.after")}{" "}
+                    <select name="after" defaultValue={d.query.after}>
+                      {d.timepoints.map((tp) => (
+                        <option key={tp} value={tp}>
+                          {tp}
+                        </option>
+                      ))}
+                    </select>
+                  </label>{" "}
+                </>
+              ) : null}
               <label>
                 {t("wellbeing.filter.by")}{" "}
                 <select name="by" defaultValue={d.query.by ?? ""}>

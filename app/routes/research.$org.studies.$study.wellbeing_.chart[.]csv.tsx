@@ -5,7 +5,7 @@ import { toCsv } from "~/security/csv";
 import { findStudy } from "~/studies/studies.server";
 import { CHART_KINDS, chartCsvRows, type ChartKind } from "~/wellbeing/chart-data";
 import { listCohorts } from "~/wellbeing/cohorts.server";
-import { disclosableReport, WellbeingReportError } from "~/wellbeing/report.server";
+import { DEFAULT_TIMEPOINTS, disclosableReport, findMeasure, studyTimepoints, WellbeingReportError } from "~/wellbeing/report.server";
 
 /**
  * A chart's numbers as CSV, exactly the rows its table shows: anonymous (no participant ids) and
@@ -25,8 +25,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const cohortId = cohortParam && (await listCohorts(member.db, scope)).some((c) => c.id === cohortParam) ? cohortParam : null;
   const measureId = url.searchParams.get("measure") ?? "";
   let report;
+  let timepoints: { pre: string; post: string } = DEFAULT_TIMEPOINTS;
   try {
-    ({ report } = await disclosableReport(member.db, { ...scope, measureId, cohortId }));
+    // The page's rule for timepoints: only the study's timepoints for the instrument, two different
+    // ones, checked against every other choice the page offers (docs/decisions/043).
+    const source = await findMeasure(member.db, study.id, measureId);
+    const offered = await studyTimepoints(member.db, study.id, source.instrumentId);
+    const before = url.searchParams.get("before") ?? DEFAULT_TIMEPOINTS.pre;
+    const after = url.searchParams.get("after") ?? DEFAULT_TIMEPOINTS.post;
+    if (before !== DEFAULT_TIMEPOINTS.pre || after !== DEFAULT_TIMEPOINTS.post) {
+      if (before === after || !offered.includes(before) || !offered.includes(after)) throw new Response("Not found", { status: 404 });
+      timepoints = { pre: before, post: after };
+    }
+    ({ report } = await disclosableReport(member.db, { ...scope, measureId, cohortId, ...timepoints }, source, offered));
   } catch (error) {
     if (error instanceof WellbeingReportError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -38,7 +49,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     organisationId: member.organisation.id,
     action: "export",
     subject: study.slug,
-    detail: { export: "wellbeing_chart", chart, measure: measureId, filter: { cohort: cohortId }, rows: rows.length },
+    detail: { export: "wellbeing_chart", chart, measure: measureId, filter: { cohort: cohortId, before: timepoints.pre, after: timepoints.post }, rows: rows.length },
   });
   return new Response(toCsv(rows), {
     headers: {

@@ -118,6 +118,8 @@ export interface ParticipantScores {
   language: string;
   pre: number | null;
   post: number | null;
+  /** The score at every timepoint read (pre and post, and any others asked for). */
+  at: Record<string, number | null>;
   /** Answers to the instrument's single-choice questions, at whichever timepoint they were asked (post first). */
   choices: Record<string, string>;
 }
@@ -136,8 +138,32 @@ export function singleChoiceItems(version: PublishedInstrumentVersion): Extract<
     .filter((item): item is Extract<Item, { type: "single_choice" }> => item.type === "single_choice");
 }
 
-/** Each analysable participant's pre and post score of the measure. */
-export async function participantScores(db: DB, query: ReportQuery, source?: MeasureSource): Promise<{ source: MeasureSource; scores: ParticipantScores[] }> {
+/**
+ * The timepoints the study asks the instrument at (its study_instrument rows), "pre" first and
+ * "post" last, others by position: what a page may offer as "before" and "after".
+ */
+export async function studyTimepoints(db: DB, studyId: string, instrumentId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("study_instrument")
+    .innerJoin("instrument_version", "instrument_version.id", "study_instrument.instrument_version_id")
+    .select(["study_instrument.timepoint", (eb) => eb.fn.min("study_instrument.position").as("position")])
+    .where("study_instrument.study_id", "=", studyId)
+    .where("instrument_version.instrument_id", "=", instrumentId)
+    .groupBy("study_instrument.timepoint")
+    .execute();
+  const rank = (t: string) => (t === DEFAULT_TIMEPOINTS.pre ? -1 : t === DEFAULT_TIMEPOINTS.post ? 1 : 0);
+  return rows
+    .sort((a, b) => rank(a.timepoint) - rank(b.timepoint) || Number(a.position) - Number(b.position) || a.timepoint.localeCompare(b.timepoint))
+    .map((r) => r.timepoint);
+}
+
+/** Each analysable participant's pre and post score of the measure (and at `alsoAt`, in `at`). */
+export async function participantScores(
+  db: DB,
+  query: ReportQuery,
+  source?: MeasureSource,
+  alsoAt: readonly string[] = [],
+): Promise<{ source: MeasureSource; scores: ParticipantScores[] }> {
   source ??= await findMeasure(db, query.studyId, query.measureId);
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
@@ -147,7 +173,7 @@ export async function participantScores(db: DB, query: ReportQuery, source?: Mea
     organisationId: query.organisationId,
     studyId: query.studyId,
     instrumentId: source.instrumentId,
-    timepoints: [pre, post],
+    timepoints: [...new Set([pre, post, ...alsoAt])],
     numberItems: columns,
     textItems: choiceIds,
   });
@@ -157,10 +183,11 @@ export async function participantScores(db: DB, query: ReportQuery, source?: Mea
     if (query.cohortId && response.cohortId !== query.cohortId) continue;
     let entry = byParticipant.get(response.participantId);
     if (!entry) {
-      entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, choices: {} };
+      entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, at: {}, choices: {} };
       byParticipant.set(response.participantId, entry);
     }
     const value = score(response.instrumentVersionId, response.numbers);
+    entry.at[response.timepoint] = value;
     if (response.timepoint === pre) entry.pre = value;
     if (response.timepoint === post) entry.post = value;
     for (let i = 0; i < choiceIds.length; i++) {
@@ -295,6 +322,35 @@ export async function measureReport(db: DB, query: ReportQuery): Promise<{ repor
  */
 export type Withheld = "fewer_than_5" | "protects_smaller_group";
 
+function pairedIds(scores: readonly ParticipantScores[], before: string, after: string): Set<string> {
+  const ids = new Set<string>();
+  for (const s of scores) if ((s.at[before] ?? null) !== null && (s.at[after] ?? null) !== null) ids.add(s.participantId);
+  return ids;
+}
+
+/**
+ * Whether another choice of timepoints that a page offers pairs almost the same people: if the two
+ * sets of pairs differ by 1 to 4 people, the two selections' figures (both have, say, the "pre"
+ * mean) subtract to those few people's scores. Both selections are then withheld, since the check
+ * is symmetric. Selections with fewer than 5 pairs are never shown and need not be compared.
+ */
+function timepointsGiveAway(scores: readonly ParticipantScores[], pre: string, post: string, offered: readonly string[]): boolean {
+  const mine = pairedIds(scores, pre, post);
+  for (let i = 0; i < offered.length; i++) {
+    for (let j = i + 1; j < offered.length; j++) {
+      const [a, b] = [offered[i]!, offered[j]!];
+      if ((a === pre && b === post) || (a === post && b === pre)) continue;
+      const other = pairedIds(scores, a, b);
+      if (other.size < SMALLEST_GROUP) continue;
+      let differ = 0;
+      for (const id of mine) if (!other.has(id)) differ++;
+      for (const id of other) if (!mine.has(id)) differ++;
+      if (differ > 0 && differ < SMALLEST_GROUP) return true;
+    }
+  }
+  return false;
+}
+
 export interface DisclosableReport {
   source: MeasureSource;
   /** Null when withheld: nothing of the selection may be shown, not even its counts. */
@@ -310,15 +366,26 @@ export interface DisclosableReport {
  * its row of that breakdown is (suppressedGroups over every cohort and the people in none): with
  * cohorts of 20 and 3, showing the 20 would let "all" minus them give the 3 people's scores.
  */
-export async function disclosableReport(db: DB, query: ReportQuery, known?: MeasureSource): Promise<DisclosableReport> {
-  const { source, scores } = await participantScores(db, { ...query, cohortId: null }, known);
-  if (!query.cohortId) {
-    const report = reportFromScores(source, scores);
-    return report.comparison.n_pairs < SMALLEST_GROUP ? { source, report: null, withheld: "fewer_than_5", scores } : { source, report, withheld: null, scores };
-  }
-  const mine = scores.filter((s) => s.cohortId === query.cohortId);
+export async function disclosableReport(
+  db: DB,
+  query: ReportQuery,
+  known?: MeasureSource,
+  /** Every timepoint the page offers as "before" or "after" (studyTimepoints); default pre and post. */
+  offered: readonly string[] = [],
+): Promise<DisclosableReport> {
+  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
+  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
+  const read = await participantScores(db, { ...query, cohortId: null }, known, offered);
+  const { source } = read;
+  // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
+  // else (groups, counts) is about the people who answered at the selected two, as before.
+  const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
+  const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
+  const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
   const report = reportFromScores(source, mine);
   if (report.comparison.n_pairs < SMALLEST_GROUP) return { source, report: null, withheld: "fewer_than_5", scores };
+  if (timepointsGiveAway(everyoneInScope, pre, post, offered)) return { source, report: null, withheld: "protects_smaller_group", scores };
+  if (!query.cohortId) return { source, report, withheld: null, scores };
   const byCohort = new Map<string, number>();
   for (const s of scores) {
     const key = s.cohortId ?? "";

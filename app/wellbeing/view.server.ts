@@ -9,10 +9,12 @@ import { bandRows, changeBins, pairDirections, pairPoints, type BandRow, type Ch
 import { listCohorts, type Cohort } from "./cohorts.server";
 import {
   cohortSummaries,
+  DEFAULT_TIMEPOINTS,
   disclosableReport,
   satisfactionItems,
   singleChoiceItems,
   studyMeasures,
+  studyTimepoints,
   subgroupComparisons,
   type CohortSummary,
   type MeasureSource,
@@ -27,6 +29,9 @@ export interface WellbeingViewQuery {
   cohortId?: string | null;
   /** "cohort", "language" or "item:<single-choice item id>". */
   by?: string | null;
+  /** Timepoints compared, from the study's timepoints for the measure's instrument; default pre and post. */
+  before?: string | null;
+  after?: string | null;
 }
 
 export interface SubgroupOption {
@@ -50,7 +55,9 @@ export interface WellbeingView {
   /** Every measure of the study for the same selection, each through the same suppression. */
   overview: MeasureOverview[];
   cohorts: Cohort[];
-  query: { measureId: string | null; cohortId: string | null; by: string | null };
+  query: { measureId: string | null; cohortId: string | null; by: string | null; before: string; after: string };
+  /** The timepoints the measure's instrument is asked at in this study, offered as before and after. */
+  timepoints: string[];
   measure: {
     id: string;
     name: string;
@@ -94,7 +101,8 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     measures: sources.map((s) => ({ id: s.measure.id, name: measureName(s) })),
     overview: [],
     cohorts,
-    query: { measureId: source?.measure.id ?? null, cohortId, by: null },
+    query: { measureId: source?.measure.id ?? null, cohortId, by: null, before: DEFAULT_TIMEPOINTS.pre, after: DEFAULT_TIMEPOINTS.post },
+    timepoints: [],
     measure: null,
     counts: null,
     comparison: null,
@@ -113,7 +121,13 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   const t = localise(source.version.definition, source.version.translations, language);
   const { measure } = source;
   const by = parseBy(query.by, source);
-  const { report, withheld, scores } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId }, source);
+  const timepoints = await studyTimepoints(db, scope.studyId, source.instrumentId);
+  const chosen = (value: string | null | undefined, fallback: string) => (value && timepoints.includes(value) ? value : fallback);
+  let before = chosen(query.before, DEFAULT_TIMEPOINTS.pre);
+  let after = chosen(query.after, DEFAULT_TIMEPOINTS.post);
+  if (before === after) [before, after] = [DEFAULT_TIMEPOINTS.pre, DEFAULT_TIMEPOINTS.post];
+  const isDefault = before === DEFAULT_TIMEPOINTS.pre && after === DEFAULT_TIMEPOINTS.post;
+  const { report, withheld, scores } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId, pre: before, post: after }, source, timepoints);
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -127,7 +141,18 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   // computed and suppressed exactly as its own full comparison would be.
   const overview: MeasureOverview[] = [];
   for (const other of sources) {
-    const shown = other === source ? { report, withheld } : await disclosableReport(db, { ...scope, measureId: other.measure.id, cohortId }, other);
+    // Another instrument's measure uses the same timepoints when it is asked at them, else pre and post.
+    const otherTimepoints = other.instrumentId === source.instrumentId ? timepoints : await studyTimepoints(db, scope.studyId, other.instrumentId);
+    const same = otherTimepoints.includes(before) && otherTimepoints.includes(after);
+    const shown =
+      other === source
+        ? { report, withheld }
+        : await disclosableReport(
+            db,
+            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post },
+            other,
+            otherTimepoints,
+          );
     const c = shown.report?.comparison;
     overview.push({
       id: other.measure.id,
@@ -150,7 +175,8 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   return {
     ...base,
     overview,
-    query: { measureId: measure.id, cohortId, by: by ? (by.kind === "item" ? `item:${by.itemId}` : by.kind) : null },
+    query: { measureId: measure.id, cohortId, by: by ? (by.kind === "item" ? `item:${by.itemId}` : by.kind) : null, before, after },
+    timepoints,
     measure: {
       id: measure.id,
       name: t(messageKeys.measureName(measure.id)),
@@ -182,8 +208,9 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     // Breakdowns are of the whole study only: a breakdown within one cohort, beside the same
     // breakdown of the study, would let one be subtracted from the other
     // (docs/decisions/043-complementary-suppression.md).
-    subgroups: by && !cohortId ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
-    subgroupsNeedAllCohorts: by !== null && cohortId !== null,
+    // ...and of the default timepoints only, for the same reason across timepoints.
+    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
+    subgroupsNeedAllCohorts: by !== null && (cohortId !== null || !isDefault),
     cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
     satisfactionLabels,
   };

@@ -176,3 +176,18 @@ describe("nothing about a visit is kept longer than it is useful", () => {
     expect(await app.db.selectFrom("participant_session").select("id_hash").where("id_hash", "=", "ended-yesterday").execute()).toEqual([]);
   });
 });
+
+describe("measures' attribution", () => {
+  it("names the copyright holder or licence under the questions of a scored measure, once, and not elsewhere", async () => {
+    const client = await participant();
+    const who5 = await client.get("/s/demo/q/peer-support-wellbeing/pre/who5_section");
+    expect(who5.html).toContain('class="attribution"');
+    expect(who5.html).toContain("Psychiatric Research Unit, Mental Health Centre North Zealand");
+    const ons = await client.get("/s/demo/q/peer-support-wellbeing/pre/ons4_section");
+    // Four ONS questions share one attribution: shown once.
+    expect(ons.html.match(/Office for National Statistics/g)).toHaveLength(1);
+    expect(ons.html).not.toContain("North Zealand");
+    const noMeasure = await client.get(`${Q}/appointment`);
+    expect(noMeasure.html).not.toContain('class="attribution"');
+  });
+});

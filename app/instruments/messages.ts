@@ -195,6 +195,7 @@ export const messageKeys = {
   statementText: (statementId: string) => `statements.${statementId}.text`,
   measureName: (measureId: string) => `measures.${measureId}.name`,
   bandLabel: (measureId: string, bandId: string) => `measures.${measureId}.bands.${bandId}.label`,
+  measureAttribution: (measureId: string) => `measures.${measureId}.attribution`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------

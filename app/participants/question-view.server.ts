@@ -85,6 +85,14 @@ export function questionPageView(input: {
   const before = nearestShownPage(pages, index, answers, -1);
   const previous = before !== undefined ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[before]!.id }) : null;
   const questions = items.filter((i): i is QuestionView => i.kind === "question");
+  // A measure's licence asks for its attribution wherever its items are shown (WHO-5, ONS, …).
+  const shownIds = new Set(questions.map((q) => q.id));
+  const attributions = new Map<string, { text: string; lang?: string }>();
+  for (const measure of v.definition.measures ?? []) {
+    if (!measure.attribution || !measure.items.some((id) => shownIds.has(id))) continue;
+    const text = textOf(v, language, messageKeys.measureAttribution(measure.id));
+    attributions.set(text.text, text);
+  }
   return {
     slug: study.slug,
     title: `${heading.text} – ${studyTitle(study, language)}`,
@@ -97,5 +105,6 @@ export function questionPageView(input: {
     pageNumber: index + 1,
     pageCount: pages.length,
     previous,
+    attributions: [...attributions.values()],
   };
 }

@@ -133,6 +133,11 @@ export default function AssistedEntry() {
                     />
                   ),
                 )}
+                {page.attributions.map((a) => (
+                  <p key={a.text} className="attribution" {...(a.lang ? { lang: a.lang } : {})}>
+                    {a.text}
+                  </p>
+                ))}
               </section>
             ))}
           </div>

@@ -112,6 +112,11 @@ export default function QuestionPage() {
           <a href={data.previous}>{t("participant.q.previous")}</a>
         </p>
       ) : null}
+      {data.attributions.map((a) => (
+        <p key={a.text} className="attribution" {...(a.lang ? { lang: a.lang } : {})}>
+          {a.text}
+        </p>
+      ))}
     </ParticipantPage>
   );
 }

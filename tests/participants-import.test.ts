@@ -23,8 +23,8 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.destroy());
 
-const run = (csv: string, options: { timepoint?: string; version?: number } = {}) =>
-  importResponses(database.db, { studyId: study.id, instrumentId: "peer-support-wellbeing", version: options.version, timepoint: options.timepoint ?? "pre", csv, codeHashKey: KEY });
+const run = (csv: string, options: { timepoint?: string; version?: number; language?: string } = {}) =>
+  importResponses(database.db, { studyId: study.id, instrumentId: "peer-support-wellbeing", version: options.version, timepoint: options.timepoint ?? "pre", csv, codeHashKey: KEY, language: options.language });
 
 async function answerCount() {
   return (await answersForAnalysis(database.db, { organisationId: study.organisationId, studyId: study.id })).length;
@@ -90,5 +90,16 @@ describe("import responses", () => {
     await database.db.deleteFrom("consent_record").where("participant_id", "=", made.participantId).execute();
     const result = await run(["participant_code,who5_1", `${made.code},1`].join("\n"));
     expect(result.problems).toEqual(["row 2, column participant_code: this participant has no recorded consent"]);
+  });
+
+  it("records the language of the paper form: the person's own (from their code card), or the one given", async () => {
+    const [welsh] = (await issuePaperCodes(database.db, { studyId: study.id, count: 1, language: "cy", codeHashKey: KEY })).codes;
+    expect(await run(["participant_code,who5_3", `${welsh},2`].join("\n"))).toMatchObject({ imported: 1, problems: [] });
+    const languageOf = async () =>
+      (await database.db.selectFrom("response").innerJoin("participant", "participant.id", "response.participant_id").select("response.language").where("participant.language", "=", "cy").executeTakeFirstOrThrow()).language;
+    expect(await languageOf()).toBe("cy");
+    expect(await run(["participant_code,who5_3", `${welsh},3`].join("\n"), { language: "ar" })).toMatchObject({ imported: 1, problems: [] });
+    expect(await languageOf()).toBe("ar");
+    await expect(run(["participant_code,who5_3", `${welsh},3`].join("\n"), { language: "ps" })).rejects.toThrow(/not offered in "ps"/);
   });
 });

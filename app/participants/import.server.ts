@@ -28,6 +28,8 @@ const ANSWER_MESSAGES: Record<AnswerError, string> = {
 
 export interface ImportPlanRow {
   participantId: string;
+  /** The language the paper form was in: --language, else the language the person's code was issued in. */
+  language: string;
   values: Record<string, AnswerValue | undefined>;
 }
 
@@ -52,10 +54,13 @@ function columnName(index: number, header: string | undefined) {
 /** Checks a CSV against the study, instrument and timepoint; writes nothing. */
 export async function checkResponseImport(
   db: DB,
-  input: { studyId: string; instrumentId: string; version?: number; timepoint: string; csv: string; codeHashKey: Buffer | string },
+  input: { studyId: string; instrumentId: string; version?: number; timepoint: string; csv: string; codeHashKey: Buffer | string; language?: string },
 ): Promise<ImportCheck> {
   const study = await findStudyById(db, input.studyId);
   if (!study) throw new ImportSetupError("no such study");
+  if (input.language !== undefined && !study.languages.includes(input.language)) {
+    throw new ImportSetupError(`the study "${study.slug}" is not offered in "${input.language}" (it offers ${study.languages.join(", ")})`);
+  }
   const uses = study.uses.filter((u) => u.role === "questionnaire" && u.version.id === input.instrumentId && u.timepoint === input.timepoint);
   const use = input.version === undefined ? uses.sort((a, b) => b.version.version - a.version.version)[0] : uses.find((u) => u.version.version === input.version);
   if (!use) {
@@ -89,6 +94,7 @@ export async function checkResponseImport(
     }
     const code = normaliseParticipantCode(cells[0] ?? "");
     let participantId: string | undefined;
+    let participantLanguage = study.languages[0] ?? "en";
     if (!code.ok) {
       problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: not a participant code (${code.reason === "check" ? "a character is wrong or two are swapped" : code.reason === "length" ? "wrong length" : "contains characters a code cannot have"})`);
     } else {
@@ -97,7 +103,7 @@ export async function checkResponseImport(
       seenCodes.set(code.code, rowNumber);
       const participant = await db
         .selectFrom("participant")
-        .select(["id", "withdrawn_on"])
+        .select(["id", "withdrawn_on", "language"])
         .select((eb) => eb.exists(eb.selectFrom("consent_record").select("id").whereRef("consent_record.participant_id", "=", "participant.id")).as("consented"))
         .where("study_id", "=", study.id)
         .where("code_hash", "=", hashParticipantCode(code.code, input.codeHashKey))
@@ -105,7 +111,10 @@ export async function checkResponseImport(
       if (!participant) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: no participant with this code in the study`);
       else if (participant.withdrawn_on) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has withdrawn; nothing more can be recorded for them`);
       else if (!participant.consented) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has no recorded consent`);
-      else participantId = participant.id;
+      else {
+        participantId = participant.id;
+        participantLanguage = participant.language;
+      }
     }
     const values: Record<string, AnswerValue | undefined> = {};
     header.forEach((name, index) => {
@@ -116,7 +125,7 @@ export async function checkResponseImport(
       if (result.ok) values[item.id] = result.value;
       else problems.push(`row ${rowNumber}, column ${name.trim()}: ${ANSWER_MESSAGES[result.error]} (${JSON.stringify(cells[index])})`);
     });
-    if (participantId) rows.push({ participantId, values });
+    if (participantId) rows.push({ participantId, language: input.language ?? participantLanguage, values });
   }
   if (data.length === 0) problems.push("row 2, column 1: the file has no rows of answers");
   return { problems, rows, study, use };
@@ -144,7 +153,7 @@ export async function importResponses(
           study_id: study.id,
           instrument_version_id: use.version.rowId,
           timepoint: use.timepoint,
-          language: study.languages[0] ?? "en",
+          language: row.language,
           mode: "paper",
           interpreter: null,
           entered_by: input.importedBy ?? null,
@@ -152,7 +161,7 @@ export async function importResponses(
           started_on: today(),
           completed_on: today(),
         })
-        .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id", "timepoint"]).doUpdateSet({ sections_done: pageIds, completed_on: today() }))
+        .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id", "timepoint"]).doUpdateSet({ sections_done: pageIds, completed_on: today(), language: row.language }))
         .execute();
       const response = await trx
         .selectFrom("response")

@@ -138,15 +138,16 @@ export const importAnswers: Command = {
   name: "import responses",
   summary: "Import answers typed from paper forms (CSV); all or nothing",
   usage: [
-    "Usage: npm run cli -- import responses --study <slug> --instrument <id>[@<version>] --timepoint <tp> --file <csv>",
+    "Usage: npm run cli -- import responses --study <slug> --instrument <id>[@<version>] --timepoint <tp> --file <csv> [--language <code>]",
     "",
     "Columns: participant_code, then any of the instrument's item ids. Values are the item's answer",
     "codes (yes/no, option values, whole numbers; several options of a multiple choice separated by ;).",
     "An empty cell is a skipped question. The whole file is checked first; every problem is printed as",
     "`row N, column C: message`, and nothing is imported if there is any.",
+    "  --language <code>  the language the paper forms were in (default: each person's, from their code card)",
   ].join("\n"),
   async run(args, ctx) {
-    const { values } = parseOptions(args, { values: ["study", "instrument", "timepoint", "file"] });
+    const { values } = parseOptions(args, { values: ["study", "instrument", "timepoint", "file", "language"] });
     const [instrumentId, versionText] = requireOption(values, "instrument").split("@");
     if (versionText !== undefined && !/^[1-9]\d*$/.test(versionText)) throw new CliError("--instrument takes <id> or <id>@<version>.");
     let csv: string;
@@ -164,6 +165,7 @@ export const importAnswers: Command = {
         timepoint: requireOption(values, "timepoint"),
         csv,
         codeHashKey: codeKey(ctx),
+        language: values.language,
       });
       if (result.problems.length > 0) {
         for (const problem of result.problems) ctx.out(problem);

@@ -261,4 +261,29 @@ describe("groups and attendance by code", () => {
     expect(other.status).toBe(400);
     expect(text(await other.text())).toContain("This person is in a different group.");
   });
+
+  it("someone who may edit the study changes a group's name, dates and facilitators, audited", async () => {
+    const mine = `${page()}/cohorts/${study.cohortA}`;
+    // A facilitator keeps the register but cannot change the group.
+    expect(await (await clients.facilitator.get(mine)).text()).not.toContain('value="edit"');
+    expect((await clients.facilitator.submit(mine, { intent: "edit", name: "Renamed by a facilitator" })).status).toBe(403);
+    const friday = await app.db.selectFrom("cohort").select("id").where("study_id", "=", study.studyId).where("name", "=", "Friday group").executeTakeFirstOrThrow();
+    const fridayPage = `${page()}/cohorts/${friday.id}`;
+    expect(await (await clients.researcher.get(fridayPage)).text()).toContain('value="edit"');
+    expect((await clients.researcher.submit(fridayPage, { intent: "edit", name: "Tuesday group" })).status).toBe(400);
+    expect((await clients.researcher.submit(fridayPage, { intent: "edit", name: "Friday group", startsOn: "2026-06-30", endsOn: "2026-05-01" })).status).toBe(400);
+    const saved = await clients.researcher.submit(fridayPage, { intent: "edit", name: "Friday evening group", startsOn: "2026-05-08", endsOn: "2026-06-30", facilitators: facilitatorId });
+    expect(saved.status).toBe(200);
+    expect(text(await saved.text())).toContain("The group was changed.");
+    const row = await app.db.selectFrom("cohort").select(["name", "starts_on", "ends_on"]).where("id", "=", friday.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: "Friday evening group", starts_on: "2026-05-08", ends_on: "2026-06-30" });
+    const facilitators = await app.db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", friday.id).execute();
+    expect(facilitators.map((f) => f.user_id)).toEqual([facilitatorId]);
+    const audit = await app.db.selectFrom("audit_event").selectAll().where("action", "=", "study_updated").orderBy("id", "desc").executeTakeFirstOrThrow();
+    // Only what changed: the last session was already 2026-06-30.
+    expect(audit.detail).toEqual({ cohort: friday.id, changed: ["name", "starts_on", "facilitators"] });
+    expect(audit.actor_user_id).not.toBeNull();
+    // The new facilitator now keeps this group's register.
+    expect((await clients.facilitator.get(fridayPage)).status).toBe(200);
+  });
 });

@@ -7,7 +7,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { findStudy } from "~/studies/studies.server";
 import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/attendance.server";
-import { CohortProblem, facilitates, requireCohort } from "~/wellbeing/cohorts.server";
+import { CohortProblem, facilitates, organisationStaff, requireCohort, updateCohort } from "~/wellbeing/cohorts.server";
 
 export const headers = workspaceHeaders;
 
@@ -31,18 +31,29 @@ async function load(request: Request, context: LoaderFunctionArgs["context"], pa
   }
 }
 
-/** One group's sessions; a facilitator adds a session and marks who came by their code. */
+/**
+ * One group's sessions; a facilitator adds a session and marks who came by their code. Someone who
+ * may edit the study (study:edit) also changes the group's name, dates and facilitators here.
+ */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, study, scope, cohort } = await load(request, context, params);
+  const canEdit = member.can("study:edit");
+  const facilitatorIds = canEdit
+    ? (await member.db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohort.id).execute()).map((f) => f.user_id)
+    : [];
   return {
     base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
-    cohort: { id: cohort.id, name: cohort.name },
+    cohort: { id: cohort.id, name: cohort.name, startsOn: cohort.starts_on, endsOn: cohort.ends_on, facilitatorIds },
+    canEdit,
+    staff: canEdit ? await organisationStaff(member.db, member.organisation.id) : [],
     sessions: await listGroupSessions(member.db, scope, cohort.id),
     today: new Date().toISOString().slice(0, 10),
   };
 }
 
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
 const intentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("edit"), name: z.string().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
   z.object({ intent: z.literal("session"), heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   z.object({ intent: z.literal("mark"), session: z.string().uuid(), code: z.string().min(1).max(100) }),
 ]);
@@ -51,9 +62,26 @@ type ActionResult = { ok: true; message: string } | { ok: false; error: string; 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, scope, cohort } = await load(request, context, params);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: "code" }, { status: 400 });
+  const form = await request.formData();
+  const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
+  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: form.get("intent") === "edit" ? "name" : "code" }, { status: 400 });
   const input = parsed.data;
+  if (input.intent === "edit") {
+    if (!member.can("study:edit")) throw new Response("Forbidden", { status: 403 });
+    try {
+      const { changed } = await updateCohort(
+        member.db,
+        scope,
+        cohort.id,
+        { name: input.name, startsOn: input.startsOn || null, endsOn: input.endsOn || null, facilitatorIds: input.facilitators },
+        { userId: member.session.userId },
+      );
+      return json<ActionResult>({ ok: true, message: changed.length ? "edited" : "unchanged" });
+    } catch (error) {
+      if (error instanceof CohortProblem) return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
+      throw error;
+    }
+  }
   if (input.intent === "session") {
     await addGroupSession(member.db, scope, { cohortId: cohort.id, heldOn: input.heldOn, createdBy: member.session.userId });
     return json<ActionResult>({ ok: true, message: "sessionAdded" });
@@ -128,6 +156,44 @@ export default function CohortSessions() {
           </section>
         </>
       )}
+
+      {d.canEdit ? (
+        <section aria-labelledby="edit-title">
+          <h2 id="edit-title">{t("wellbeing.manage.edit")}</h2>
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="edit" />
+            <p>
+              <label htmlFor="name">{t("wellbeing.manage.name")}</label>
+              <br />
+              <input id="name" name="name" required maxLength={100} defaultValue={d.cohort.name} />
+            </p>
+            <p>
+              <label htmlFor="startsOn">{t("wellbeing.manage.startsOn")}</label>
+              <br />
+              <input id="startsOn" name="startsOn" type="date" defaultValue={d.cohort.startsOn ?? ""} />
+            </p>
+            <p>
+              <label htmlFor="endsOn">{t("wellbeing.manage.endsOn")}</label>
+              <br />
+              <input id="endsOn" name="endsOn" type="date" defaultValue={d.cohort.endsOn ?? ""} />
+            </p>
+            {d.staff.length > 0 ? (
+              <fieldset>
+                <legend>{t("wellbeing.manage.facilitators")}</legend>
+                {d.staff.map((s) => (
+                  <p key={s.userId}>
+                    <label>
+                      <input type="checkbox" name="facilitators" value={s.userId} defaultChecked={d.cohort.facilitatorIds.includes(s.userId)} /> {s.displayName}
+                    </label>
+                  </p>
+                ))}
+              </fieldset>
+            ) : null}
+            <button type="submit">{t("wellbeing.manage.editButton")}</button>
+          </Form>
+        </section>
+      ) : null}
 
       <section aria-labelledby="session-title">
         <h2 id="session-title">{t("wellbeing.manage.addSession")}</h2>

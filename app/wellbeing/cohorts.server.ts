@@ -7,6 +7,7 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { recordAudit } from "../audit/log.server";
 import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
 
 export interface StudyRef {
@@ -93,6 +94,45 @@ export async function createCohort(db: DB, ref: StudyRef, input: CohortInput): P
     await setFacilitatorsIn(trx, ref, cohort.id, input.facilitatorIds ?? []);
     return cohort;
   });
+}
+
+/**
+ * Changes a cohort's name, dates and facilitators, and writes what changed (not the values: names
+ * of groups can be telling) to the audit log as a change to the study, in the same transaction.
+ */
+export async function updateCohort(
+  db: DB,
+  ref: StudyRef,
+  cohortId: string,
+  input: Required<Pick<CohortInput, "name" | "startsOn" | "endsOn" | "facilitatorIds">>,
+  actor: { userId: string },
+): Promise<{ changed: string[] }> {
+  const current = await requireCohort(db, ref, cohortId);
+  const name = input.name.trim();
+  if (input.startsOn && input.endsOn && input.endsOn < input.startsOn) throw new CohortProblem({ kind: "dates_reversed" });
+  const sameName = await findCohortByName(db, ref, name);
+  if (sameName && sameName.id !== cohortId) throw new CohortProblem({ kind: "name_taken" });
+  const before = await db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohortId).execute();
+  const wanted = [...new Set(input.facilitatorIds)].sort();
+  const changed: string[] = [];
+  if (current.name !== name) changed.push("name");
+  if ((current.starts_on ?? null) !== (input.startsOn ?? null)) changed.push("starts_on");
+  if ((current.ends_on ?? null) !== (input.endsOn ?? null)) changed.push("ends_on");
+  if (before.map((f) => f.user_id).sort().join() !== wanted.join()) changed.push("facilitators");
+  if (changed.length === 0) return { changed };
+  const study = await db.selectFrom("study").select("slug").where("id", "=", ref.studyId).executeTakeFirstOrThrow();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("cohort").set({ name, starts_on: input.startsOn ?? null, ends_on: input.endsOn ?? null }).where("id", "=", cohortId).execute();
+    await setFacilitatorsIn(trx, ref, cohortId, wanted);
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId: ref.organisationId,
+      action: "study_updated",
+      subject: study.slug,
+      detail: { cohort: cohortId, changed },
+    });
+  });
+  return { changed };
 }
 
 /** Replaces the cohort's facilitators; each must be a member of the study's organisation. */

@@ -32,7 +32,9 @@ export async function runCli(argv: string[], io: Pick<CommandContext, "out" | "e
     }
     const rest = argv.slice(command.name.split(" ").length);
     if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(`${command.name}: ${command.summary}\n\n${command.usage}`);
+      // Some commands write their usage with the "Usage:" word and some without; print it the same for all.
+      const usage = command.usage.startsWith("Usage:") ? command.usage : `Usage: ${command.usage}`;
+      io.out(`${command.name}: ${command.summary}\n\n${usage}`);
       return 0;
     }
     return await command.run(rest, ctx);

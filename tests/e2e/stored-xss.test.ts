@@ -49,6 +49,8 @@ const THEME_DEFINITION = payload("definition");
 const MEMO = payload("memo");
 const ENTRY = { title: `entry ${IMG}`, asked: payload("asked"), did: payload("did"), decidedBy: `decided ${SCRIPT}` };
 const LABEL = `label ${IMG}`;
+const SESSION_LABEL = `Group ${IMG}`;
+const SESSION_NOTES = payload("notes");
 /** An answer with something to redact (an e-mail address), so the redactions page lists it. */
 const TO_REDACT = `${payload("redact")} write to gwyn@example.org`;
 
@@ -92,7 +94,7 @@ beforeAll(async () => {
   const answerUnit = `a:${response.id}:anything_else`;
   await setTranslation(app.db, scope, adminId, { responseId: response.id, itemId: "anything_else" }, "cy", TRANSLATION);
 
-  sessionId = await createSession(app.db, scope, adminId, { kind: "focus_group", label: "Group 1", heldOn: "2026-03-12", languages: ["en"] });
+  sessionId = await createSession(app.db, scope, adminId, { kind: "focus_group", label: SESSION_LABEL, heldOn: "2026-03-12", languages: ["en"], notes: SESSION_NOTES });
   await addAttendee(app.db, scope, sessionId, participant);
   await importTranscript(app.db, scope, sessionId, {
     source: `Facilitator: What helped?\nGwyn: ${SEGMENT}`,
@@ -215,14 +217,14 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
       ["study page", base, []],
       ["study dashboard", `${base}/dashboard`, []],
       ["coding page (answers)", `${base}/coding?source=answers`, [ANSWER, TO_REDACT, TRANSLATION, THEME_NAME]],
-      ["coding page (session)", `${base}/coding?session=${sessionId}`, [SEGMENT, TRANSLATION, THEME_NAME]],
+      ["coding page (session)", `${base}/coding?session=${sessionId}`, [SESSION_LABEL, SEGMENT, TRANSLATION, THEME_NAME]],
       ["codebook", `${base}/themes?theme=${themeId}`, [THEME_NAME, THEME_DEFINITION, payload("use"), payload("not use"), MEMO]],
       ["theme views", `${base}/themes/views?theme=${themeId}`, [ANSWER, SEGMENT, THEME_NAME]],
       ["agreement", `${base}/coding/agreement?coder=${adminId}&coder=${fx.users.second}`, [ANSWER, SEGMENT, THEME_NAME]],
       ["redactions", `${base}/coding/redactions`, ["gwyn@example.org"]],
       ["quotes", `${base}/quotes`, [THEME_NAME]],
-      ["sessions", `${base}/sessions`, []],
-      ["session", `${base}/sessions/${sessionId}`, []],
+      ["sessions", `${base}/sessions`, [SESSION_LABEL]],
+      ["session", `${base}/sessions/${sessionId}`, [SESSION_LABEL, SESSION_NOTES]],
       ["exports", `${base}/exports`, [THEME_NAME]],
       ["report-back list", `/research/${fx.orgSlug}/report-back`, [ENTRY.title]],
       ["report-back editor", `/research/${fx.orgSlug}/report-back/xss-entry`, [ENTRY.title, ANSWER, THEME_NAME, payload("milestone")]],
@@ -237,7 +239,7 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
     await page.check(`#th-${themeId}`);
     await Promise.all([page.waitForURL(/\/quotes/), page.click("text=Show a page to print")]);
     await assertInert(page, findings, "quotes print view");
-    await assertShownAsText(page, "quotes print view", [ANSWER, SEGMENT, THEME_NAME]);
+    await assertShownAsText(page, "quotes print view", [ANSWER, SEGMENT, THEME_NAME, SESSION_LABEL]);
     await page.close();
     await context.close();
   });

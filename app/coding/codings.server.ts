@@ -3,6 +3,7 @@
  * Spans are [start, end) in Unicode code points of the stored text (app/coding/spans.ts). The text
  * is read through the consent gate, so a unit whose participant has gone cannot be coded.
  */
+import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { readUnit, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { recordAudit } from "../audit/log.server";
@@ -189,6 +190,9 @@ export async function listCoders(db: DB, scope: StudyScope) {
   return rows.map((r) => ({ coderId: r.coder_id, name: r.display_name, finished: !!r.finished_at, codings: Number(r.codings) }));
 }
 
+// A memo says who wrote it: their display name, or their e-mail address if they have not set one.
+const memoAuthor = sql<string | null>`coalesce(nullif(app_user.display_name, ''), app_user.email)`;
+
 export type MemoTarget = { on: "study" } | { on: "theme"; themeId: string } | { on: "coding"; codingId: string };
 
 export async function addMemo(db: DB, scope: StudyScope, authorId: string, target: MemoTarget, text: string): Promise<string> {
@@ -219,10 +223,38 @@ export async function listMemos(db: DB, scope: StudyScope, target: MemoTarget) {
   let q = db
     .selectFrom("memo")
     .leftJoin("app_user", "app_user.id", "memo.author_id")
-    .select(["memo.id", "memo.text", "memo.author_id", "app_user.display_name as author", "memo.created_at", "memo.coding_id", "memo.theme_id"])
+    .select(["memo.id", "memo.text", "memo.author_id", memoAuthor.as("author"), "memo.created_at", "memo.coding_id", "memo.theme_id"])
     .where("memo.study_id", "=", scope.studyId);
   if (target.on === "study") q = q.where("memo.theme_id", "is", null).where("memo.coding_id", "is", null);
   if (target.on === "theme") q = q.where("memo.theme_id", "=", target.themeId);
   if (target.on === "coding") q = q.where("memo.coding_id", "=", target.codingId);
   return q.orderBy("memo.created_at").execute();
+}
+
+/**
+ * Changes a memo's text. Memos are a researcher's own notes, so only their author may change them
+ * (anyone with coding:write may add one beside it).
+ */
+export async function editMemo(db: DB, scope: StudyScope, authorId: string, memoId: string, text: string): Promise<void> {
+  await requireStudy(db, scope);
+  const clean = text.normalize("NFC").trim();
+  if (!clean) throw new CodingError("empty_memo", "A memo needs some text");
+  const memo = await db.selectFrom("memo").select(["id", "author_id"]).where("id", "=", memoId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  if (!memo) throw new CodingError("not_found", "No such memo");
+  if (memo.author_id !== authorId) throw new CodingError("not_yours", "Only a memo's author can change it");
+  await db.updateTable("memo").set({ text: clean, updated_at: new Date() }).where("id", "=", memoId).execute();
+}
+
+/** The memos on these codings (the caller has already read the codings it may see), oldest first. */
+export async function memosOnCodings(db: DB, scope: StudyScope, codingIds: readonly string[]) {
+  if (codingIds.length === 0) return [];
+  return db
+    .selectFrom("memo")
+    .leftJoin("app_user", "app_user.id", "memo.author_id")
+    .select(["memo.id", "memo.text", "memo.author_id", memoAuthor.as("author"), "memo.created_at", "memo.updated_at", "memo.coding_id"])
+    .where("memo.study_id", "=", scope.studyId)
+    .where("memo.coding_id", "in", [...codingIds])
+    .orderBy("memo.created_at")
+    .orderBy("memo.id")
+    .execute();
 }

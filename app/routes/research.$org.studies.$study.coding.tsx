@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
-import { addMemo, applyTheme, codingsForUnits, CodingError, isBlind, isFinished, removeCoding, setFinished } from "~/coding/codings.server";
+import { addMemo, applyTheme, codingsForUnits, CodingError, editMemo, isBlind, isFinished, memosOnCodings, removeCoding, setFinished } from "~/coding/codings.server";
 import { CodedText } from "~/coding/components/CodedText";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
@@ -40,6 +40,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const coders = coderIds.length ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute() : [];
   const themes = (await listThemes(db, scope)).filter((t) => t.status === "accepted" || t.proposedBy === userId);
   const translations = await readTranslations(db, shown);
+  // Memos only on the codings this coder may see (blind coding hides the others' codings and so their memos).
+  const memos = await memosOnCodings(db, scope, codings.map((c) => c.id));
   return {
     base,
     sessions: sessions.filter((s) => s.segments > 0).map((s) => ({ id: s.id, label: s.label })),
@@ -57,7 +59,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       text: u.text,
       language: u.language,
       speaker: u.speakerRole === "participant" ? (u.sessionId ? { role: "participant", n: positions.get(u.participantId ?? "") ?? 0 } : { role: "answer", item: u.itemId ?? "" }) : { role: u.speakerRole, n: 0 },
-      codings: codings.filter((c) => c.unit === u.key),
+      codings: codings
+        .filter((c) => c.unit === u.key)
+        .map((c) => ({
+          ...c,
+          memos: memos
+            .filter((m) => m.coding_id === c.id)
+            .map((m) => ({ id: m.id, text: m.text, author: m.author ?? "", mine: m.author_id === userId, at: m.updated_at.toISOString().slice(0, 10) })),
+        })),
       translations: translations.get(u.key) ?? [],
     })),
     languages: study.languages,
@@ -94,6 +103,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (intent === "memo") {
       await addMemo(db, scope, userId, { on: "coding", codingId: field(form, "coding") }, field(form, "text"));
       return { ok: "coding.code.memoSaved", unit: field(form, "unit") };
+    }
+    if (intent === "editMemo") {
+      try {
+        await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
+      } catch (error) {
+        if (error instanceof CodingError && error.reason === "not_yours") return { error: "coding.code.errors.memoNotYours", unit: field(form, "unit") };
+        throw error;
+      }
+      return { ok: "coding.code.memoEdited", unit: field(form, "unit") };
     }
     return { error: "coding.code.errors.invalid", unit: "" };
   } catch (error) {
@@ -179,6 +197,33 @@ export default function CodingPage() {
                         </button>
                       </Form>
                     ) : null}
+                    {c.memos.length > 0 ? (
+                      <ul className="coding-memos" aria-label={t("coding.code.memos")}>
+                        {c.memos.map((m) => (
+                          <li key={m.id}>
+                            <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
+                            {m.mine && d.canCode ? (
+                              <details>
+                                <summary>{t("coding.code.editMemo")}</summary>
+                                <Form method="post" className="ws-row-form">
+                                  <CsrfInput />
+                                  <input type="hidden" name="intent" value="editMemo" />
+                                  <input type="hidden" name="unit" value={unit.key} />
+                                  <input type="hidden" name="memo" value={m.id} />
+                                  <label className="ws-hint" htmlFor={`${m.id}-edit`}>
+                                    {t("coding.code.memo")}
+                                  </label>
+                                  <textarea id={`${m.id}-edit`} name="text" rows={2} required maxLength={4000} defaultValue={m.text} dir="auto" />
+                                  <button type="submit" className="ws-small">
+                                    {t("coding.code.saveMemo")}
+                                  </button>
+                                </Form>
+                              </details>
+                            ) : null}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
                     {d.canCode ? (
                       <Form method="post" className="ws-row-form">
                         <CsrfInput />
@@ -186,7 +231,7 @@ export default function CodingPage() {
                         <input type="hidden" name="unit" value={unit.key} />
                         <input type="hidden" name="coding" value={c.id} />
                         <label className="ws-hint" htmlFor={`${c.id}-memo`}>
-                          {t("coding.code.memo")}
+                          {t("coding.code.addMemo")}
                         </label>
                         <input id={`${c.id}-memo`} name="text" maxLength={4000} />
                         <button type="submit" className="ws-small">

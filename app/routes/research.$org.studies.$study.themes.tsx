@@ -14,7 +14,7 @@ import {
   seedCodebook,
   themeHistory,
 } from "~/coding/codebook.server";
-import { addMemo, listMemos } from "~/coding/codings.server";
+import { addMemo, CodingError, editMemo, listMemos } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
@@ -23,8 +23,15 @@ export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");
+  const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "data:read");
   const themes = await listThemes(db, scope);
+  const studyMemos = (await listMemos(db, scope, { on: "study" })).map((m) => ({
+    id: m.id,
+    text: m.text,
+    author: m.author ?? "",
+    mine: m.author_id === userId,
+    at: m.created_at.toISOString().slice(0, 10),
+  }));
   const selected = new URL(request.url).searchParams.get("theme");
   const detail = selected && themes.some((t) => t.id === selected)
     ? {
@@ -37,6 +44,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     themes,
     selected,
     detail,
+    studyMemos,
     canManage: member.can("study:edit"),
     canPropose: member.can("coding:write"),
   };
@@ -90,10 +98,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "memo":
         await addMemo(db, scope, userId, { on: "theme", themeId }, field(form, "text"));
         return { ok: "coding.themes.memoSaved" };
+      case "studyMemo":
+        await addMemo(db, scope, userId, { on: "study" }, field(form, "text"));
+        return { ok: "coding.themes.memoSaved" };
+      case "editMemo":
+        await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
+        return { ok: "coding.themes.memoEdited" };
     }
     return { error: "coding.themes.errors.invalid" };
   } catch (error) {
     if (error instanceof CodebookError) return { error: `coding.themes.errors.${error.reason}` };
+    if (error instanceof CodingError) {
+      return { error: error.reason === "not_yours" ? "coding.themes.errors.memoNotYours" : error.reason === "empty_memo" ? "coding.themes.errors.emptyMemo" : "coding.themes.errors.not_found" };
+    }
     if (error instanceof Response) throw error;
     if ((error as { name?: string }).name === "ZodError") return { error: "coding.themes.errors.invalid" };
     throw error;
@@ -218,6 +235,41 @@ export default function Themes() {
           ) : null}
         </section>
       ) : null}
+
+      <section aria-labelledby="study-memos">
+        <h2 id="study-memos">{t("coding.themes.studyMemos")}</h2>
+        <p className="ws-hint">{t("coding.themes.studyMemosHint")}</p>
+        {d.studyMemos.length === 0 ? <p>{t("coding.themes.noStudyMemos")}</p> : null}
+        <ul className="coding-memos">
+          {d.studyMemos.map((m) => (
+            <li key={m.id}>
+              <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
+              {m.mine && d.canPropose ? (
+                <details>
+                  <summary>{t("coding.themes.editMemo")}</summary>
+                  <Form method="post" className="ws-form">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value="editMemo" />
+                    <input type="hidden" name="memo" value={m.id} />
+                    <label htmlFor={`${m.id}-edit`}>{t("coding.code.memo")}</label>
+                    <textarea id={`${m.id}-edit`} name="text" rows={3} required maxLength={4000} defaultValue={m.text} dir="auto" style={{ width: "100%" }} />
+                    <button type="submit">{t("coding.themes.saveMemo")}</button>
+                  </Form>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {d.canPropose ? (
+          <Form method="post" className="ws-form ws-narrow">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="studyMemo" />
+            <label htmlFor="study-memo">{t("coding.themes.addStudyMemo")}</label>
+            <textarea id="study-memo" name="text" rows={3} required maxLength={4000} dir="auto" style={{ width: "100%" }} />
+            <button type="submit">{t("coding.themes.saveMemo")}</button>
+          </Form>
+        ) : null}
+      </section>
 
       {d.canPropose ? (
         <Form method="post" className="ws-form ws-narrow">

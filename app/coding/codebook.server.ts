@@ -51,41 +51,166 @@ export const THEME_COLOURS = [
   "#f5c766", "#9fd4f2", "#66c5ab", "#f6ef8e", "#66aad1", "#e69e66", "#e0afca", "#c2c2c2",
 ];
 
+export interface SeedTheme {
+  name: string;
+  definition: string;
+  useWhen: string;
+  notUseWhen: string;
+}
+
 /**
  * The seed study's relational values and the themes its focus groups raised
- * (../shared/seed-study/README.md), as a two-level starting codebook.
+ * (../shared/seed-study/README.md), as a two-level starting codebook. Each theme carries a short,
+ * plain-English definition and when to use it or not, so that coders (many of them peer
+ * researchers) start from the same understanding; the study team changes them as the codebook grows.
  */
-export const SEED_CODEBOOK: ReadonlyArray<{ name: string; children: readonly string[] }> = [
+export const SEED_CODEBOOK: ReadonlyArray<SeedTheme & { children: readonly SeedTheme[] }> = [
   {
     name: "Relational values",
+    definition: "The study's twelve relational values: what makes a service feel safe and caring to sanctuary seekers.",
+    useWhen: "Group heading: code with one of the values under it.",
+    notUseWhen: "Do not code with this heading itself.",
     children: [
-      "Connection, compassion and care",
-      "Safety, stability and autonomy",
-      "Understanding overwhelm",
-      "Value of peer support",
-      "Equitable power-sharing",
-      "Healing through storytelling",
-      "Addressing systemic barriers",
-      "Allowing time for recovery",
-      "Reflective training",
-      "Multi-layered trauma-informed practice",
-      "Understanding trauma in context",
-      "Addressing social determinants of mental health",
+      {
+        name: "Connection, compassion and care",
+        definition: "Feeling cared for and connected to the people in a service: warmth, kindness, being treated as a person.",
+        useWhen: "Someone describes staff or volunteers showing they care, or feeling connected to them.",
+        notUseWhen: "The point is about help from other sanctuary seekers: use Value of peer support.",
+      },
+      {
+        name: "Safety, stability and autonomy",
+        definition: "Feeling physically and emotionally safe, having a stable life, and being in control of one's own choices.",
+        useWhen: "Someone talks about feeling safe or unsafe, a settled or unsettled life, or making their own decisions.",
+        notUseWhen: "The point is only about being respected by staff: use Safety and respect.",
+      },
+      {
+        name: "Understanding overwhelm",
+        definition: "Services noticing when a person is overwhelmed by stress, paperwork or too much at once, and responding gently.",
+        useWhen: "Someone describes being overwhelmed, or a service slowing down or simplifying because of it.",
+        notUseWhen: "The point is about needing time to heal over months or years: use Allowing time for recovery.",
+      },
+      {
+        name: "Value of peer support",
+        definition: "Support from people with similar experiences: other sanctuary seekers, peer mentors, peer researchers.",
+        useWhen: "Someone values, wants or describes help from people who have been through the same things.",
+        notUseWhen: "The help comes from staff or professionals: use Connection, compassion and care.",
+      },
+      {
+        name: "Equitable power-sharing",
+        definition: "Sanctuary seekers sharing power with services: being asked, listened to and involved in decisions and design.",
+        useWhen: "Someone talks about decisions made with them or for them, co-production, or having a say in how a service runs.",
+        notUseWhen: "The point is a personal choice in their own life: use Autonomy and decision-making.",
+      },
+      {
+        name: "Healing through storytelling",
+        definition: "Telling one's own story, in one's own way and time, as part of healing.",
+        useWhen: "Someone describes sharing their story as helpful, or wanting to choose when and how to tell it.",
+        notUseWhen: "The point is having to repeat one's story again and again to services: use Sensitivity to personal histories.",
+      },
+      {
+        name: "Addressing systemic barriers",
+        definition: "Services acting on the barriers built into systems (asylum process, housing, rules, eligibility) rather than leaving people to face them alone.",
+        useWhen: "Someone describes a service challenging or helping them through a barrier in the system.",
+        notUseWhen: "The barrier is described with no response to it: use Systemic barriers.",
+      },
+      {
+        name: "Allowing time for recovery",
+        definition: "Giving people time to recover from trauma and change, without rushing them.",
+        useWhen: "Someone talks about needing time, being rushed, or a service being patient over time.",
+        notUseWhen: "The point is about waiting too long for a service: use Timeliness.",
+      },
+      {
+        name: "Reflective training",
+        definition: "Staff learning, reflecting and improving, including training co-produced or led by sanctuary seekers.",
+        useWhen: "Someone talks about staff training, staff understanding, or staff learning from sanctuary seekers.",
+        notUseWhen: "The point is one member of staff's kindness on its own: use Connection, compassion and care.",
+      },
+      {
+        name: "Multi-layered trauma-informed practice",
+        definition: "Trauma-informed practice at every level of a service: front-line staff, managers, buildings, policies and partners.",
+        useWhen: "Someone describes how a whole service, or several services together, respond to trauma.",
+        notUseWhen: "The point is about one space or one conversation: use Trauma sensitivity and healing spaces.",
+      },
+      {
+        name: "Understanding trauma in context",
+        definition: "Seeing a person's trauma in the context of their culture, journey, and present situation, not only their past.",
+        useWhen: "Someone says their distress is shaped by culture, migration, or their current situation, or wants it understood that way.",
+        notUseWhen: "The point is about staff avoiding painful subjects: use Sensitivity to personal histories.",
+      },
+      {
+        name: "Addressing social determinants of mental health",
+        definition: "Mental health shaped by everyday conditions: housing, money, work, food, isolation, legal status.",
+        useWhen: "Someone links how they feel to their living conditions, money, work, status or loneliness.",
+        notUseWhen: "The point is only about getting basic needs met: use Accessibility and basic needs.",
+      },
     ],
   },
   {
     name: "Focus group themes",
+    definition: "Themes the study's focus groups raised in their own words.",
+    useWhen: "Group heading: code with one of the themes under it.",
+    notUseWhen: "Do not code with this heading itself.",
     children: [
-      "Accessibility and basic needs",
-      "Sensitivity to personal histories",
-      "Safety and respect",
-      "Challenges in access (language, transport, culture)",
-      "Genuine care and consistent relationships",
-      "Autonomy and decision-making",
-      "Peer support and community",
-      "Systemic barriers",
-      "Trauma sensitivity and healing spaces",
-      "Timeliness",
+      {
+        name: "Accessibility and basic needs",
+        definition: "Being able to get food, shelter, money, health care and other basic needs, and services being easy to reach.",
+        useWhen: "Someone talks about meeting basic needs or how easy or hard a service is to use.",
+        notUseWhen: "The difficulty is language, transport or culture: use Challenges in access.",
+      },
+      {
+        name: "Sensitivity to personal histories",
+        definition: "Services being careful with what people have been through: not forcing them to relive it or repeat it.",
+        useWhen: "Someone describes being asked about their past, having to repeat their story, or staff handling it with care.",
+        notUseWhen: "Telling one's story is described as healing: use Healing through storytelling.",
+      },
+      {
+        name: "Safety and respect",
+        definition: "Being treated with respect and dignity, and feeling safe with staff and in services.",
+        useWhen: "Someone talks about being respected or disrespected, believed or not believed, or feeling safe with staff.",
+        notUseWhen: "The point is about a stable life or personal control: use Safety, stability and autonomy.",
+      },
+      {
+        name: "Challenges in access (language, transport, culture)",
+        definition: "Practical barriers to using services: language and interpreting, travel and cost of transport, and cultural differences.",
+        useWhen: "Someone describes a language, transport or cultural barrier, or what helped overcome one.",
+        notUseWhen: "The barrier comes from rules or the asylum system: use Systemic barriers.",
+      },
+      {
+        name: "Genuine care and consistent relationships",
+        definition: "Care that feels real, from the same people over time, instead of changing staff and starting again.",
+        useWhen: "Someone talks about trusting a particular worker, staff changing, or having to start from the beginning.",
+        notUseWhen: "The point is kindness in a single encounter: use Connection, compassion and care.",
+      },
+      {
+        name: "Autonomy and decision-making",
+        definition: "Making one's own decisions, with choices explained: \"with me, not for me\".",
+        useWhen: "Someone describes decisions made for them, being given choices, or wanting more say in their own life.",
+        notUseWhen: "The point is having a say in how services are designed: use Equitable power-sharing.",
+      },
+      {
+        name: "Peer support and community",
+        definition: "Belonging to a community, meeting others, and supporting each other.",
+        useWhen: "Someone talks about community, friendship, groups, or loneliness and isolation.",
+        notUseWhen: "The point is about the value of lived experience in support roles: use Value of peer support.",
+      },
+      {
+        name: "Systemic barriers",
+        definition: "Barriers built into systems: the asylum process, housing rules, the right to work, eligibility for services.",
+        useWhen: "Someone describes a rule, process or system that blocked or harmed them.",
+        notUseWhen: "A service is described acting on the barrier: use Addressing systemic barriers.",
+      },
+      {
+        name: "Trauma sensitivity and healing spaces",
+        definition: "Spaces and conversations that feel calm and safe for people who have been through trauma.",
+        useWhen: "Someone describes a place, room or way of talking that felt safe and calming, or the opposite.",
+        notUseWhen: "The point is about a whole service's policies and practice: use Multi-layered trauma-informed practice.",
+      },
+      {
+        name: "Timeliness",
+        definition: "How long people wait: for appointments, decisions, replies and help.",
+        useWhen: "Someone talks about waiting, delays, or help arriving in time or too late.",
+        notUseWhen: "The point is about needing time to heal: use Allowing time for recovery.",
+      },
     ],
   },
 ];
@@ -330,11 +455,11 @@ export async function seedCodebook(db: DB, scope: StudyScope, actor: string | nu
   const existing = await db.selectFrom("theme").select("id").where("study_id", "=", scope.studyId).executeTakeFirst();
   if (existing) return 0;
   let added = 0;
-  for (const group of SEED_CODEBOOK) {
-    const parent = await createTheme(db, scope, actor, { name: group.name });
+  for (const { children, ...group } of SEED_CODEBOOK) {
+    const parent = await createTheme(db, scope, actor, group);
     added++;
-    for (const name of group.children) {
-      await createTheme(db, scope, actor, { name, parentId: parent.id });
+    for (const child of children) {
+      await createTheme(db, scope, actor, { ...child, parentId: parent.id });
       added++;
     }
   }

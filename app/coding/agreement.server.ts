@@ -11,7 +11,7 @@
  * Units are read through the consent gate: a unit whose participant was erased is not in the set.
  */
 import type { DB } from "../../db/index";
-import { readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readFreeTextAnswers, readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
 
@@ -64,6 +64,58 @@ export async function resolutionsFor(db: DB, scope: StudyScope, units: readonly 
     .where("study_id", "=", scope.studyId)
     .execute();
   return rows.map((r) => ({ unit: rowUnitKey(r), themeId: r.theme_id, applied: r.applied, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at })).filter((r) => wanted.has(r.unit));
+}
+
+export interface CodedAnswerItem {
+  instrumentId: string;
+  itemId: string;
+  /** How many coders have coded at least one answer to it. */
+  coders: number;
+}
+
+/**
+ * The free-text questions (instrument and item) whose answers at least two coders have coded: the
+ * questions worth comparing coders on. Reads codings and response metadata only, never the answers.
+ */
+export async function codedAnswerItems(db: DB, scope: StudyScope): Promise<CodedAnswerItem[]> {
+  await requireStudy(db, scope);
+  const rows = await db
+    .selectFrom("coding")
+    .innerJoin("response as r", "r.id", "coding.response_id")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .select(["iv.instrument_id", "coding.item_id"])
+    .select((eb) => eb.fn.count<number>("coding.coder_id").distinct().as("coders"))
+    .where("coding.study_id", "=", scope.studyId)
+    .where("r.study_id", "=", scope.studyId)
+    .groupBy(["iv.instrument_id", "coding.item_id"])
+    .having((eb) => eb.fn.count("coding.coder_id").distinct(), ">=", 2)
+    .orderBy("iv.instrument_id")
+    .orderBy("coding.item_id")
+    .execute();
+  return rows.map((r) => ({ instrumentId: r.instrument_id, itemId: r.item_id ?? "", coders: Number(r.coders) }));
+}
+
+/**
+ * Every free-text answer to one question of one instrument (all its versions), read through the
+ * consent gate, as units for agreementReport: answers nobody coded are in the set too, so a finished
+ * coder's "none applies" counts.
+ */
+export async function answerUnitsForItem(db: DB, scope: StudyScope, item: { instrumentId: string; itemId: string }): Promise<UnitKey[]> {
+  await requireStudy(db, scope);
+  const responses = await db
+    .selectFrom("response as r")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .select("r.id")
+    .where("r.study_id", "=", scope.studyId)
+    .where("iv.instrument_id", "=", item.instrumentId)
+    .execute();
+  const units: UnitKey[] = [];
+  // Bounded batches keep the gate's key filter a reasonable size in a large study.
+  for (let i = 0; i < responses.length; i += 500) {
+    const keys = responses.slice(i, i + 500).map((r): UnitKey => `a:${r.id}:${item.itemId}`);
+    for (const unit of await readFreeTextAnswers(db, scope, "analysis", { keys })) units.push(unit.key);
+  }
+  return units;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { agreementReport, resolveDisagreement } from "~/coding/agreement.server";
+import { agreementReport, answerUnitsForItem, codedAnswerItems, resolveDisagreement } from "~/coding/agreement.server";
 import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
@@ -17,15 +17,24 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const coders = await listCoders(db, scope);
   const chosen = url.searchParams.getAll("coder").filter((id) => coders.some((c) => c.coderId === id));
-  const sessionId = url.searchParams.get("session") || undefined;
+  // The set of units: "session:<id>" (one session's segments) or "item:<instrument>/<item>" (the
+  // written answers to one question); `session=<id>` is still understood.
+  const choice = url.searchParams.get("units") || (url.searchParams.get("session") ? `session:${url.searchParams.get("session")}` : "");
+  const items = await codedAnswerItems(db, scope);
+  const sessionId = choice.startsWith("session:") ? choice.slice("session:".length) || undefined : undefined;
+  const item = choice.startsWith("item:") ? items.find((i) => `item:${i.instrumentId}/${i.itemId}` === choice) : undefined;
   // Comparing coders shows each one's decisions: in a blind study, only after the viewer has finished.
   const blind = await isBlind(db, scope.studyId);
   const hidden = blind && !(await isFinished(db, scope.studyId, userId));
   let report = null;
   let excerpts: Record<string, string> = {};
   if (chosen.length >= 2 && !hidden) {
-    // The set of units: every unit the chosen coders both coded, or one session's segments.
-    const units = sessionId ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()] : undefined;
+    // Every unit at least two of the chosen coders coded, one session's segments, or one question's answers.
+    const units = item
+      ? await answerUnitsForItem(db, scope, item)
+      : sessionId
+        ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()]
+        : undefined;
     report = await agreementReport(db, scope, { coders: chosen, units });
     const shown = new Set(report.disagreements.slice(0, 200).map((d) => d.unit));
     const texts = await readUnits(db, scope, "analysis", { keys: [...shown] });
@@ -36,8 +45,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     base,
     coders,
     chosen,
-    sessionId: sessionId ?? "",
+    choice: item ? `item:${item.instrumentId}/${item.itemId}` : sessionId ? `session:${sessionId}` : "",
     sessions,
+    items,
     report,
     excerpts,
     blind,
@@ -113,14 +123,27 @@ export default function Agreement() {
             </div>
           ))}
         </fieldset>
-        <label htmlFor="session">{t("coding.agreement.units")}</label>
-        <select id="session" name="session" defaultValue={d.sessionId}>
+        <label htmlFor="units">{t("coding.agreement.units")}</label>
+        <select id="units" name="units" defaultValue={d.choice}>
           <option value="">{t("coding.agreement.allShared")}</option>
-          {d.sessions.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.label}
-            </option>
-          ))}
+          {d.sessions.length > 0 ? (
+            <optgroup label={t("coding.agreement.sessionsGroup")}>
+              {d.sessions.map((s) => (
+                <option key={s.id} value={`session:${s.id}`}>
+                  {s.label}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          {d.items.length > 0 ? (
+            <optgroup label={t("coding.agreement.itemsGroup")}>
+              {d.items.map((i) => (
+                <option key={`${i.instrumentId}/${i.itemId}`} value={`item:${i.instrumentId}/${i.itemId}`}>
+                  {t("coding.agreement.itemOption", { instrument: i.instrumentId, item: i.itemId, coders: i.coders })}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
         </select>
         <button type="submit">{t("coding.agreement.compute")}</button>
       </Form>

@@ -21,12 +21,26 @@ export function readCatalogues(): Record<LanguageCode, Record<string, Catalogue>
   return result;
 }
 
+/** The areas a participant meets: the frame of every page (common) and the study's pages (participant). */
+export const participantAreas = ["common", "participant"] as const;
+
+/**
+ * The languages a study can offer participants: those with a catalogue for every participant-facing
+ * area. A language can ship these without the workspace areas (Pashto and Sorani do, see
+ * docs/decisions/004-more-languages.md): any other page asked for in it shows English for each
+ * message its catalogues lack, through the fallback in messagesFor.
+ */
+export function participantLanguages(all = readCatalogues()): LanguageCode[] {
+  return languageCodes.filter((code) => participantAreas.every((area) => all[code][area] !== undefined));
+}
+
 let cache: Map<LanguageCode, Catalogue> | undefined;
 
 /**
  * The merged messages for a language, areas optionally limited. Keys missing from a translation fall
- * back to English, so an unfinished translation shows English rather than a raw key; the catalogue
- * tests keep that from happening in what we ship.
+ * back to English, and so does a whole area the language has no catalogue for, so an unfinished or
+ * partial translation shows English rather than a raw key; the catalogue tests keep that from
+ * happening in the areas a language ships.
  */
 export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue {
   if (!cache || process.env.NODE_ENV !== "production") {

@@ -12,7 +12,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
-import { messagesFor } from "./i18n/catalogues.server";
+import { messagesFor, workspaceLanguage } from "./i18n/catalogues.server";
 import { getLanguage, sourceLanguage, type LanguageCode } from "./i18n/languages";
 import { I18nProvider, useT } from "./i18n/react";
 import { requestLanguage } from "./i18n/request.server";
@@ -21,7 +21,8 @@ import { useNonce } from "./security/nonce";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const language = requestLanguage(request);
+  const requested = requestLanguage(request);
+  const language = new URL(request.url).pathname.startsWith("/research") ? workspaceLanguage(requested) : requested;
   return { language, messages: messagesFor(language) };
 }
 

@@ -191,3 +191,24 @@ describe("measures' attribution", () => {
     expect(noMeasure.html).not.toContain('class="attribution"');
   });
 });
+
+describe("the study's contact line", () => {
+  it("falls back to English marked lang=en when the study has none in the chosen language", async () => {
+    const row = await app.db.selectFrom("study").select("settings").where("id", "=", studyId).executeTakeFirstOrThrow();
+    const settings = row.settings as { contact: Record<string, string> };
+    const englishOnly = { ...settings, contact: { en: settings.contact.en! } };
+    await app.db.updateTable("study").set({ settings: JSON.stringify(englishOnly) }).where("id", "=", studyId).execute();
+    try {
+      const client = new ParticipantClient(app.url);
+      await client.get("/s/demo?lang=cy");
+      const page = await client.get("/s/demo/information");
+      expect(page.html).toMatch(new RegExp(`<p lang="en" class="panel">${settings.contact.en!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</p>`));
+    } finally {
+      await app.db.updateTable("study").set({ settings: JSON.stringify(row.settings) }).where("id", "=", studyId).execute();
+    }
+    const client = new ParticipantClient(app.url);
+    await client.get("/s/demo?lang=cy");
+    const welsh = await client.get("/s/demo/information");
+    expect(welsh.html).toContain(`<p class="panel">${settings.contact.cy}</p>`);
+  });
+});

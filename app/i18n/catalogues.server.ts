@@ -34,6 +34,21 @@ export function participantLanguages(all = readCatalogues()): LanguageCode[] {
   return languageCodes.filter((code) => participantAreas.every((area) => all[code][area] !== undefined));
 }
 
+let workspaceLanguages: Set<LanguageCode> | undefined;
+
+/**
+ * The language a workspace page is shown in: the one asked for if it has the workspace catalogue,
+ * else English — so a page that is English throughout says lang="en", not the participant-only
+ * language it was asked for (a screen reader would read English words with Pashto rules).
+ */
+export function workspaceLanguage(requested: LanguageCode): LanguageCode {
+  if (!workspaceLanguages) {
+    const all = readCatalogues();
+    workspaceLanguages = new Set(languageCodes.filter((code) => all[code].workspace !== undefined));
+  }
+  return workspaceLanguages.has(requested) ? requested : sourceLanguage;
+}
+
 let cache: Map<LanguageCode, Catalogue> | undefined;
 
 /**

@@ -72,6 +72,17 @@ export function studyTitle(study: ParticipantStudy, language: string): string {
 }
 
 /** The per-language study setting, falling back to English (settings are written by researchers). */
+export interface StudyContact {
+  text: string;
+  lang?: string;
+}
+
+export function contactFrom(contact: Record<string, string>, language: string): StudyContact {
+  if (contact[language] !== undefined) return { text: contact[language]! };
+  const fallback = contact.en !== undefined ? "en" : Object.keys(contact)[0];
+  return fallback === undefined ? { text: "" } : { text: contact[fallback]!, lang: fallback };
+}
+
 export function inLanguage(value: Record<string, string>, language: string): string {
   return value[language] ?? value.en ?? Object.values(value)[0] ?? "";
 }
@@ -98,8 +109,9 @@ export function supportIn(study: ParticipantStudy, language: string) {
   }));
 }
 
-export function contactIn(study: ParticipantStudy, language: string): string {
-  return inLanguage(study.settings.contact, language);
+/** The study's contact line in the language, or in English marked as such (a screen reader reads it as English). */
+export function contactIn(study: ParticipantStudy, language: string): StudyContact {
+  return contactFrom(study.settings.contact, language);
 }
 
 /** Loader data every participant page carries for its <title>. */

@@ -64,7 +64,7 @@ export function questionPageView(input: {
   pages: JourneyPage[];
   index: number;
   answers: Record<string, AnswerValue>;
-  contact: string;
+  contact: { text: string; lang?: string };
 }) {
   const { study, language, t, use, pages, index, answers } = input;
   const page = pages[index]!;

@@ -23,7 +23,7 @@ export function textOf(version: PublishedInstrumentVersion, language: string, ke
 }
 
 /** Non-question items (headings, texts, prompts, the study contact) as blocks. */
-export function itemBlock(version: PublishedInstrumentVersion, language: string, item: Item, contact: string): TextBlock | undefined {
+export function itemBlock(version: PublishedInstrumentVersion, language: string, item: Item, contact: { text: string; lang?: string }): TextBlock | undefined {
   switch (item.type) {
     case "heading":
       return { kind: "h2", ...textOf(version, language, messageKeys.itemText(item.id)) };
@@ -31,7 +31,7 @@ export function itemBlock(version: PublishedInstrumentVersion, language: string,
     case "prompt":
       return { kind: "p", ...textOf(version, language, messageKeys.itemText(item.id)) };
     case "study_contact":
-      return { kind: "contact", text: contact };
+      return { kind: "contact", ...contact };
     default:
       return undefined;
   }
@@ -45,7 +45,7 @@ export function sectionBlocks(version: PublishedInstrumentVersion, language: str
 }
 
 /** A whole text instrument (the information sheet): title, description, then every section. */
-export function renderInstrumentText(version: PublishedInstrumentVersion, language: string, contact: string): TextBlock[] {
+export function renderInstrumentText(version: PublishedInstrumentVersion, language: string, contact: { text: string; lang?: string }): TextBlock[] {
   const blocks: TextBlock[] = [{ kind: "h1", ...textOf(version, language, messageKeys.title) }];
   if (version.definition.description) blocks.push({ kind: "p", ...textOf(version, language, messageKeys.description) });
   for (const section of version.definition.sections ?? []) {

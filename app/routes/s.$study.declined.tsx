@@ -27,7 +27,7 @@ export default function Declined() {
       <p>{t("participant.declined.body")}</p>
       <p>{t("participant.declined.nothingKept")}</p>
       <h2>{t("participant.support.contactTitle")}</h2>
-      <p className="panel">{data.contact}</p>
+      <p className="panel" {...(data.contact.lang ? { lang: data.contact.lang } : {})}>{data.contact.text}</p>
       <h2>{t("participant.support.title")}</h2>
       <p>{t("participant.support.intro")}</p>
       <SupportList support={data.support} />

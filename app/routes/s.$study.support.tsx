@@ -27,7 +27,7 @@ export default function Support() {
       <p>{t("participant.support.intro")}</p>
       <SupportList support={data.support} />
       <h2>{t("participant.support.contactTitle")}</h2>
-      <p>{data.contact}</p>
+      <p {...(data.contact.lang ? { lang: data.contact.lang } : {})}>{data.contact.text}</p>
       <p>
         <a href={data.back}>{t("participant.backToQuestions")}</a>
       </p>

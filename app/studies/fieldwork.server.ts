@@ -10,6 +10,7 @@ import { pagesOf } from "../participants/journey.server";
 import { questionPageView } from "../participants/question-view.server";
 import { issuePaperCodes, recordPaperConsent } from "../participants/enrolment.server";
 import { ParticipantError } from "../participants/errors";
+import { contactFrom } from "../participants/page.server";
 import { textOf } from "../participants/render.server";
 import { currentConsentForm, findStudyById, questionnaireUse } from "../participants/study.server";
 import { changeConsentChoicesByCode, withdrawalModesOffered, withdrawByCode, type ConsentChoices } from "../participants/withdrawal.server";
@@ -98,7 +99,7 @@ export async function assistedForm(db: DB, input: { studyId: string; useKey: str
   const language = isLanguageCode(input.language) && found.study.languages.includes(input.language) ? input.language : (found.study.languages[0] as LanguageCode);
   const t = makeTranslate(language, messagesFor(language));
   const pages = pagesOf(found.study, use);
-  const contact = found.study.settings.contact[language] ?? found.study.settings.contact.en ?? "";
+  const contact = contactFrom(found.study.settings.contact, language);
   return {
     language,
     instrumentId: use.version.id,

@@ -4,6 +4,7 @@ import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../app/coding/exports.server";
 import { addRedaction } from "../app/coding/redactions.server";
+import { answerBatches } from "../app/consent/gate-coding.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -72,5 +73,27 @@ describe("analysis exports", () => {
     expect(details.map((d) => d.via)).toEqual(["workspace", "cli", "cli", "cli", "workspace"]);
     expect(details.every((d) => JSON.stringify(d.filter) === "{}")).toBe(true);
     expect(audit[4]!.actor_user_id).toBe(fx.users.researcher);
+  });
+});
+
+describe("reading answers in batches", () => {
+  it("returns every permitted answer exactly once, in order, however small the batch", async () => {
+    const people = [await addParticipant(t.db, fx), await addParticipant(t.db, fx), await addParticipant(t.db, fx)];
+    for (const [i, p] of people.entries()) {
+      await addAnswer(t.db, fx, p, `batch answer ${i}`);
+      await addAnswer(t.db, fx, p, `batch note ${i}`, "short_note");
+    }
+    const whole: string[] = [];
+    for await (const batch of answerBatches(t.db, fx.scope, "analysis")) for (const row of batch) whole.push(`${row.responseId}/${row.itemId}`);
+    for (const size of [1, 2, 3]) {
+      const pieces: string[] = [];
+      for await (const batch of answerBatches(t.db, fx.scope, "analysis", size)) {
+        expect(batch.length).toBeLessThanOrEqual(size);
+        for (const row of batch) pieces.push(`${row.responseId}/${row.itemId}`);
+      }
+      expect(pieces).toEqual(whole);
+    }
+    expect(new Set(whole).size).toBe(whole.length);
+    expect(whole.length).toBeGreaterThanOrEqual(6);
   });
 });

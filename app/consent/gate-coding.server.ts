@@ -350,8 +350,10 @@ export async function* answerBatches(db: DB, scope: StudyScope, purpose: GatePur
       .where("r.participant_id", "in", permittedParticipants(db, scope, purpose));
     if (after) {
       const { responseId, itemId } = after;
-      // A row comparison, so the planner walks the answer primary key from here (no sort per batch).
-      q = q.where(sql<SqlBool>`(a.response_id, a.item_id) > (${responseId}::uuid, ${itemId})`);
+      // A row comparison, so the planner walks the answer primary key from here (no sort per batch);
+      // and the same bound on the response, so a plan that drives from the responses starts at the
+      // cursor too instead of re-walking every earlier response each batch (quadratic in batches).
+      q = q.where(sql<SqlBool>`(a.response_id, a.item_id) > (${responseId}::uuid, ${itemId})`).where("r.id", ">=", responseId);
     }
     const rows = (await q.orderBy("a.response_id").orderBy("a.item_id").limit(batchSize).execute()) as AnswerRow[];
     if (rows.length === 0) return;

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/react";
 import { findStudy } from "~/studies/studies.server";
 import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/attendance.server";
 import { CohortProblem, facilitates, organisationStaff, requireCohort, updateCohort } from "~/wellbeing/cohorts.server";
+import { CohortFields } from "~/wellbeing/components/CohortFields";
 
 export const headers = workspaceHeaders;
 
@@ -163,33 +164,7 @@ export default function CohortSessions() {
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="edit" />
-            <p>
-              <label htmlFor="name">{t("wellbeing.manage.name")}</label>
-              <br />
-              <input id="name" name="name" required maxLength={100} defaultValue={d.cohort.name} />
-            </p>
-            <p>
-              <label htmlFor="startsOn">{t("wellbeing.manage.startsOn")}</label>
-              <br />
-              <input id="startsOn" name="startsOn" type="date" defaultValue={d.cohort.startsOn ?? ""} />
-            </p>
-            <p>
-              <label htmlFor="endsOn">{t("wellbeing.manage.endsOn")}</label>
-              <br />
-              <input id="endsOn" name="endsOn" type="date" defaultValue={d.cohort.endsOn ?? ""} />
-            </p>
-            {d.staff.length > 0 ? (
-              <fieldset>
-                <legend>{t("wellbeing.manage.facilitators")}</legend>
-                {d.staff.map((s) => (
-                  <p key={s.userId}>
-                    <label>
-                      <input type="checkbox" name="facilitators" value={s.userId} defaultChecked={d.cohort.facilitatorIds.includes(s.userId)} /> {s.displayName}
-                    </label>
-                  </p>
-                ))}
-              </fieldset>
-            ) : null}
+            <CohortFields staff={d.staff} cohort={d.cohort} />
             <button type="submit">{t("wellbeing.manage.editButton")}</button>
           </Form>
         </section>

@@ -7,6 +7,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { findStudy } from "~/studies/studies.server";
 import { CohortProblem, createCohort, joinCohort, listCohorts, organisationStaff } from "~/wellbeing/cohorts.server";
+import { CohortFields } from "~/wellbeing/components/CohortFields";
 
 export const headers = workspaceHeaders;
 
@@ -152,33 +153,7 @@ export default function Cohorts() {
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
-            <p>
-              <label htmlFor="name">{t("wellbeing.manage.name")}</label>
-              <br />
-              <input id="name" name="name" required maxLength={100} />
-            </p>
-            <p>
-              <label htmlFor="startsOn">{t("wellbeing.manage.startsOn")}</label>
-              <br />
-              <input id="startsOn" name="startsOn" type="date" />
-            </p>
-            <p>
-              <label htmlFor="endsOn">{t("wellbeing.manage.endsOn")}</label>
-              <br />
-              <input id="endsOn" name="endsOn" type="date" />
-            </p>
-            {d.staff.length > 0 ? (
-              <fieldset>
-                <legend>{t("wellbeing.manage.facilitators")}</legend>
-                {d.staff.map((s) => (
-                  <p key={s.userId}>
-                    <label>
-                      <input type="checkbox" name="facilitators" value={s.userId} /> {s.displayName}
-                    </label>
-                  </p>
-                ))}
-              </fieldset>
-            ) : null}
+            <CohortFields staff={d.staff} />
             <button type="submit">{t("wellbeing.manage.createButton")}</button>
           </Form>
         </section>

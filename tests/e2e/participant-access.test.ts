@@ -7,25 +7,14 @@
  * Zoom: a 1280×800 screen at 200 % is a 640×400 CSS-pixel viewport at device scale 2; nothing may scroll
  * sideways and axe-core must find nothing, in a left-to-right and a right-to-left language.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
-import { startTestApp, type TestApp } from "../support/app";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { axeViolations, appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-const hasBrowser = browserAvailable();
-let app: TestApp;
-let browser: Browser;
-const REQUIRED = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
 
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const run = appAndBrowser();
+const { hasBrowser } = run;
+const REQUIRED = REQUIRED_STATEMENTS;
 
 /** Presses Tab (or Shift+Tab) until the focused element matches `selector`; it must show its focus. */
 async function tabTo(page: Page, selector: string, key: "Tab" | "Shift+Tab" = "Tab") {
@@ -51,9 +40,9 @@ async function press(page: Page, key: "Enter" | "Space") {
 
 describe.skipIf(!hasBrowser)("the participant journey by keyboard alone (Chromium, no mouse)", () => {
   it("language, information, consent, a questionnaire page answered, and every page to the end", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const context = await run.browser.newContext({ viewport: { width: 390, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${app.url}/s/demo`);
+    await page.goto(`${run.app.url}/s/demo`);
     // The first Tab reaches "Skip to main content".
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.className)).toBe("skip-link");
@@ -106,7 +95,7 @@ describe.skipIf(!hasBrowser)("the participant journey by keyboard alone (Chromiu
     }
     expect(answered).toBe(true);
     expect(await page.textContent("h1")).toBeTruthy();
-    const saved = await app.db.selectFrom("answer").innerJoin("response", "response.id", "answer.response_id").select("answer.value").where("response.language", "=", "cy").execute();
+    const saved = await run.app.db.selectFrom("answer").innerJoin("response", "response.id", "answer.response_id").select("answer.value").where("response.language", "=", "cy").execute();
     expect(saved.length).toBeGreaterThan(0);
     await context.close();
   }, 120_000);
@@ -115,7 +104,7 @@ describe.skipIf(!hasBrowser)("the participant journey by keyboard alone (Chromiu
 describe.skipIf(!hasBrowser)("the participant journey at 200 % zoom", () => {
   for (const language of ["en", "ar"]) {
     it(`${language}: no sideways scrolling and no axe violations on any page`, async () => {
-      const context = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+      const context = await run.browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
       const page = await context.newPage();
       const problems: string[] = [];
       let seen = 0;
@@ -128,17 +117,17 @@ describe.skipIf(!hasBrowser)("the participant journey at 200 % zoom", () => {
       const submit = async (selector = "main form button[type=submit]") => {
         await Promise.all([page.waitForNavigation({ waitUntil: "domcontentloaded" }), page.click(selector)]);
       };
-      await page.goto(`${app.url}/s/demo/withdraw`);
+      await page.goto(`${run.app.url}/s/demo/withdraw`);
       await check("language choice");
       await page.click(`a[hreflang=${language}]`);
       await check("resume (to withdraw)");
-      await page.goto(`${app.url}/s/demo/information`);
+      await page.goto(`${run.app.url}/s/demo/information`);
       await check("information");
       for (const path of ["/s/demo/support", "/s/demo/break", "/s/demo/stop", "/s/demo/declined"]) {
-        await page.goto(`${app.url}${path}`);
+        await page.goto(`${run.app.url}${path}`);
         await check(path);
       }
-      await page.goto(`${app.url}/s/demo/consent`);
+      await page.goto(`${run.app.url}/s/demo/consent`);
       await check("consent");
       await submit();
       await check("consent with errors");
@@ -152,9 +141,9 @@ describe.skipIf(!hasBrowser)("the participant journey at 200 % zoom", () => {
         await submit("button[value=save]");
       }
       await check("done");
-      await page.goto(`${app.url}/s/demo/consent`);
+      await page.goto(`${run.app.url}/s/demo/consent`);
       await check("consent choices (from /consent)");
-      await page.goto(`${app.url}/s/demo/withdraw`);
+      await page.goto(`${run.app.url}/s/demo/withdraw`);
       await check("withdraw");
       await page.check("input[name=mode][value=keep]");
       await submit();

@@ -2,44 +2,32 @@
  * The participant journey in real Chromium with JavaScript switched off, as a person on a cheap
  * phone might meet it. Data are checked in the database the server uses.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
-import { startTestApp, type TestApp } from "../support/app";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-const hasBrowser = browserAvailable();
-let app: TestApp;
-let browser: Browser;
 
-const REQUIRED = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const run = appAndBrowser();
+const { hasBrowser } = run;
+const REQUIRED = REQUIRED_STATEMENTS;
 
 async function newContext(width = 390): Promise<BrowserContext> {
-  return browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 800 } });
+  return run.browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 800 } });
 }
 
 async function count(table: "participant" | "consent_record" | "answer" | "response" | "form_submission") {
-  const row = await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await run.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function chooseLanguage(page: Page, code: string) {
-  await page.goto(`${app.url}/s/demo`);
+  await page.goto(`${run.app.url}/s/demo`);
   await page.click(`a[hreflang=${code}]`);
   await page.waitForURL(/\/information$/);
 }
 
 async function consent(page: Page, optional: { quotes?: boolean } = {}) {
-  await page.goto(`${app.url}/s/demo/consent`);
+  await page.goto(`${run.app.url}/s/demo/consent`);
   for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
   await page.check(`input[name=audio_recording][value=no]`);
   await page.check(`input[name=quotes][value=${optional.quotes ? "yes" : "no"}]`);
@@ -65,7 +53,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.click("main .actions a.button");
     await page.waitForURL(/\/consent$/);
     expect(await page.textContent("h1")).toBe("هل توافق على المشاركة؟");
-    await page.goto(`${app.url}/s/demo/information`);
+    await page.goto(`${run.app.url}/s/demo/information`);
     await page.click("main .actions a.button");
     for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
     await page.check("input[name=audio_recording][value=no]");
@@ -89,8 +77,8 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       await clickSave(page);
     }
     expect(await page.textContent("h1")).toBe("شكرًا لك");
-    const participant = await app.db.selectFrom("participant").select(["id", "language"]).where("language", "=", "ar").executeTakeFirstOrThrow();
-    const answers = await app.db
+    const participant = await run.app.db.selectFrom("participant").select(["id", "language"]).where("language", "=", "ar").executeTakeFirstOrThrow();
+    const answers = await run.app.db
       .selectFrom("answer")
       .innerJoin("response", "response.id", "answer.response_id")
       .select(["answer.value", "response.language", "response.completed_on"])
@@ -98,10 +86,10 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       .execute();
     expect(answers.filter((a) => a.value === typed).length).toBeGreaterThan(0);
     expect(answers.every((a) => a.language === "ar" && a.completed_on !== null)).toBe(true);
-    const consent = await app.db.selectFrom("consent_record").select(["quotes", "audio_recording", "method"]).where("participant_id", "=", participant.id).executeTakeFirstOrThrow();
+    const consent = await run.app.db.selectFrom("consent_record").select(["quotes", "audio_recording", "method"]).where("participant_id", "=", participant.id).executeTakeFirstOrThrow();
     expect(consent).toEqual({ quotes: true, audio_recording: false, method: "online" });
     // Going back shows the typed text, in its own direction.
-    await page.goto(`${app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
+    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
     expect(await page.inputValue("textarea")).toBe(typed);
     expect(await page.getAttribute("textarea", "dir")).toBe("auto");
     await context.close();
@@ -126,7 +114,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const second = await newContext();
     const again = await second.newPage();
     await chooseLanguage(again, "en");
-    await again.goto(`${app.url}/s/demo/resume`);
+    await again.goto(`${run.app.url}/s/demo/resume`);
     // Small letters, spaces for dashes, O for 0 and l for 1.
     await again.fill("#code", code.toLowerCase().replaceAll("-", " ").replaceAll("0", "o").replaceAll("1", "l"));
     await again.click("form button[type=submit]");
@@ -136,7 +124,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     // Changed, and saved again.
     await again.fill("textarea[name=how_supported]", "I waited a very long time");
     await clickSave(again);
-    const values = await app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
+    const values = await run.app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
     expect(values.map((v) => v.value)).toContain("I waited a very long time");
     expect(values.map((v) => v.value)).not.toContain("I waited a long time");
     await second.close();
@@ -146,7 +134,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const context = await newContext();
     const page = await context.newPage();
     await chooseLanguage(page, "cy");
-    await page.goto(`${app.url}/s/demo/resume`);
+    await page.goto(`${run.app.url}/s/demo/resume`);
     await page.fill("#code", "ABCD-EFGH-JKMN-PQRS");
     await page.click("form button[type=submit]");
     expect(await page.textContent(".error-summary")).toContain("Dydy hwn ddim yn edrych fel cod");
@@ -158,7 +146,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     expect(await page.textContent(".error-message")).toContain("Arhoswch 15 munud");
     await context.close();
     // Other clients are not affected: the limit is per client key, and the test server has one.
-    await app.db.deleteFrom("code_attempt").execute();
+    await run.app.db.deleteFrom("code_attempt").execute();
   });
 
   it("a double submit of the consent page and of an answer page is recorded once", async () => {
@@ -166,7 +154,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const context = await newContext();
     const page = await context.newPage();
     await chooseLanguage(page, "fa");
-    await page.goto(`${app.url}/s/demo/consent`);
+    await page.goto(`${run.app.url}/s/demo/consent`);
     for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
     await page.check("input[name=audio_recording][value=no]");
     await page.check("input[name=quotes][value=no]");
@@ -177,21 +165,21 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       for (const id of REQUIRED) fields[id] = "yes";
       return fields;
     });
-    const post = () => context.request.post(`${app.url}/s/demo/consent`, { form, headers: { origin: app.url }, maxRedirects: 0 });
+    const post = () => context.request.post(`${run.app.url}/s/demo/consent`, { form, headers: { origin: run.app.url }, maxRedirects: 0 });
     const [a, b] = await Promise.all([post(), post()]);
     expect([a.status(), b.status()]).toEqual([302, 302]);
     await page.click("form button[type=submit]");
     // The browser already holds the session the earlier posts opened, so it simply carries on.
     await page.waitForURL(/\/q\/focus-group-questions\/once\/introduction$/);
     expect(await count("participant")).toBe(before + 1);
-    await page.goto(`${app.url}/s/demo/code`);
+    await page.goto(`${run.app.url}/s/demo/code`);
     expect(await page.textContent(".code")).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
 
-    await page.goto(`${app.url}/s/demo/q/peer-support-wellbeing/pre/who5_section`);
+    await page.goto(`${run.app.url}/s/demo/q/peer-support-wellbeing/pre/who5_section`);
     await page.check("input[name=who5_1][value='4']");
     const answersBefore = await count("answer");
     const answerForm = { who5_1: "4", _intent: "save" };
-    await Promise.all([1, 2].map(() => context.request.post(page.url(), { form: answerForm, headers: { origin: app.url }, maxRedirects: 0 })));
+    await Promise.all([1, 2].map(() => context.request.post(page.url(), { form: answerForm, headers: { origin: run.app.url }, maxRedirects: 0 })));
     await clickSave(page);
     expect(await count("answer")).toBe(answersBefore + 1);
     await context.close();
@@ -203,7 +191,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const context = await newContext();
     const page = await context.newPage();
     await chooseLanguage(page, "en");
-    await page.goto(`${app.url}/s/demo/consent`);
+    await page.goto(`${run.app.url}/s/demo/consent`);
     for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
     await page.check("input[name=agree_to_take_part][value=no]");
     await page.click("form button[type=submit]");
@@ -222,12 +210,12 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const page = await context.newPage();
     await chooseLanguage(page, "en");
     await consent(page, { quotes: true });
-    await page.goto(`${app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
+    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
     const words = "Words only this person wrote 7f3a";
     await page.fill("textarea[name=how_supported]", words);
     await page.fill("textarea[name=sensitivity_to_history]", words);
     await clickSave(page);
-    const participant = await app.db
+    const participant = await run.app.db
       .selectFrom("answer")
       .innerJoin("response", "response.id", "answer.response_id")
       .select("response.participant_id")
@@ -241,12 +229,12 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.click("button.button-warning");
     await page.waitForURL(/\/withdrawn/);
     expect(await page.textContent("main")).toContain("We deleted 2 answers.");
-    const left = await app.db.selectFrom("answer").select("value").execute();
+    const left = await run.app.db.selectFrom("answer").select("value").execute();
     expect(left.filter((a) => JSON.stringify(a.value).includes("7f3a"))).toEqual([]);
     for (const table of ["response", "consent_record", "participant_session"] as const) {
-      expect(await app.db.selectFrom(table).select("participant_id").where("participant_id", "=", participant.participant_id).execute(), table).toEqual([]);
+      expect(await run.app.db.selectFrom(table).select("participant_id").where("participant_id", "=", participant.participant_id).execute(), table).toEqual([]);
     }
-    expect(await app.db.selectFrom("participant").select("id").where("id", "=", participant.participant_id).execute()).toEqual([]);
+    expect(await run.app.db.selectFrom("participant").select("id").where("id", "=", participant.participant_id).execute()).toEqual([]);
     await context.close();
   });
 
@@ -255,12 +243,12 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const page = await context.newPage();
     await chooseLanguage(page, "en");
     await consent(page, { quotes: true });
-    await page.goto(`${app.url}/s/demo/consent-choices`);
+    await page.goto(`${run.app.url}/s/demo/consent-choices`);
     await page.check("input[name=quotes][value=no]");
     await page.check("input[name=audio_recording][value=yes]");
     await page.click("form button[type=submit]");
     expect(await page.textContent("[role=status]")).toContain("Your choices are saved.");
-    const changes = await app.db.selectFrom("consent_change").select(["flag", "value"]).orderBy("id", "desc").limit(2).execute();
+    const changes = await run.app.db.selectFrom("consent_change").select(["flag", "value"]).orderBy("id", "desc").limit(2).execute();
     expect(changes).toEqual(expect.arrayContaining([{ flag: "quotes", value: false }, { flag: "audio_recording", value: true }]));
     await context.close();
   });

@@ -4,25 +4,14 @@
  * JavaScript is left on here only because axe-core itself needs timers to run; the journey without
  * JavaScript is tested in participant-journey.test.ts.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
-import { startTestApp, type TestApp } from "../support/app";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { axeViolations, appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-const hasBrowser = browserAvailable();
-let app: TestApp;
-let browser: Browser;
-const REQUIRED = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
 
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const run = appAndBrowser();
+const { hasBrowser } = run;
+const REQUIRED = REQUIRED_STATEMENTS;
 
 async function check(page: Page, what: string, seen: string[], problems: string[]) {
   seen.push(what);
@@ -41,12 +30,12 @@ async function submit(page: Page, selector = "main form button[type=submit]") {
 describe.skipIf(!hasBrowser)("participant pages: accessible and 320 px wide, in every language", () => {
   for (const language of ["en", "cy", "ar", "fa"]) {
     it(`${language}: no axe violations and no sideways scrolling on any page`, async () => {
-      const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+      const context = await run.browser.newContext({ viewport: { width: 320, height: 640 } });
       const page = await context.newPage();
       const seen: string[] = [];
       const problems: string[] = [];
       const visit = async (path: string) => {
-        await page.goto(`${app.url}${path}`);
+        await page.goto(`${run.app.url}${path}`);
         await check(page, path, seen, problems);
       };
       await visit("/s/demo");
@@ -55,7 +44,7 @@ describe.skipIf(!hasBrowser)("participant pages: accessible and 320 px wide, in 
       expect(await page.getAttribute("html", "lang")).toBe(language);
       await check(page, "/s/demo/information", seen, problems);
       for (const path of ["/s/demo/support", "/s/demo/break", "/s/demo/stop", "/s/demo/resume", "/s/demo/declined", "/s/demo/finished"]) await visit(path);
-      await page.goto(`${app.url}/s/demo/resume`);
+      await page.goto(`${run.app.url}/s/demo/resume`);
       await page.fill("#code", "not a code");
       await submit(page);
       await check(page, "resume with an error", seen, problems);

@@ -3,33 +3,22 @@
  * JavaScript off: the person chooses their language and then lands where they were going, not on the
  * information sheet. The `next` it carries can only point into the same study.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { enrolOnline } from "../../app/participants/enrolment.server";
 import { findStudyBySlug } from "../../app/participants/study.server";
-import { browserAvailable, launchBrowser } from "../support/browser";
-import { startTestApp, TEST_SECRET, type TestApp } from "../support/app";
+import { appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
+import { TEST_SECRET } from "../support/app";
 import { secretsFrom } from "../../app/security/secrets.server";
 import { randomBytes } from "node:crypto";
 
-const hasBrowser = browserAvailable();
-let app: TestApp;
-let browser: Browser;
-const REQUIRED = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const run = appAndBrowser();
+const { hasBrowser } = run;
+const REQUIRED = REQUIRED_STATEMENTS;
 
 async function enrolled(): Promise<string> {
-  const study = (await findStudyBySlug(app.db, "demo"))!;
-  const result = await enrolOnline(app.db, {
+  const study = (await findStudyBySlug(run.app.db, "demo"))!;
+  const result = await enrolOnline(run.app.db, {
     study,
     language: "en",
     agreed: REQUIRED,
@@ -41,7 +30,7 @@ async function enrolled(): Promise<string> {
 }
 
 async function freshPage(): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
+  const context = await run.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
   return context.newPage();
 }
 
@@ -49,7 +38,7 @@ describe.skipIf(!hasBrowser)("coming back on a new phone (Chromium, no JavaScrip
   it("/withdraw: choose a language, enter the code, and land on the withdrawal choices", async () => {
     const code = await enrolled();
     const page = await freshPage();
-    await page.goto(`${app.url}/s/demo/withdraw`);
+    await page.goto(`${run.app.url}/s/demo/withdraw`);
     expect(new URL(page.url()).pathname).toBe("/s/demo");
     await page.click("a[hreflang=cy]");
     await page.waitForURL(/\/resume\?to=withdraw$/);
@@ -64,7 +53,7 @@ describe.skipIf(!hasBrowser)("coming back on a new phone (Chromium, no JavaScrip
   it("/resume: choose a language, land on the code form, then carry on where the person was", async () => {
     const code = await enrolled();
     const page = await freshPage();
-    await page.goto(`${app.url}/s/demo/resume`);
+    await page.goto(`${run.app.url}/s/demo/resume`);
     await page.click("a[hreflang=en]");
     await page.waitForURL(/\/s\/demo\/resume$/);
     await page.fill("#code", code);
@@ -76,7 +65,7 @@ describe.skipIf(!hasBrowser)("coming back on a new phone (Chromium, no JavaScrip
   it("a `next` outside the study is ignored: the person lands on the information sheet", async () => {
     const page = await freshPage();
     for (const next of ["https://example.com/s/demo/resume", "//example.com/x", "/s/other/resume", "/s/demo/../../research", "/research"]) {
-      await page.goto(`${app.url}/s/demo?lang=en&next=${encodeURIComponent(next)}`);
+      await page.goto(`${run.app.url}/s/demo?lang=en&next=${encodeURIComponent(next)}`);
       expect(new URL(page.url()).pathname, next).toBe("/s/demo/information");
     }
     await page.context().close();

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { startTestApp, type TestApp } from "./app";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -37,4 +39,26 @@ export async function axeViolations(page: import("playwright-core").Page) {
     }));
   });
   return result as Array<{ id: string; impact: string; target: string }>;
+}
+
+/** The consent form's required statements, as the participant browser tests tick them. */
+export const REQUIRED_STATEMENTS = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
+
+/**
+ * The built app on its own throwaway database (with the demo study) and Debian's Chromium, started
+ * before a test file's tests and closed after them. `hasBrowser` is false only outside CI without
+ * Chromium, when the file's tests are skipped.
+ */
+export function appAndBrowser() {
+  const run = { hasBrowser: browserAvailable() } as { hasBrowser: boolean; app: TestApp; browser: Browser };
+  beforeAll(async () => {
+    if (!run.hasBrowser) return;
+    run.app = await startTestApp();
+    run.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await run.browser?.close();
+    await run.app?.close();
+  });
+  return run;
 }

@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006_wellbeing";
 import * as m0007 from "./migrations/0007_report_back";
 import * as m0008 from "./migrations/0008_audit_no_truncate";
 import * as m0009 from "./migrations/0009_report_text_editor";
+import * as m0010 from "./migrations/0010_measure_score";
 
 // Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
 // Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0007_report_back": m0007,
   "0008_audit_no_truncate": m0008,
   "0009_report_text_editor": m0009,
+  "0010_measure_score": m0010,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -2,8 +2,10 @@
  * `npm run bench:wellbeing` (tsx scripts/bench-wellbeing.ts): loads 100,000 paired participants
  * (WHO-5 before and after, through the consent gate's rules: consented, some "stop and keep"
  * withdrawals, some erasure withdrawals pending deletion) into a throwaway PostgreSQL database, then
- * times the comparison as the app computes it and the same aggregate as one hand-written SQL query,
- * and checks that the two agree. Target: the app's comparison under one second.
+ * times the comparison as the app computes it (the first, which scores every response and keeps the
+ * scores; then with kept scores; then after 1,000 answers change) and the same aggregate as one
+ * hand-written SQL query over the answers, and checks that the two agree. Target: the app's
+ * comparison under one second.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:wellbeing [-- --participants 100000]
  */
@@ -76,17 +78,29 @@ async function main() {
     console.log(`Loaded ${participants.toLocaleString("en")} participants in ${((performance.now() - loading) / 1000).toFixed(1)} s.`);
 
     const scope = { organisationId: org.id, studyId: study.id, measureId: "who5" };
-    await measureComparison(db, scope); // warm-up: plans, caches, JIT
+    // The first report scores every response from its answers and keeps the scores
+    // (docs/decisions/054-measure-score-store.md); later ones read the kept scores.
+    let started = performance.now();
+    await measureComparison(db, scope);
+    console.log(`First comparison (scores all ${(participants * 2).toLocaleString("en")} responses from their answers and keeps the scores): ${(performance.now() - started).toFixed(0)} ms`);
     const runs: number[] = [];
     let comparison = await measureComparison(db, scope);
     for (let i = 0; i < 3; i++) {
-      const started = performance.now();
+      started = performance.now();
       comparison = await measureComparison(db, scope);
       runs.push(performance.now() - started);
     }
     const best = Math.min(...runs);
-    console.log(`App comparison (gate, scoring, t-test, Wilcoxon, d_z, change counts): best of 3 ${best.toFixed(0)} ms ${best < 1000 ? "(under 1 s: target met)" : "(OVER the 1 s target)"}`);
+    console.log(`App comparison (gate, kept scores, t-test, Wilcoxon, d_z, change counts): best of 3 ${best.toFixed(0)} ms ${best < 1000 ? "(under 1 s: target met)" : "(OVER the 1 s target)"}`);
     console.log(`  n_pairs ${comparison.n_pairs}, mean change ${comparison.mean_change?.toFixed(6)}, t ${comparison.t?.toFixed(6)}, p ${comparison.p_t}`);
+    // Fieldwork goes on: 1,000 people change an answer after the programme; their kept scores are
+    // stale, so the next comparison scores those 1,000 again and reads the rest.
+    await sql`update answer set value = to_jsonb(5 - (value #>> '{}')::int)
+      where item_id = 'who5_1' and response_id in (
+        select id from response where study_id = ${study.id} and timepoint = 'post' order by id limit 1000)`.execute(db);
+    started = performance.now();
+    const changed = await measureComparison(db, scope);
+    console.log(`After 1,000 answers changed (1,000 scored again, the rest read): ${(performance.now() - started).toFixed(0)} ms`);
 
     const handWritten = sql<{ n: number; mean_pre: number; mean_post: number; sd_pre: number; sd_post: number; mean_change: number; sd_change: number }>`
       with scores as (
@@ -121,12 +135,13 @@ async function main() {
     }
     console.log(`Hand-written SQL (pairs, means, SDs, mean change; no tests): best of 3 ${Math.min(...sqlRuns).toFixed(0)} ms`);
     const t = row.mean_change / (row.sd_change / Math.sqrt(row.n));
+    // Against the comparison after the change: the kept scores must not hide it.
     const agree =
-      row.n === comparison.n_pairs &&
-      Math.abs(row.mean_pre - comparison.mean_pre!) < 1e-9 &&
-      Math.abs(row.mean_post - comparison.mean_post!) < 1e-9 &&
-      Math.abs(row.sd_pre - comparison.sd_pre!) < 1e-9 &&
-      Math.abs(t - comparison.t!) < 1e-6;
+      row.n === changed.n_pairs &&
+      Math.abs(row.mean_pre - changed.mean_pre!) < 1e-9 &&
+      Math.abs(row.mean_post - changed.mean_post!) < 1e-9 &&
+      Math.abs(row.sd_pre - changed.sd_pre!) < 1e-9 &&
+      Math.abs(t - changed.t!) < 1e-6;
     console.log(`  n_pairs ${row.n}, mean change ${row.mean_change.toFixed(6)}, t ${t.toFixed(6)}: ${agree ? "agrees with the app" : "DISAGREES with the app"}`);
     if (!agree) process.exitCode = 1;
   } finally {

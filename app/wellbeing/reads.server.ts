@@ -1,7 +1,8 @@
 /**
  * Every read of participants' answers that wellbeing analysis and export make goes through
- * `analysableResponses` or its narrow twin for scoring, `analysableItemValues`, and nothing else in
- * app/wellbeing selects from `answer` or `response`.
+ * `analysableResponses`, its narrow twin for scoring, `analysableItemValues`, or
+ * `analysableMeasureScores` (kept scores, docs/decisions/054-measure-score-store.md), and nothing
+ * else in app/wellbeing selects from `answer`, `response` or `measure_score`.
  *
  * Which participants may be read is decided by the consent gate alone (app/consent/gate.server.ts,
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
@@ -115,9 +116,17 @@ export interface ItemValuesQuery extends AnalysisScope {
   numberItems: readonly string[];
   /** Items whose text answers are read, in this order (single-choice questions). */
   textItems: readonly string[];
+  /**
+   * Only these responses, as they are (still only those the gate lets through, of the instrument
+   * and timepoints asked); absent = one per participant and timepoint, the latest version's.
+   */
+  responseIds?: readonly string[];
 }
 
 export interface ResponseItemValues {
+  responseId: string;
+  /** response.answers_revision in the same snapshot as the values: what a kept score must name. */
+  answersRevision: number;
   participantId: string;
   cohortId: string | null;
   participantLanguage: string;
@@ -147,11 +156,14 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   const textColumns = textItems.map(
     (item, i) => sql`max(a.value #>> '{}') filter (where a.item_id = ${item} and jsonb_typeof(a.value) = 'string') as ${sql.ref(`t${i}`)}`,
   );
+  // One JSON array for any number of ids: one parameter, the same on both drivers.
+  const onlyResponses = (column: string) =>
+    query.responseIds ? sql`and ${sql.ref(column)} in (select jsonb_array_elements_text(${JSON.stringify(query.responseIds)}::jsonb)::uuid)` : sql``;
   const folded = items.length
     ? sql`select a.response_id, ${sql.join([...numberColumns, ...textColumns])}
         from answer a join response fr on fr.id = a.response_id
         where fr.study_id = ${query.studyId} and fr.timepoint in (${sql.join([...query.timepoints])})
-          and a.item_id in (${sql.join(items)})
+          and a.item_id in (${sql.join(items)}) ${onlyResponses("fr.id")}
         group by a.response_id`
     : sql`select null::uuid as response_id where false`;
   // "chosen": one response per participant and timepoint (the latest version's) of the people the
@@ -159,19 +171,23 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   // responses joined to their answers by one hash join; folding from "chosen" instead makes the
   // planner underestimate it tenfold and probe the answer index 200,000 times. Only chosen rows,
   // i.e. the gate's, come out of the left join.
+  // Named responses (a few to score again, from a read a moment ago) are taken as they are, through
+  // the same gate: choosing among versions again would sort the whole study for a handful.
+  const choose = !query.responseIds;
   const query_ = sql<Record<string, unknown>>`
     with chosen as (
-      select distinct on (r.participant_id, r.timepoint)
-        r.id, r.participant_id, p.cohort_id, p.language as participant_language, r.timepoint, r.instrument_version_id
+      select ${choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
+        r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language as participant_language, r.timepoint, r.instrument_version_id
       from response r
       join participant p on p.id = r.participant_id
       join instrument_version iv on iv.id = r.instrument_version_id
       where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
         and r.timepoint in (${sql.join([...query.timepoints])})
         and r.participant_id in (${analysableParticipants(db, query)})
-      order by r.participant_id, r.timepoint, iv.version desc
+        ${onlyResponses("r.id")}
+      ${choose ? sql`order by r.participant_id, r.timepoint, iv.version desc` : sql``}
     ), folded as (${folded})
-    select c.participant_id, c.cohort_id, c.participant_language, c.timepoint, c.instrument_version_id, f.*
+    select c.id as chosen_id, c.answers_revision, c.participant_id, c.cohort_id, c.participant_language, c.timepoint, c.instrument_version_id, f.*
     from chosen c left join folded f on f.response_id = c.id`;
   // Folding a million answers into 200,000 groups needs more than PostgreSQL's default 4 MB of
   // work memory, or every hash spills to disk in batches (measured: about twice as slow). Raised for
@@ -193,6 +209,8 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
     const texts = new Array<string | null>(textItems.length);
     for (let i = 0; i < textItems.length; i++) texts[i] = (row[`t${i}`] as string | null | undefined) ?? null;
     out[r] = {
+      responseId: row.chosen_id as string,
+      answersRevision: Number(row.answers_revision),
       participantId: row.participant_id as string,
       cohortId: (row.cohort_id as string | null) ?? null,
       participantLanguage: row.participant_language as string,
@@ -200,6 +218,109 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
       instrumentVersionId: row.instrument_version_id as string,
       numbers,
       texts,
+    };
+  }
+  return out;
+}
+
+export interface MeasureScoresQuery extends AnalysisScope {
+  instrumentId: string;
+  timepoints: readonly string[];
+  measureId: string;
+  /**
+   * The version whose rules score a response whose own version does not define the measure (the
+   * newest definition). A kept score counts only if it came from the response's own version or
+   * from this one: a newer definition published since makes older fallback scores stale.
+   */
+  fallbackRulesVersionId: string;
+}
+
+export interface ScoredResponse {
+  participantId: string;
+  cohortId: string | null;
+  participantLanguage: string;
+  timepoint: string;
+  /**
+   * Null when a kept score is still good (same answers, same rules): `score` is then that score.
+   * Otherwise the response to score, with its version, and `score` is null until the caller scores it.
+   */
+  unscored: { responseId: string; instrumentVersionId: string } | null;
+  score: number | null;
+}
+
+/**
+ * The same responses as analysableItemValues (same gate, one per participant and timepoint, the
+ * latest version's), each with its kept score on the measure when that score is still good: it was
+ * computed from the answers as they are now (the answers_revision a trigger keeps) under the rules
+ * that apply now. Responses without one are scored by the caller from analysableItemValues and kept
+ * (app/wellbeing/score-store.server.ts), so a comparison of 100,000 pairs reads 200,000 numbers
+ * rather than a million answers (docs/decisions/054-measure-score-store.md).
+ */
+export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery): Promise<ScoredResponse[]> {
+  if (query.timepoints.length === 0) return [];
+  const read = async (trx: DB) => {
+    // With one version of the instrument answered, the unique key (participant, version,
+    // timepoint) already gives one response per person and time, and the sort that DISTINCT ON
+    // needs (a quarter of the read's time at 200,000 responses) can be skipped. Both statements
+    // run in one snapshot, so a response in a new version cannot slip in between them.
+    const published = await trx.selectFrom("instrument_version").select((eb) => eb.fn.countAll<number>().as("n")).where("instrument_id", "=", query.instrumentId).executeTakeFirst();
+    const answered =
+      Number(published?.n ?? 0) <= 1
+        ? 1
+        : Number(
+            (
+              await sql<{ n: number }>`
+              select count(distinct r.instrument_version_id)::int as n
+              from response r join instrument_version iv on iv.id = r.instrument_version_id
+              where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
+                and r.timepoint in (${sql.join([...query.timepoints])})`.execute(trx)
+            ).rows[0]?.n ?? 0,
+          );
+    const oneVersion = answered <= 1;
+    // A kept score's row carries no ids: parsing two uuids per row is a fifth of reading 200,000.
+    return (
+      await sql<{ participantId: string; cohortId: string | null; participantLanguage: string; timepoint: string; responseId: string | null; instrumentVersionId: string | null; score: number | null }>`
+      with chosen as (
+        select ${oneVersion ? sql`` : sql`distinct on (r.participant_id, r.timepoint)`}
+          r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
+        from response r
+        join participant p on p.id = r.participant_id
+        join instrument_version iv on iv.id = r.instrument_version_id
+        where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
+          and r.timepoint in (${sql.join([...query.timepoints])})
+          and r.participant_id in (${analysableParticipants(db, query)})
+        ${oneVersion ? sql`` : sql`order by r.participant_id, r.timepoint, iv.version desc`}
+      )
+      select c.participant_id as "participantId", c.cohort_id as "cohortId", c.language as "participantLanguage", c.timepoint,
+        case when m.response_id is null then c.id end as "responseId",
+        case when m.response_id is null then c.instrument_version_id end as "instrumentVersionId",
+        m.score
+      from chosen c
+      left join measure_score m on m.response_id = c.id and m.measure_id = ${query.measureId}
+        and m.answers_revision = c.answers_revision
+        and m.scored_with in (c.instrument_version_id, ${query.fallbackRulesVersionId})`.execute(trx)
+    ).rows;
+  };
+  // As for analysableItemValues: sorting 200,000 chosen rows in 4 MB spills to disk.
+  const rows = db.isTransaction
+    ? await read(db)
+    : await db
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .execute(async (trx) => {
+          await sql`set local work_mem = '64MB'`.execute(trx);
+          return read(trx);
+        });
+  const out: ScoredResponse[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    out[i] = {
+      participantId: row.participantId,
+      cohortId: row.cohortId,
+      participantLanguage: row.participantLanguage,
+      timepoint: row.timepoint,
+      unscored: row.responseId === null ? null : { responseId: row.responseId, instrumentVersionId: row.instrumentVersionId! },
+      score: row.score === null ? null : Number(row.score),
     };
   }
   return out;

@@ -10,7 +10,8 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableItemValues, analysableResponses, type AnalysisScope } from "./reads.server";
+import { analysableItemValues, analysableMeasureScores, analysableResponses, type AnalysisScope } from "./reads.server";
+import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
 import {
   bandTransitions,
@@ -86,28 +87,38 @@ export function itemScales(version: PublishedInstrumentVersion, measure: Measure
 
 /**
  * A scorer for responses read as value columns: each is scored with its own version's definition
- * of the measure (or the newest one when its version lacks it). Versions are loaded and their
- * rules prepared once, up front, so scoring a hundred thousand responses is a plain loop.
+ * of the measure (or the newest one when its version lacks it), and `rulesOf` says which version's
+ * rules that is, for keeping the score. Versions are loaded and their rules prepared once, up
+ * front, so scoring a hundred thousand responses is a plain loop. `columns` must hold every item
+ * of every version's definition (scoringColumns).
  */
-async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<string>, columns: readonly string[]) {
-  const prepare = (definition: MeasureDefinition, scales: ItemScales) => measureScorer(definition, scales, columns);
-  const newest = prepare(measureDefinition(source.measure), itemScales(source.version, source.measure));
-  const byVersion = new Map<string, (values: readonly unknown[]) => number | null>([[source.version.rowId, newest]]);
+async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<string>) {
+  const definitions = new Map<string, { definition: MeasureDefinition; scales: ItemScales; rules: string }>();
+  const newest = { definition: measureDefinition(source.measure), scales: itemScales(source.version, source.measure), rules: source.version.rowId };
+  definitions.set(source.version.rowId, newest);
   for (const versionId of versionIds) {
-    if (byVersion.has(versionId)) continue;
+    if (definitions.has(versionId)) continue;
     const version = await getInstrumentVersionByRowId(db, versionId);
     const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
-    byVersion.set(versionId, version && own ? prepare(measureDefinition(own), itemScales(version, own)) : newest);
+    definitions.set(versionId, version && own ? { definition: measureDefinition(own), scales: itemScales(version, own), rules: versionId } : newest);
   }
-  return (versionId: string, values: readonly unknown[]): number | null => {
-    try {
-      return (byVersion.get(versionId) ?? newest)(values);
-    } catch (error) {
-      // An answer outside its scale is a data error; it makes the score missing, like an
-      // unanswered item, rather than stopping the whole report or distorting it.
-      if (error instanceof RangeError) return null;
-      throw error;
-    }
+  const columns = [...new Set([...definitions.values()].flatMap((d) => d.definition.items))];
+  const scorers = new Map<string, (values: readonly unknown[]) => number | null>();
+  for (const [versionId, d] of definitions) scorers.set(versionId, measureScorer(d.definition, d.scales, columns));
+  const fallback = scorers.get(source.version.rowId)!;
+  return {
+    columns,
+    rulesOf: (versionId: string): string => (definitions.get(versionId) ?? newest).rules,
+    score: (versionId: string, values: readonly unknown[]): number | null => {
+      try {
+        return (scorers.get(versionId) ?? fallback)(values);
+      } catch (error) {
+        // An answer outside its scale is a data error; it makes the score missing, like an
+        // unanswered item, rather than stopping the whole report or distorting it.
+        if (error instanceof RangeError) return null;
+        throw error;
+      }
+    },
   };
 }
 
@@ -130,6 +141,8 @@ export interface ReportQuery extends AnalysisScope {
   cohortId?: string | null;
   pre?: string;
   post?: string;
+  /** Read answers to the instrument's single-choice questions (for breakdowns by question); default true. */
+  choices?: boolean;
 }
 
 export function singleChoiceItems(version: PublishedInstrumentVersion): Extract<Item, { type: "single_choice" }>[] {
@@ -157,7 +170,14 @@ export async function studyTimepoints(db: DB, studyId: string, instrumentId: str
     .map((r) => r.timepoint);
 }
 
-/** Each analysable participant's pre and post score of the measure (and at `alsoAt`, in `at`). */
+/**
+ * Each analysable participant's pre and post score of the measure (and at `alsoAt`, in `at`).
+ *
+ * Scores kept from an earlier read are used while they are still good (same answers, same rules);
+ * the rest are scored here from their answers and kept (docs/decisions/054-measure-score-store.md).
+ * Answers to single-choice questions (for breakdowns by question) are read only when
+ * `query.choices` is not false.
+ */
 export async function participantScores(
   db: DB,
   query: ReportQuery,
@@ -167,17 +187,35 @@ export async function participantScores(
   source ??= await findMeasure(db, query.studyId, query.measureId);
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
-  const choiceIds = singleChoiceItems(source.version).map((item) => item.id);
-  const columns = source.measure.items;
-  const responses = await analysableItemValues(db, {
-    organisationId: query.organisationId,
-    studyId: query.studyId,
-    instrumentId: source.instrumentId,
-    timepoints: [...new Set([pre, post, ...alsoAt])],
-    numberItems: columns,
-    textItems: choiceIds,
-  });
-  const score = await makeScorer(db, source, new Set(responses.map((r) => r.instrumentVersionId)), columns);
+  const scope = { organisationId: query.organisationId, studyId: query.studyId, instrumentId: source.instrumentId, timepoints: [...new Set([pre, post, ...alsoAt])] };
+  const responses = await analysableMeasureScores(db, { ...scope, measureId: source.measure.id, fallbackRulesVersionId: source.version.rowId });
+
+  const unscored = responses.filter((r) => r.unscored !== null);
+  if (unscored.length > 0) {
+    const scorer = await makeScorer(db, source, new Set(unscored.map((r) => r.unscored!.instrumentVersionId)));
+    // All of them in one read when most are unscored (a first report); by id otherwise.
+    const values = await analysableItemValues(db, {
+      ...scope,
+      numberItems: scorer.columns,
+      textItems: [],
+      ...(unscored.length * 2 < responses.length ? { responseIds: unscored.map((r) => r.unscored!.responseId) } : {}),
+    });
+    const byResponse = new Map(values.map((v) => [v.responseId, v]));
+    const toKeep: ScoreToKeep[] = [];
+    for (const response of unscored) {
+      const read = byResponse.get(response.unscored!.responseId);
+      // Gone between the two reads (erased meanwhile): not scored.
+      if (!read) continue;
+      response.score = scorer.score(read.instrumentVersionId, read.numbers);
+      toKeep.push({ responseId: read.responseId, scoredWith: scorer.rulesOf(read.instrumentVersionId), answersRevision: read.answersRevision, score: response.score });
+    }
+    await keepScores(db, source.measure.id, toKeep);
+  }
+
+  const choiceIds = query.choices === false ? [] : singleChoiceItems(source.version).map((item) => item.id);
+  const choices = choiceIds.length
+    ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds })
+    : [];
   const byParticipant = new Map<string, ParticipantScores>();
   for (const response of responses) {
     if (query.cohortId && response.cohortId !== query.cohortId) continue;
@@ -186,10 +224,14 @@ export async function participantScores(
       entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, at: {}, choices: {} };
       byParticipant.set(response.participantId, entry);
     }
-    const value = score(response.instrumentVersionId, response.numbers);
+    const value = response.score;
     entry.at[response.timepoint] = value;
     if (response.timepoint === pre) entry.pre = value;
     if (response.timepoint === post) entry.post = value;
+  }
+  for (const response of choices) {
+    const entry = byParticipant.get(response.participantId);
+    if (!entry) continue;
     for (let i = 0; i < choiceIds.length; i++) {
       const answer = response.texts[i];
       if (answer !== null && answer !== undefined && (response.timepoint === post || entry.choices[choiceIds[i]!] === undefined)) entry.choices[choiceIds[i]!] = answer;
@@ -216,7 +258,7 @@ export function compareScores(measure: Measure, scores: readonly ParticipantScor
 export type ComparisonJson = { measure: string } & PairedComparison;
 
 export async function measureComparison(db: DB, query: ReportQuery): Promise<ComparisonJson> {
-  const { source, scores } = await participantScores(db, query);
+  const { source, scores } = await participantScores(db, { ...query, choices: false });
   return { measure: source.measure.id, ...compareScores(source.measure, scores) };
 }
 

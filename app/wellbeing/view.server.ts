@@ -127,7 +127,13 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   let after = chosen(query.after, DEFAULT_TIMEPOINTS.post);
   if (before === after) [before, after] = [DEFAULT_TIMEPOINTS.pre, DEFAULT_TIMEPOINTS.post];
   const isDefault = before === DEFAULT_TIMEPOINTS.pre && after === DEFAULT_TIMEPOINTS.post;
-  const { report, withheld, scores } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId, pre: before, post: after }, source, timepoints);
+  // Answers to single-choice questions are read only for a breakdown by one of them.
+  const { report, withheld, scores } = await disclosableReport(
+    db,
+    { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by?.kind === "item" },
+    source,
+    timepoints,
+  );
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -149,7 +155,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
         ? { report, withheld }
         : await disclosableReport(
             db,
-            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post },
+            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post, choices: false },
             other,
             otherTimepoints,
           );

@@ -63,6 +63,8 @@ export interface ResponseTable {
   sections_done: Generated<string[]>;
   started_on: string;
   completed_on: string | null;
+  /** Counts changes to the response's answers (a trigger keeps it); a kept score names the count it saw. */
+  answers_revision: Generated<number>;
 }
 
 export interface AnswerTable {

@@ -33,9 +33,20 @@ export interface GroupAttendanceTable {
   marked_at: CreatedAt;
 }
 
+/** db/migrations/0010_measure_score.ts: a response's score on a measure, kept once computed. */
+export interface MeasureScoreTable {
+  response_id: string;
+  measure_id: string;
+  scored_with: string;
+  answers_revision: number;
+  score: number | null;
+  scored_at: CreatedAt;
+}
+
 export interface WellbeingTables {
   cohort_facilitator: CohortFacilitatorTable;
   cohort_membership: CohortMembershipTable;
   group_session: GroupSessionTable;
   group_attendance: GroupAttendanceTable;
+  measure_score: MeasureScoreTable;
 }

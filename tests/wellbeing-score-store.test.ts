@@ -1,0 +1,201 @@
+/**
+ * Kept measure scores (docs/decisions/054-measure-score-store.md): a report keeps each response's
+ * score, the next report reads it, and a kept score is never used once the answers or the rules
+ * behind it have changed, whoever changed them. The figures must stay those the answers give.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadInstrumentsFromDir } from "../app/instruments/load.server";
+import { getInstrumentVersion, publishInstruments } from "../app/instruments/publish.server";
+import { savePage } from "../app/participants/answers.server";
+import { findStudyById, questionnaireUse } from "../app/participants/study.server";
+import { withdrawParticipant } from "../app/participants/withdrawal.server";
+import { measureComparison, participantScores } from "../app/wellbeing/report.server";
+import { keepScores } from "../app/wellbeing/score-store.server";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
+
+let database: TestDatabase;
+let study: WellbeingStudy;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  study = await seedWellbeingStudy(database.db);
+}, 120_000);
+afterAll(async () => {
+  await database?.destroy();
+});
+
+const who5 = () => measureComparison(database.db, { organisationId: study.organisationId, studyId: study.studyId, measureId: "who5" });
+
+async function scoresOf(name: string) {
+  const { scores } = await participantScores(database.db, { organisationId: study.organisationId, studyId: study.studyId, measureId: "who5", choices: false });
+  return scores.find((s) => s.participantId === study.people.get(name)!.id)!;
+}
+
+async function responseOf(name: string, timepoint: string) {
+  return database.db
+    .selectFrom("response")
+    .select(["id", "answers_revision"])
+    .where("participant_id", "=", study.people.get(name)!.id)
+    .where("timepoint", "=", timepoint)
+    .where("instrument_version_id", "=", study.versionRowId)
+    .executeTakeFirstOrThrow();
+}
+
+async function keptScore(responseId: string) {
+  return database.db.selectFrom("measure_score").selectAll().where("response_id", "=", responseId).where("measure_id", "=", "who5").executeTakeFirst();
+}
+
+describe("kept measure scores", () => {
+  it("the first report keeps a score for each response it read, and later reports read those scores", async () => {
+    const first = await who5();
+    const kept = await database.db
+      .selectFrom("measure_score")
+      .innerJoin("response", "response.id", "measure_score.response_id")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("measure_score.measure_id", "=", "who5")
+      .where("response.study_id", "=", study.studyId)
+      .executeTakeFirstOrThrow();
+    // Every response to the instrument (no one has withdrawn yet); those with no WHO-5 answers
+    // (people in the UCLA-3 dataset) are kept as missing, so they are not scored again either.
+    const responses = await database.db
+      .selectFrom("response")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("response.study_id", "=", study.studyId)
+      .executeTakeFirstOrThrow();
+    const missing = await database.db
+      .selectFrom("measure_score")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("measure_id", "=", "who5")
+      .where("score", "is", null)
+      .executeTakeFirstOrThrow();
+    expect(Number(missing.n)).toBeGreaterThan(0);
+    expect(Number(kept.n)).toBe(Number(responses.n));
+    expect(await who5()).toEqual(first);
+
+    // The kept score is what the next report reads: a score altered in place (same answers, same
+    // rules) moves the mean, which only reading it could do...
+    const { id } = await responseOf("w10", "pre");
+    const before = (await keptScore(id))!;
+    await database.db.updateTable("measure_score").set({ score: before.score! + 40 }).where("response_id", "=", id).execute();
+    const altered = await who5();
+    expect(altered.mean_pre! - first.mean_pre!).toBeCloseTo(40 / first.n_pairs, 9);
+    // ...and once it is gone the answers give the true score again.
+    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+    expect(await who5()).toEqual(first);
+    expect((await keptScore(id))!.score).toBe(before.score);
+  });
+
+  it("an answer changed on the participant's page is seen by the next report", async () => {
+    await who5();
+    const { id, answers_revision } = await responseOf("w12", "post");
+    const was = (await scoresOf("w12")).post!;
+    const studyRow = (await findStudyById(database.db, study.studyId))!;
+    const use = questionnaireUse(studyRow, "peer-support-wellbeing", "post")!;
+    const answers = await database.db.selectFrom("answer").select(["item_id", "value"]).where("response_id", "=", id).where("item_id", "like", "who5_%").execute();
+    const raw = Object.fromEntries(answers.map((a) => [a.item_id, String(a.value)]));
+    const newFirst = raw.who5_1 === "5" ? "0" : "5";
+    const delta = (Number(newFirst) - Number(raw.who5_1)) * 4;
+    const saved = await savePage(database.db, { study: studyRow, use, participantId: study.people.get("w12")!.id, pageId: "who5_section", raw: { ...raw, who5_1: newFirst }, language: "en" });
+    expect(saved.ok).toBe(true);
+    expect((await responseOf("w12", "post")).answers_revision).toBeGreaterThan(answers_revision);
+    expect((await scoresOf("w12")).post).toBe(was + delta);
+    expect((await keptScore(id))!.score).toBe(was + delta);
+  });
+
+  it("an answer changed or removed straight in the database is seen too: no writer has to remember", async () => {
+    await who5();
+    const before = await who5();
+    const { id } = await responseOf("w14", "post");
+    const was = (await scoresOf("w14")).post!;
+    const first = await database.db.selectFrom("answer").select("value").where("response_id", "=", id).where("item_id", "=", "who5_2").executeTakeFirstOrThrow();
+    const next = Number(first.value) === 0 ? 1 : 0;
+    await sql`update answer set value = ${JSON.stringify(next)}::jsonb where response_id = ${id} and item_id = 'who5_2'`.execute(database.db);
+    expect((await scoresOf("w14")).post).toBe(was + (next - Number(first.value)) * 4);
+
+    // One item gone: WHO-5 needs all five, so the score is missing and the pair drops.
+    await sql`delete from answer where response_id = ${id} and item_id = 'who5_3'`.execute(database.db);
+    expect((await scoresOf("w14")).post).toBeNull();
+    expect((await who5()).n_pairs).toBe(before.n_pairs - 1);
+  });
+
+  it("a score kept under other rules is not used, and is scored again", async () => {
+    const truth = await who5();
+    const { id } = await responseOf("w11", "pre");
+    const consentForm = (await getInstrumentVersion(database.db, "consent-form", 1))!;
+    // As if kept under rules that no longer apply: not the response's own version, not the newest.
+    await database.db.updateTable("measure_score").set({ scored_with: consentForm.rowId, score: 999 }).where("response_id", "=", id).execute();
+    expect(await who5()).toEqual(truth);
+    expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
+    expect((await keptScore(id))!.score).not.toBe(999);
+  });
+
+  it("erasure takes a participant's kept scores with their answers; stop-and-keep leaves them", async () => {
+    await who5();
+    const erased = await responseOf("w20", "pre");
+    const kept = await responseOf("w21", "pre");
+    expect(await keptScore(erased.id)).toBeDefined();
+    await withdrawParticipant(database.db, { studyId: study.studyId, participantId: study.people.get("w20")!.id, mode: "erase" });
+    await withdrawParticipant(database.db, { studyId: study.studyId, participantId: study.people.get("w21")!.id, mode: "keep" });
+    expect(await keptScore(erased.id)).toBeUndefined();
+    expect(await keptScore(kept.id)).toBeDefined();
+    expect(await scoresOf("w21")).toBeDefined();
+  });
+
+  it("keeping scores for a response erased meanwhile neither fails nor keeps it, inside a caller's transaction too", async () => {
+    const { id, answers_revision } = await responseOf("w22", "pre");
+    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+    const gone = "00000000-0000-4000-8000-000000000000";
+    await database.db.transaction().execute(async (trx) => {
+      // The erased response's batch is refused whole, quietly; the next report keeps the rest.
+      await keepScores(trx, "who5", [
+        { responseId: gone, scoredWith: study.versionRowId, answersRevision: 1, score: 50 },
+        { responseId: id, scoredWith: study.versionRowId, answersRevision: answers_revision, score: 44 },
+      ]);
+      expect(await trx.selectFrom("measure_score").select("score").where("response_id", "in", [id, gone]).execute()).toEqual([]);
+      // The transaction carries on.
+      await keepScores(trx, "who5", [{ responseId: id, scoredWith: study.versionRowId, answersRevision: answers_revision, score: 44 }]);
+      expect(await trx.selectFrom("measure_score").select("score").where("response_id", "=", id).executeTakeFirst()).toEqual({ score: 44 });
+    });
+    expect(await keptScore(id)).toMatchObject({ score: 44 });
+    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+  });
+
+  it("with a second version of the instrument, a person's later-version response is the one scored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tandem-v2-"));
+    try {
+      cpSync("instruments/peer-support-wellbeing/1", join(dir, "peer-support-wellbeing/1"), { recursive: true });
+      cpSync("instruments/peer-support-wellbeing/1", join(dir, "peer-support-wellbeing/2"), { recursive: true });
+      const file = join(dir, "peer-support-wellbeing/2/instrument.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^version: 1$/m, "version: 2"));
+      const loaded = loadInstrumentsFromDir(dir);
+      expect(loaded.problems).toEqual([]);
+      const result = await publishInstruments(database.db, loaded.versions);
+      expect(result.published.map((v) => `${v.id}@${v.version}`)).toEqual(["peer-support-wellbeing@2"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const v2 = (await getInstrumentVersion(database.db, "peer-support-wellbeing", 2))!;
+    const before = await who5();
+    const wasPre = (await scoresOf("w13")).pre!;
+    const response = await database.db
+      .insertInto("response")
+      .values({ participant_id: study.people.get("w13")!.id, study_id: study.studyId, instrument_version_id: v2.rowId, timepoint: "pre", language: "en", started_on: "2026-01-07", completed_on: "2026-01-07" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const newPre = wasPre === 100 ? 0 : 100;
+    await database.db
+      .insertInto("answer")
+      .values([1, 2, 3, 4, 5].map((i) => ({ response_id: response.id, item_id: `who5_${i}`, value: JSON.stringify(newPre / 20), answered_on: "2026-01-07" })))
+      .execute();
+    expect((await scoresOf("w13")).pre).toBe(newPre);
+    const after = await who5();
+    expect(after.n_pairs).toBe(before.n_pairs);
+    expect(after.mean_pre! - before.mean_pre!).toBeCloseTo((newPre - wasPre) / before.n_pairs, 9);
+    expect(await keptScore(response.id)).toMatchObject({ scored_with: v2.rowId, score: newPre });
+  });
+});

@@ -202,6 +202,10 @@ async function main() {
       await measure("support", await browser.get("/s/demo/support"));
       await measure("consent-choices", await browser.get("/s/demo/consent-choices"), "/s/demo/consent-choices");
       await measure("consent-choices (saved)", await browser.post("/s/demo/consent-choices", { audio_recording: "no", quotes: "no" }), "/s/demo/consent-choices");
+      const group = await browser.get("/s/demo/group");
+      await measure("group", group, "/s/demo/group");
+      const cohort = /name="cohort" value="([0-9a-f-]{36})"/.exec(group.html)?.[1] ?? "";
+      await measure("group (joined)", await browser.post("/s/demo/group", { cohort }), "/s/demo/group");
       await measure("stop", await browser.get("/s/demo/stop"), "/s/demo/stop");
       await measure("finished", await browser.post("/s/demo/stop", {}), "/s/demo/finished");
 

@@ -19,6 +19,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const scope = { organisationId: member.organisation.id, studyId: study.id };
   return {
     base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
+    // Where participants join a group themselves, to read out or write on the board.
+    selfJoinAddress: `${new URL(request.url).origin}/s/${study.slug}/group`,
     cohorts: await listCohorts(member.db, scope),
     staff: member.can("study:edit") ? await organisationStaff(member.db, member.organisation.id) : [],
     canCreate: member.can("study:edit"),
@@ -144,6 +146,7 @@ export default function Cohorts() {
             </p>
             <button type="submit">{t("wellbeing.manage.joinButton")}</button>
           </Form>
+          <p>{t("wellbeing.manage.selfJoin", { address: d.selfJoinAddress })}</p>
         </section>
       ) : null}
 

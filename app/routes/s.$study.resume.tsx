@@ -11,8 +11,9 @@ import { newSessionToken, openParticipantSession, sessionCookie } from "~/partic
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;
 
-// Where the code takes the person: carrying on, withdrawing, or changing their choices.
-const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices" } as const;
+// Where the code takes the person: carrying on, withdrawing, changing their choices, or joining
+// their peer-support group.
+const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices", group: "group" } as const;
 type Target = keyof typeof TARGETS;
 const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");
 

@@ -1,6 +1,7 @@
 /**
  * Peer-support cohorts: a group within a study with a name, dates and facilitators, which
- * participants join with their code (docs/decisions/040-wellbeing-cohorts.md).
+ * participants join with their code, by themselves or through a facilitator
+ * (docs/decisions/040-wellbeing-cohorts.md).
  *
  * A participant code is only ever read here to find the participant it belongs to: it is hashed
  * with the server key and compared, never stored, logged or returned.
@@ -251,24 +252,94 @@ export async function joinCohort(
   const found = await participantByCode(db, ref, input.code, codeHashKey);
   if (!found.ok) return found;
   const participantId = found.participantId;
+  const moved = await db.transaction().execute((trx) => enterCohort(trx, participantId, input.cohortId, input.joinedOn, input.recordedBy ?? null));
+  return { ok: true as const, participantId, moved };
+}
+
+/**
+ * The membership change itself, inside the caller's transaction: nothing when the participant is
+ * already in the cohort, else the open membership (if any) closed and a new one opened, and
+ * participant.cohort_id moved with them. Returns whether they moved from another group.
+ */
+async function enterCohort(trx: DB, participantId: string, cohortId: string, joinedOn: string, recordedBy: string | null): Promise<boolean> {
+  const open = await trx
+    .selectFrom("cohort_membership")
+    .select(["id", "cohort_id", "joined_on"])
+    .where("participant_id", "=", participantId)
+    .where("left_on", "is", null)
+    .executeTakeFirst();
+  if (open?.cohort_id === cohortId) return false;
+  if (open) {
+    const leftOn = joinedOn < open.joined_on ? open.joined_on : joinedOn;
+    await trx.updateTable("cohort_membership").set({ left_on: leftOn }).where("id", "=", open.id).execute();
+  }
+  await trx.insertInto("cohort_membership").values({ cohort_id: cohortId, participant_id: participantId, joined_on: joinedOn, recorded_by: recordedBy }).execute();
+  await trx.updateTable("participant").set({ cohort_id: cohortId }).where("id", "=", participantId).execute();
+  return open !== undefined;
+}
+
+export interface JoinableCohort {
+  id: string;
+  name: string;
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+/**
+ * The groups of a study a participant may join themselves on `on`: those that have not ended.
+ * (A group that has not started yet is open: people often sign up before the first session.)
+ */
+export async function joinableCohorts(db: DB, studyId: string, on: string): Promise<JoinableCohort[]> {
+  const rows = await db
+    .selectFrom("cohort")
+    .select(["id", "name", "starts_on", "ends_on"])
+    .where("study_id", "=", studyId)
+    .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">=", on)]))
+    .orderBy("starts_on")
+    .orderBy("name")
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, startsOn: r.starts_on, endsOn: r.ends_on }));
+}
+
+/** The group a participant is in now (the one they are analysed in), or null. */
+export async function currentCohort(db: DB, participantId: string): Promise<{ id: string; name: string } | null> {
+  const row = await db
+    .selectFrom("participant as p")
+    .innerJoin("cohort as c", "c.id", "p.cohort_id")
+    .select(["c.id", "c.name"])
+    .where("p.id", "=", participantId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export type SelfJoinResult =
+  | { ok: true; cohort: { id: string; name: string }; moved: boolean; already: boolean }
+  | { ok: false; reason: "not_joinable" | "withdrawn" };
+
+/**
+ * A participant joins a group themselves, signed in with their code (the issue: "participants join
+ * a cohort with their code"). Only a group of their own study that has not ended; not once they
+ * have withdrawn. Otherwise the same as a facilitator joining them: a move closes the old
+ * membership, and the analysis follows them.
+ */
+export async function joinCohortAsParticipant(
+  db: DB,
+  input: { studyId: string; participantId: string; cohortId: string; on: string },
+): Promise<SelfJoinResult> {
   return db.transaction().execute(async (trx) => {
-    const open = await trx
-      .selectFrom("cohort_membership")
-      .select(["id", "cohort_id", "joined_on"])
-      .where("participant_id", "=", participantId)
-      .where("left_on", "is", null)
+    const participant = await trx
+      .selectFrom("participant")
+      .select(["withdrawn_on", "cohort_id"])
+      .where("id", "=", input.participantId)
+      .where("study_id", "=", input.studyId)
+      .forUpdate()
       .executeTakeFirst();
-    if (open?.cohort_id === input.cohortId) return { ok: true as const, participantId, moved: false };
-    if (open) {
-      const leftOn = input.joinedOn < open.joined_on ? open.joined_on : input.joinedOn;
-      await trx.updateTable("cohort_membership").set({ left_on: leftOn }).where("id", "=", open.id).execute();
-    }
-    await trx
-      .insertInto("cohort_membership")
-      .values({ cohort_id: input.cohortId, participant_id: participantId, joined_on: input.joinedOn, recorded_by: input.recordedBy ?? null })
-      .execute();
-    await trx.updateTable("participant").set({ cohort_id: input.cohortId }).where("id", "=", participantId).execute();
-    return { ok: true as const, participantId, moved: open !== undefined };
+    if (!participant || participant.withdrawn_on !== null) return { ok: false as const, reason: "withdrawn" as const };
+    const cohort = (await joinableCohorts(trx, input.studyId, input.on)).find((c) => c.id === input.cohortId);
+    if (!cohort) return { ok: false as const, reason: "not_joinable" as const };
+    const already = participant.cohort_id === cohort.id;
+    const moved = already ? false : await enterCohort(trx, input.participantId, cohort.id, input.on, null);
+    return { ok: true as const, cohort: { id: cohort.id, name: cohort.name }, moved, already };
   });
 }
 

@@ -79,6 +79,12 @@ describe.skipIf(!hasBrowser)("participant pages: accessible and 320 px wide, in 
       }
       await check(page, "/s/demo/done", seen, problems);
       await visit("/s/demo/consent-choices");
+      await visit("/s/demo/group");
+      await submit(page);
+      await check(page, "group: nothing chosen", seen, problems);
+      await page.check("input[name=cohort]");
+      await submit(page);
+      await check(page, "group: joined", seen, problems);
       await visit("/s/demo/withdraw");
       await page.check("input[name=mode][value=keep]");
       await submit(page);

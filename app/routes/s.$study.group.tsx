@@ -1,0 +1,93 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { useT } from "~/i18n/react";
+import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { today } from "~/participants/study.server";
+import { currentCohort, joinableCohorts, joinCohortAsParticipant } from "~/wellbeing/cohorts.server";
+
+/**
+ * A participant joins their peer-support group with their code (issue 6: "participants join a
+ * cohort with their code"): signed in by code, they choose the group their facilitator named.
+ * Plain form, no JavaScript needed.
+ */
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
+export const headers = () => noStore;
+
+const JoinForm = z.object({ cohort: z.string().uuid() });
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { study, language, t, session } = await participantRequest(args);
+  if (!session) throw redirect(`/s/${study.slug}/resume?to=group`, { headers: noStore });
+  const db = args.context.db;
+  return {
+    slug: study.slug,
+    title: pageTitle(t, "participant.group.title", study, language),
+    current: await currentCohort(db, session.participant.id),
+    groups: (await joinableCohorts(db, study.id, today())).map((g) => ({ id: g.id, name: g.name })),
+    withdrawn: session.participant.withdrawn_on !== null,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { study, t, session } = await participantRequest(args);
+  if (!session) throw redirect(`/s/${study.slug}/resume?to=group`, { headers: noStore });
+  const parsed = JoinForm.safeParse({ cohort: (await readForm(args.request)).get("cohort") });
+  if (!parsed.success) return { ok: false as const, error: t("participant.group.choose") };
+  const result = await joinCohortAsParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, cohortId: parsed.data.cohort, on: today() });
+  if (!result.ok) return { ok: false as const, error: t(result.reason === "withdrawn" ? "participant.group.withdrawn" : "participant.group.notJoinable") };
+  return { ok: true as const, name: result.cohort.name, already: result.already };
+}
+
+export default function GroupPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const error = result && !result.ok ? result.error : null;
+  const current = result?.ok ? result.name : (data.current?.name ?? null);
+  return (
+    <ParticipantPage slug={data.slug}>
+      <ErrorSummary errors={error ? [{ id: data.groups[0] ? `g-${data.groups[0].id}` : "groups", message: error }] : []} />
+      {result?.ok ? (
+        <div className="panel panel-success" role="status">
+          {t(result.already ? "participant.group.already" : "participant.group.joined", { group: result.name })}
+        </div>
+      ) : null}
+      <h1>{t("participant.group.title")}</h1>
+      {current && !result?.ok ? <p>{t("participant.group.current", { group: current })}</p> : null}
+      {data.withdrawn ? (
+        <p>{t("participant.group.withdrawn")}</p>
+      ) : data.groups.length === 0 ? (
+        <p id="groups">{t("participant.group.none")}</p>
+      ) : (
+        <form method="post" noValidate>
+          <div className={`field${error ? " field-error" : ""}`}>
+            <fieldset aria-describedby="group-hint">
+              <legend>{t("participant.group.legend")}</legend>
+              <p className="hint" id="group-hint">
+                {t("participant.group.hint")}
+              </p>
+              {error ? <p className="error-message">{error}</p> : null}
+              {data.groups.map((g) => (
+                <div className="choice" key={g.id}>
+                  <input type="radio" id={`g-${g.id}`} name="cohort" value={g.id} defaultChecked={g.name === current} />
+                  {/* A group's name is what the facilitator called it, in whatever language: shown as typed. */}
+                  <label htmlFor={`g-${g.id}`} dir="auto">
+                    {g.name}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+          </div>
+          <button className="button" type="submit">
+            {t("participant.group.join")}
+          </button>
+        </form>
+      )}
+      <p>
+        <a href={`/s/${data.slug}/next`}>{t("participant.backToQuestions")}</a>
+      </p>
+    </ParticipantPage>
+  );
+}

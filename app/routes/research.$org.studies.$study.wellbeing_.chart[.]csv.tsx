@@ -37,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       if (before === after || !offered.includes(before) || !offered.includes(after)) throw new Response("Not found", { status: 404 });
       timepoints = { pre: before, post: after };
     }
-    ({ report } = await disclosableReport(member.db, { ...scope, measureId, cohortId, ...timepoints, choices: false }, source, offered));
+    ({ report } = await disclosableReport(member.db, { ...scope, measureId, cohortId, ...timepoints }, source, offered));
   } catch (error) {
     if (error instanceof WellbeingReportError) throw new Response("Not found", { status: 404 });
     throw error;

@@ -282,8 +282,9 @@ export type SubgroupBy = { kind: "cohort" } | { kind: "language" } | { kind: "it
  * people. Counting pairs matters: a group with no pairs (people who answered only once) adds
  * nothing to the pair figures, so it cannot stand in for a second group.
  */
-export function suppressedGroups(groups: readonly { key: string; nPairs: number }[]): Set<string> {
-  const suppressed = new Set(groups.filter((g) => g.nPairs < SMALLEST_GROUP).map((g) => g.key));
+export function suppressedGroups(groups: readonly { key: string; nPairs: number }[], forced: ReadonlySet<string> = new Set()): Set<string> {
+  // `forced`: groups hidden for another reason (withheldGroups), which their complements must cover too.
+  const suppressed = new Set(groups.filter((g) => g.nPairs < SMALLEST_GROUP || forced.has(g.key)).map((g) => g.key));
   if (suppressed.size === 0) return suppressed;
   // Ties broken by key so the choice does not depend on the order rows were read in.
   const candidates = groups.filter((g) => !suppressed.has(g.key)).sort((a, b) => a.nPairs - b.nPairs || a.key.localeCompare(b.key));
@@ -306,7 +307,13 @@ function groupKey(s: ParticipantScores, by: SubgroupBy): string {
  * people a mean and a count of "improved" can point at someone. Participants without a value (no
  * cohort, question skipped) form the group "".
  */
-export function subgroupComparisons(measure: Measure, scores: readonly ParticipantScores[], by: SubgroupBy): SubgroupRow[] {
+export function subgroupComparisons(
+  measure: Measure,
+  scores: readonly ParticipantScores[],
+  by: SubgroupBy,
+  /** The groups of this breakdown to hide, as withheldGroups decided across breakdowns; default: this breakdown alone. */
+  hiddenGroups?: ReadonlySet<string>,
+): SubgroupRow[] {
   const groups = new Map<string, ParticipantScores[]>();
   for (const s of scores) {
     const key = groupKey(s, by);
@@ -317,8 +324,87 @@ export function subgroupComparisons(measure: Measure, scores: readonly Participa
   const rows = [...groups.entries()]
     .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))
     .map(([key, members]) => ({ key, comparison: compareScores(measure, members) }));
-  const hidden = suppressedGroups(rows.map((r) => ({ key: r.key, nPairs: r.comparison.n_pairs })));
+  const hidden = hiddenGroups ?? suppressedGroups(rows.map((r) => ({ key: r.key, nPairs: r.comparison.n_pairs })));
   return rows.map(({ key, comparison }) => (hidden.has(key) ? { key, suppressed: true, comparison: null } : { key, suppressed: false, comparison }));
+}
+
+/** A breakdown's name in withheldGroups' result: "cohort", "language" or "item:<item id>". */
+export function breakdownId(by: SubgroupBy): string {
+  return by.kind === "item" ? `item:${by.itemId}` : by.kind;
+}
+
+/** Every breakdown a page may offer for the measure's instrument: cohort, language, each single-choice question. */
+export function breakdownsOf(source: MeasureSource): SubgroupBy[] {
+  return [{ kind: "cohort" }, { kind: "language" }, ...singleChoiceItems(source.version).map((item) => ({ kind: "item" as const, itemId: item.id }))];
+}
+
+/**
+ * Which groups of every breakdown must be hidden, decided for all breakdowns together
+ * (docs/decisions/043-complementary-suppression.md, "across breakdowns").
+ *
+ * Within one breakdown, suppressedGroups hides small groups and their complements. Across two
+ * breakdowns, a group of one (the Arabic speakers) can sit almost exactly inside a group of the
+ * other (the Tuesday group): if their pairs differ by 1 to 4 people, subtracting one row from the
+ * other gives those few people's figures. So can what a breakdown hides, taken together: everyone
+ * minus the rows shown is the hidden rows' people, and a shown row of another breakdown may differ
+ * from them by a few. Each such near-twin is hidden (with its breakdown's complements), and the
+ * check runs again until nothing changes: hiding only grows, so it ends, at worst with only the
+ * study's own figures shown. What is left to a reader who combines three or more rows is the
+ * residual risk 043 names.
+ */
+export function withheldGroups(scores: readonly ParticipantScores[], breakdowns: readonly SubgroupBy[]): Map<string, Set<string>> {
+  const breakdownCells = breakdowns.map((by) => {
+    const groups = new Map<string, Set<string>>();
+    for (const s of scores) {
+      const key = groupKey(s, by);
+      let members = groups.get(key);
+      if (!members) groups.set(key, (members = new Set()));
+      if (s.pre !== null && s.post !== null) members.add(s.participantId);
+    }
+    return { id: breakdownId(by), groups };
+  });
+  const forced = new Map(breakdownCells.map((c) => [c.id, new Set<string>()]));
+  const nearTwins = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
+    // Sets whose sizes differ by 5 or more differ by at least that many people.
+    if (Math.abs(a.size - b.size) >= SMALLEST_GROUP) return false;
+    let differ = 0;
+    for (const id of a) if (!b.has(id) && ++differ >= SMALLEST_GROUP) return false;
+    for (const id of b) if (!a.has(id) && ++differ >= SMALLEST_GROUP) return false;
+    return differ > 0;
+  };
+  for (;;) {
+    const hidden = new Map(breakdownCells.map((c) => [c.id, suppressedGroups([...c.groups].map(([key, members]) => ({ key, nPairs: members.size })), forced.get(c.id))]));
+    type Cell = { id: string; key: string | null; members: ReadonlySet<string> };
+    const cells: Cell[] = [];
+    for (const c of breakdownCells) {
+      const hiddenHere = hidden.get(c.id)!;
+      const union = new Set<string>();
+      for (const [key, members] of c.groups) {
+        if (!hiddenHere.has(key)) cells.push({ id: c.id, key, members });
+        else for (const id of members) union.add(id);
+      }
+      // key null: the breakdown's hidden rows together, which the total minus its shown rows gives.
+      if (hiddenHere.size > 0) cells.push({ id: c.id, key: null, members: union });
+    }
+    const smallestShown = (id: string) =>
+      cells.filter((c) => c.id === id && c.key !== null).sort((a, b) => a.members.size - b.members.size || a.key!.localeCompare(b.key!))[0];
+    let grew = false;
+    for (let i = 0; i < cells.length; i++) {
+      for (let j = i + 1; j < cells.length; j++) {
+        const [a, b] = [cells[i]!, cells[j]!];
+        // Rows of one breakdown are disjoint (and apart from their own hidden rows).
+        if (a.id === b.id || !nearTwins(a.members, b.members)) continue;
+        // Hide the shown rows involved; two hidden unions are pulled apart by hiding one more row.
+        const toHide = a.key === null && b.key === null ? [smallestShown(a.id) ?? smallestShown(b.id)] : [a, b].filter((c) => c.key !== null);
+        for (const cell of toHide) {
+          if (!cell || forced.get(cell.id)!.has(cell.key!)) continue;
+          forced.get(cell.id)!.add(cell.key!);
+          grew = true;
+        }
+      }
+    }
+    if (!grew) return hidden;
+  }
 }
 
 export interface MeasureReport {
@@ -400,13 +486,16 @@ export interface DisclosableReport {
   withheld: Withheld | null;
   /** Every participant of the study (not only the selected cohort): breakdowns are study-wide. */
   scores: ParticipantScores[];
+  /** The groups each breakdown must hide (withheldGroups), by breakdownId; pass to subgroupComparisons. */
+  hiddenGroups: Map<string, Set<string>>;
 }
 
 /**
  * The report of a selection (the whole study, or one cohort) as a page or a chart CSV may show it.
  * Selecting a cohort is the cohort breakdown seen one row at a time, so a cohort is shown only when
- * its row of that breakdown is (suppressedGroups over every cohort and the people in none): with
- * cohorts of 20 and 3, showing the 20 would let "all" minus them give the 3 people's scores.
+ * its row of that breakdown is (withheldGroups over every cohort and the people in none, and across
+ * the other breakdowns): with cohorts of 20 and 3, showing the 20 would let "all" minus them give
+ * the 3 people's scores. Single-choice answers are always read here: every breakdown is checked.
  */
 export async function disclosableReport(
   db: DB,
@@ -417,24 +506,20 @@ export async function disclosableReport(
 ): Promise<DisclosableReport> {
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
-  const read = await participantScores(db, { ...query, cohortId: null }, known, offered);
+  const read = await participantScores(db, { ...query, cohortId: null, choices: true }, known, offered);
   const { source } = read;
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
   const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
+  const hiddenGroups = withheldGroups(scores, breakdownsOf(source));
   const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
   const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
   const report = reportFromScores(source, mine);
-  if (report.comparison.n_pairs < SMALLEST_GROUP) return { source, report: null, withheld: "fewer_than_5", scores };
-  if (timepointsGiveAway(everyoneInScope, pre, post, offered)) return { source, report: null, withheld: "protects_smaller_group", scores };
-  if (!query.cohortId) return { source, report, withheld: null, scores };
-  const byCohort = new Map<string, number>();
-  for (const s of scores) {
-    const key = s.cohortId ?? "";
-    byCohort.set(key, (byCohort.get(key) ?? 0) + (s.pre !== null && s.post !== null ? 1 : 0));
-  }
-  const hidden = suppressedGroups([...byCohort].map(([key, nPairs]) => ({ key, nPairs })));
-  return hidden.has(query.cohortId) ? { source, report: null, withheld: "protects_smaller_group", scores } : { source, report, withheld: null, scores };
+  const withheld = (why: Withheld): DisclosableReport => ({ source, report: null, withheld: why, scores, hiddenGroups });
+  if (report.comparison.n_pairs < SMALLEST_GROUP) return withheld("fewer_than_5");
+  if (timepointsGiveAway(everyoneInScope, pre, post, offered)) return withheld("protects_smaller_group");
+  if (query.cohortId && hiddenGroups.get("cohort")!.has(query.cohortId)) return withheld("protects_smaller_group");
+  return { source, report, withheld: null, scores, hiddenGroups };
 }
 
 // ---------------------------------------------------------------------------------------------

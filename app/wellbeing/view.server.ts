@@ -16,6 +16,7 @@ import {
   studyMeasures,
   studyTimepoints,
   subgroupComparisons,
+  breakdownId,
   type CohortSummary,
   type MeasureSource,
   type SubgroupBy,
@@ -127,13 +128,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   let after = chosen(query.after, DEFAULT_TIMEPOINTS.post);
   if (before === after) [before, after] = [DEFAULT_TIMEPOINTS.pre, DEFAULT_TIMEPOINTS.post];
   const isDefault = before === DEFAULT_TIMEPOINTS.pre && after === DEFAULT_TIMEPOINTS.post;
-  // Answers to single-choice questions are read only for a breakdown by one of them.
-  const { report, withheld, scores } = await disclosableReport(
-    db,
-    { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by?.kind === "item" },
-    source,
-    timepoints,
-  );
+  const { report, withheld, scores, hiddenGroups } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId, pre: before, post: after }, source, timepoints);
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -155,7 +150,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
         ? { report, withheld }
         : await disclosableReport(
             db,
-            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post, choices: false },
+            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post },
             other,
             otherTimepoints,
           );
@@ -215,7 +210,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     // breakdown of the study, would let one be subtracted from the other
     // (docs/decisions/043-complementary-suppression.md).
     // ...and of the default timepoints only, for the same reason across timepoints.
-    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
+    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by, hiddenGroups.get(breakdownId(by))).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
     subgroupsNeedAllCohorts: by !== null && (cohortId !== null || !isDefault),
     cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
     satisfactionLabels,

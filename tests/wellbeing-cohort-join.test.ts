@@ -4,10 +4,10 @@
  * not after withdrawing; a move closes the old membership and the analysis follows them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCohort, currentCohort, joinableCohorts, joinCohortAsParticipant } from "../app/wellbeing/cohorts.server";
+import { createCohort, currentCohort, joinableCohorts, joinCohort, joinCohortAsParticipant } from "../app/wellbeing/cohorts.server";
 import { measureComparison } from "../app/wellbeing/report.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
-import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
+import { CODE_KEY, seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
 
 let database: TestDatabase;
 let study: WellbeingStudy;
@@ -76,6 +76,19 @@ describe("joining a group with one's code", () => {
     expect((await currentCohort(database.db, person))?.id).toBe(study.cohortA);
     // A group that has not started yet can be joined.
     expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: upcoming, on: ON })).toMatchObject({ ok: true, moved: true });
+  });
+
+  it("the person and a facilitator joining them at the same moment both finish, one after the other", async () => {
+    const person = study.people.get("w08")!;
+    const scope = { organisationId: study.organisationId, studyId: study.studyId };
+    const [self, byFacilitator] = await Promise.all([
+      joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person.id, cohortId: upcoming, on: ON }),
+      joinCohort(database.db, scope, { cohortId: study.cohortB, code: person.code, joinedOn: ON }, CODE_KEY),
+    ]);
+    expect(self.ok && byFacilitator.ok).toBe(true);
+    const open = (await memberships(person.id)).filter((m) => m.left_on === null);
+    expect(open).toHaveLength(1);
+    expect((await currentCohort(database.db, person.id))?.id).toBe(open[0]!.cohort_id);
   });
 
   it("refuses someone who has withdrawn, and changes nothing", async () => {

@@ -15,6 +15,7 @@ import { findStudyById, questionnaireUse } from "../app/participants/study.serve
 import { withdrawParticipant } from "../app/participants/withdrawal.server";
 import { measureComparison, participantScores } from "../app/wellbeing/report.server";
 import { keepScores } from "../app/wellbeing/score-store.server";
+import { SCORING_REVISION } from "../app/wellbeing/scoring";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { seedWellbeingStudy, type WellbeingStudy } from "./wellbeing-fixtures";
 
@@ -123,6 +124,37 @@ describe("kept measure scores", () => {
     expect((await who5()).n_pairs).toBe(before.n_pairs - 1);
   });
 
+  it("answers moved to another response by hand make both responses' kept scores stale", async () => {
+    await who5();
+    const before = await who5();
+    const post = await responseOf("w17", "post");
+    const mid = await database.db
+      .insertInto("response")
+      .values({ participant_id: study.people.get("w17")!.id, study_id: study.studyId, instrument_version_id: study.versionRowId, timepoint: "mid", language: "en", started_on: "2026-02-01" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // Entered under the wrong timepoint, moved in psql: "post" no longer has a WHO-5 score.
+    await sql`update answer set response_id = ${mid.id} where response_id = ${post.id} and item_id like 'who5_%'`.execute(database.db);
+    expect((await scoresOf("w17")).post).toBeNull();
+    expect((await who5()).n_pairs).toBe(before.n_pairs - 1);
+  });
+
+  it("an answer outside its scale makes the score missing, and that is kept too", async () => {
+    const { id } = await responseOf("w18", "pre");
+    await sql`update answer set value = '9'::jsonb where response_id = ${id} and item_id = 'who5_2'`.execute(database.db);
+    expect((await scoresOf("w18")).pre).toBeNull();
+    const kept = await keptScore(id);
+    expect(kept).toMatchObject({ score: null, answers_revision: (await responseOf("w18", "pre")).answers_revision, scoring_revision: SCORING_REVISION });
+  });
+
+  it("a score kept by an earlier revision of the scoring code is not used", async () => {
+    const truth = await who5();
+    const { id } = await responseOf("w19", "post");
+    await database.db.updateTable("measure_score").set({ scoring_revision: SCORING_REVISION - 1, score: 999 }).where("response_id", "=", id).execute();
+    expect(await who5()).toEqual(truth);
+    expect(await keptScore(id)).toMatchObject({ scoring_revision: SCORING_REVISION });
+  });
+
   it("a score kept under other rules is not used, and is scored again", async () => {
     const truth = await who5();
     const { id } = await responseOf("w11", "pre");
@@ -169,13 +201,15 @@ describe("kept measure scores", () => {
     const dir = mkdtempSync(join(tmpdir(), "tandem-v2-"));
     try {
       cpSync("instruments/peer-support-wellbeing/1", join(dir, "peer-support-wellbeing/1"), { recursive: true });
-      cpSync("instruments/peer-support-wellbeing/1", join(dir, "peer-support-wellbeing/2"), { recursive: true });
-      const file = join(dir, "peer-support-wellbeing/2/instrument.yaml");
-      writeFileSync(file, readFileSync(file, "utf8").replace(/^version: 1$/m, "version: 2"));
+      for (const version of [2, 3]) {
+        cpSync("instruments/peer-support-wellbeing/1", join(dir, `peer-support-wellbeing/${version}`), { recursive: true });
+        const file = join(dir, `peer-support-wellbeing/${version}/instrument.yaml`);
+        writeFileSync(file, readFileSync(file, "utf8").replace(/^version: 1$/m, `version: ${version}`));
+      }
       const loaded = loadInstrumentsFromDir(dir);
       expect(loaded.problems).toEqual([]);
       const result = await publishInstruments(database.db, loaded.versions);
-      expect(result.published.map((v) => `${v.id}@${v.version}`)).toEqual(["peer-support-wellbeing@2"]);
+      expect(result.published.map((v) => `${v.id}@${v.version}`)).toEqual(["peer-support-wellbeing@2", "peer-support-wellbeing@3"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -197,5 +231,13 @@ describe("kept measure scores", () => {
     expect(after.n_pairs).toBe(before.n_pairs);
     expect(after.mean_pre! - before.mean_pre!).toBeCloseTo((newPre - wasPre) / before.n_pairs, 9);
     expect(await keptScore(response.id)).toMatchObject({ scored_with: v2.rowId, score: newPre });
+
+    // A version-1 response is scored by version 1's rules (its own); a score said to come from
+    // version 2's, neither its own nor the newest (3), is not used.
+    const truth = await who5();
+    const { id } = await responseOf("w16", "pre");
+    await database.db.updateTable("measure_score").set({ scored_with: v2.rowId, score: 999 }).where("response_id", "=", id).execute();
+    expect(await who5()).toEqual(truth);
+    expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
   });
 });

@@ -37,7 +37,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.success) return { ok: false as const, error: t("participant.group.choose") };
   const result = await joinCohortAsParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, cohortId: parsed.data.cohort, on: today() });
   if (!result.ok) return { ok: false as const, error: t(result.reason === "withdrawn" ? "participant.group.withdrawn" : "participant.group.notJoinable") };
-  return { ok: true as const, name: result.cohort.name, already: result.already };
+  return { ok: true as const, id: result.cohort.id, name: result.cohort.name, already: result.already };
 }
 
 export default function GroupPage() {
@@ -45,33 +45,38 @@ export default function GroupPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const error = result && !result.ok ? result.error : null;
-  const current = result?.ok ? result.name : (data.current?.name ?? null);
+  const current = result?.ok ? { id: result.id, name: result.name } : data.current;
   return (
     <ParticipantPage slug={data.slug}>
-      <ErrorSummary errors={error ? [{ id: data.groups[0] ? `g-${data.groups[0].id}` : "groups", message: error }] : []} />
+      {/* The summary links to the first choice, or to the sentence saying why there is none. */}
+      <ErrorSummary errors={error ? [{ id: !data.withdrawn && data.groups[0] ? `g-${data.groups[0].id}` : "groups", message: error }] : []} />
       {result?.ok ? (
         <div className="panel panel-success" role="status">
           {t(result.already ? "participant.group.already" : "participant.group.joined", { group: result.name })}
         </div>
       ) : null}
       <h1>{t("participant.group.title")}</h1>
-      {current && !result?.ok ? <p>{t("participant.group.current", { group: current })}</p> : null}
+      {current && !result?.ok ? <p>{t("participant.group.current", { group: current.name })}</p> : null}
       {data.withdrawn ? (
-        <p>{t("participant.group.withdrawn")}</p>
+        <p id="groups">{t("participant.group.withdrawn")}</p>
       ) : data.groups.length === 0 ? (
         <p id="groups">{t("participant.group.none")}</p>
       ) : (
         <form method="post" noValidate>
           <div className={`field${error ? " field-error" : ""}`}>
-            <fieldset aria-describedby="group-hint">
+            <fieldset aria-describedby={error ? "group-hint group-error" : "group-hint"}>
               <legend>{t("participant.group.legend")}</legend>
               <p className="hint" id="group-hint">
                 {t("participant.group.hint")}
               </p>
-              {error ? <p className="error-message">{error}</p> : null}
+              {error ? (
+                <p className="error-message" id="group-error">
+                  {error}
+                </p>
+              ) : null}
               {data.groups.map((g) => (
                 <div className="choice" key={g.id}>
-                  <input type="radio" id={`g-${g.id}`} name="cohort" value={g.id} defaultChecked={g.name === current} />
+                  <input type="radio" id={`g-${g.id}`} name="cohort" value={g.id} defaultChecked={g.id === current?.id} />
                   {/* A group's name is what the facilitator called it, in whatever language: shown as typed. */}
                   <label htmlFor={`g-${g.id}`} dir="auto">
                     {g.name}

@@ -253,15 +253,21 @@ export async function joinCohort(
   if (!found.ok) return found;
   const participantId = found.participantId;
   const moved = await db.transaction().execute((trx) => enterCohort(trx, participantId, input.cohortId, input.joinedOn, input.recordedBy ?? null));
+  if (moved === "withdrawn") return { ok: false as const, reason: "withdrawn" as const };
   return { ok: true as const, participantId, moved };
 }
 
 /**
  * The membership change itself, inside the caller's transaction: nothing when the participant is
  * already in the cohort, else the open membership (if any) closed and a new one opened, and
- * participant.cohort_id moved with them. Returns whether they moved from another group.
+ * participant.cohort_id moved with them. Returns whether they moved from another group, or
+ * "withdrawn". The participant's row is locked first, so a facilitator and the person joining at
+ * the same moment are one after the other (not a unique-key error), and a withdrawal that has just
+ * happened is seen.
  */
-async function enterCohort(trx: DB, participantId: string, cohortId: string, joinedOn: string, recordedBy: string | null): Promise<boolean> {
+async function enterCohort(trx: DB, participantId: string, cohortId: string, joinedOn: string, recordedBy: string | null): Promise<boolean | "withdrawn"> {
+  const participant = await trx.selectFrom("participant").select("withdrawn_on").where("id", "=", participantId).forUpdate().executeTakeFirst();
+  if (!participant || participant.withdrawn_on !== null) return "withdrawn";
   const open = await trx
     .selectFrom("cohort_membership")
     .select(["id", "cohort_id", "joined_on"])
@@ -339,6 +345,7 @@ export async function joinCohortAsParticipant(
     if (!cohort) return { ok: false as const, reason: "not_joinable" as const };
     const already = participant.cohort_id === cohort.id;
     const moved = already ? false : await enterCohort(trx, input.participantId, cohort.id, input.on, null);
+    if (moved === "withdrawn") return { ok: false as const, reason: "withdrawn" as const };
     return { ok: true as const, cohort: { id: cohort.id, name: cohort.name }, moved, already };
   });
 }

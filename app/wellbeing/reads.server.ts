@@ -11,6 +11,7 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { analysableParticipants } from "../consent/gate.server";
+import { SCORING_REVISION } from "./scoring";
 
 export interface AnalysisScope {
   organisationId: string;
@@ -228,10 +229,12 @@ export interface MeasureScoresQuery extends AnalysisScope {
   timepoints: readonly string[];
   measureId: string;
   /**
-   * The version whose rules score a response whose own version does not define the measure (the
-   * newest definition). A kept score counts only if it came from the response's own version or
-   * from this one: a newer definition published since makes older fallback scores stale.
+   * Which version's rules score a response: its own version's when that version defines the
+   * measure (`definingVersionIds`), else `fallbackRulesVersionId` (the newest definition). A kept
+   * score counts only if it came from exactly those rules: a newer definition published since
+   * makes older fallback scores stale.
    */
+  definingVersionIds: readonly string[];
   fallbackRulesVersionId: string;
 }
 
@@ -252,12 +255,15 @@ export interface ScoredResponse {
  * The same responses as analysableItemValues (same gate, one per participant and timepoint, the
  * latest version's), each with its kept score on the measure when that score is still good: it was
  * computed from the answers as they are now (the answers_revision a trigger keeps) under the rules
- * that apply now. Responses without one are scored by the caller from analysableItemValues and kept
+ * that apply now (the definition's version, and the scoring code's SCORING_REVISION). Responses without one are scored by the caller from analysableItemValues and kept
  * (app/wellbeing/score-store.server.ts), so a comparison of 100,000 pairs reads 200,000 numbers
  * rather than a million answers (docs/decisions/054-measure-score-store.md).
  */
 export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery): Promise<ScoredResponse[]> {
   if (query.timepoints.length === 0) return [];
+  const definers = query.definingVersionIds.length
+    ? sql`c.instrument_version_id in (${sql.join(query.definingVersionIds.map((id) => sql`${id}::uuid`))})`
+    : sql`false`;
   const read = async (trx: DB) => {
     // With one version of the instrument answered, the unique key (participant, version,
     // timepoint) already gives one response per person and time, and the sort that DISTINCT ON
@@ -297,8 +303,8 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
         m.score
       from chosen c
       left join measure_score m on m.response_id = c.id and m.measure_id = ${query.measureId}
-        and m.answers_revision = c.answers_revision
-        and m.scored_with in (c.instrument_version_id, ${query.fallbackRulesVersionId})`.execute(trx)
+        and m.answers_revision = c.answers_revision and m.scoring_revision = ${SCORING_REVISION}
+        and m.scored_with = case when ${definers} then c.instrument_version_id else ${query.fallbackRulesVersionId}::uuid end`.execute(trx)
     ).rows;
   };
   // As for analysableItemValues: sorting 200,000 chosen rows in 4 MB spills to disk.

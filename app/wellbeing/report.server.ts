@@ -122,6 +122,13 @@ async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<st
   };
 }
 
+/** The published versions of the measure's instrument that define the measure themselves. */
+async function versionsDefining(db: DB, source: MeasureSource): Promise<string[]> {
+  const rows = await db.selectFrom("instrument_version").select("id").where("instrument_id", "=", source.instrumentId).execute();
+  const versions = await Promise.all(rows.map((r) => getInstrumentVersionByRowId(db, r.id)));
+  return versions.filter((v) => v?.definition.measures?.some((m) => m.id === source.measure.id)).map((v) => v!.rowId);
+}
+
 /** One participant's scores and what they can be grouped by. Never leaves the server. */
 export interface ParticipantScores {
   participantId: string;
@@ -188,19 +195,25 @@ export async function participantScores(
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
   const scope = { organisationId: query.organisationId, studyId: query.studyId, instrumentId: source.instrumentId, timepoints: [...new Set([pre, post, ...alsoAt])] };
-  const responses = await analysableMeasureScores(db, { ...scope, measureId: source.measure.id, fallbackRulesVersionId: source.version.rowId });
+  const responses = await analysableMeasureScores(db, {
+    ...scope,
+    measureId: source.measure.id,
+    definingVersionIds: await versionsDefining(db, source),
+    fallbackRulesVersionId: source.version.rowId,
+  });
 
   const unscored = responses.filter((r) => r.unscored !== null);
   if (unscored.length > 0) {
     const scorer = await makeScorer(db, source, new Set(unscored.map((r) => r.unscored!.instrumentVersionId)));
     // All of them in one read when most are unscored (a first report); by id otherwise.
-    const values = await analysableItemValues(db, {
-      ...scope,
-      numberItems: scorer.columns,
-      textItems: [],
-      ...(unscored.length * 2 < responses.length ? { responseIds: unscored.map((r) => r.unscored!.responseId) } : {}),
-    });
+    const byId = unscored.length * 2 < responses.length;
+    const read = (responseIds?: string[]) => analysableItemValues(db, { ...scope, numberItems: scorer.columns, textItems: [], ...(responseIds ? { responseIds } : {}) });
+    const values = await read(byId ? unscored.map((r) => r.unscored!.responseId) : undefined);
     const byResponse = new Map(values.map((v) => [v.responseId, v]));
+    // Reading all chooses again; a response in a newer version since the first read would leave
+    // the one chosen then unread. Those few are read by id, so this report still scores them.
+    const missed = byId ? [] : unscored.map((r) => r.unscored!.responseId).filter((id) => !byResponse.has(id));
+    if (missed.length > 0) for (const v of await read(missed)) byResponse.set(v.responseId, v);
     const toKeep: ScoreToKeep[] = [];
     for (const response of unscored) {
       const read = byResponse.get(response.unscored!.responseId);

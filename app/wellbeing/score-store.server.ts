@@ -8,6 +8,7 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { SCORING_REVISION } from "./scoring";
 
 export interface ScoreToKeep {
   responseId: string;
@@ -35,13 +36,13 @@ export async function keepScores(db: DB, measureId: string, scores: readonly Sco
       score: s.score,
     }));
     const statement = sql`
-      insert into measure_score (response_id, measure_id, scored_with, answers_revision, score)
-      select x.response_id, ${measureId}, x.scored_with, x.answers_revision, x.score
+      insert into measure_score (response_id, measure_id, scored_with, answers_revision, scoring_revision, score)
+      select x.response_id, ${measureId}, x.scored_with, x.answers_revision, ${SCORING_REVISION}, x.score
       from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
         as x(response_id uuid, scored_with uuid, answers_revision integer, score double precision)
       on conflict (response_id, measure_id) do update
         set scored_with = excluded.scored_with, answers_revision = excluded.answers_revision,
-            score = excluded.score, scored_at = now()
+            scoring_revision = excluded.scoring_revision, score = excluded.score, scored_at = now()
         where measure_score.answers_revision <= excluded.answers_revision`;
     try {
       if (db.isTransaction) {

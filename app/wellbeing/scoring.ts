@@ -2,6 +2,13 @@
  * Scoring a `scored_measure` from its definition (docs/instrument-format.md, "Scored measures").
  */
 
+/**
+ * The revision of the scoring code below. Kept scores (docs/decisions/054-measure-score-store.md)
+ * record it and are used only while it is unchanged: raise it with any change to how a score is
+ * computed from a definition and answers (arithmetic, reversal, proration, missing rules, scales).
+ */
+export const SCORING_REVISION = 1;
+
 export interface Band {
   id: string;
   /** Inclusive upper bound; absent on the last band. */

@@ -25,6 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       scored_with uuid not null,
       -- response.answers_revision when the answers were read; any change since makes it stale
       answers_revision integer not null,
+      -- SCORING_REVISION of app/wellbeing/scoring.ts: a change to the scoring code makes it stale
+      scoring_revision integer not null,
       -- null: too few items answered, or an answer outside its scale (the score is missing)
       score double precision,
       scored_at timestamptz not null default now(),
@@ -43,10 +45,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- responses once, not once per answer. (A trigger with transition tables takes one event.)
     create trigger answer_inserted after insert on answer
       referencing new table as changed_answers for each statement execute function answers_changed();
+    -- An update can move answers from one response to another: both are changed.
+    create function answers_updated() returns trigger language plpgsql as $$
+    begin
+      update response set answers_revision = answers_revision + 1
+        where id in (select response_id from answers_before union select response_id from answers_after);
+      return null;
+    end
+    $$;
     create trigger answer_updated after update on answer
-      referencing new table as changed_answers for each statement execute function answers_changed();
+      referencing old table as answers_before new table as answers_after
+      for each statement execute function answers_updated();
     create trigger answer_deleted after delete on answer
       referencing old table as changed_answers for each statement execute function answers_changed();
+
+    -- TRUNCATE fires no row or delete triggers: with every answer gone, no kept score stands.
+    create function answers_truncated() returns trigger language plpgsql as $$
+    begin
+      delete from measure_score;
+      return null;
+    end
+    $$;
+    create trigger answer_truncated after truncate on answer
+      for each statement execute function answers_truncated();
     `,
   );
 }

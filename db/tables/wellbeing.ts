@@ -39,6 +39,7 @@ export interface MeasureScoreTable {
   measure_id: string;
   scored_with: string;
   answers_revision: number;
+  scoring_revision: number;
   score: number | null;
   scored_at: CreatedAt;
 }

@@ -25,6 +25,30 @@ beforeAll(async () => {
   app = await startTestApp({ demo: false });
   fx = await createCodingFixture(app.db);
   instrumentId = (await app.db.selectFrom("instrument_version").select("instrument_id").where("id", "=", fx.versionId).executeTakeFirstOrThrow()).instrument_id;
+  // The chooser names questions by their text: give this instrument a title and question texts.
+  await app.db
+    .updateTable("instrument_version")
+    .set({
+      kind: "question_set",
+      definition: JSON.stringify({
+        id: instrumentId,
+        version: 1,
+        kind: "question_set",
+        title: "Focus group feedback",
+        sections: [
+          {
+            id: "main",
+            items: [
+              { id: "what_helped", type: "long_text", text: "What helped you most when you arrived, and who helped you? Tell us as much as you like." },
+              { id: "short_note", type: "short_text", text: "Anything else?" },
+              { id: "liked", type: "yes_no", text: "Did you like it?" },
+            ],
+          },
+        ],
+      }),
+    })
+    .where("id", "=", fx.versionId)
+    .execute();
   T = (await createTheme(app.db, fx.scope, null, { name: "Trust" })).id;
   A = fx.users.researcher;
   B = fx.users.second;
@@ -97,7 +121,9 @@ describe("agreement on one question's written answers", () => {
     expect((await researcher.signIn("rhian@agreement-items.test", TEST_PASSWORD)).status).toBe(302);
     const base = `/research/${fx.orgSlug}/studies/${fx.studySlug}/coding/agreement?coder=${A}&coder=${B}`;
     const page = await (await researcher.get(base)).text();
-    expect(page).toContain(`<option value="item:${instrumentId}/short_note">${instrumentId}: short_note (2 coders)</option>`);
+    expect(page).toContain(`<option value="item:${instrumentId}/short_note">Focus group feedback: Anything else? (2 coders)</option>`);
+    // A long question is cut to one line.
+    expect(page).toContain("Focus group feedback: What helped you most when you arrived, and who helped you? Tell us as much as y… (");
     expect(page).toContain(`<option value="item:${instrumentId}/what_helped">`);
     expect(page).toContain("Units compared: 4<");
     // The shared units are all (1,1): agreement 100%, and kappa and alpha undefined (no variation).

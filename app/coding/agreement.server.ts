@@ -14,6 +14,8 @@ import type { DB } from "../../db/index";
 import { readFreeTextAnswers, readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
+import { localise, messageKeys } from "../instruments/messages";
+import { latestInstrumentVersion } from "../instruments/publish.server";
 
 export interface ThemeAgreementRow extends ThemeAgreement {
   themeId: string;
@@ -93,6 +95,34 @@ export async function codedAnswerItems(db: DB, scope: StudyScope): Promise<Coded
     .orderBy("coding.item_id")
     .execute();
   return rows.map((r) => ({ instrumentId: r.instrument_id, itemId: r.item_id ?? "", coders: Number(r.coders) }));
+}
+
+/**
+ * What the question chooser says: each instrument's title and each question's text in the
+ * workspace language (the newest version's wording), not their ids; the id where a version has no
+ * such text. A long question is cut short, as a select option shows one line.
+ */
+export async function questionLabels(db: DB, items: readonly { instrumentId: string; itemId: string }[], language: string) {
+  const labels = new Map<string, { instrumentLabel: string; itemLabel: string }>();
+  for (const instrumentId of new Set(items.map((i) => i.instrumentId))) {
+    let t: ReturnType<typeof localise> | null = null;
+    try {
+      const version = await latestInstrumentVersion(db, instrumentId);
+      t = version ? localise(version.definition, version.translations, language) : null;
+    } catch {
+      // A label is not worth failing the page for: the ids still say which question it is.
+      t = null;
+    }
+    const say = (key: string, fallback: string) => (t && t.has(key) ? t(key) : fallback);
+    for (const item of items.filter((i) => i.instrumentId === instrumentId)) {
+      const text = say(messageKeys.itemText(item.itemId), item.itemId);
+      labels.set(`${instrumentId}/${item.itemId}`, {
+        instrumentLabel: say(messageKeys.title, instrumentId),
+        itemLabel: text.length > 80 ? `${text.slice(0, 79)}…` : text,
+      });
+    }
+  }
+  return labels;
 }
 
 /**

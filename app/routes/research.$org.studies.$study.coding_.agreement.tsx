@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { agreementReport, answerUnitsForItem, codedAnswerItems, resolveDisagreement } from "~/coding/agreement.server";
+import { agreementReport, answerUnitsForItem, codedAnswerItems, questionLabels, resolveDisagreement } from "~/coding/agreement.server";
 import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { readUnits } from "~/consent/gate-coding.server";
+import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
 
 export const headers = workspaceHeaders;
@@ -41,13 +42,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     excerpts = Object.fromEntries([...texts.values()].map((u) => [u.key, u.text.length > 400 ? `${u.text.slice(0, 400)}…` : u.text]));
   }
   const sessions = await db.selectFrom("study_session").select(["id", "label"]).where("study_id", "=", scope.studyId).orderBy("held_on").execute();
+  const labels = await questionLabels(db, items, requestLanguage(request));
   return {
     base,
     coders,
     chosen,
     choice: item ? `item:${item.instrumentId}/${item.itemId}` : sessionId ? `session:${sessionId}` : "",
     sessions,
-    items,
+    items: items.map((i) => ({ ...i, ...(labels.get(`${i.instrumentId}/${i.itemId}`) ?? { instrumentLabel: i.instrumentId, itemLabel: i.itemId }) })),
     report,
     excerpts,
     blind,
@@ -139,7 +141,7 @@ export default function Agreement() {
             <optgroup label={t("coding.agreement.itemsGroup")}>
               {d.items.map((i) => (
                 <option key={`${i.instrumentId}/${i.itemId}`} value={`item:${i.instrumentId}/${i.itemId}`}>
-                  {t("coding.agreement.itemOption", { instrument: i.instrumentId, item: i.itemId, coders: i.coders })}
+                  {t("coding.agreement.itemOption", { instrument: i.instrumentLabel, item: i.itemLabel, coders: i.coders })}
                 </option>
               ))}
             </optgroup>

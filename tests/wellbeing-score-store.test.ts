@@ -3,7 +3,7 @@
  * score, the next report reads it, and a kept score is never used once the answers or the rules
  * behind it have changed, whoever changed them. The figures must stay those the answers give.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -239,5 +239,77 @@ describe("kept measure scores", () => {
     await database.db.updateTable("measure_score").set({ scored_with: v2.rowId, score: 999 }).where("response_id", "=", id).execute();
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
+  });
+});
+
+describe("kept scores and the newest definition of a measure", () => {
+  let db: TestDatabase;
+  let seeded: WellbeingStudy;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    seeded = await seedWellbeingStudy(db.db, "fallback-rules");
+  }, 120_000);
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  /** Publishes peer-support-wellbeing `version`: version 1's questions, with `edit` applied to the file. */
+  async function publishVersion(version: number, edit: (yaml: string) => string) {
+    const dir = mkdtempSync(join(tmpdir(), "tandem-rules-"));
+    try {
+      for (const v of [1, version]) {
+        mkdirSync(join(dir, `peer-support-wellbeing/${v}`), { recursive: true });
+        const yaml = readFileSync("instruments/peer-support-wellbeing/1/instrument.yaml", "utf8");
+        writeFileSync(join(dir, `peer-support-wellbeing/${v}/instrument.yaml`), v === 1 ? yaml : edit(yaml.replace(/^version: 1$/m, `version: ${v}`)));
+      }
+      if (version === 1) return;
+      // Version 1 is published with its translations already; only the new version is loaded here.
+      const loaded = loadInstrumentsFromDir(dir);
+      expect(loaded.problems).toEqual([]);
+      await publishInstruments(db.db, loaded.versions.filter((v) => v.version === version));
+      return (await getInstrumentVersion(db.db, "peer-support-wellbeing", version))!;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("a response in a version without the measure is scored by the newest definition, and again when a newer one comes", async () => {
+    const withoutWho5 = (yaml: string) => yaml.replace(/\n  - id: who5\n[\s\S]*?\n\n(?=  # ONS4)/, "\n");
+    const v2 = (await publishVersion(2, withoutWho5))!;
+    expect(v2.definition.measures?.some((m) => m.id === "who5")).toBe(false);
+    const person = seeded.people.get("w23")!.id;
+    const response = await db.db
+      .insertInto("response")
+      .values({ participant_id: person, study_id: seeded.studyId, instrument_version_id: v2.rowId, timepoint: "pre", language: "en", started_on: "2026-01-08", completed_on: "2026-01-08" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.db
+      .insertInto("answer")
+      .values([3, 3, 3, 3, 3].map((value, i) => ({ response_id: response.id, item_id: `who5_${i + 1}`, value: JSON.stringify(value), answered_on: "2026-01-08" })))
+      .execute();
+    const scope = { organisationId: seeded.organisationId, studyId: seeded.studyId, measureId: "who5", choices: false };
+    const preOf = async () => (await participantScores(db.db, scope)).scores.find((s) => s.participantId === person)!.pre;
+    // Version 1's rules (the newest that defines WHO-5): 15 × 4.
+    expect(await preOf()).toBe(60);
+    const v1 = (await getInstrumentVersion(db.db, "peer-support-wellbeing", 1))!;
+    expect(await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst()).toEqual({ scored_with: v1.rowId, score: 60 });
+
+    // Version 3 defines WHO-5 with another multiplier, and the study uses it: the kept score was
+    // made by rules that no longer apply to this response, so it is scored again (15 × 2).
+    const halved = (yaml: string) =>
+      yaml
+        .replace("multiplier: 4\n    min_answered: 5\n    range: { min: 0, max: 100 }", "multiplier: 2\n    min_answered: 5\n    range: { min: 0, max: 50 }")
+        .replace("{ id: poor, max: 28, label: Very low wellbeing }", "{ id: poor, max: 14, label: Very low wellbeing }")
+        .replace("{ id: low, max: 50, label: Low wellbeing }", "{ id: low, max: 25, label: Low wellbeing }")
+        .replace("meaningful_change: 10\n", "meaningful_change: 5\n");
+    const w24 = async () => (await participantScores(db.db, scope)).scores.find((s) => s.participantId === seeded.people.get("w24")!.id)!.pre;
+    const w24Before = await w24();
+    const v3 = (await publishVersion(3, halved))!;
+    await db.db.insertInto("study_instrument").values({ study_id: seeded.studyId, instrument_version_id: v3.rowId, role: "questionnaire", timepoint: "post" }).execute();
+    expect(await preOf()).toBe(30);
+    // Responses in version 1 keep version 1's own rules.
+    expect(w24Before).not.toBeNull();
+    expect(await w24()).toBe(w24Before);
+    expect(await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst()).toEqual({ scored_with: v3.rowId, score: 30 });
   });
 });

@@ -90,7 +90,7 @@ describe("across breakdowns, through the page's read", () => {
 
     const tuesday = await disclosableReport(database.db, { ...scope, cohortId: study.cohortA });
     expect(tuesday).toMatchObject({ report: null, withheld: "protects_smaller_group" });
-    const everyone = await disclosableReport(database.db, scope);
+    const everyone = await disclosableReport(database.db, { ...scope, choices: true });
     expect(everyone.report).not.toBeNull();
     const byLanguage = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "language" }, everyone.hiddenGroups.get(breakdownId({ kind: "language" })));
     expect(byLanguage.map((r) => [r.key, r.suppressed])).toEqual([

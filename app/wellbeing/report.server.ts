@@ -148,7 +148,11 @@ export interface ReportQuery extends AnalysisScope {
   cohortId?: string | null;
   pre?: string;
   post?: string;
-  /** Read answers to the instrument's single-choice questions (for breakdowns by question); default true. */
+  /**
+   * participantScores: read answers to the instrument's single-choice questions (for breakdowns
+   * by question); default true. disclosableReport: the caller will show a breakdown, so decide
+   * which groups to hide across every breakdown; default false.
+   */
   choices?: boolean;
 }
 
@@ -499,7 +503,10 @@ export interface DisclosableReport {
   withheld: Withheld | null;
   /** Every participant of the study (not only the selected cohort): breakdowns are study-wide. */
   scores: ParticipantScores[];
-  /** The groups each breakdown must hide (withheldGroups), by breakdownId; pass to subgroupComparisons. */
+  /**
+   * The groups each breakdown must hide (withheldGroups), by breakdownId; pass to
+   * subgroupComparisons. Decided only when a cohort is selected or `choices: true` asked for it.
+   */
   hiddenGroups: Map<string, Set<string>>;
 }
 
@@ -519,12 +526,16 @@ export async function disclosableReport(
 ): Promise<DisclosableReport> {
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
-  const read = await participantScores(db, { ...query, cohortId: null, choices: true }, known, offered);
+  // The decision across breakdowns needs every breakdown's groups, so the single-choice answers;
+  // it is only needed to show a cohort or a breakdown (folding those answers costs as much as the
+  // scores did before they were kept, so a page showing neither does not pay for it).
+  const groupsNeeded = Boolean(query.cohortId) || query.choices === true;
+  const read = await participantScores(db, { ...query, cohortId: null, choices: groupsNeeded }, known, offered);
   const { source } = read;
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
   const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
-  const hiddenGroups = withheldGroups(scores, breakdownsOf(source));
+  const hiddenGroups = groupsNeeded ? withheldGroups(scores, breakdownsOf(source)) : new Map<string, Set<string>>();
   const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
   const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
   const report = reportFromScores(source, mine);

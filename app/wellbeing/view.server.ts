@@ -128,7 +128,12 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
   let after = chosen(query.after, DEFAULT_TIMEPOINTS.post);
   if (before === after) [before, after] = [DEFAULT_TIMEPOINTS.pre, DEFAULT_TIMEPOINTS.post];
   const isDefault = before === DEFAULT_TIMEPOINTS.pre && after === DEFAULT_TIMEPOINTS.post;
-  const { report, withheld, scores, hiddenGroups } = await disclosableReport(db, { ...scope, measureId: measure.id, cohortId, pre: before, post: after }, source, timepoints);
+  const { report, withheld, scores, hiddenGroups } = await disclosableReport(
+    db,
+    { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by !== null },
+    source,
+    timepoints,
+  );
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {

@@ -17,6 +17,7 @@ import { openDatabase } from "../db/index";
 import { migrateToLatest } from "../db/migrate";
 import { getInstrumentVersion, publishInstrumentsFromDir } from "../app/instruments/publish.server";
 import { measureComparison } from "../app/wellbeing/report.server";
+import { wellbeingView } from "../app/wellbeing/view.server";
 
 async function admin(serverUrl: string, text: string) {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -101,6 +102,18 @@ async function main() {
     started = performance.now();
     const changed = await measureComparison(db, scope);
     console.log(`After 1,000 answers changed (1,000 scored again, the rest read): ${(performance.now() - started).toFixed(0)} ms`);
+    // The whole wellbeing page's data: a line per measure (WHO-5 and the instrument's other five,
+    // which nobody answered here: scored once as missing), the WHO-5 report, charts and cohorts.
+    const page = { measureId: "who5" };
+    for (const [label, query] of [
+      ["Wellbeing page, first view", page],
+      ["Wellbeing page, again", page],
+      ["Wellbeing page, by language", { ...page, by: "language" }],
+    ] as const) {
+      started = performance.now();
+      await wellbeingView(db, { organisationId: org.id, studyId: study.id }, query, "en");
+      console.log(`${label}: ${(performance.now() - started).toFixed(0)} ms`);
+    }
 
     const handWritten = sql<{ n: number; mean_pre: number; mean_post: number; sd_pre: number; sd_post: number; mean_change: number; sd_change: number }>`
       with scores as (

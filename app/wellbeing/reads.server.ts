@@ -8,7 +8,7 @@
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
  * This module adds no rule of its own; it only shapes what the gate lets through for scoring.
  */
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { DB } from "../../db/index";
 import { analysableParticipants } from "../consent/gate.server";
 import { SCORING_REVISION } from "./scoring";
@@ -110,6 +110,28 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
   }));
 }
 
+/**
+ * The responses an analysis reads, as SQL for a CTE: of the people the consent gate lets analysis
+ * read (`analysableParticipants`), to any version of the instrument at the timepoints asked. With
+ * `choose`, one per participant and timepoint, the latest version's (DISTINCT ON); without, as they
+ * are (the caller knows there is one, or names the responses in `where`). Columns: id,
+ * answers_revision, participant_id, cohort_id, language (the participant's), timepoint,
+ * instrument_version_id.
+ */
+function chosenResponses(db: DB, query: AnalysisScope & { instrumentId: string; timepoints: readonly string[] }, options: { choose: boolean; where?: RawBuilder<unknown> }) {
+  return sql`
+    select ${options.choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
+      r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
+    from response r
+    join participant p on p.id = r.participant_id
+    join instrument_version iv on iv.id = r.instrument_version_id
+    where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
+      and r.timepoint in (${sql.join([...query.timepoints])})
+      and r.participant_id in (${analysableParticipants(db, query)})
+      ${options.where ?? sql``}
+    ${options.choose ? sql`order by r.participant_id, r.timepoint, iv.version desc` : sql``}`;
+}
+
 export interface ItemValuesQuery extends AnalysisScope {
   instrumentId: string;
   timepoints: readonly string[];
@@ -176,19 +198,8 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   // the same gate: choosing among versions again would sort the whole study for a handful.
   const choose = !query.responseIds;
   const query_ = sql<Record<string, unknown>>`
-    with chosen as (
-      select ${choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
-        r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language as participant_language, r.timepoint, r.instrument_version_id
-      from response r
-      join participant p on p.id = r.participant_id
-      join instrument_version iv on iv.id = r.instrument_version_id
-      where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
-        and r.timepoint in (${sql.join([...query.timepoints])})
-        and r.participant_id in (${analysableParticipants(db, query)})
-        ${onlyResponses("r.id")}
-      ${choose ? sql`order by r.participant_id, r.timepoint, iv.version desc` : sql``}
-    ), folded as (${folded})
-    select c.id as chosen_id, c.answers_revision, c.participant_id, c.cohort_id, c.participant_language, c.timepoint, c.instrument_version_id, f.*
+    with chosen as (${chosenResponses(db, query, { choose, where: onlyResponses("r.id") })}), folded as (${folded})
+    select c.id as chosen_id, c.answers_revision, c.participant_id, c.cohort_id, c.language as participant_language, c.timepoint, c.instrument_version_id, f.*
     from chosen c left join folded f on f.response_id = c.id`;
   // Folding a million answers into 200,000 groups needs more than PostgreSQL's default 4 MB of
   // work memory, or every hash spills to disk in batches (measured: about twice as slow). Raised for
@@ -286,17 +297,7 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
     // A kept score's row carries no ids: parsing two uuids per row is a fifth of reading 200,000.
     return (
       await sql<{ participantId: string; cohortId: string | null; participantLanguage: string; timepoint: string; responseId: string | null; instrumentVersionId: string | null; score: number | null }>`
-      with chosen as (
-        select ${oneVersion ? sql`` : sql`distinct on (r.participant_id, r.timepoint)`}
-          r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
-        from response r
-        join participant p on p.id = r.participant_id
-        join instrument_version iv on iv.id = r.instrument_version_id
-        where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
-          and r.timepoint in (${sql.join([...query.timepoints])})
-          and r.participant_id in (${analysableParticipants(db, query)})
-        ${oneVersion ? sql`` : sql`order by r.participant_id, r.timepoint, iv.version desc`}
-      )
+      with chosen as (${chosenResponses(db, query, { choose: !oneVersion })})
       select c.participant_id as "participantId", c.cohort_id as "cohortId", c.language as "participantLanguage", c.timepoint,
         case when m.response_id is null then c.id end as "responseId",
         case when m.response_id is null then c.instrument_version_id end as "instrumentVersionId",

@@ -3,30 +3,14 @@
  * JavaScript, from a new phone (language first, then the code, then the group page), with an error
  * that changes nothing when no group is chosen; and the page axe-clean in Arabic at 320 px.
  */
-import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { enrolOnline } from "../../app/participants/enrolment.server";
-import { findStudyBySlug } from "../../app/participants/study.server";
-import { secretsFrom } from "../../app/security/secrets.server";
-import { TEST_SECRET } from "../support/app";
-import { appAndBrowser, axeViolations, REQUIRED_STATEMENTS } from "../support/browser";
+import { appAndBrowser, axeViolations, enrolInDemoStudy } from "../support/browser";
 
 const run = appAndBrowser();
 const { hasBrowser } = run;
 
-async function enrolled(): Promise<{ code: string; participantId: string }> {
-  const study = (await findStudyBySlug(run.app.db, "demo"))!;
-  const result = await enrolOnline(run.app.db, {
-    study,
-    language: "en",
-    agreed: REQUIRED_STATEMENTS,
-    codeHashKey: secretsFrom(TEST_SECRET).codeHashKey,
-    submissionToken: randomBytes(32).toString("base64url"),
-  });
-  if (!result.created) throw new Error("expected a new participant");
-  return { code: result.code, participantId: result.participantId };
-}
+const enrolled = () => enrolInDemoStudy(run.app);
 
 async function signIn(page: Page, code: string, language: string) {
   await page.goto(`${run.app.url}/s/demo/group`);

@@ -5,29 +5,12 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { enrolOnline } from "../../app/participants/enrolment.server";
-import { findStudyBySlug } from "../../app/participants/study.server";
-import { appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
-import { TEST_SECRET } from "../support/app";
-import { secretsFrom } from "../../app/security/secrets.server";
-import { randomBytes } from "node:crypto";
+import { appAndBrowser, enrolInDemoStudy } from "../support/browser";
 
 const run = appAndBrowser();
 const { hasBrowser } = run;
-const REQUIRED = REQUIRED_STATEMENTS;
 
-async function enrolled(): Promise<string> {
-  const study = (await findStudyBySlug(run.app.db, "demo"))!;
-  const result = await enrolOnline(run.app.db, {
-    study,
-    language: "en",
-    agreed: REQUIRED,
-    codeHashKey: secretsFrom(TEST_SECRET).codeHashKey,
-    submissionToken: randomBytes(32).toString("base64url"),
-  });
-  if (!result.created) throw new Error("expected a new participant");
-  return result.code;
-}
+const enrolled = async () => (await enrolInDemoStudy(run.app)).code;
 
 async function freshPage(): Promise<Page> {
   const context = await run.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { startTestApp, type TestApp } from "./app";
+import { randomBytes } from "node:crypto";
+import { enrolOnline } from "../../app/participants/enrolment.server";
+import { findStudyBySlug } from "../../app/participants/study.server";
+import { secretsFrom } from "../../app/security/secrets.server";
+import { startTestApp, TEST_SECRET, type TestApp } from "./app";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -61,4 +65,18 @@ export function appAndBrowser() {
     await run.app?.close();
   });
   return run;
+}
+
+/** A new participant of the demo study who consented online in English: their code and id. */
+export async function enrolInDemoStudy(app: TestApp): Promise<{ code: string; participantId: string }> {
+  const study = (await findStudyBySlug(app.db, "demo"))!;
+  const result = await enrolOnline(app.db, {
+    study,
+    language: "en",
+    agreed: REQUIRED_STATEMENTS,
+    codeHashKey: secretsFrom(TEST_SECRET).codeHashKey,
+    submissionToken: randomBytes(32).toString("base64url"),
+  });
+  if (!result.created) throw new Error("expected a new participant");
+  return { code: result.code, participantId: result.participantId };
 }

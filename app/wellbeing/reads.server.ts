@@ -132,6 +132,15 @@ function chosenResponses(db: DB, query: AnalysisScope & { instrumentId: string; 
     ${options.choose ? sql`order by r.participant_id, r.timepoint, iv.version desc` : sql``}`;
 }
 
+/**
+ * The instrument versions anyone in the study has answered: which versions' definitions apply, not
+ * anyone's answers, so it needs no gate (a withdrawn person's version is still a version in use).
+ */
+export async function answeredInstrumentVersions(db: DB, studyId: string): Promise<string[]> {
+  const rows = await db.selectFrom("response").select("instrument_version_id as id").where("study_id", "=", studyId).distinct().execute();
+  return rows.map((r) => r.id);
+}
+
 export interface ItemValuesQuery extends AnalysisScope {
   instrumentId: string;
   timepoints: readonly string[];

@@ -10,7 +10,7 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableItemValues, analysableMeasureScores, analysableResponses, type AnalysisScope } from "./reads.server";
+import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions, type AnalysisScope } from "./reads.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
 import {
@@ -49,8 +49,7 @@ export interface MeasureSource {
 /** Published versions the study uses: listed as its instruments or answered by its participants. */
 async function studyInstrumentVersions(db: DB, studyId: string): Promise<PublishedInstrumentVersion[]> {
   const listed = await db.selectFrom("study_instrument").select("instrument_version_id as id").where("study_id", "=", studyId).execute();
-  const answered = await db.selectFrom("response").select("instrument_version_id as id").where("study_id", "=", studyId).distinct().execute();
-  const ids = [...new Set([...listed, ...answered].map((r) => r.id))];
+  const ids = [...new Set([...listed.map((r) => r.id), ...(await answeredInstrumentVersions(db, studyId))])];
   const versions = await Promise.all(ids.map((id) => getInstrumentVersionByRowId(db, id)));
   return versions.filter((v): v is PublishedInstrumentVersion => v !== undefined).sort((a, b) => b.version - a.version);
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   breakdownId,
   disclosableReport,
+  otherTimepointCells,
   participantScores,
   subgroupComparisons,
   withheldGroups,
@@ -69,6 +70,35 @@ describe("withheldGroups", () => {
   });
 });
 
+describe("across timepoints", () => {
+  it("a cohort at pre→post is hidden when the study at pre→mid differs from it by a few people", () => {
+    // Cohort A: 100 people answering at pre, mid and post. Cohort B: 6 at pre and post, 2 at pre
+    // and mid, 3 at mid and post. The study at pre→mid is A and B's 2: minus A at pre→post, it
+    // would give those 2 people's "pre" scores.
+    const person = (id: string, cohortId: string, at: Record<string, number>): ParticipantScores => ({
+      participantId: id,
+      cohortId,
+      language: "en",
+      pre: at.pre ?? null,
+      post: at.post ?? null,
+      at,
+      choices: { would_recommend: "yes" },
+    });
+    const everyone = [
+      ...[...Array(100)].map((_, i) => person(`a${i}`, "A", { pre: 40, mid: 45, post: 50 })),
+      ...[...Array(6)].map((_, i) => person(`b${i}`, "B", { pre: 40, post: 52 })),
+      ...[...Array(2)].map((_, i) => person(`c${i}`, "B", { pre: 3 + 7 * i, mid: 20 })),
+      ...[...Array(3)].map((_, i) => person(`d${i}`, "B", { mid: 30, post: 60 })),
+    ];
+    const atPrePost = everyone.filter((s) => s.at.pre !== undefined || s.at.post !== undefined);
+    expect(hidden(withheldGroups(atPrePost, BY))).toEqual({ cohort: [], language: [], "item:would_recommend": [] });
+    const fixed = otherTimepointCells(everyone, "pre", "post", ["pre", "mid", "post"]);
+    expect(hidden(withheldGroups(atPrePost, BY, fixed)).cohort).toEqual(["A", "B"]);
+    // Offered only pre and post, nothing else is shown, and nothing needs hiding.
+    expect(otherTimepointCells(everyone, "pre", "post", ["pre", "post"])).toEqual([]);
+  });
+});
+
 describe("across breakdowns, through the page's read", () => {
   let database: TestDatabase;
   let study: WellbeingStudy;
@@ -92,13 +122,13 @@ describe("across breakdowns, through the page's read", () => {
     expect(tuesday).toMatchObject({ report: null, withheld: "protects_smaller_group" });
     const everyone = await disclosableReport(database.db, { ...scope, choices: true });
     expect(everyone.report).not.toBeNull();
-    const byLanguage = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "language" }, everyone.hiddenGroups.get(breakdownId({ kind: "language" })));
+    const byLanguage = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "language" }, everyone.hiddenGroups!.get(breakdownId({ kind: "language" })));
     expect(byLanguage.map((r) => [r.key, r.suppressed])).toEqual([
       ["ar", true],
       ["en", true],
     ]);
     // The chart CSV route and the page read the same decision: the cohort row is hidden there too.
-    const byCohort = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "cohort" }, everyone.hiddenGroups.get("cohort"));
+    const byCohort = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "cohort" }, everyone.hiddenGroups!.get("cohort"));
     expect(byCohort.find((r) => r.key === study.cohortA)?.suppressed).toBe(true);
 
     // With five or more English speakers in the group, it is shown again.

@@ -315,6 +315,9 @@ describe("cohorts, attendance and satisfaction", () => {
     expect(satisfactionB).toMatchObject({ answered: { suppressed: true }, mean: null });
     const recommendA = a.satisfaction.find((i) => i.itemId === "would_recommend")!;
     expect(recommendA.options.find((o) => o.value === "no")!.n).toEqual({ suppressed: true });
+    // "answered" is shown, so "yes" is hidden too: answered − yes would be the "no" count.
+    expect(recommendA.answered).not.toEqual({ suppressed: true });
+    expect(recommendA.options.find((o) => o.value === "yes")!.n).toEqual({ suppressed: true });
     expect(a.satisfaction.map((i) => i.itemId)).toEqual(["sessions_attended", "group_satisfaction", "would_recommend"]);
   });
 });

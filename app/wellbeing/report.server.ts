@@ -245,12 +245,16 @@ export async function participantScores(
     if (response.timepoint === pre) entry.pre = value;
     if (response.timepoint === post) entry.post = value;
   }
+  // Post first, then the earliest timepoint asked: the same answer on every read, so one person
+  // cannot appear in one group on one page load and another on the next.
+  const order = (t: string) => (t === post ? -1 : scope.timepoints.indexOf(t));
+  choices.sort((a, b) => order(b.timepoint) - order(a.timepoint));
   for (const response of choices) {
     const entry = byParticipant.get(response.participantId);
     if (!entry) continue;
     for (let i = 0; i < choiceIds.length; i++) {
       const answer = response.texts[i];
-      if (answer !== null && answer !== undefined && (response.timepoint === post || entry.choices[choiceIds[i]!] === undefined)) entry.choices[choiceIds[i]!] = answer;
+      if (answer !== null && answer !== undefined) entry.choices[choiceIds[i]!] = answer;
     }
   }
   return { source, scores: [...byParticipant.values()] };
@@ -368,7 +372,16 @@ export function breakdownsOf(source: MeasureSource): SubgroupBy[] {
  * study's own figures shown. What is left to a reader who combines three or more rows is the
  * residual risk 043 names.
  */
-export function withheldGroups(scores: readonly ParticipantScores[], breakdowns: readonly SubgroupBy[]): Map<string, Set<string>> {
+export function withheldGroups(
+  scores: readonly ParticipantScores[],
+  breakdowns: readonly SubgroupBy[],
+  /**
+   * Sets of people whose figures are shown elsewhere and are not hidden here: the study and each
+   * cohort at the other choices of timepoints (otherTimepointCells). A row that nearly matches one
+   * is hidden, so a cohort at pre→post cannot be subtracted from the study at pre→mid.
+   */
+  fixed: readonly ReadonlySet<string>[] = [],
+): Map<string, Set<string>> {
   const breakdownCells = breakdowns.map((by) => {
     const groups = new Map<string, Set<string>>();
     for (const s of scores) {
@@ -402,16 +415,21 @@ export function withheldGroups(scores: readonly ParticipantScores[], breakdowns:
       // key null: the breakdown's hidden rows together, which the total minus its shown rows gives.
       if (hiddenHere.size > 0) cells.push({ id: c.id, key: null, members: union });
     }
+    // Shown elsewhere, never hidden here (id "": no breakdown's rows).
+    for (const members of fixed) cells.push({ id: "", key: null, members });
     const smallestShown = (id: string) =>
       cells.filter((c) => c.id === id && c.key !== null).sort((a, b) => a.members.size - b.members.size || a.key!.localeCompare(b.key!))[0];
     let grew = false;
     for (let i = 0; i < cells.length; i++) {
       for (let j = i + 1; j < cells.length; j++) {
         const [a, b] = [cells[i]!, cells[j]!];
-        // Rows of one breakdown are disjoint (and apart from their own hidden rows).
+        // Rows of one breakdown are disjoint (and apart from their own hidden rows); two fixed
+        // sets are the timepoint check's business (timepointsGiveAway).
         if (a.id === b.id || !nearTwins(a.members, b.members)) continue;
-        // Hide the shown rows involved; two hidden unions are pulled apart by hiding one more row.
-        const toHide = a.key === null && b.key === null ? [smallestShown(a.id) ?? smallestShown(b.id)] : [a, b].filter((c) => c.key !== null);
+        // Hide the shown rows involved; a hidden union is pulled apart from a fixed set or another
+        // union by hiding one more row of its breakdown.
+        const unions = [a, b].filter((c) => c.key === null && c.id !== "");
+        const toHide = a.key === null && b.key === null ? [smallestShown(unions[0]?.id ?? "") ?? smallestShown(unions[1]?.id ?? "")] : [a, b].filter((c) => c.key !== null);
         for (const cell of toHide) {
           if (!cell || forced.get(cell.id)!.has(cell.key!)) continue;
           forced.get(cell.id)!.add(cell.key!);
@@ -495,6 +513,32 @@ function timepointsGiveAway(scores: readonly ParticipantScores[], pre: string, p
   return false;
 }
 
+/**
+ * The sets of people whose pairs are shown at the other choices of timepoints the page offers: the
+ * study's and each cohort's, with 5 or more pairs. They are fixed cells for withheldGroups.
+ */
+export function otherTimepointCells(scores: readonly ParticipantScores[], pre: string, post: string, offered: readonly string[]): Set<string>[] {
+  const cells: Set<string>[] = [];
+  const cohorts = new Map<string, ParticipantScores[]>();
+  for (const s of scores) {
+    const key = s.cohortId ?? "";
+    const list = cohorts.get(key) ?? [];
+    list.push(s);
+    cohorts.set(key, list);
+  }
+  for (let i = 0; i < offered.length; i++) {
+    for (let j = i + 1; j < offered.length; j++) {
+      const [a, b] = [offered[i]!, offered[j]!];
+      if ((a === pre && b === post) || (a === post && b === pre)) continue;
+      for (const group of [scores, ...[...cohorts].filter(([key]) => key !== "").map(([, members]) => members)]) {
+        const ids = pairedIds(group, a, b);
+        if (ids.size >= SMALLEST_GROUP) cells.push(ids);
+      }
+    }
+  }
+  return cells;
+}
+
 export interface DisclosableReport {
   source: MeasureSource;
   /** Null when withheld: nothing of the selection may be shown, not even its counts. */
@@ -504,9 +548,9 @@ export interface DisclosableReport {
   scores: ParticipantScores[];
   /**
    * The groups each breakdown must hide (withheldGroups), by breakdownId; pass to
-   * subgroupComparisons. Decided only when a cohort is selected or `choices: true` asked for it.
+   * subgroupComparisons. Null when not decided: only a cohort selection or `choices: true` decides.
    */
-  hiddenGroups: Map<string, Set<string>>;
+  hiddenGroups: Map<string, Set<string>> | null;
 }
 
 /**
@@ -534,14 +578,14 @@ export async function disclosableReport(
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
   const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
-  const hiddenGroups = groupsNeeded ? withheldGroups(scores, breakdownsOf(source)) : new Map<string, Set<string>>();
+  const hiddenGroups = groupsNeeded ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read.scores, pre, post, offered)) : null;
   const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
   const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
   const report = reportFromScores(source, mine);
   const withheld = (why: Withheld): DisclosableReport => ({ source, report: null, withheld: why, scores, hiddenGroups });
   if (report.comparison.n_pairs < SMALLEST_GROUP) return withheld("fewer_than_5");
   if (timepointsGiveAway(everyoneInScope, pre, post, offered)) return withheld("protects_smaller_group");
-  if (query.cohortId && hiddenGroups.get("cohort")!.has(query.cohortId)) return withheld("protects_smaller_group");
+  if (query.cohortId && hiddenGroups!.get("cohort")!.has(query.cohortId)) return withheld("protects_smaller_group");
   return { source, report, withheld: null, scores, hiddenGroups };
 }
 
@@ -564,6 +608,17 @@ export interface CohortSummary {
   cohortId: string;
   attendance: AttendanceSummary | null;
   satisfaction: SatisfactionItem[];
+}
+
+/**
+ * How many chose each option, with counts of 1 to 4 hidden, and, because "answered" is shown, the
+ * next-smallest counts too (suppressedGroups), so that answered minus the shown counts is never one
+ * hidden count on its own. A count of 0 is shown: it says nothing about anyone.
+ */
+function optionCounts(options: readonly string[], values: readonly unknown[]): { value: string; n: SuppressedNumber }[] {
+  const counts = options.map((value) => ({ key: value, nPairs: values.filter((v) => v === value).length }));
+  const hidden = suppressedGroups(counts.filter((c) => c.nPairs > 0));
+  return counts.map((c) => ({ value: c.key, n: hidden.has(c.key) ? { suppressed: true as const } : { value: c.nPairs } }));
 }
 
 function shareable(n: number): SuppressedNumber {
@@ -601,7 +656,7 @@ export async function cohortSummaries(db: DB, scope: AnalysisScope, source: Meas
         type: item.type,
         answered: shareable(answered),
         mean: enough && numeric.length > 0 && choices.length === 0 ? numeric.reduce((a, b) => a + b, 0) / numeric.length : null,
-        options: enough ? choices.map((value) => ({ value, n: shareable(values.filter((v) => v === value).length) })) : [],
+        options: enough ? optionCounts(choices, values) : [],
       };
     });
     return { cohortId: id, attendance: attendance.get(id) ?? null, satisfaction };

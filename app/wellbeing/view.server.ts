@@ -92,6 +92,12 @@ function parseBy(by: string | null | undefined, source: MeasureSource): Subgroup
   return null;
 }
 
+/** A breakdown is shown only with the decision across breakdowns made for it (disclosableReport, choices: true). */
+function decided(hiddenGroups: Map<string, Set<string>> | null): Map<string, Set<string>> {
+  if (!hiddenGroups) throw new Error("A breakdown needs disclosableReport's decision across breakdowns (choices: true).");
+  return hiddenGroups;
+}
+
 export async function wellbeingView(db: DB, scope: AnalysisScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
   const sources = await studyMeasures(db, scope.studyId);
   const measureName = (s: MeasureSource) => localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id));
@@ -215,7 +221,7 @@ export async function wellbeingView(db: DB, scope: AnalysisScope, query: Wellbei
     // breakdown of the study, would let one be subtracted from the other
     // (docs/decisions/043-complementary-suppression.md).
     // ...and of the default timepoints only, for the same reason across timepoints.
-    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by, hiddenGroups.get(breakdownId(by))).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
+    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by, decided(hiddenGroups).get(breakdownId(by))).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
     subgroupsNeedAllCohorts: by !== null && (cohortId !== null || !isDefault),
     cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
     satisfactionLabels,

@@ -355,6 +355,7 @@ const ELEMENT_NAMES: Record<string, string> = {
   statements: "statement",
   measures: "measure",
   options: "option",
+  entries: "entry",
   bands: "band",
 };
 

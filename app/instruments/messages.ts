@@ -49,6 +49,9 @@ export function instrumentMessageEntries(definition: InstrumentDefinition): Mess
           put(`${key}.scale.labels.${point}`, item.scale.labels[point], [...path, "scale", "labels", point]);
         }
       }
+      if (item.type === "list") {
+        item.entries.forEach((entry, e) => put(`${key}.entries.${entry.id}.text`, entry.text, [...path, "entries", e, "text"]));
+      }
       if (item.type === "single_choice" || item.type === "multiple_choice") {
         item.options.forEach((option, o) =>
           put(`${key}.options.${option.value}.label`, option.label, [...path, "options", o, "label"]),
@@ -192,6 +195,7 @@ export const messageKeys = {
   itemHint: (itemId: string) => `items.${itemId}.hint`,
   scaleLabel: (itemId: string, point: number | string) => `items.${itemId}.scale.labels.${point}`,
   optionLabel: (itemId: string, value: string) => `items.${itemId}.options.${value}.label`,
+  listEntry: (itemId: string, entryId: string) => `items.${itemId}.entries.${entryId}.text`,
   statementText: (statementId: string) => `statements.${statementId}.text`,
   measureName: (measureId: string) => `measures.${measureId}.name`,
   bandLabel: (measureId: string, bandId: string) => `measures.${measureId}.bands.${bandId}.label`,

@@ -22,6 +22,7 @@ export type InstrumentKind = (typeof INSTRUMENT_KINDS)[number];
 export const ITEM_TYPES = [
   "heading",
   "text",
+  "list",
   "study_contact",
   "prompt",
   "yes_no",
@@ -95,6 +96,18 @@ const question = { ...base, text: message, hint: message.optional() };
 
 export const headingItem = z.strictObject({ ...base, type: z.literal("heading"), text: message });
 export const textItem = z.strictObject({ ...base, type: z.literal("text"), text: message });
+/**
+ * A list of short texts (bullets, or numbered when the order matters). Each entry has its own id so a
+ * translation keys it by meaning, not position, as options are keyed by value.
+ */
+const listEntry = z.strictObject({ id: snakeId, text: message });
+export type ListEntry = z.infer<typeof listEntry>;
+export const listItem = z.strictObject({
+  ...base,
+  type: z.literal("list"),
+  numbered: z.boolean().optional(),
+  entries: z.array(listEntry).min(1, "a list needs at least one entry"),
+});
 export const studyContactItem = z.strictObject({ ...base, type: z.literal("study_contact") });
 export const promptItem = z.strictObject({
   ...base,
@@ -140,6 +153,7 @@ export const longTextItem = z.strictObject({
 export const itemSchema = z.discriminatedUnion("type", [
   headingItem,
   textItem,
+  listItem,
   studyContactItem,
   promptItem,
   yesNoItem,
@@ -334,6 +348,11 @@ export function checkDefinition(definition: InstrumentDefinition): DefinitionIss
         );
       }
       if (item.type === "rating" || item.type === "scale_0_10") checkScale(item, [...path, "scale"], add);
+      if (item.type === "list") {
+        duplicates(item.entries.map((e) => e.id), (e, id) =>
+          add([...path, "entries", e, "id"], `duplicate entry id "${id}" in list "${item.id}"`),
+        );
+      }
       if (item.type === "number" && item.min !== undefined && item.max !== undefined && item.min > item.max) {
         add([...path, "max"], `max (${item.max}) is below min (${item.min})`);
       }

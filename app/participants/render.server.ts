@@ -6,12 +6,16 @@ import { localise, messageKeys } from "../instruments/messages";
 import type { PublishedInstrumentVersion } from "../instruments/publish.server";
 import type { Item, Section } from "../instruments/schema";
 
-export interface TextBlock {
-  kind: "h1" | "h2" | "p" | "contact";
-  text: string;
-  /** Set when the text is not in the page's language (an English fallback). */
-  lang?: string;
-}
+type Text = { text: string; lang?: string };
+
+export type TextBlock =
+  | {
+      kind: "h1" | "h2" | "h3" | "p" | "contact";
+      text: string;
+      /** Set when the text is not in the page's language (an English fallback). */
+      lang?: string;
+    }
+  | { kind: "ul" | "ol"; entries: Text[] };
 
 export function localiser(version: PublishedInstrumentVersion, language: string) {
   return localise(version.definition, version.translations, language);
@@ -22,11 +26,22 @@ export function textOf(version: PublishedInstrumentVersion, language: string, ke
   return detail.fallback ? { text: detail.text, lang: detail.language } : { text: detail.text };
 }
 
-/** Non-question items (headings, texts, prompts, the study contact) as blocks. */
-export function itemBlock(version: PublishedInstrumentVersion, language: string, item: Item, contact: { text: string; lang?: string }): TextBlock | undefined {
+/**
+ * Non-question items (headings, texts, lists, prompts, the study contact) as blocks. A heading item is
+ * one level below the heading it sits under (`headingLevel`), so the page's outline has no gaps.
+ */
+export function itemBlock(
+  version: PublishedInstrumentVersion,
+  language: string,
+  item: Item,
+  contact: { text: string; lang?: string },
+  headingLevel: "h2" | "h3" = "h2",
+): TextBlock | undefined {
   switch (item.type) {
     case "heading":
-      return { kind: "h2", ...textOf(version, language, messageKeys.itemText(item.id)) };
+      return { kind: headingLevel, ...textOf(version, language, messageKeys.itemText(item.id)) };
+    case "list":
+      return { kind: item.numbered ? "ol" : "ul", entries: item.entries.map((e) => textOf(version, language, messageKeys.listEntry(item.id, e.id))) };
     case "text":
     case "prompt":
       return { kind: "p", ...textOf(version, language, messageKeys.itemText(item.id)) };
@@ -51,7 +66,7 @@ export function renderInstrumentText(version: PublishedInstrumentVersion, langua
   for (const section of version.definition.sections ?? []) {
     blocks.push(...sectionBlocks(version, language, section));
     for (const item of section.items) {
-      const block = itemBlock(version, language, item, contact);
+      const block = itemBlock(version, language, item, contact, section.title ? "h3" : "h2");
       if (block) blocks.push(block);
     }
   }

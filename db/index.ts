@@ -4,6 +4,8 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 import { PGliteDialect } from "./pglite-dialect";
+import { attachEmbeddedStorage, prepareDataDir, privateStorageOptions } from "./embedded-storage";
+import { DatabaseFaults } from "./faults";
 
 export type { Database } from "./schema";
 export type DB = Kysely<Database>;
@@ -13,6 +15,8 @@ export interface DatabaseHandle {
   kind: "embedded" | "postgres";
   /** Human-readable description for start-up messages; never contains a password. */
   describe: string;
+  /** Faults seen while running; the server exits on an embedded storage failure (db/faults.ts). */
+  faults?: DatabaseFaults;
   close(): Promise<void>;
 }
 
@@ -58,11 +62,21 @@ function openPostgres(url: string): DatabaseHandle {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client can lose its server (restart, network): without a listener the pool's 'error'
-  // event would crash the process. The pool discards the client and makes a new one on demand.
-  pool.on("error", (error) => {
-    console.error(`database: idle connection lost (${error.message})`);
-  });
+  // A client can lose its server (restart, network) while idle in the pool or while checked out
+  // between two statements of a request. The pool listens on idle clients only (its 'error' event);
+  // a checked-out client without a listener would turn `Connection terminated unexpectedly` into an
+  // uncaught 'error' event and end the process. So every client gets its own listener when it is
+  // made. A client that has failed is no longer queryable, and the pool discards it when it is
+  // released; the statement running on it rejects, and the request answers 503 (db/faults.ts).
+  let lastLogged = 0;
+  const lost = (error: Error) => {
+    // One line per burst: a restart drops every client at once.
+    if (Date.now() - lastLogged < 5_000) return;
+    lastLogged = Date.now();
+    console.error(`database: connection lost (${error.message}); requests answer 503 until it is back`);
+  };
+  pool.on("connect", (client) => client.on("error", lost));
+  pool.on("error", lost);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const target = new URL(url);
   return {
@@ -78,20 +92,26 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   let releaseLock = () => {};
   if (!inMemory) {
-    mkdirSync(dataDir, { recursive: true });
+    prepareDataDir(dataDir);
     releaseLock = acquireLock(dataDir);
   }
   try {
     const pglite = await PGlite.create(inMemory ? undefined : path.join(dataDir, "pgdata"), {
+      ...(inMemory ? {} : await privateStorageOptions(dataDir)),
       parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) },
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const faults = new DatabaseFaults();
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { onError: (error) => faults.observe(error) }) });
+    const storage = await attachEmbeddedStorage(db, inMemory ? undefined : dataDir);
     return {
       db,
       kind: "embedded",
+      faults,
       describe: inMemory ? "embedded database (in memory)" : `embedded database in ${dataDir}`,
       close: async () => {
+        await storage.beforeClose();
         await db.destroy();
+        storage.afterClose();
         releaseLock();
       },
     };
@@ -109,7 +129,7 @@ function acquireLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, "tandem.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lockPath, "wx");
+      const fd = openSync(lockPath, "wx", 0o600);
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
       return () => {

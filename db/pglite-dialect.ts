@@ -20,13 +20,21 @@ import {
  * FIFO lock: Kysely holds a connection for a whole transaction, so a transaction is exclusive, and
  * ordinary queries queue behind it. (The published kysely-pglite-dialect does not yet support PGlite 0.5.)
  */
+export interface PGliteDialectOptions {
+  /** Told of every failed query (db/faults.ts decides which are storage failures). */
+  onError?: (error: unknown) => void;
+}
+
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly options: PGliteDialectOptions = {},
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.options);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -39,8 +47,11 @@ export class PGliteDialect implements Dialect {
 class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: PGliteConnection;
-  constructor(private readonly pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite);
+  constructor(
+    private readonly pglite: PGlite,
+    options: PGliteDialectOptions,
+  ) {
+    this.connection = new PGliteConnection(pglite, options.onError);
   }
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -74,11 +85,20 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   release?: () => void;
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onError?: (error: unknown) => void,
+  ) {}
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], {
-      rowMode: "object",
-    });
+    let result;
+    try {
+      result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], {
+        rowMode: "object",
+      });
+    } catch (error) {
+      this.onError?.(error);
+      throw error;
+    }
     const command = (result as { command?: string }).command;
     const affected = result.affectedRows;
     return {

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
+import { isIP } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import "../app/context";
 import compression from "compression";
@@ -10,6 +10,8 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { sql } from "kysely";
 import type { DatabaseHandle } from "../db/index";
 import type { Secrets } from "../app/security/secrets.server";
+import { QUICK_EXIT_URL } from "../app/participants/quick-exit";
+import { createRequestHandler } from "./remix-handler";
 
 export interface ServerOptions {
   database: DatabaseHandle;
@@ -19,11 +21,56 @@ export interface ServerOptions {
   /** Where request lines go; tests capture them to prove nothing personal is logged. */
   log?: (line: string) => void;
   build?: ServerBuild;
-  /** Trust X-Forwarded-* from a reverse proxy (for HTTPS detection and the client address). */
-  trustProxy?: boolean;
+  /**
+   * Which reverse proxies to believe about X-Forwarded-* (HTTPS detection and the client address):
+   * a number of hops, or the proxies' addresses and subnets (parseTrustProxy reads TRUST_PROXY).
+   */
+  trustProxy?: TrustProxy;
   production?: boolean;
   /** Extra express routes mounted before the app (tests use it for a deliberately slow request). */
   mount?: (app: express.Express) => void;
+  /**
+   * Ends the process after a fatal database fault, once requests in flight are answered (a supervisor
+   * restarts it). Tests pass their own to watch it happen.
+   */
+  exit?: (code: number) => void;
+}
+
+/** Hops to trust (1: the address the nearest proxy saw), or the proxies' addresses and subnets. */
+export type TrustProxy = number | string[];
+
+/** Thrown for a TRUST_PROXY that does not say which proxies to trust. */
+export class TrustProxySettingError extends Error {
+  constructor(value: string) {
+    super(
+      `TRUST_PROXY=${JSON.stringify(value)} is not understood. Set it to the number of reverse proxies in front of Tandem ` +
+        `(usually 1), or to their addresses or subnets separated by commas (for example 127.0.0.1 or 10.0.0.0/8,loopback). ` +
+        `"true" is refused: trusting every hop lets any client choose its own address and walk past the rate limits.`,
+    );
+    this.name = "TrustProxySettingError";
+  }
+}
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** Reads TRUST_PROXY: unset, empty or 0 trusts no proxy; a whole number or a list of addresses is taken; anything else is refused. */
+export function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  const text = value?.trim() ?? "";
+  if (text === "" || text === "0") return undefined;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 0 && hops <= 10) return hops;
+    throw new TrustProxySettingError(text);
+  }
+  const entries = text.split(",").map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split("/");
+    const family = isIP(address ?? "");
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (PROXY_NAMES.has(entry)) continue;
+    if (!family || !validBits || rest.length) throw new TrustProxySettingError(text);
+  }
+  return entries;
 }
 
 export interface RunningServer {
@@ -47,7 +94,8 @@ export function contentSecurityPolicy(nonce: string) {
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "form-action 'self'",
+    // The quick exit's form is redirected to the neutral site (app/participants/quick-exit.ts).
+    `form-action 'self' ${new URL(QUICK_EXIT_URL).origin}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "object-src 'none'",
@@ -59,9 +107,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const build = options.build ?? (await loadBuild());
   const db = options.database.db;
   const production = options.production ?? process.env.NODE_ENV === "production";
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   const app = express();
   app.disable("x-powered-by");
-  if (options.trustProxy) app.set("trust proxy", true);
+  // Never `true`: express would then take the left-most X-Forwarded-For, which the client writes.
+  if (typeof options.trustProxy === "number" || Array.isArray(options.trustProxy)) {
+    if (typeof options.trustProxy === "number" && !(Number.isInteger(options.trustProxy) && options.trustProxy > 0)) {
+      throw new TrustProxySettingError(String(options.trustProxy));
+    }
+    app.set("trust proxy", options.trustProxy);
+  } else if (options.trustProxy !== undefined) {
+    throw new TrustProxySettingError(String(options.trustProxy));
+  }
+
+  // Set once the embedded database has failed to write to its files: /healthz says so, and the
+  // process exits for its supervisor to restart it (PGlite stays broken until then).
+  let fatal: string | undefined;
 
   // The request log names the method, path, status and duration: never the address, the user
   // agent, cookies or the query string, any of which could identify a participant or carry what they typed.
@@ -89,15 +150,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     next();
   });
 
+  // Healthy means the database can write: a one-row upsert in a transaction of its own
+  // (migration 0013), bounded in time so a hung database reads as unhealthy rather than hanging the probe.
   app.get("/healthz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (fatal) {
+      res.status(503).type("text/plain").send(`unhealthy: ${fatal}`);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        sql`select 1`.execute(db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 3_000)),
+        db.transaction().execute((trx) =>
+          sql`insert into health_probe (id, checked_at) values (1, now()) on conflict (id) do update set checked_at = excluded.checked_at`.execute(trx),
+        ),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3_000))),
       ]);
       res.status(200).type("text/plain").send("ok");
-    } catch {
-      res.status(503).type("text/plain").send("database unavailable");
+    } catch (error) {
+      res.status(503).type("text/plain").send(fatal ? `unhealthy: ${fatal}` : `database unavailable: cannot write (${(error as Error).message})`);
+    } finally {
+      clearTimeout(timer);
     }
   });
 
@@ -106,6 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
 
+  app.use(onlyPageMethods);
   app.use(rejectCrossSiteWrites);
   app.use(limitRequestBodies);
 
@@ -114,6 +188,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createRequestHandler({
       build,
       mode: production ? "production" : "development",
+      bodyLimit,
+      tooLarge,
       getLoadContext: (req, res): AppLoadContext => ({
         db,
         secrets: options.secrets,
@@ -122,7 +198,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           .update(req.ip ?? req.socket.remoteAddress ?? "unknown")
           .digest("hex")
           .slice(0, 32),
-        secureCookies: production && req.secure,
+        // In production Tandem is only ever reached over HTTPS (README), so cookies are Secure and
+        // __Host- prefixed whatever the proxy says: a proxy that forgets X-Forwarded-Proto must not
+        // make them travel in clear.
+        secureCookies: production,
       }),
     }),
   );
@@ -133,7 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningServer = {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     server,
     close: () =>
@@ -144,6 +223,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       }).then(() => options.database.close())),
   };
+
+  // After a storage failure PGlite can fail every later write until it is restarted, while reads
+  // still work: staying up would look healthy and lose what people submit. So: say so on /healthz,
+  // log one line, finish the requests in flight, and exit non-zero for the supervisor to restart.
+  options.database.faults?.onStorageFailure((error) => {
+    if (fatal) return;
+    fatal = `the embedded database could not write to its files (${error.message})`;
+    log(`fatal: ${fatal}; finishing requests in flight, then exiting so that the supervisor restarts Tandem`);
+    void running.close().then(
+      () => exit(1),
+      () => exit(1),
+    );
+  });
+  return running;
 }
 
 /**
@@ -158,19 +251,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  */
 export const BODY_LIMITS = { participant: 1024 * 1024, workspace: 25 * 1024 * 1024 };
 
+function bodyLimit(req: Request) {
+  return req.path.startsWith("/research") ? BODY_LIMITS.workspace : BODY_LIMITS.participant;
+}
+
+// Connection: close, because the rest of the body is never read: the socket is closed once this is sent.
+function tooLarge(res: Response, limit: number) {
+  if (res.headersSent) return;
+  res.setHeader("Connection", "close");
+  res
+    .status(413)
+    .type("text/plain")
+    .send(`That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
+}
+
+// A declared length over the limit is refused before anything is read; a body without one (chunked)
+// is counted as it streams, and stopped at the limit (scripts/remix-handler.ts).
 function limitRequestBodies(req: Request, res: Response, next: NextFunction) {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const limit = req.path.startsWith("/research") ? BODY_LIMITS.workspace : BODY_LIMITS.participant;
+  const limit = bodyLimit(req);
   const length = Number(req.get("content-length") ?? 0);
-  if (Number.isFinite(length) && length > limit) {
-    res.setHeader("Connection", "close");
-    res
-      .status(413)
-      .type("text/plain")
-      .send(`That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
-    return;
-  }
+  if (Number.isFinite(length) && length > limit) return tooLarge(res, limit);
   next();
+}
+
+/** Pages are read (GET, HEAD) and their forms posted (POST); nothing else reaches a route. */
+export const PAGE_METHODS = ["GET", "HEAD", "POST"];
+
+function onlyPageMethods(req: Request, res: Response, next: NextFunction) {
+  if (PAGE_METHODS.includes(req.method)) return next();
+  res.setHeader("Allow", PAGE_METHODS.join(", "));
+  res.status(405).type("text/plain").send("This address does not take that method.");
 }
 
 function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
@@ -182,7 +293,9 @@ function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) 
   // Chromium sends `Origin: null` with same-origin form posts, so Origin alone would refuse every
   // form a participant submits without JavaScript. Without Sec-Fetch-Site, Origin decides.
   const crossSite = site ? site !== "same-origin" && site !== "none" : origin !== undefined && origin !== ownOrigin;
-  if (crossSite) {
+  // Remix refuses an action whose Origin host differs from X-Forwarded-Host (or Host), by throwing:
+  // a 500. Whatever Sec-Fetch-Site says, such an Origin is someone else's, so it is refused here, as 403.
+  if (crossSite || (origin !== undefined && origin !== "null" && originHost(origin) !== remixHost(req))) {
     res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
     return;
   }
@@ -190,4 +303,17 @@ function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) 
   // told us (Sec-Fetch-Site) that this is our own page, so the opaque Origin carries nothing more.
   if (origin === "null" && site === "same-origin") delete req.headers.origin;
   next();
+}
+
+function originHost(origin: string) {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+// The host Remix's own check compares Origin with (@remix-run/server-runtime, throwIfPotentialCSRFAttack).
+function remixHost(req: Request) {
+  return req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host");
 }

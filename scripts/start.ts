@@ -3,10 +3,12 @@ import { defaultDataDir, openDatabase, EmbeddedDatabaseHeldError } from "../db/i
 import { loadSecrets } from "../app/security/secrets.server";
 import { isBuildStale } from "./build-state";
 import { bootstrap, demoWanted, StartupError } from "./bootstrap";
-import { startServer } from "./server";
+import { parseTrustProxy, startServer, TrustProxySettingError } from "./server";
 
 // `npm start`: build if needed, migrate, publish instruments, seed the demo once, serve.
 async function main() {
+  // Read before anything else, so that a wrong setting stops the start with its own message.
+  const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
   if (isBuildStale()) {
     console.log("Building the app (first start, or the source changed)…");
     execSync("npx remix build", { stdio: ["ignore", "ignore", "inherit"] });
@@ -23,7 +25,10 @@ async function main() {
     secrets,
     port,
     host: process.env.HOST ?? "127.0.0.1",
-    trustProxy: process.env.TRUST_PROXY === "1",
+    trustProxy,
+    // After a storage failure of the embedded database the server has already logged why; the
+    // non-zero code tells the supervisor (docs/ops/tandem.service) to start it again.
+    exit: (code) => process.exit(code),
   });
 
   console.log(`Tandem is running at ${running.url} on the ${handle.describe}.`);
@@ -66,7 +71,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof StartupError || error instanceof EmbeddedDatabaseHeldError) {
+  if (error instanceof StartupError || error instanceof EmbeddedDatabaseHeldError || error instanceof TrustProxySettingError) {
     console.error(error.message);
   } else {
     console.error(`Tandem could not start: ${(error as Error).message ?? error}`);

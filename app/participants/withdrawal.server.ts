@@ -5,6 +5,7 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { erasureCommitted, erasureStarting } from "../../db/embedded-storage";
 import { recordAudit } from "../audit/log.server";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
@@ -45,7 +46,9 @@ export async function withdrawParticipant(
   if (!withdrawalModesOffered(study).includes(input.mode)) {
     throw new ParticipantError(study.settings.withdrawal.modes.includes(input.mode) ? "deadline_passed" : "mode_not_offered");
   }
-  return db.transaction().execute(async (trx) => {
+  // On the embedded database the erased words must also leave the files on disk (ADR 060).
+  if (input.mode === "erase") erasureStarting(db);
+  const outcome = await db.transaction().execute(async (trx) => {
     const participant = await trx
       .selectFrom("participant")
       .select(["id", "withdrawn_on", "withdrawal_mode"])
@@ -81,6 +84,8 @@ export async function withdrawParticipant(
     });
     return result;
   });
+  if (input.mode === "erase") await erasureCommitted(db);
+  return outcome;
 }
 
 /** withdrawParticipant for a code given by phone, in person or on the command line. */

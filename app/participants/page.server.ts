@@ -45,7 +45,12 @@ export async function participantRequest(
     // language and then lands where they were going, not on the information sheet.
     const url = new URL(request.url);
     const next = request.method === "GET" ? safeNext(study.slug, url.pathname + url.search) : undefined;
-    throw redirect(`/s/${study.slug}${next ? `?next=${encodeURIComponent(next)}` : ""}`, { headers: noStore });
+    // A language the study does not offer (?lang=ps) is kept, so the chooser says so in that language.
+    const asked = url.searchParams.get("lang");
+    const query = new URLSearchParams();
+    if (isLanguageCode(asked) && !study.languages.includes(asked)) query.set("lang", asked);
+    if (next) query.set("next", next);
+    throw redirect(`/s/${study.slug}${query.size > 0 ? `?${query}` : ""}`, { headers: noStore });
   }
   const session = await readParticipantSession(context.db, request, { studyId: study.id, secure: context.secureCookies });
   return { study, language, t: makeTranslate(language, messagesFor(language)), session };
@@ -114,7 +119,15 @@ export function contactIn(study: ParticipantStudy, language: string): StudyConta
   return contactFrom(study.settings.contact, language);
 }
 
-/** Loader data every participant page carries for its <title>. */
-export function pageTitle(t: Translate, key: string, study: ParticipantStudy, language: string) {
-  return `${t(key)} – ${studyTitle(study, language)}`;
+/**
+ * Loader data every participant page carries for its <title>. Titles stay in the browser's history
+ * (and its suggestions) after the visit: they name the page and a neutral site name, never the study,
+ * whose title says who it is for ("… for sanctuary seekers"). ADR 064.
+ */
+export function pageTitle(t: Translate, key: string, _study: ParticipantStudy, _language: string) {
+  return neutralTitle(t(key));
+}
+
+export function neutralTitle(page: string) {
+  return `${page} – Tandem`;
 }

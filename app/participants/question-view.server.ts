@@ -7,7 +7,7 @@ import { isShown, messageKeys, type AnswerValue } from "../instruments/messages"
 import { isAnswerItem, type Item } from "../instruments/schema";
 import { nearestShownPage, pageHref, type JourneyPage } from "./journey.server";
 import { itemBlock, sectionBlocks, textOf, type TextBlock } from "./render.server";
-import { studyTitle } from "./page.server";
+import { neutralTitle } from "./page.server";
 import type { ParticipantStudy, StudyUse } from "./study.server";
 
 type Text = { text: string; lang?: string };
@@ -95,7 +95,7 @@ export function questionPageView(input: {
   }
   return {
     slug: study.slug,
-    title: `${heading.text} – ${studyTitle(study, language)}`,
+    title: neutralTitle(heading.text),
     instrumentTitle,
     heading,
     intro,

@@ -1,10 +1,13 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { getLanguage } from "~/i18n/languages";
+import { messagesFor } from "~/i18n/catalogues.server";
+import { makeTranslate } from "~/i18n/intl";
+import { getLanguage, isLanguageCode } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import { languageCookie } from "~/i18n/request.server";
+import { languageCookie, requestLanguage } from "~/i18n/request.server";
 import { ParticipantPage } from "~/participants/components/ParticipantPage";
-import { noStore, participantRequest, safeNext, studyTitle } from "~/participants/page.server";
+import { PrivacyTips } from "~/participants/components/PrivacyTips";
+import { noStore, participantRequest, safeNext } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;
@@ -19,14 +22,27 @@ export async function loader(args: LoaderFunctionArgs) {
   if (chosen && study.languages.includes(chosen)) {
     throw redirect(next ?? `/s/${study.slug}/information`, { headers: { ...noStore, "Set-Cookie": languageCookie(chosen as never) } });
   }
+  // The page is in the language the root chose for <html lang> (?lang=, the cookie, else English),
+  // even one this study does not offer: a Pashto speaker sent here with ?lang=ps reads, in Pashto,
+  // that the study is not in Pashto and chooses among the offered languages. Its title agrees.
+  const pageLanguage = requestLanguage(args.request);
+  const pageT = pageLanguage === language ? t : makeTranslate(pageLanguage, messagesFor(pageLanguage));
+  const catalogues = study.languages.filter(isLanguageCode).map((code) => ({ code, dir: getLanguage(code).dir, messages: messagesFor(code) }));
+  const inEach = (key: string) => catalogues.map(({ code, dir, messages }) => ({ code, dir, text: messages[key] ?? "" }));
+  // Current language first: the heading, the exit and "I already have a code" are in every offered language.
+  const ordered = <T extends { code: string }>(list: T[]) => [...list.filter((l) => l.code === pageLanguage), ...list.filter((l) => l.code !== pageLanguage)];
   return {
     slug: study.slug,
     next: next ?? null,
-    title: `${t("participant.language.title")} – ${studyTitle(study, language)}`,
-    studyTitle: studyTitle(study, language),
+    // Titles stay in the browser's history: no study title (it names who the study is for). ADR 064.
+    title: `${pageT("participant.language.title")} – Tandem`,
+    notOffered: chosen && isLanguageCode(chosen) && !study.languages.includes(chosen) ? getLanguage(chosen).endonym : null,
+    headings: ordered(inEach("participant.language.title")),
+    exitLabels: ordered(inEach("participant.bar.leave")),
+    haveCode: ordered(inEach("participant.info.haveCode")),
     languages: study.languages.map((code) => {
       const l = getLanguage(code);
-      return { code, endonym: l.endonym, dir: l.dir, title: studyTitle(study, code) };
+      return { code, endonym: l.endonym, dir: l.dir };
     }),
   };
 }
@@ -35,9 +51,15 @@ export default function ChooseLanguage() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
   return (
-    <ParticipantPage slug={data.slug} withdrawLinks={false}>
-      <p className="meta">{data.studyTitle}</p>
-      <h1>{t("participant.language.title")}</h1>
+    <ParticipantPage slug={data.slug} withdrawLinks={false} exitLabels={data.exitLabels}>
+      <h1 className="multilingual">
+        {data.headings.map((h) => (
+          <span key={h.code} lang={h.code} dir={h.dir}>
+            {h.text}
+          </span>
+        ))}
+      </h1>
+      {data.notOffered ? <p>{t("participant.language.notOffered", { language: data.notOffered })}</p> : null}
       <ul className="language-list">
         {data.languages.map((l) => (
           <li key={l.code} lang={l.code} dir={l.dir}>
@@ -47,9 +69,16 @@ export default function ChooseLanguage() {
           </li>
         ))}
       </ul>
-      <p>
-        <a href={`/s/${data.slug}/resume`}>{t("participant.info.haveCode")}</a>
-      </p>
+      <ul className="multilingual-links">
+        {data.haveCode.map((h) => (
+          <li key={h.code} lang={h.code} dir={h.dir}>
+            <a href={`/s/${data.slug}?lang=${h.code}&next=${encodeURIComponent(`/s/${data.slug}/resume`)}`} hrefLang={h.code}>
+              {h.text}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <PrivacyTips />
     </ParticipantPage>
   );
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
+import { ContactText } from "~/participants/components/ContactText";
 import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
 import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
 
@@ -27,7 +28,9 @@ export default function Declined() {
       <p>{t("participant.declined.body")}</p>
       <p>{t("participant.declined.nothingKept")}</p>
       <h2>{t("participant.support.contactTitle")}</h2>
-      <p className="panel" {...(data.contact.lang ? { lang: data.contact.lang } : {})}>{data.contact.text}</p>
+      <p className="panel" {...(data.contact.lang ? { lang: data.contact.lang } : {})}>
+        <ContactText text={data.contact.text} />
+      </p>
       <h2>{t("participant.support.title")}</h2>
       <p>{t("participant.support.intro")}</p>
       <SupportList support={data.support} />

@@ -27,8 +27,10 @@ export default function Done() {
           <span className="code">{data.code}</span>
         </p>
       ) : null}
+      {/* On a shared phone the next person must not find this session: finishing on this device is
+          the page's first and main action (the code above is the way back). ADR 064. */}
       <form method="post" action={`/s/${data.slug}/stop`}>
-        <button className="button button-secondary" type="submit">
+        <button className="button" type="submit">
           {t("participant.stop.finish")}
         </button>
       </form>

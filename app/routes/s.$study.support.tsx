@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
+import { ContactText } from "~/participants/components/ContactText";
 import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { PrivacyTips } from "~/participants/components/PrivacyTips";
 import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -27,7 +29,10 @@ export default function Support() {
       <p>{t("participant.support.intro")}</p>
       <SupportList support={data.support} />
       <h2>{t("participant.support.contactTitle")}</h2>
-      <p {...(data.contact.lang ? { lang: data.contact.lang } : {})}>{data.contact.text}</p>
+      <p {...(data.contact.lang ? { lang: data.contact.lang } : {})}>
+        <ContactText text={data.contact.text} />
+      </p>
+      <PrivacyTips />
       <p>
         <a href={data.back}>{t("participant.backToQuestions")}</a>
       </p>

@@ -1,21 +1,49 @@
 import type { ReactNode } from "react";
+import { useLocation } from "@remix-run/react";
 import { useT } from "../../i18n/react";
+import { useNonce } from "../../security/nonce";
+import { ContactText } from "./ContactText";
 
-/** GOV.UK "Exit this page" goes to a neutral, common site; so do we. */
-export const QUICK_EXIT_URL = "https://www.bbc.co.uk/weather";
+export { QUICK_EXIT_URL } from "../quick-exit";
+
+/** The label of the quick exit in one language (the first page shows it in every offered language). */
+export interface ExitLabel {
+  code: string;
+  dir: "ltr" | "rtl";
+  text: string;
+}
 
 /**
- * The frame of every participant page: Take a break, Stop, Support and Leave this site quickly at
- * the top; withdrawal and consent choices at the foot. Plain links, so no JavaScript is needed.
+ * The frame of every participant page: Leave this site quickly (kept in view while scrolling, by CSS),
+ * then Take a break, Stop, Support and Language at the top; withdrawal and consent choices at the foot.
+ * Plain links and forms, so no JavaScript is needed; /quick-exit.js only adds "Shift three times
+ * exits" (docs/decisions/064-quick-exit-and-participant-language.md).
  */
-export function ParticipantPage(props: { slug: string; children: ReactNode; withdrawLinks?: boolean }) {
+export function ParticipantPage(props: { slug: string; children: ReactNode; withdrawLinks?: boolean; exitLabels?: ExitLabel[] }) {
   const t = useT();
+  const nonce = useNonce();
+  const location = useLocation();
   const base = `/s/${props.slug}`;
+  // "Language" comes back here after the choice (the chooser checks `next` is a page of this study).
+  const here = location.pathname + location.search;
+  const languageHref = location.pathname === base || location.pathname === `${base}/` ? base : `${base}?next=${encodeURIComponent(here)}`;
   return (
     <>
       <a className="skip-link" href="#main">
         {t("common.skipToContent")}
       </a>
+      <form className="exit-bar" method="post" action={`${base}/exit`} id="quick-exit">
+        <button className="quick-exit" type="submit">
+          {props.exitLabels
+            ? props.exitLabels.map((l) => (
+                <span key={l.code} lang={l.code} dir={l.dir}>
+                  {l.text}
+                </span>
+              ))
+            : t("participant.bar.leave")}
+        </button>
+        <script src="/quick-exit.js" nonce={nonce} defer />
+      </form>
       <header className="top-bar">
         <nav aria-label={t("participant.bar.label")}>
           <ul>
@@ -28,11 +56,11 @@ export function ParticipantPage(props: { slug: string; children: ReactNode; with
             <li>
               <a href={`${base}/support`}>{t("participant.bar.support")}</a>
             </li>
+            <li>
+              <a href={languageHref}>{t("participant.bar.language")}</a>
+            </li>
           </ul>
         </nav>
-        <a className="quick-exit" href={QUICK_EXIT_URL} rel="noreferrer">
-          {t("participant.bar.leave")}
-        </a>
       </header>
       <main id="main" className="page">
         {props.children}
@@ -64,7 +92,9 @@ export function ErrorSummary(props: { errors: FieldError[] }) {
   const t = useT();
   if (props.errors.length === 0) return null;
   return (
-    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+    // autoFocus is server-rendered (autofocus=""): without JavaScript the browser focuses the summary
+    // on load, so a screen reader starts there and keyboard users tab on from it.
+    <div className="error-summary" id="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} autoFocus>
       <h2 id="error-summary-title">{t("common.errorSummaryTitle")}</h2>
       <ul>
         {props.errors.map((e) => (
@@ -85,7 +115,9 @@ export function SupportList(props: { support: { name: string; description: strin
           <h3>{s.name}</h3>
           <p>{s.description}</p>
           <p>
-            <strong>{s.contact}</strong>
+            <strong>
+              <ContactText text={s.contact} />
+            </strong>
           </p>
         </li>
       ))}

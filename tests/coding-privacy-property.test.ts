@@ -2,7 +2,8 @@
  * Property test (fast-check) over random studies: random participants with random withdrawals (erase,
  * erase not yet carried out, stop-and-keep) and random quote-consent choices (agreed, refused, agreed
  * then revoked, refused then granted), a focus group with random turns, written answers, and two
- * coders' random spans. Whatever the mix:
+ * coders' random spans, and for some people an interpreter's turn linked as the rendering of theirs
+ * (which carries their marker too, so it must follow them). Whatever the mix:
  * - no export (answers long and wide, coded spans, quotes CSV and Markdown, REFI-QDA), theme view,
  *   theme count or agreement table holds text from a participant who withdrew with erasure;
  * - no quote output holds text from anyone without current quote consent, or who has withdrawn;
@@ -34,6 +35,7 @@ const personArb = fc.record({
   quotes: fc.constantFrom<QuoteChoice>("agreed", "refused", "revoked", "granted_later"),
   language: fc.constantFrom("en", "cy", "ar"),
   answers: fc.boolean(),
+  interpreted: fc.boolean(),
 });
 
 const studyArb = fc.record({
@@ -70,16 +72,16 @@ describe("privacy invariants over random studies", () => {
         const actor = { userId: fx.users.researcher, via: "workspace" as const };
         const themes = [(await createTheme(t.db, fx.scope, null, { name: "A" })).id, (await createTheme(t.db, fx.scope, null, { name: "B" })).id];
         const coders = [fx.users.researcher, fx.users.second];
-        const people: { id: string; marker: string; withdrawal: Withdrawal; quotes: QuoteChoice; answers: boolean }[] = [];
+        const people: { id: string; marker: string; withdrawal: Withdrawal; quotes: QuoteChoice; answers: boolean; interpreted: boolean }[] = [];
         for (const [i, p] of study.people.entries()) {
           const agreedAtFirst = p.quotes === "agreed" || p.quotes === "revoked";
           const id = await addParticipant(t.db, fx, { quotes: agreedAtFirst, language: p.language });
-          people.push({ id, marker: `MARK${tag}X${i}Q`, withdrawal: p.withdrawal, quotes: p.quotes, answers: p.answers });
+          people.push({ id, marker: `MARK${tag}X${i}Q`, withdrawal: p.withdrawal, quotes: p.quotes, answers: p.answers, interpreted: p.interpreted });
         }
 
         // A focus group with everyone: random turns, then one turn each that only holds their marker.
         const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: `FG ${tag}`, heldOn: "2026-03-03" });
-        const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" } };
+        const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" } };
         for (const [i, p] of people.entries()) {
           await addAttendee(t.db, fx.scope, session, p.id);
           mapping[`P${i}`] = { role: "participant", participantId: p.id };
@@ -89,7 +91,12 @@ describe("privacy invariants over random studies", () => {
           const i = turn.speaker % people.length;
           lines.push(`P${i}: ${turn.before} ${people[i]!.marker} ${turn.after}`);
         }
-        for (const [i, p] of people.entries()) lines.push(`P${i}: ${p.marker}`);
+        for (const [i, p] of people.entries()) {
+          lines.push(`P${i}: ${p.marker}`);
+          // the interpreter's rendering of that turn, linked by the "=" convention: their words too
+          if (p.interpreted) lines.push(`I: = rendered ${p.marker}`);
+        }
+        lines.push("I: the interpreter's own aside");
         await importTranscript(t.db, fx.scope, session, { source: lines.join("\n"), language: "en", mapping });
         for (const p of people) if (p.answers) await addAnswer(t.db, fx, p.id, `${WORDS[0]} ${p.marker} ${WORDS[2]}`);
 

@@ -72,7 +72,7 @@ describe("REFI-QDA export", () => {
     const all = result.sources.map((s) => s.text).join("\n");
     expect(all).not.toContain("Sara");
     expect(all).not.toContain("ERASED-WORDS");
-    expect(all).toContain("Participant 1: مرحبا 🙏");
+    expect(all).toContain("Participant 1 (ar): مرحبا 🙏");
     // every selection's offsets cover the coded words in the source text (code points)
     const texts = new Map(result.sources.map((s) => [s.guid, s.text]));
     const selected: string[] = [];

@@ -198,14 +198,17 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
       source: unit.sessionKind ?? "answer",
       session: unit.sessionLabel ?? "",
       speaker: unit.speakerRole === "participant" ? respondentLabel(scope.studyId, unit.participantId ?? "", 10) : unit.speakerRole,
+      // An interpreter's linked rendering: whose words it renders (the same pseudonym as their own turns).
+      renders: unit.renders && unit.ownerId ? respondentLabel(scope.studyId, unit.ownerId, 10) : unit.renders ? "facilitator" : "",
       item: unit.itemId ?? "",
+      language: unit.language,
       start: c.start_cp,
       end: c.end_cp,
       text: redactedText(Array.from(unit.text).slice(c.start_cp, c.end_cp).join(""), clipped),
     });
   }
   await audit(db, scope, study.slug, actor, "coded_spans", out.length);
-  return { csv: toCsv(out, { columns: ["theme", "coder", "source", "session", "speaker", "item", "start", "end", "text"] }), rows: out.length };
+  return { csv: toCsv(out, { columns: ["theme", "coder", "source", "session", "speaker", "renders", "item", "language", "start", "end", "text"] }), rows: out.length };
 }
 
 export async function exportCodebook(db: DB, scope: StudyScope, actor: Actor): Promise<string> {

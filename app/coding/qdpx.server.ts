@@ -4,9 +4,13 @@
  * urn:QDA-XML:project:1.0, validated in tests against tests/fixtures/refi-qda/Project.xsd) and
  * `sources/<guid>.txt`.
  *
- * - One text source per session (its turns as "Speaker: text" paragraphs) and one per questionnaire
- *   response (its free-text answers under their item ids). Speakers are "Facilitator", "Interpreter"
- *   or "Participant N": never a code, never a name.
+ * - One text source per session (its turns as "Speaker (language): text" paragraphs) and one per
+ *   questionnaire response (its free-text answers under their item ids). Speakers are "Facilitator",
+ *   "Interpreter" or "Participant N": never a code, never a name. Each turn carries its own language.
+ * - An interpreter's linked rendering reads "Interpreter (en), rendering Participant N: …"; the two
+ *   turns are also PlainTextSelections (uncoded, named by speaker, turn and language) joined by a
+ *   OneWay <Link name="renders"> from the rendering to the original, which QDA tools that read links
+ *   show as a relation and others ignore (docs/decisions/063-turn-language-and-linked-translations.md).
  * - The text is the REDACTED text (every redaction not dismissed), and each coding's offsets are
  *   mapped through the redaction, so a coded span still covers the same words.
  * - Positions are code points, which is what QualCoder (Python str) and the schema's "characters" mean.
@@ -87,6 +91,8 @@ interface SourceDoc {
   name: string;
   text: string;
   selections: { guid: string; start: number; end: number; themeId: string; coderId: string; createdAt: Date }[];
+  /** Whole turns that are one side of a rendering link. */
+  turns: { guid: string; start: number; end: number; name: string }[];
 }
 
 export interface QdpxResult {
@@ -122,6 +128,19 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     ).map((r) => [`${r.session_id}|${r.participant_id}`, r.position]),
   );
 
+  // Renderings whose original is in the export too (the gate returns both or neither, as they share an owner).
+  const exported = new Set(units.map((u) => u.key));
+  const links = units.flatMap((u) => (u.renders && exported.has(u.renders.key) ? [{ from: u.key, to: u.renders.key }] : []));
+  const linked = new Set(links.flatMap((l) => [l.from, l.to]));
+  const turnGuid = (key: UnitKey) => guidFrom(`turn:${scope.studyId}:${key}`);
+  const speakerName = (u: GatedUnit) =>
+    u.speakerRole === "participant"
+      ? `Participant ${positions.get(`${u.sessionId}|${u.participantId}`) ?? "?"}`
+      : u.speakerRole === "facilitator"
+        ? "Facilitator"
+        : "Interpreter";
+  const renderedName = new Map(units.map((u) => [u.key, speakerName(u)]));
+
   // Group units into documents: one per session, one per response.
   const docs = new Map<string, { name: string; parts: { unit: GatedUnit; prefix: string }[] }>();
   for (const u of units) {
@@ -131,12 +150,8 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     if (u.sessionId) {
       docKey = `session:${u.sessionId}`;
       name = `${u.sessionLabel} (${u.heldOn?.slice(0, 7)})`;
-      prefix =
-        u.speakerRole === "participant"
-          ? `Participant ${positions.get(`${u.sessionId}|${u.participantId}`) ?? "?"}: `
-          : u.speakerRole === "facilitator"
-            ? "Facilitator: "
-            : "Interpreter: ";
+      const rendering = u.renders && renderedName.get(u.renders.key);
+      prefix = `${speakerName(u)} (${u.language})${rendering ? `, rendering ${rendering}` : ""}: `;
     } else {
       const responseId = u.key.split(":")[1]!;
       docKey = `response:${responseId}`;
@@ -155,6 +170,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     let text = "";
     let at = 0;
     const selections: SourceDoc["selections"] = [];
+    const turns: SourceDoc["turns"] = [];
     for (const [i, part] of doc.parts.entries()) {
       if (i > 0) {
         text += "\n\n";
@@ -164,6 +180,9 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       const base = at + Array.from(part.prefix).length;
       text += part.prefix + redacted;
       at = base + Array.from(redacted).length;
+      if (linked.has(part.unit.key) && at > base) {
+        turns.push({ guid: turnGuid(part.unit.key), start: base, end: at, name: `${part.prefix.replace(/: $/, "")}, turn ${part.unit.position ?? ""}` });
+      }
       for (const c of codingsByUnit.get(part.unit.key) ?? []) {
         const start = base + map(c.start_cp, "start");
         const end = base + map(c.end_cp, "end");
@@ -173,7 +192,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
         selections.push({ guid: c.id, start, end, themeId: c.theme_id, coderId: c.coder_id, createdAt: c.created_at });
       }
     }
-    sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections });
+    sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections, turns });
   }
 
   const userRows = users.size
@@ -208,6 +227,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
           ...sources.map((s) =>
             [
               `    <TextSource guid="${s.guid}" name="${escapeXml(s.name)}" plainTextPath="internal://${s.guid}.txt">`,
+              ...s.turns.map((turn) => `      <PlainTextSelection guid="${turn.guid}" name="${escapeXml(turn.name)}" startPosition="${turn.start}" endPosition="${turn.end}"/>`),
               ...s.selections
                 .filter((sel) => liveThemes.has(sel.themeId))
                 .map(
@@ -220,6 +240,13 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
             ].join("\n"),
           ),
           "  </Sources>",
+        ]
+      : []),
+    ...(links.length
+      ? [
+          "  <Links>",
+          ...links.map((l) => `    <Link guid="${guidFrom(`link:${scope.studyId}:${l.from}`)}" name="renders" direction="OneWay" originGUID="${turnGuid(l.from)}" targetGUID="${turnGuid(l.to)}"/>`),
+          "  </Links>",
         ]
       : []),
     `</Project>`,

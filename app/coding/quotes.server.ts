@@ -3,14 +3,17 @@
  * themes, source type, a pseudonym label and the month — never a participant code, never a name.
  *
  * Only participants who may be quoted appear: the units are read with the consent gate's "quote"
- * purpose (app/consent/gate-coding.server.ts), never filtered here. Consent is read at the moment of
+ * purpose (app/consent/gate-coding.server.ts), never filtered here. That includes an interpreter's
+ * linked rendering of a participant's turn, which the gate treats as that participant's words: a quote
+ * of the original carries the rendering beside it, and a quote of the rendering carries the original
+ * (both read through the same gate, both redacted). Consent is read at the moment of
  * each export, so a change of mind takes effect on the next one. Every export is audited with its
  * filter and row count (never the text).
  */
 import { createHash } from "node:crypto";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { readTranslations, readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readSegments, readTranslations, readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { redactionNames } from "./codings.server";
@@ -21,9 +24,18 @@ export interface Quote {
   translation: string;
   translationLanguage: string;
   language: string;
+  /** A quote of a participant's own turn: the interpreter's linked rendering of that turn (redacted). */
+  interpretation: string;
+  interpretationLanguage: string;
+  /** A quote of an interpreter's rendering: the participant's original turn it renders (redacted). */
+  original: string;
+  originalLanguage: string;
   themes: string[];
   source: "focus_group" | "interview" | "answer";
-  /** "Participant 3, Focus group 1" for sessions; "Respondent 7F3K" for questionnaire answers. */
+  /**
+   * "Participant 3, Focus group 1" for sessions ("…, through the interpreter" for a rendering of their
+   * words); "Respondent 7F3K" for questionnaire answers.
+   */
   speaker: string;
   /** YYYY-MM: the month of the session or the answer, never the day. */
   month: string;
@@ -109,6 +121,7 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
   const nameList = await redactionNames(db, scope.studyId);
   const positions = await attendeePositions(db, unitList);
   const translationLanguage = filter.translationLanguage ?? "en";
+  const linked = await linkedTurns(db, scope, unitList);
 
   const quotes: Quote[] = [];
   for (const unit of unitList) {
@@ -123,6 +136,8 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
     }
     const chars = Array.from(unit.text);
     const translation = (translations.get(unit.key) ?? []).find((t) => t.language === translationLanguage && t.language !== unit.language);
+    const interpretations = unit.renders ? [] : (linked.renderings.get(unit.key) ?? []);
+    const original = unit.renders ? linked.originals.get(unit.renders.key) : undefined;
     for (const run of runs) {
       const extract = chars.slice(run.start, run.end).join("");
       quotes.push({
@@ -130,6 +145,10 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
         translation: translation ? redactedTranslation(translation.text, nameList) : "",
         translationLanguage: translation ? translation.language : "",
         language: unit.language,
+        interpretation: interpretations.map((r) => r.text).join("\n\n"),
+        interpretationLanguage: [...new Set(interpretations.map((r) => r.language))].join("; "),
+        original: original?.text ?? "",
+        originalLanguage: original?.language ?? "",
         themes: [...run.themes].map((id) => names.get(id) ?? "").filter(Boolean).sort(),
         source: unit.sessionKind ?? "answer",
         speaker: speakerLabel(scope.studyId, unit, positions),
@@ -139,6 +158,23 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
   }
   quotes.sort((a, b) => a.themes.join().localeCompare(b.themes.join()) || a.month.localeCompare(b.month) || a.speaker.localeCompare(b.speaker));
   return quotes;
+}
+
+/**
+ * The other half of each quoted turn's pair, read through the gate's "quote" purpose like the quote
+ * itself (the pair has one owner, so both or neither come back): the interpreter's renderings of
+ * quoted originals, and the originals of quoted renderings. Whole turns, redacted.
+ */
+async function linkedTurns(db: DB, scope: StudyScope, units: readonly GatedUnit[]) {
+  const originalKeys = units.filter((u) => u.source === "segment" && !u.renders).map((u) => u.key);
+  const renderedKeys = [...new Set(units.flatMap((u) => (u.renders ? [u.renders.key] : [])))];
+  const renderings = originalKeys.length ? await readSegments(db, scope, "quote", { renderingsOf: originalKeys }) : [];
+  const originals = renderedKeys.length ? await readSegments(db, scope, "quote", { keys: renderedKeys }) : [];
+  const redactions = await redactionsFor(db, scope, [...renderings, ...originals].map((u) => u.key));
+  const whole = (u: GatedUnit) => ({ text: redactedText(u.text, redactions.get(u.key) ?? []).trim(), language: u.language });
+  const byOriginal = new Map<UnitKey, { text: string; language: string }[]>();
+  for (const r of renderings) byOriginal.set(r.renders!.key, [...(byOriginal.get(r.renders!.key) ?? []), whole(r)]);
+  return { renderings: byOriginal, originals: new Map(originals.map((o) => [o.key, whole(o)])) };
 }
 
 async function attendeePositions(db: DB, units: readonly GatedUnit[]) {
@@ -151,14 +187,27 @@ async function attendeePositions(db: DB, units: readonly GatedUnit[]) {
 }
 
 function speakerLabel(studyId: string, unit: GatedUnit, positions: Map<string, number>): string {
-  if (unit.sessionId && unit.participantId) {
-    const n = positions.get(`${unit.sessionId}|${unit.participantId}`);
-    return `Participant ${n ?? "?"}, ${unit.sessionLabel ?? ""}`;
+  if (unit.sessionId && unit.ownerId) {
+    const n = positions.get(`${unit.sessionId}|${unit.ownerId}`);
+    return `Participant ${n ?? "?"}, ${unit.sessionLabel ?? ""}${unit.renders ? ", through the interpreter" : ""}`;
   }
   return `Respondent ${respondentLabel(studyId, unit.participantId ?? "")}`;
 }
 
-export const QUOTE_COLUMNS = ["quote", "translation", "translation_language", "language", "themes", "source", "speaker", "month"] as const;
+export const QUOTE_COLUMNS = [
+  "quote",
+  "translation",
+  "translation_language",
+  "language",
+  "interpretation",
+  "interpretation_language",
+  "original",
+  "original_language",
+  "themes",
+  "source",
+  "speaker",
+  "month",
+] as const;
 
 export function quotesToCsv(quotes: readonly Quote[]): string {
   return toCsv(
@@ -167,6 +216,10 @@ export function quotesToCsv(quotes: readonly Quote[]): string {
       translation: q.translation,
       translation_language: q.translationLanguage,
       language: q.language,
+      interpretation: q.interpretation,
+      interpretation_language: q.interpretationLanguage,
+      original: q.original,
+      original_language: q.originalLanguage,
       themes: q.themes.join("; "),
       source: q.source,
       speaker: q.speaker,
@@ -195,6 +248,14 @@ export function quotesToMarkdown(quotes: readonly Quote[], title: string): strin
       lines.push(`## ${escapeMarkdown(heading)}`, "");
     }
     for (const line of q.text.split(/\r?\n/)) lines.push(`> ${escapeMarkdown(line)}`);
+    for (const [label, text, language] of [
+      ["Interpreter", q.interpretation, q.interpretationLanguage],
+      ["Original", q.original, q.originalLanguage],
+    ] as const) {
+      if (!text) continue;
+      lines.push(">");
+      for (const [i, line] of text.split(/\r?\n/).entries()) lines.push(`> ${i === 0 ? `${label} (${escapeMarkdown(language)}): ` : ""}${escapeMarkdown(line)}`);
+    }
     if (q.translation) {
       lines.push(">");
       for (const line of q.translation.split(/\r?\n/)) lines.push(`> *${escapeMarkdown(line)}* (${q.translationLanguage})`);

@@ -4,8 +4,11 @@
  * through the consent gate's "analysis" purpose, so erased participants never count.
  *
  * A person "raised" a theme when any coder applied it to one of their turns or answers (or, with
- * `resolvedOnly`, when the agreed resolution says so, or the coders agreed). Facilitator and
- * interpreter turns are not people's views and are not counted.
+ * `resolvedOnly`, when the agreed resolution says so, or the coders agreed), or to an interpreter's
+ * linked rendering of one of their turns (their words, coded in the interpreter's language). Other
+ * facilitator and interpreter turns are not people's views and are not counted. By language, a person
+ * counts under each language they raised the theme in: the turn's own language, or for a rendering
+ * the language of the turn it renders (what the person spoke).
  */
 import type { DB } from "../../db/index";
 import { readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
@@ -56,7 +59,7 @@ async function codedUnits(db: DB, scope: StudyScope, options: { coders?: readonl
   }
   if (byUnit.size === 0) return [];
   const units = await readUnits(db, scope, "analysis", { keys: [...byUnit.keys()] });
-  return [...units.values()].filter((u) => u.participantId !== null).map((unit) => ({ unit, themes: byUnit.get(unit.key)! }));
+  return [...units.values()].filter((u) => u.ownerId !== null).map((unit) => ({ unit, themes: byUnit.get(unit.key)! }));
 }
 
 export async function themeCounts(db: DB, scope: StudyScope, options: { coders?: readonly string[] } = {}): Promise<ThemeCount[]> {
@@ -71,7 +74,7 @@ export async function themeCounts(db: DB, scope: StudyScope, options: { coders?:
   for (const { unit, themes: applied } of coded) {
     for (const [themeId, spans] of applied) {
       const byPerson = people.get(themeId) ?? new Map<string, GatedUnit[]>();
-      byPerson.set(unit.participantId!, [...(byPerson.get(unit.participantId!) ?? []), unit]);
+      byPerson.set(unit.ownerId!, [...(byPerson.get(unit.ownerId!) ?? []), unit]);
       people.set(themeId, byPerson);
       mentions.set(themeId, (mentions.get(themeId) ?? 0) + spans.length);
     }
@@ -84,8 +87,7 @@ export async function themeCounts(db: DB, scope: StudyScope, options: { coders?:
     for (const units of byPerson.values()) {
       // one person counts once per breakdown value, however often they said it
       const first = units[0]!;
-      const lang = first.participantLanguage ?? first.language;
-      byLanguage[lang] = (byLanguage[lang] ?? 0) + 1;
+      for (const lang of new Set(units.map((u) => u.renders?.language ?? u.language))) byLanguage[lang] = (byLanguage[lang] ?? 0) + 1;
       for (const source of new Set(units.map((u) => u.sessionKind ?? "answer"))) bySource[source] = (bySource[source] ?? 0) + 1;
       const cohort = first.cohortId ? (cohorts.get(first.cohortId) ?? "") : "";
       byCohort[cohort] = (byCohort[cohort] ?? 0) + 1;
@@ -111,9 +113,9 @@ export async function coOccurrence(db: DB, scope: StudyScope, options: { coders?
   const coded = await codedUnits(db, scope, options);
   const perPerson = new Map<string, Set<string>>();
   for (const { unit, themes: applied } of coded) {
-    const set = perPerson.get(unit.participantId!) ?? new Set<string>();
+    const set = perPerson.get(unit.ownerId!) ?? new Set<string>();
     for (const id of applied.keys()) set.add(id);
-    perPerson.set(unit.participantId!, set);
+    perPerson.set(unit.ownerId!, set);
   }
   const index = new Map(themes.map((t, i) => [t.id, i]));
   const matrix = themes.map(() => themes.map(() => 0));

@@ -18,6 +18,10 @@
  *   export, so withdrawing quote consent removes the quote from the next export.
  * - Facilitator and interpreter turns are not participant content; they are shown for context in
  *   analysis but are never quotes.
+ * - Except an interpreter turn linked as the rendering of a participant's turn (renders_segment_id):
+ *   those are that participant's words in another language, so every rule above applies to them as
+ *   to the original, with the original's speaker as their owner — here, once, for every reader
+ *   (docs/decisions/063-turn-language-and-linked-translations.md). Erasure removes them by cascade.
  */
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { DB } from "../../db/index";
@@ -91,9 +95,17 @@ export interface GatedUnit {
   key: UnitKey;
   source: "segment" | "answer";
   text: string;
+  /** The turn's own language (or the response's, for an answer). */
   language: string;
-  /** null for facilitator and interpreter turns. */
+  /** The speaker; null for facilitator and interpreter turns. */
   participantId: string | null;
+  /**
+   * The participant whose words these are, for consent, counts and attribution: the speaker, or for
+   * an interpreter's linked rendering the speaker of the turn it renders; null for other context.
+   */
+  ownerId: string | null;
+  /** An interpreter's rendering: the turn it renders (same session) and that turn's language. */
+  renders: { key: UnitKey; language: string } | null;
   speakerRole: "participant" | "facilitator" | "interpreter";
   sessionId: string | null;
   sessionKind: "focus_group" | "interview" | null;
@@ -109,30 +121,46 @@ export interface UnitFilter {
   sessionId?: string;
   /** Restrict to these units (keys from unitKey). */
   keys?: readonly UnitKey[];
+  /** Restrict to units whose words are these participants' (their own turns and renderings of them). */
   participantIds?: readonly string[];
+  /** Restrict to the interpreter turns that render these segments (keys from unitKey). */
+  renderingsOf?: readonly UnitKey[];
   includeAnswers?: boolean;
   includeSegments?: boolean;
   offset?: number;
   limit?: number;
 }
 
+const segmentIds = (keys: readonly UnitKey[] | undefined) =>
+  keys?.map(parseUnitKey).flatMap((r) => (r?.kind === "segment" ? [r.segmentId] : []));
+
 /**
  * Transcript segments the purpose may see, in session and position order. With purpose "quote",
- * only participants' own turns, and only of quotable participants.
+ * only participants' words (their own turns and interpreters' renderings of them), and only of
+ * quotable participants.
  */
 export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpose, filter: UnitFilter = {}): Promise<GatedUnit[]> {
-  const ids = filter.keys?.map(parseUnitKey).flatMap((r) => (r?.kind === "segment" ? [r.segmentId] : []));
+  const ids = segmentIds(filter.keys);
   if (ids && ids.length === 0) return [];
+  const renderingsOf = segmentIds(filter.renderingsOf);
+  if (renderingsOf && renderingsOf.length === 0) return [];
+  // Whose words a turn is: its speaker's, or for a linked rendering, the rendered turn's speaker's.
+  // Every rule below is applied to this owner, so a rendering is read exactly as its original is.
+  const owner = sql<string | null>`coalesce(seg.participant_id, orig.participant_id)`;
   let q = db
     .selectFrom("transcript_segment as seg")
     .innerJoin("study_session as ses", "ses.id", "seg.session_id")
     .innerJoin("study as st", "st.id", "ses.study_id")
-    .leftJoin("participant as p", "p.id", "seg.participant_id")
+    .leftJoin("transcript_segment as orig", (join) => join.onRef("orig.id", "=", "seg.renders_segment_id").onRef("orig.session_id", "=", "seg.session_id"))
+    .leftJoin("participant as p", (join) => join.on(sql<SqlBool>`p.id = coalesce(seg.participant_id, orig.participant_id)`))
     .select([
       "seg.id",
       "seg.text",
       "seg.language",
       "seg.participant_id",
+      owner.as("owner_id"),
+      "seg.renders_segment_id",
+      "orig.language as renders_language",
       "seg.speaker_role",
       "seg.position",
       "ses.id as session_id",
@@ -145,17 +173,18 @@ export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpo
     .where("ses.study_id", "=", scope.studyId)
     .where("st.organisation_id", "=", scope.organisationId);
   if (purpose === "quote") {
-    q = q.where("seg.speaker_role", "=", "participant").where("seg.participant_id", "in", quotableParticipants(db, scope));
+    q = q
+      .where((eb) => eb.or([eb("seg.speaker_role", "=", "participant"), eb("seg.renders_segment_id", "is not", null)]))
+      .where(owner, "in", quotableParticipants(db, scope));
   } else {
-    q = q.where((eb) =>
-      eb.or([eb("seg.participant_id", "is", null), eb("seg.participant_id", "in", analysableParticipants(db, scope))]),
-    );
+    q = q.where((eb) => eb.or([eb(owner, "is", null), eb(owner, "in", analysableParticipants(db, scope))]));
   }
   if (filter.sessionId) q = q.where("seg.session_id", "=", filter.sessionId);
   if (ids) q = q.where("seg.id", "in", ids);
+  if (renderingsOf) q = q.where("seg.renders_segment_id", "in", renderingsOf);
   if (filter.participantIds) {
     if (filter.participantIds.length === 0) return [];
-    q = q.where("seg.participant_id", "in", [...filter.participantIds]);
+    q = q.where(owner, "in", [...filter.participantIds]);
   }
   q = q.orderBy("ses.held_on").orderBy("ses.label").orderBy("seg.position");
   if (filter.limit !== undefined) q = q.limit(filter.limit);
@@ -167,6 +196,8 @@ export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpo
     text: r.text,
     language: r.language,
     participantId: r.participant_id,
+    ownerId: r.owner_id,
+    renders: r.renders_segment_id ? { key: `s:${r.renders_segment_id}`, language: r.renders_language ?? r.language } : null,
     speakerRole: r.speaker_role,
     sessionId: r.session_id,
     sessionKind: r.kind,
@@ -222,6 +253,8 @@ export async function readFreeTextAnswers(db: DB, scope: StudyScope, purpose: Ga
       text: r.text,
       language: r.language,
       participantId: r.participant_id,
+      ownerId: r.participant_id,
+      renders: null,
       speakerRole: "participant",
       sessionId: null,
       sessionKind: null,

@@ -46,6 +46,16 @@ export default function Quotes() {
             <blockquote lang={q.language} dir="auto">
               {q.text}
             </blockquote>
+            {q.interpretation ? (
+              <blockquote lang={q.interpretationLanguage.split("; ")[0]} dir="auto">
+                {t("coding.quotes.interpretation")} {q.interpretation}
+              </blockquote>
+            ) : null}
+            {q.original ? (
+              <blockquote lang={q.originalLanguage} dir="auto">
+                {t("coding.quotes.original")} {q.original}
+              </blockquote>
+            ) : null}
             {q.translation ? (
               <blockquote lang={q.translationLanguage} dir="auto">
                 <em>{q.translation}</em>

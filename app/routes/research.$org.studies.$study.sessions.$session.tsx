@@ -4,16 +4,20 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
+import { languageCodes } from "~/i18n/languages";
 import {
   addAttendeeByCode,
   facilitatorChoices,
   getSession,
   importTranscript,
   isOwnSession,
+  listTurns,
   previewTranscript,
   SessionError,
   setRecorded,
+  updateTurns,
   type SpeakerMapping,
+  type TurnChange,
 } from "~/sessions/sessions.server";
 
 export const headers = workspaceHeaders;
@@ -21,13 +25,15 @@ export const headers = workspaceHeaders;
 const MAX_TRANSCRIPT_BYTES = 5_000_000;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "organisation:read");
+  const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
   try {
     const session = await getSession(db, scope, params.session ?? "");
     // A facilitator sees only the sessions they created or facilitate; another's is as if absent.
     if (!member.can("data:read") && !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
     const segments = await db.selectFrom("transcript_segment").select((eb) => eb.fn.countAll<number>().as("n")).where("session_id", "=", session.id).executeTakeFirstOrThrow();
+    // The turns' words are participants' content: read through the consent gate, for those who may read data.
+    const turns = member.can("data:read") ? await listTurns(db, scope, session.id) : [];
     return {
       base,
       session: {
@@ -43,6 +49,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       },
       attendees: session.attendees.map((a) => a.position),
       segments: Number(segments.n),
+      turns,
+      languages: [...new Set([...languageCodes, ...study.languages, ...session.languages, ...turns.map((x) => x.language)])],
       canRecord: member.can("fieldwork:record"),
       canImport: member.can("coding:write") && member.can("data:read"),
     };
@@ -55,7 +63,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 type ActionResult =
   | { error: string; detail?: string }
   | { ok: string }
-  | { preview: { labels: string[]; unlabelled: boolean; turns: number; source: string; language: string } };
+  | { preview: { labels: string[]; unlabelled: boolean; turns: number; renderings: number; source: string; language: string } };
 
 export async function action({ request, context, params }: ActionFunctionArgs): Promise<ActionResult> {
   // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
@@ -80,6 +88,20 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
       return { ok: "coding.session.saved" };
     }
     if (!member.can("data:read")) throw new Response("Forbidden", { status: 403 });
+    if (intent === "turns") {
+      // One form for every turn shown: each row's language, and for interpreter turns what they render.
+      const changes: TurnChange[] = form.getAll("turn").map((value) => {
+        const segmentId = String(value);
+        const renders = form.get(`renders_${segmentId}`);
+        return {
+          segmentId,
+          language: field(form, `lang_${segmentId}`).trim() || undefined,
+          ...(typeof renders === "string" ? { rendersSegmentId: renders || null } : {}),
+        };
+      });
+      const changed = await updateTurns(db, scope, sessionId, changes);
+      return { ok: `coding.session.turnsSaved:${changed}` };
+    }
     const language = field(form, "language") || "en";
     if (intent === "preview") {
       const file = form.get("file");
@@ -115,6 +137,88 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
     if (error instanceof Response) throw error;
     return { error: "coding.sessions.errors.invalid" };
   }
+}
+
+type Turn = ReturnType<typeof useLoaderData<typeof loader>>["turns"][number];
+
+function speakerOf(t: ReturnType<typeof useT>, turn: Turn) {
+  if (turn.speakerRole === "participant") return t("coding.speaker.participant", { n: turn.attendee ?? 0 });
+  return t(`coding.speaker.${turn.speakerRole}`);
+}
+
+/** What an interpreter turn may render: the few turns before it that are not an interpreter's (and its current link). */
+function renderChoices(turns: Turn[], at: number): Turn[] {
+  const before = turns.slice(0, at).filter((x) => x.speakerRole !== "interpreter");
+  const near = before.slice(-8);
+  const current = turns[at]!.rendersId;
+  const linked = current && !near.some((x) => x.id === current) ? turns.filter((x) => x.id === current) : [];
+  return [...linked, ...near];
+}
+
+function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; languages: string[]; canEdit: boolean }) {
+  const t = useT();
+  return (
+    <Form method="post" className="ws-form">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="turns" />
+      <h2>{t("coding.session.turns")}</h2>
+      <p className="ws-hint">{t("coding.session.turnsHint")}</p>
+      <table className="ws-table">
+        <thead>
+          <tr>
+            <th scope="col">{t("coding.session.turnNumber")}</th>
+            <th scope="col">{t("coding.session.turnSpeaker")}</th>
+            <th scope="col">{t("coding.session.turnLanguage")}</th>
+            <th scope="col">{t("coding.session.turnRenders")}</th>
+            <th scope="col">{t("coding.session.turnText")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {turns.map((turn, i) => (
+            <tr key={turn.id}>
+              <td>{turn.position}</td>
+              <td>{speakerOf(t, turn)}</td>
+              <td>
+                {canEdit ? (
+                  <>
+                    <input type="hidden" name="turn" value={turn.id} />
+                    <select name={`lang_${turn.id}`} defaultValue={turn.language} aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
+                      {languages.map((l) => (
+                        <option key={l} value={l}>
+                          {l}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                ) : (
+                  turn.language
+                )}
+              </td>
+              <td>
+                {turn.speakerRole !== "interpreter" ? null : canEdit ? (
+                  <select name={`renders_${turn.id}`} defaultValue={turn.rendersId ?? ""} aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
+                    <option value="">{t("coding.session.rendersNone")}</option>
+                    {renderChoices(turns, i).map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {t("coding.session.rendersTurn", { n: o.position, speaker: speakerOf(t, o) })}
+                      </option>
+                    ))}
+                  </select>
+                ) : turn.rendersId ? (
+                  t("coding.session.rendersTurn", { n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0, speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn) })
+                ) : null}
+              </td>
+              {/* the turn's own language, so a screen reader reads Arabic in an Arabic voice */}
+              <td lang={turn.language} dir="auto" style={{ whiteSpace: "pre-wrap" }}>
+                {turn.text}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {canEdit ? <button type="submit">{t("coding.session.saveTurns")}</button> : null}
+    </Form>
+  );
 }
 
 function SpeakerSelect({ name, attendees }: { name: string; attendees: number[] }) {
@@ -205,12 +309,15 @@ export default function SessionPage() {
         </>
       ) : null}
 
+      {d.turns.length > 0 ? <TurnsForm turns={d.turns} languages={d.languages} canEdit={d.canImport} /> : null}
+
       {d.canImport ? (
         result && "preview" in result ? (
           <Form method="post" className="ws-form">
             <CsrfInput />
             <h2>{t("coding.session.mapSpeakers")}</h2>
             <p>{t("coding.session.mapHint", { n: result.preview.turns })}</p>
+            {result.preview.renderings > 0 ? <p>{t("coding.session.renderingsFound", { n: result.preview.renderings })}</p> : null}
             <input type="hidden" name="intent" value="import" />
             <input type="hidden" name="source" value={result.preview.source} />
             <input type="hidden" name="language" value={result.preview.language} />
@@ -235,6 +342,7 @@ export default function SessionPage() {
             <CsrfInput />
             <h2>{t("coding.session.transcript")}</h2>
             <p className="ws-hint">{t("coding.session.transcriptHint")}</p>
+            <p className="ws-hint">{t("coding.session.renderingHint")}</p>
             <input type="hidden" name="intent" value="preview" />
             <label htmlFor="file">{t("coding.session.upload")}</label>
             <input id="file" name="file" type="file" accept=".txt,.vtt,text/plain,text/vtt" />

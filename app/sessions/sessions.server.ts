@@ -3,12 +3,14 @@
  * transcripts stored as ordered segments. Reading participants' words back goes through
  * app/consent/gate-coding.server.ts.
  */
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
-import { participantsWithoutAudioConsent, requireStudy, type StudyScope } from "../consent/gate-coding.server";
+import { participantsWithoutAudioConsent, readSegments, requireStudy, type StudyScope } from "../consent/gate-coding.server";
 import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
+import { suggestTurnLanguage } from "./turn-language";
 
 export class SessionError extends Error {
   constructor(
@@ -20,7 +22,12 @@ export class SessionError extends Error {
       | "label_unmapped"
       | "speaker_not_attendee"
       | "empty_transcript"
-      | "facilitator_not_member",
+      | "facilitator_not_member"
+      | "rendering_not_interpreter"
+      | "rendering_without_original"
+      | "turn_not_found"
+      | "rendering_invalid"
+      | "language_invalid",
     message: string,
     readonly detail: Record<string, unknown> = {},
   ) {
@@ -263,13 +270,22 @@ export interface TranscriptImport {
 /** The labels a transcript uses, to ask the researcher to map them before importing. */
 export function previewTranscript(source: string, format?: TranscriptFormat) {
   const turns = parseTranscript(source, format);
-  return { turns: turns.length, labels: speakerLabels(turns), unlabelled: turns.some((t) => t.label === null) };
+  return {
+    turns: turns.length,
+    labels: speakerLabels(turns),
+    unlabelled: turns.some((t) => t.label === null),
+    renderings: turns.filter((t) => t.renders).length,
+  };
 }
 
 /** Appends a transcript's turns to the session as ordered segments. Returns how many were added. */
 export async function importTranscript(db: DB, scope: StudyScope, sessionId: string, input: TranscriptImport): Promise<number> {
-  await requireSession(db, scope, sessionId);
-  const language = LANGUAGE.parse(input.language);
+  const session = await requireSession(db, scope, sessionId);
+  const study = await requireStudy(db, scope);
+  const parsedLanguage = LANGUAGE.safeParse(input.language);
+  if (!parsedLanguage.success) throw new SessionError("language_invalid", "The transcript's language is not a language code");
+  const language = parsedLanguage.data;
+  const studyLanguages = [...new Set([...session.languages, ...study.languages])];
   const turns = parseTranscript(input.source, input.format);
   if (turns.length === 0) throw new SessionError("empty_transcript", "The transcript has no text");
   const unmapped = speakerLabels(turns).filter((l) => !Object.prototype.hasOwnProperty.call(input.mapping, l));
@@ -282,6 +298,17 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
       throw new SessionError("speaker_not_attendee", "A speaker is mapped to someone who is not an attendee");
     }
   }
+  const speakers = turns.map((t) => (t.label === null ? input.unlabelled! : input.mapping[t.label]!));
+  // Ids made here so that a rendering can name its original in the same insert.
+  const ids = turns.map(() => randomUUID());
+  const renders = turns.map((t, i) => {
+    if (!t.renders) return null;
+    if (speakers[i]!.role !== "interpreter") {
+      throw new SessionError("rendering_not_interpreter", "A turn marked with '=' is not an interpreter's", { turn: i + 1 });
+    }
+    for (let j = i - 1; j >= 0; j--) if (speakers[j]!.role !== "interpreter") return ids[j]!;
+    throw new SessionError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
+  });
   return db.transaction().execute(async (trx) => {
     const last = await trx
       .selectFrom("transcript_segment")
@@ -289,22 +316,100 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
       .where("session_id", "=", sessionId)
       .executeTakeFirst();
     let position = Number(last?.max ?? 0);
-    const rows = turns.map((t) => {
-      const m = t.label === null ? input.unlabelled! : input.mapping[t.label]!;
+    const rows = turns.map((t, i) => {
+      const m = speakers[i]!;
+      const text = t.text.normalize("NFC");
       return {
+        id: ids[i]!,
         session_id: sessionId,
         position: ++position,
         speaker_role: m.role as SpeakerRole,
         participant_id: m.role === "participant" ? m.participantId : null,
-        language,
-        text: t.text.normalize("NFC"),
+        language: suggestTurnLanguage(text, { transcriptLanguage: language, studyLanguages }),
+        text,
         starts_ms: t.startsMs ?? null,
         ends_ms: t.endsMs ?? null,
+        renders_segment_id: renders[i],
       };
     });
     // Batches keep each statement's parameter count well under PostgreSQL's 65,535.
     for (let i = 0; i < rows.length; i += 1000) await trx.insertInto("transcript_segment").values(rows.slice(i, i + 1000)).execute();
     return rows.length;
+  });
+}
+
+/** One turn as the session page lists it: read through the consent gate (analysis). */
+export interface SessionTurn {
+  id: string;
+  position: number;
+  speakerRole: SpeakerRole;
+  /** "Participant N" number for participants' turns; for renderings, the rendered speaker's. */
+  attendee: number | null;
+  language: string;
+  text: string;
+  rendersId: string | null;
+}
+
+/** The session's turns the consent gate lets analysis see, in order, for checking languages and links. */
+export async function listTurns(db: DB, scope: StudyScope, sessionId: string): Promise<SessionTurn[]> {
+  await requireSession(db, scope, sessionId);
+  const positions = new Map((await listAttendees(db, scope, sessionId)).map((a) => [a.participantId, a.position]));
+  const units = await readSegments(db, scope, "analysis", { sessionId });
+  return units.map((u) => ({
+    id: u.key.slice(2),
+    position: u.position ?? 0,
+    speakerRole: u.speakerRole,
+    attendee: u.ownerId ? (positions.get(u.ownerId) ?? null) : null,
+    language: u.language,
+    text: u.text,
+    rendersId: u.renders ? u.renders.key.slice(2) : null,
+  }));
+}
+
+export interface TurnChange {
+  segmentId: string;
+  language?: string;
+  /** The turn this (interpreter) turn renders; null unlinks it. Absent: unchanged. */
+  rendersSegmentId?: string | null;
+}
+
+/**
+ * Corrects turns' languages and links, all or nothing. A link joins an interpreter's turn to a
+ * participant's or the facilitator's turn of the same session; the database holds the same rules.
+ */
+export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, changes: readonly TurnChange[]): Promise<number> {
+  await requireSession(db, scope, sessionId);
+  if (changes.length === 0) return 0;
+  for (const c of changes) {
+    if (c.language !== undefined && !LANGUAGE.safeParse(c.language).success) {
+      throw new SessionError("language_invalid", "Not a language code", { segmentId: c.segmentId });
+    }
+  }
+  return db.transaction().execute(async (trx) => {
+    const turns = new Map(
+      (await trx.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
+    );
+    const uuid = z.string().uuid();
+    let changed = 0;
+    for (const c of changes) {
+      const turn = uuid.safeParse(c.segmentId).success ? turns.get(c.segmentId) : undefined;
+      if (!turn) throw new SessionError("turn_not_found", "No such turn in this session");
+      const set: { language?: string; renders_segment_id?: string | null } = {};
+      if (c.language !== undefined) set.language = c.language;
+      if (c.rendersSegmentId !== undefined && c.rendersSegmentId !== turn.renders_segment_id) {
+        if (c.rendersSegmentId !== null) {
+          const original = uuid.safeParse(c.rendersSegmentId).success ? turns.get(c.rendersSegmentId) : undefined;
+          if (turn.speaker_role !== "interpreter" || !original || original.speaker_role === "interpreter") {
+            throw new SessionError("rendering_invalid", "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session");
+          }
+        }
+        set.renders_segment_id = c.rendersSegmentId;
+      }
+      if (Object.keys(set).length === 0) continue;
+      await trx.updateTable("transcript_segment").set(set).where("id", "=", turn.id).where("session_id", "=", sessionId).execute();
+      changed++;
+    }
+    return changed;
   });
 }
 

@@ -3,6 +3,11 @@
  * (W3C WebVTT: cues with `<v Label>` voice spans, or "Label: words" cue text). The result is ordered
  * turns with the label as written; mapping labels to attendees happens after, and the label itself is
  * never stored (it is often a first name).
+ *
+ * An interpreter's turn that renders the turn before it starts with "=" after its label
+ * ("Interpreter: = I was afraid at first", or `<v Interpreter>= I was afraid at first` in WebVTT):
+ * the import links it to the nearest earlier turn that is not an interpreter's
+ * (docs/decisions/063-turn-language-and-linked-translations.md). The "=" is not kept in the text.
  */
 
 export interface TranscriptTurn {
@@ -11,6 +16,8 @@ export interface TranscriptTurn {
   text: string;
   startsMs?: number;
   endsMs?: number;
+  /** Marked with a leading "=": renders (translates) the nearest earlier turn that is not an interpreter's. */
+  renders?: boolean;
 }
 
 export type TranscriptFormat = "text" | "vtt";
@@ -20,8 +27,16 @@ export function detectFormat(source: string): TranscriptFormat {
 }
 
 export function parseTranscript(source: string, format: TranscriptFormat = detectFormat(source)): TranscriptTurn[] {
-  return mergeUnlabelled(format === "vtt" ? parseVtt(source) : parsePlainText(source));
+  return mergeUnlabelled(format === "vtt" ? parseVtt(source) : parsePlainText(source)).flatMap((turn) => {
+    const marked = RENDERING_MARK.exec(turn.text);
+    if (!marked) return [turn];
+    const text = turn.text.slice(marked[0].length);
+    return text.trim() === "" ? [] : [{ ...turn, text, renders: true }];
+  });
 }
+
+// "=" (or the full-width "＝") at the start of a turn's text: "this says the same as the turn before".
+const RENDERING_MARK = /^[=＝][ \t]*/u;
 
 // "Label: text". A label is short (up to 40 characters, three words), has no sentence punctuation, and starts at
 // the line's beginning; "Note: the room was cold" would be read as a label "Note", which the mapping

@@ -50,10 +50,13 @@ export interface TranscriptSegmentTable {
   position: number;
   speaker_role: SpeakerRole;
   participant_id: string | null;
+  /** The turn's own language (BCP 47), suggested from its script at upload and editable. */
   language: string;
   text: string;
   starts_ms: number | null;
   ends_ms: number | null;
+  /** An interpreter turn: the turn (same session) it renders; its words are that turn's speaker's. */
+  renders_segment_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TranslationTable extends UnitColumns {

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { normaliseParticipantCode } from "~/participants/code";
+import { CodeInText } from "~/participants/components/CodeInText";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
 import { findParticipantByCode } from "~/participants/enrolment.server";
 import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
@@ -60,7 +61,7 @@ export default function Resume() {
         <div className={`field${error ? " field-error" : ""}`}>
           <label htmlFor="code">{t("participant.resume.label")}</label>
           <p className="hint" id="code-hint">
-            {t("participant.resume.hint")}
+            <CodeInText text={t("participant.resume.hint")} />
           </p>
           {error ? (
             <p className="error-message" id="code-error">

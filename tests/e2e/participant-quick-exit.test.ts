@@ -301,3 +301,38 @@ describe.skipIf(!run.hasBrowser)("language (JavaScript off, 320 px)", () => {
     await context.close();
   }, 60_000);
 });
+
+describe.skipIf(!run.hasBrowser)("participant codes at 320 px in Arabic (JavaScript off)", () => {
+  it("the resume hint's example code and the code box keep a code on one line, left to right, inside the page", async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await page.goto(`${run.app.url}/s/demo?lang=ar`);
+    await page.goto(`${run.app.url}/s/demo/resume`);
+    const example = await page.locator("#code-hint .code-example").evaluate((el) => {
+      const node = el.firstChild!;
+      const text = node.textContent ?? "";
+      const groups = text.split("-").map((g, i, all) => {
+        const start = all.slice(0, i).join("-").length + (i > 0 ? 1 : 0);
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + g.length);
+        return { g, left: range.getBoundingClientRect().left };
+      });
+      const box = el.getBoundingClientRect();
+      return { text, lines: el.getClientRects().length, visual: [...groups].sort((a, b) => a.left - b.left).map((x) => x.g).join("-"), right: box.right, left: box.left };
+    });
+    expect(example.text).toBe("7K3M-Q9XA-2BHD-W4PZ");
+    expect(example.lines).toBe(1);
+    expect(example.visual).toBe(example.text);
+    expect(example.left).toBeGreaterThanOrEqual(0);
+    expect(example.right).toBeLessThanOrEqual(320);
+    await page.fill("#code", "7K3M-Q9XA-2BHD-W4PZ");
+    const input = await page.locator("#code").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, direction: getComputedStyle(el).direction }));
+    expect(input.direction).toBe("ltr");
+    // The whole code shows in the box: nothing clipped or scrolled out of sight.
+    expect(input.scroll).toBeLessThanOrEqual(input.client);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await context.close();
+  }, 60_000);
+});

@@ -5,9 +5,10 @@ import type { ParticipantTables } from "./tables/participants";
 import type { CodingTables } from "./tables/coding";
 import type { WellbeingTables } from "./tables/wellbeing";
 import type { ReportBackTables } from "./tables/report-back";
+import type { FlashTables } from "./tables/flash";
 import type { WorkspaceUserColumns } from "./tables/workspace";
 import type { AppUserTable } from "./tables/foundation";
 
-export interface Database extends FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables {
+export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables {
   app_user: AppUserTable & WorkspaceUserColumns;
 }

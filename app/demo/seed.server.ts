@@ -72,6 +72,8 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
       retention_until: null,
       date_precision: "date",
       page_mode: "section",
+      // The focus-group questions are open and few: one per page reads best on a small phone.
+      page_modes: { "focus-group-questions": "question" },
       open_timepoints: ["once", "pre"],
     };
 

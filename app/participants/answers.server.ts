@@ -12,7 +12,7 @@ import { parseAnswer, type AnswerError, type AnswerValue } from "../instruments/
 import { isAnswerItem } from "../instruments/schema";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
-import { hasConditions, pagesOf, pageShown, savedAnswers, type JourneyPage } from "./journey.server";
+import { CHECK_PAGE, hasConditions, pagesOf, pageShown, savedAnswers, type JourneyPage } from "./journey.server";
 import { findStudyById, questionnaireUse, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
 export type Interpreter = "none" | "in_person" | "phone" | "video";
@@ -96,6 +96,25 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
     return done;
   });
   return { ...validation, completed };
+}
+
+/**
+ * "These are my answers": the person has seen their answers to the set on "Check your answers".
+ * Recorded like a page (in sections_done, once), so resuming does not show the check again; a set
+ * whose every page was skipped still has its response row, so it is created if need be.
+ */
+export async function confirmAnswers(db: DB, input: { study: ParticipantStudy; use: StudyUse; participantId: string; language: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const participant = await trx.selectFrom("participant").select(["withdrawn_on"]).where("id", "=", input.participantId).forUpdate().executeTakeFirst();
+    if (!participant) throw new ParticipantError("unknown_code");
+    if (participant.withdrawn_on) throw new ParticipantError("withdrawn");
+    const responseId = await ensureResponse(trx, { ...input, pageId: CHECK_PAGE, raw: {} });
+    await trx
+      .updateTable("response")
+      .set({ sections_done: sql<string[]>`case when ${CHECK_PAGE} = any(sections_done) then sections_done else array_append(sections_done, ${CHECK_PAGE}::text) end` })
+      .where("id", "=", responseId)
+      .execute();
+  });
 }
 
 async function answersOfResponse(trx: DB, responseId: string): Promise<Record<string, AnswerValue>> {

@@ -85,15 +85,36 @@ export async function savedAnswers(db: DB, participantId: string, use: StudyUse)
   return Object.fromEntries(rows.map((r) => [r.item_id, r.value as AnswerValue]));
 }
 
+/** How a question set is presented: its own setting, else the study's. */
+export function pageModeOf(study: ParticipantStudy, use: StudyUse): "section" | "question" {
+  return study.settings.page_modes?.[use.version.id] ?? study.settings.page_mode;
+}
+
 export function pagesOf(study: ParticipantStudy, use: StudyUse): JourneyPage[] {
-  return questionnairePages(use.version.definition, use.timepoint, study.settings.page_mode);
+  return questionnairePages(use.version.definition, use.timepoint, pageModeOf(study, use));
+}
+
+/**
+ * "Check your answers" before a set is finished (GOV.UK pattern). Confirming it is recorded in
+ * sections_done under this id, which no page can have (page ids are snake_case item or section ids).
+ */
+export const CHECK_PAGE = "check-answers";
+
+/** Whether a set asks anything (a set of texts only has nothing to check). */
+export function hasQuestions(pages: JourneyPage[]): boolean {
+  return pages.some((page) => page.items.some(isAnswerItem));
 }
 
 export type NextStep =
   | { kind: "consent" }
   | { kind: "page"; instrumentId: string; timepoint: string; pageId: string }
+  | { kind: "check"; instrumentId: string; timepoint: string }
   | { kind: "done" }
   | { kind: "withdrawn" };
+
+export function checkHref(studySlug: string, step: { instrumentId: string; timepoint: string }): string {
+  return `/s/${encodeURIComponent(studySlug)}/q/${encodeURIComponent(step.instrumentId)}/${encodeURIComponent(step.timepoint)}/${CHECK_PAGE}`;
+}
 
 export function pageHref(studySlug: string, step: { instrumentId: string; timepoint: string; pageId: string }): string {
   return `/s/${encodeURIComponent(studySlug)}/q/${encodeURIComponent(step.instrumentId)}/${encodeURIComponent(step.timepoint)}/${encodeURIComponent(step.pageId)}`;
@@ -123,8 +144,34 @@ export async function nextStep(db: DB, study: ParticipantStudy, participant: { i
     const answers = hasConditions(pages) ? await savedAnswers(db, participant.id, use) : {};
     const page = pages.find((p) => !done.has(p.id) && pageShown(p, answers));
     if (page) return { kind: "page", instrumentId: use.version.id, timepoint: use.timepoint, pageId: page.id };
+    if (hasQuestions(pages) && !done.has(CHECK_PAGE)) return { kind: "check", instrumentId: use.version.id, timepoint: use.timepoint };
   }
   return { kind: "done" };
+}
+
+/**
+ * Where this page stands in the whole study, not only in its set: the shown pages of every open set,
+ * in order, so a person moving from one set to the next reads "Page 6 of 9", not "Page 1 of 3".
+ */
+export async function studyProgress(
+  db: DB,
+  study: ParticipantStudy,
+  participantId: string,
+  here: { use: StudyUse; pageId: string; answers: Record<string, AnswerValue | undefined> },
+): Promise<{ page: number; total: number }> {
+  let total = 0;
+  let page = 0;
+  for (const use of openQuestionnaires(study)) {
+    const pages = pagesOf(study, use);
+    const same = use.useId === here.use.useId;
+    const answers = same ? here.answers : hasConditions(pages) ? await savedAnswers(db, participantId, use) : {};
+    for (const p of pages) {
+      if (!pageShown(p, answers)) continue;
+      total++;
+      if (same && p.id === here.pageId) page = total;
+    }
+  }
+  return { page, total };
 }
 
 export function stepHref(studySlug: string, step: NextStep): string {
@@ -134,6 +181,8 @@ export function stepHref(studySlug: string, step: NextStep): string {
       return `${base}/consent`;
     case "page":
       return pageHref(studySlug, step);
+    case "check":
+      return checkHref(studySlug, step);
     case "done":
       return `${base}/done`;
     case "withdrawn":

@@ -65,6 +65,8 @@ export function questionPageView(input: {
   index: number;
   answers: Record<string, AnswerValue>;
   contact: { text: string; lang?: string };
+  /** Where the page stands across the study's open sets (studyProgress); else within its own set. */
+  progress?: { page: number; total: number };
 }) {
   const { study, language, t, use, pages, index, answers } = input;
   const page = pages[index]!;
@@ -102,8 +104,8 @@ export function questionPageView(input: {
     items,
     questionCount: questions.length,
     firstFieldId: questions[0] ? `f-${questions[0].id}` : "main",
-    pageNumber: index + 1,
-    pageCount: pages.length,
+    pageNumber: input.progress?.page ?? index + 1,
+    pageCount: input.progress?.total ?? pages.length,
     previous,
     attributions: [...attributions.values()],
   };

@@ -14,8 +14,13 @@ export const POSTER_LANGUAGES = 2;
 /** At most this many quotes on a poster (the first of each theme), before any are dropped to fit. */
 export const POSTER_QUOTES = 2;
 
-/** Body type sizes in points, largest first; the class names are in report-back.css. */
-export const POSTER_SIZES = { l: 15, m: 13, s: 11.5, xs: 10 } as const;
+/**
+ * Body type sizes in points, largest first; the class names are in report-back.css. A short entry
+ * prints large enough to read across a room and to fill the sheet (ADR 050's "large type"); 15 pt is
+ * the smallest size at which quotes are kept.
+ */
+export const POSTER_SIZES = { xxl: 24, xl: 19, l: 15, m: 13, s: 11.5, xs: 10 } as const;
+const QUOTE_SIZES: readonly PosterSize[] = ["xxl", "xl", "l"];
 export type PosterSize = keyof typeof POSTER_SIZES;
 
 export interface PosterFit {
@@ -78,16 +83,17 @@ function columnHeight(entry: PublicEntry, language: string, width: number, pt: n
 }
 
 /**
- * The largest poster that fits: all its quotes at the largest size if they fit, then fewer quotes,
- * then smaller type. Judged on the tallest of its language columns.
+ * The largest poster that fits: the largest type at which every quote fits (down to 15 pt), then
+ * fewer quotes at 15 pt, then smaller type without quotes. Judged on the tallest language column.
  */
 export function fitPoster(entry: PublicEntry, languages: readonly string[]): PosterFit {
   const width = languages.length > 1 ? (PAGE_WIDTH_MM - COLUMN_GAP_MM * (languages.length - 1)) / languages.length : PAGE_WIDTH_MM;
   const available = posterQuotes(entry).length;
   const tallest = (pt: number, quotes: number) => Math.max(0, ...languages.map((l) => columnHeight(entry, l, width, pt, quotes)));
   const sizes = Object.keys(POSTER_SIZES) as PosterSize[];
-  for (let quotes = available; quotes >= 0; quotes--) if (tallest(POSTER_SIZES.l, quotes) <= COLUMNS_HEIGHT_MM) return { size: "l", quotes, fits: true };
-  for (const size of sizes.slice(1)) if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
+  for (const size of QUOTE_SIZES) if (tallest(POSTER_SIZES[size], available) <= COLUMNS_HEIGHT_MM) return { size, quotes: available, fits: true };
+  for (let quotes = available - 1; quotes >= 0; quotes--) if (tallest(POSTER_SIZES.l, quotes) <= COLUMNS_HEIGHT_MM) return { size: "l", quotes, fits: true };
+  for (const size of sizes.filter((s) => !QUOTE_SIZES.includes(s))) if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
   return { size: sizes.at(-1)!, quotes: 0, fits: false };
 }
 

@@ -207,12 +207,18 @@ export async function loadEntry(
     for (let hops = 0; mergedInto.has(id) && hops < 50; hops++) id = mergedInto.get(id)!;
     return id;
   };
-  const themes: PublicTheme[] = themeRows.map((t) => ({
-    themeId: t.theme_id,
-    labels: { en: t.name, ...t.labels },
-    people: shareableCount(counts.get(surviving(t.theme_id)) ?? 0),
-    quotes: quoteRows.flatMap((q) => (q.theme_id === t.theme_id && q.coding_id && live.has(q.coding_id) ? [live.get(q.coding_id)!] : [])),
-  }));
+  const themes: PublicTheme[] = themeRows.map((t) => {
+    const people = shareableCount(counts.get(surviving(t.theme_id)) ?? 0);
+    return {
+      themeId: t.theme_id,
+      labels: { en: t.name, ...t.labels },
+      people,
+      // No quotes under "Fewer than 5 people raised this" (ADR 066): in a small community a quote
+      // from one of four people can name them, and it would undo the count's suppression. One rule
+      // here, so the page, the poster, the feed and the editor's preview all follow it.
+      quotes: "exact" in people ? quoteRows.flatMap((q) => (q.theme_id === t.theme_id && q.coding_id && live.has(q.coding_id) ? [live.get(q.coding_id)!] : [])) : [],
+    };
+  });
 
   const milestones = await db
     .selectFrom("report_milestone")

@@ -1,5 +1,6 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { flashPath, putFlash, takeFlash } from "~/participants/flash.server";
 import { messageKeys } from "~/instruments/messages";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
@@ -24,13 +25,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=choices`, { headers: noStore });
   const choices = await currentConsentChoices(args.context.db, session.participant.id);
-  return {
-    slug: study.slug,
-    title: pageTitle(t, "participant.choices.title", study, language),
-    statements: optionalStatements(study, language),
-    choices: choices ?? { audio_recording: false, quotes: false },
-    withdrawn: session.participant.withdrawn_on !== null,
-  };
+  // Post/redirect/get (ADR 065): "saved" or an error is shown once, after the redirect.
+  const flash = await takeFlash(args.context.db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const errors = (flash.content?.errors ?? []).map((e) => ({ id: e.field, message: t(e.key) }));
+  const title = pageTitle(t, "participant.choices.title", study, language);
+  return json(
+    {
+      slug: study.slug,
+      title: errors.length > 0 ? `${t("participant.q.errorPrefix")} ${title}` : title,
+      statements: optionalStatements(study, language),
+      choices: choices ?? { audio_recording: false, quotes: false },
+      withdrawn: session.participant.withdrawn_on !== null,
+      result: { errors, saved: flash.content?.notice?.saved === true },
+    },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -40,20 +49,23 @@ export async function action(args: ActionFunctionArgs) {
   const choices: Partial<ConsentChoices> = {};
   // As on the consent page, a choice left blank is a no (it only ever narrows what is used).
   for (const s of optionalStatements(study, language)) choices[s.flag] = field(body, s.flag) === "yes";
+  let content;
   try {
     await changeConsentChoices(args.context.db, { studyId: study.id, participantId: session.participant.id, choices });
+    content = { notice: { saved: true } };
   } catch (error) {
-    if (error instanceof ParticipantError) return { errors: [{ id: "f-quotes", message: t("participant.error.form") }], saved: false };
-    throw error;
+    if (!(error instanceof ParticipantError)) throw error;
+    content = { errors: [{ field: "f-quotes", key: "participant.error.form" }] };
   }
-  return { errors: [], saved: true };
+  const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content, secure: args.context.secureCookies });
+  throw redirect(`/s/${study.slug}/consent-choices`, { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
 }
 
 export default function ConsentChoicesPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = data.result;
   const t = useT();
-  const errors = result?.errors ?? [];
+  const errors = result.errors;
   return (
     <ParticipantPage slug={data.slug}>
       <ErrorSummary errors={errors} />

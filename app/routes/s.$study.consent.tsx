@@ -1,5 +1,6 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { flashPath, putFlash, takeFlash, type FlashError } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
 import { enrolOnline, hasCurrentConsent, recordRenewedConsent } from "~/participants/enrolment.server";
@@ -32,16 +33,25 @@ export async function loader(args: LoaderFunctionArgs) {
     throw redirect(`/s/${study.slug}/consent-choices`, { headers: noStore });
   }
   const { statements, formTitle } = consentView(study, language);
-  return {
+  // Post/redirect/get (ADR 065): a submit with errors comes back here once, by redirect.
+  const flash = await takeFlash(args.context.db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const errors = (flash.content?.errors ?? []).map((e) => {
+    const statement = statements.find((s) => s.id === e.about);
+    const message = t(e.key);
+    return { id: e.field, message, summary: statement ? t("participant.error.named", { message, subject: statement.text }) : message };
+  });
+  const title = pageTitle(t, "participant.consent.title", study, language);
+  return json({
+    flash: { errors, values: (flash.content?.values ?? {}) as Record<string, string> },
     slug: study.slug,
-    title: pageTitle(t, "participant.consent.title", study, language),
+    title: errors.length > 0 ? `${t("participant.q.errorPrefix")} ${title}` : title,
     formTitle,
     statements,
     renewal: session !== null,
     // One-time token: a second submit of this page (double tap, retry) finds the first one's result.
     token: newSessionToken(),
     closed: study.status === "closed" && session === null,
-  };
+  }, { headers: { ...noStore, ...flash.headers } });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -49,20 +59,25 @@ export async function action(args: ActionFunctionArgs) {
   const { statements } = consentView(study, language);
   const body = await readForm(args.request);
   const agreed: string[] = [];
-  const errors: { id: string; message: string }[] = [];
+  const errors: FlashError[] = [];
   let declined = false;
   for (const s of statements) {
     const answer = field(body, s.id);
     if (answer === "yes") agreed.push(s.id);
     else if (answer === "no") declined ||= s.required;
     // Nothing but the required statements is required: an optional choice left blank is a no.
-    else if (s.required) errors.push({ id: `f-${s.id}`, message: t("participant.consent.missing") });
+    else if (s.required) errors.push({ field: `f-${s.id}`, key: "participant.consent.missing", about: s.id });
   }
   // Declining a required statement ends here, kindly, and nothing at all is stored.
   if (declined) throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
   const token = field(body, "_token");
   if (errors.length > 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-    return { errors: errors.length > 0 ? errors : [{ id: `f-${statements[0]!.id}`, message: t("participant.error.form") }], values: Object.fromEntries(statements.map((s) => [s.id, field(body, s.id)])) };
+    const content = {
+      errors: errors.length > 0 ? errors : [{ field: `f-${statements[0]!.id}`, key: "participant.error.form" }],
+      values: Object.fromEntries(statements.map((s) => [s.id, field(body, s.id)])),
+    };
+    const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content, secure: args.context.secureCookies });
+    throw redirect(`/s/${study.slug}/consent`, { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
   }
   if (session && !session.participant.withdrawn_on) {
     await recordRenewedConsent(args.context.db, { study, participantId: session.participant.id, agreed });
@@ -88,9 +103,9 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function Consent() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = data.flash;
   const t = useT();
-  const errors = result?.errors ?? [];
+  const errors = result.errors;
   const required = data.statements.filter((s) => s.required);
   const optional = data.statements.filter((s) => !s.required);
   const radio = (s: (typeof data.statements)[number], yes: string, no: string) => {
@@ -119,7 +134,7 @@ export default function Consent() {
   };
   return (
     <ParticipantPage slug={data.slug}>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors.map((e) => ({ id: e.id, message: e.summary }))} />
       <h1>{t("participant.consent.title")}</h1>
       {data.closed ? (
         <p>{t("participant.closed")}</p>

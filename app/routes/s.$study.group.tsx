@@ -1,5 +1,6 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { flashPath, putFlash, takeFlash, type FlashContent } from "~/participants/flash.server";
 import { z } from "zod";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
@@ -21,28 +22,49 @@ export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=group`, { headers: noStore });
   const db = args.context.db;
-  return {
-    slug: study.slug,
-    title: pageTitle(t, "participant.group.title", study, language),
-    current: await currentCohort(db, session.participant.id),
-    groups: (await joinableCohorts(db, study.id, today())).map((g) => ({ id: g.id, name: g.name })),
-    withdrawn: session.participant.withdrawn_on !== null,
-  };
+  // Post/redirect/get (ADR 065): what joining did, or why not, is shown once after the redirect.
+  const flash = await takeFlash(db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const notice = flash.content?.notice ?? {};
+  const current = await currentCohort(db, session.participant.id);
+  const result =
+    typeof notice.error === "string"
+      ? { ok: false as const, error: t(notice.error) }
+      : notice.joined === true && current
+        ? { ok: true as const, id: current.id, name: current.name, already: notice.already === true }
+        : null;
+  const title = pageTitle(t, "participant.group.title", study, language);
+  return json(
+    {
+      slug: study.slug,
+      title: result && !result.ok ? `${t("participant.q.errorPrefix")} ${title}` : title,
+      current,
+      groups: (await joinableCohorts(db, study.id, today())).map((g) => ({ id: g.id, name: g.name })),
+      withdrawn: session.participant.withdrawn_on !== null,
+      result,
+    },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
   const { study, t, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=group`, { headers: noStore });
   const parsed = JoinForm.safeParse({ cohort: (await readForm(args.request)).get("cohort") });
-  if (!parsed.success) return { ok: false as const, error: t("participant.group.choose") };
-  const result = await joinCohortAsParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, cohortId: parsed.data.cohort, on: today() });
-  if (!result.ok) return { ok: false as const, error: t(result.reason === "withdrawn" ? "participant.group.withdrawn" : "participant.group.notJoinable") };
-  return { ok: true as const, id: result.cohort.id, name: result.cohort.name, already: result.already };
+  let content: FlashContent;
+  if (!parsed.success) content = { notice: { error: "participant.group.choose" } };
+  else {
+    const result = await joinCohortAsParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, cohortId: parsed.data.cohort, on: today() });
+    content = result.ok
+      ? { notice: { joined: true, already: result.already } }
+      : { notice: { error: result.reason === "withdrawn" ? "participant.group.withdrawn" : "participant.group.notJoinable" } };
+  }
+  const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content, secure: args.context.secureCookies });
+  throw redirect(`/s/${study.slug}/group`, { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
 }
 
 export default function GroupPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = data.result;
   const t = useT();
   const error = result && !result.ok ? result.error : null;
   const current = result?.ok ? { id: result.id, name: result.name } : data.current;

@@ -1,5 +1,5 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
 import { QuestionField } from "~/participants/components/QuestionField";
@@ -7,7 +7,8 @@ import { Blocks } from "~/participants/components/Blocks";
 import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
 import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
-import { hasConditions, nearestShownPage, pageHref, pagesOf, pageShown, type JourneyPage } from "~/participants/journey.server";
+import { checkHref, hasConditions, hasQuestions, nearestShownPage, pageHref, pagesOf, pageShown, studyProgress, type JourneyPage } from "~/participants/journey.server";
+import { flashPath, putFlash, samePage, takeFlash } from "~/participants/flash.server";
 import { contactIn, noStore, notFound, participantRequest, readForm } from "~/participants/page.server";
 import { questionPageView, type QuestionView } from "~/participants/question-view.server";
 import { questionnaireUse, type StudyUse } from "~/participants/study.server";
@@ -32,11 +33,29 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session, use, pages, index } = await resolve(args);
-  const answers = await savedAnswers(args.context.db, session.participant.id, use);
+  const db = args.context.db;
+  const answers = await savedAnswers(db, session.participant.id, use);
   // A page whose questions are all hidden by earlier answers (reached by an old link or the back
   // button) passes straight on, so nobody meets an empty page.
   if (!pageShown(pages[index]!, answers)) throw redirect(followingHref(study.slug, use, pages, index, answers), { headers: noStore });
-  return questionPageView({ study, language, t, use, pages, index, answers, contact: contactIn(study, language) });
+  const flash = await takeFlash(db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const progress = await studyProgress(db, study, session.participant.id, { use, pageId: pages[index]!.id, answers });
+  const view = questionPageView({ study, language, t, use, pages, index, answers, contact: contactIn(study, language), progress });
+  // Each message names its question in the summary (read first, away from the question itself).
+  const errors = (flash.content?.errors ?? []).map((e) => {
+    const question = view.items.find((i): i is QuestionView => i.kind === "question" && i.id === e.about);
+    const message = t(e.key);
+    return { id: question ? e.field : view.firstFieldId, item: e.about, message, summary: question ? t("participant.error.named", { message, subject: question.text.text }) : message };
+  });
+  return json(
+    {
+      ...view,
+      title: errors.length > 0 ? `${t("participant.q.errorPrefix")} ${view.title}` : view.title,
+      errors,
+      values: flash.content?.values ?? null,
+    },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -52,34 +71,38 @@ export async function action(args: ActionFunctionArgs) {
   try {
     const result = await savePage(args.context.db, { study, use, participantId: session.participant.id, pageId: pages[index]!.id, raw, skip, language });
     if (!result.ok) {
-      return {
-        errors: Object.entries(result.errors).map(([id, error]) => ({ id: `f-${id}`, item: id, message: t(`participant.error.${error}`) })),
-        values: raw,
-      };
+      // Post/redirect/get: the errors and what was typed go to this page's next GET, once.
+      const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string | string[]] => e[1] !== undefined));
+      const errors = Object.entries(result.errors).map(([id, error]) => ({ field: `f-${id}`, key: `participant.error.${error}`, about: id }));
+      const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { errors, values }, secure: args.context.secureCookies });
+      throw redirect(samePage(args.request), { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
     }
   } catch (error) {
     if (error instanceof ParticipantError && error.reason === "withdrawn") throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
     throw error;
   }
+  // A change made from "Check your answers" goes back there.
+  if (new URL(args.request.url).searchParams.get("return") === "check") {
+    throw redirect(checkHref(study.slug, { instrumentId: use.version.id, timepoint: use.timepoint }), { status: 303, headers: noStore });
+  }
   const answers = hasConditions(pages) ? await savedAnswers(args.context.db, session.participant.id, use) : {};
-  throw redirect(followingHref(study.slug, use, pages, index, answers), { headers: noStore });
+  throw redirect(followingHref(study.slug, use, pages, index, answers), { status: 303, headers: noStore });
 }
 
-/** The next page shown given the answers, or what is next in the study after this questionnaire. */
+/** The next page shown given the answers; after the last, "Check your answers" (or what is next). */
 function followingHref(slug: string, use: StudyUse, pages: JourneyPage[], index: number, answers: Record<string, AnswerValue>) {
   const following = nearestShownPage(pages, index, answers, 1);
-  return following !== undefined ? pageHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: pages[following]!.id }) : `/s/${slug}/next`;
+  if (following !== undefined) return pageHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: pages[following]!.id });
+  return hasQuestions(pages) ? checkHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint }) : `/s/${slug}/next`;
 }
 
 export default function QuestionPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const t = useT();
-  const errors = result?.errors ?? [];
-  const summary = errors.map((e) => (data.items.some((i) => i.id === e.item) ? e : { ...e, id: data.firstFieldId }));
+  const errors = data.errors;
   return (
     <ParticipantPage slug={data.slug}>
-      <ErrorSummary errors={summary} />
+      <ErrorSummary errors={errors.map((e) => ({ id: e.id, message: e.summary }))} />
       <p className="progress">
         <span {...(data.instrumentTitle.lang ? { lang: data.instrumentTitle.lang } : {})}>{data.instrumentTitle.text}</span>
         {" · "}
@@ -93,7 +116,7 @@ export default function QuestionPage() {
           item.kind === "block" ? (
             <Blocks key={item.id} blocks={[item.block]} />
           ) : (
-            <QuestionField key={item.id} question={item as unknown as QuestionView} error={errors.find((e) => e.item === item.id)?.message} submitted={result?.values?.[item.id]} />
+            <QuestionField key={item.id} question={item as unknown as QuestionView} error={errors.find((e) => e.item === item.id)?.message} submitted={data.values?.[item.id]} />
           ),
         )}
         <div className="actions">

@@ -1,5 +1,6 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { flashPath, putFlash, samePage, takeFlash } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
 import { normaliseParticipantCode } from "~/participants/code";
 import { CodeInText } from "~/participants/components/CodeInText";
@@ -21,10 +22,28 @@ const target = (value: string | null): Target => (value && value in TARGETS ? (v
 export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t } = await participantRequest(args);
   const to = target(new URL(args.request.url).searchParams.get("to"));
-  return { slug: study.slug, title: pageTitle(t, `participant.resume.title.${to}`, study, language), to };
+  const flash = await takeFlash(args.context.db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const error = typeof flash.content?.notice?.error === "string" ? flash.content.notice.error : undefined;
+  const title = pageTitle(t, `participant.resume.title.${to}`, study, language);
+  return json(
+    // The code typed is never shown back: it is a key to someone's answers, on a phone others may use.
+    { slug: study.slug, title: error ? `${t("participant.q.errorPrefix")} ${title}` : title, to, flash: { error, value: "" } },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
+/**
+ * Post/redirect/get (ADR 065): a refused code comes back to this page by redirect, its message once,
+ * so Back or reload never sends the code again (a resent code that was erased meanwhile would count
+ * as a wrong one).
+ */
 export async function action(args: ActionFunctionArgs) {
+  const refused = await checkCode(args);
+  const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { notice: { error: refused.error } }, secure: args.context.secureCookies });
+  throw redirect(samePage(args.request), { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
+}
+
+async function checkCode(args: ActionFunctionArgs) {
   const { study, t } = await participantRequest(args);
   const { db, clientKey, secrets, secureCookies } = args.context;
   const body = await readForm(args.request);
@@ -49,9 +68,9 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function Resume() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = data.flash;
   const t = useT();
-  const error = result?.error;
+  const error = result.error;
   return (
     <ParticipantPage slug={data.slug}>
       <ErrorSummary errors={error ? [{ id: "code", message: error }] : []} />

@@ -1,5 +1,6 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { flashPath, putFlash, takeFlash } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
 import { ParticipantError } from "~/participants/errors";
@@ -16,7 +17,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const modes = withdrawalModesOffered(study);
   // Someone who already stopped and kept their answers can still ask for them to be removed.
   const offered = session.participant.withdrawal_mode === "keep" ? modes.filter((m) => m === "erase") : modes;
-  return { slug: study.slug, title: pageTitle(t, "participant.withdraw.title", study, language), modes: offered };
+  // Post/redirect/get (ADR 065): "are you sure?" is this page with ?mode=, an error comes once by flash.
+  const flash = await takeFlash(args.context.db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
+  const error = flash.content?.errors?.[0] ? t(flash.content.errors[0].key) : undefined;
+  const asked = new URL(args.request.url).searchParams.get("mode");
+  const confirm = !error && offered.includes(asked as WithdrawalMode) ? (asked as WithdrawalMode) : null;
+  const title = pageTitle(t, confirm ? "participant.withdraw.confirmTitle" : "participant.withdraw.title", study, language);
+  return json(
+    { slug: study.slug, title: error ? `${t("participant.q.errorPrefix")} ${title}` : title, modes: offered, confirm, error },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -24,26 +34,34 @@ export async function action(args: ActionFunctionArgs) {
   if (!session) throw redirect(`/s/${study.slug}/resume?to=withdraw`, { headers: noStore });
   const body = await readForm(args.request);
   const mode = field(body, "mode");
-  if (!withdrawalModesOffered(study).includes(mode as WithdrawalMode)) {
-    return { step: "choose" as const, error: t("participant.withdraw.choose") };
-  }
-  if (field(body, "_intent") !== "confirm") return { step: "confirm" as const, mode: mode as WithdrawalMode };
+  const secure = args.context.secureCookies;
+  const back = async (key: string) => {
+    const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { errors: [{ field: "f-mode", key }] }, secure });
+    return redirect(`/s/${study.slug}/withdraw`, { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
+  };
+  if (!withdrawalModesOffered(study).includes(mode as WithdrawalMode)) throw await back("participant.withdraw.choose");
+  if (field(body, "_intent") !== "confirm") throw redirect(`/s/${study.slug}/withdraw?mode=${mode}`, { status: 303, headers: noStore });
   try {
     const result = await withdrawParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, mode: mode as WithdrawalMode });
     await endParticipantSession(args.context.db, session.token);
-    const query = mode === "erase" ? `mode=erase&answers=${result.answers}` : "mode=keep";
-    throw redirect(`/s/${study.slug}/withdrawn?${query}`, { headers: { ...noStore, "Set-Cookie": clearSessionCookie(args.context.secureCookies) } });
+    // What happened goes to the next page once, from the server; the address carries nothing.
+    const withdrawn = `/s/${study.slug}/withdrawn`;
+    const notice: Record<string, string | number> = mode === "erase" ? { mode, answers: result.answers } : { mode };
+    const headers = new Headers(noStore);
+    headers.append("Set-Cookie", clearSessionCookie(secure));
+    headers.append("Set-Cookie", await putFlash(args.context.db, { path: withdrawn, content: { notice }, secure }));
+    throw redirect(withdrawn, { status: 303, headers });
   } catch (error) {
-    if (error instanceof ParticipantError) return { step: "choose" as const, error: t("participant.withdraw.notOffered") };
+    if (error instanceof ParticipantError) throw await back("participant.withdraw.notOffered");
     throw error;
   }
 }
 
 export default function Withdraw() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const t = useT();
-  if (result?.step === "confirm") {
+  const result = data.confirm ? { mode: data.confirm } : null;
+  if (result) {
     return (
       <ParticipantPage slug={data.slug} withdrawLinks={false}>
         <h1>{t("participant.withdraw.confirmTitle")}</h1>
@@ -61,7 +79,7 @@ export default function Withdraw() {
       </ParticipantPage>
     );
   }
-  const error = result?.step === "choose" ? result.error : undefined;
+  const error = data.error;
   return (
     <ParticipantPage slug={data.slug} withdrawLinks={false}>
       <ErrorSummary errors={error ? [{ id: `f-${data.modes[0] ?? "erase"}`, message: error }] : []} />

@@ -30,6 +30,12 @@ export const studySettingsSchema = z.object({
   date_precision: z.enum(["date", "datetime"]).default("date"),
   /** One section per page, or one question per page (easier on small screens and for some people). */
   page_mode: z.enum(["section", "question"]).default("section"),
+  /**
+   * Per question set (by instrument id), overriding page_mode: e.g. a focus-group set of open
+   * questions one per page, a wellbeing measure by section. Set it before fieldwork: pages already
+   * done are remembered by page, and a set's pages change with its mode.
+   */
+  page_modes: z.record(z.string(), z.enum(["section", "question"])).default({}),
   /** Timepoints currently open to participants, e.g. ["pre"], later ["post"]. */
   open_timepoints: z.array(z.string()).default(["once"]),
 });

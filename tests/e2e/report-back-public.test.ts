@@ -154,8 +154,8 @@ describe.runIf(run)("public report back", () => {
       expect(await page.locator(".rb-poster").isVisible(), url).toBe(true);
       expect(await page.locator(".rb-poster-column").count(), url).toBe(2);
       expect(await page.locator(".rb-poster-qr svg").count(), url).toBe(1);
-      // short words: the largest type, with its quote
-      expect(await page.locator(".rb-poster").getAttribute("class"), url).toContain("rb-poster-size-l");
+      // short words: type larger than 15 pt that fills the sheet (ADR 066), with its quote
+      expect(await page.locator(".rb-poster").getAttribute("class"), url).toMatch(/rb-poster-size-x+l/);
       expect(await page.locator(".rb-poster-quote").count(), url).toBeGreaterThan(0);
       expect(await pdfPages(page), url).toBe(1);
     }
@@ -219,15 +219,15 @@ describe.runIf(run)("public report back", () => {
       if (repeats === 50) expect([fit.fits, await pdfPages(page)], slug).toEqual([false, 2]);
       await page.emulateMedia({ media: "screen" });
     }
-    // quotes go before the type shrinks, and the type shrinks as the words grow
-    expect(seen).toEqual([
-      { size: "l", quotes: 2 },
-      { size: "l", quotes: 1 },
-      { size: "m", quotes: 0 },
-      { size: "s", quotes: 0 },
-      { size: "xs", quotes: 0 },
-      { size: "xs", quotes: 0 },
-    ]);
+    // the type shrinks as the words grow, quotes go only at 15 pt, and smaller type has none; the
+    // small group's quote is never on a poster (ADR 066), so the poster has at most one
+    const order = ["xxl", "xl", "l", "m", "s", "xs"];
+    for (let i = 1; i < seen.length; i++) {
+      expect(order.indexOf(seen[i]!.size), JSON.stringify(seen)).toBeGreaterThanOrEqual(order.indexOf(seen[i - 1]!.size));
+      expect(seen[i]!.quotes, JSON.stringify(seen)).toBeLessThanOrEqual(seen[i - 1]!.quotes);
+    }
+    for (const s of seen) expect(s.quotes, JSON.stringify(seen)).toBeLessThanOrEqual(order.indexOf(s.size) <= 2 ? 1 : 0);
+    expect(seen.at(-1)!.size).toBe("xs");
     await context.close();
   });
 

@@ -44,19 +44,19 @@ interface NodeFsOps {
  * PGlite options for a file-backed database in `<dataDir>/pgdata`.
  *
  * Files: PGlite runs PostgreSQL in WebAssembly over Emscripten's NODEFS, which creates host files
- * with the mode PostgreSQL asks for inside its virtual system. PGlite's build asks for 0666 and its
- * initdb for group access, and the process umask does not help (measured: 0666 files under umask
- * 077, because modes are also set by chmod). So NODEFS's create and chmod are wrapped to drop the
+ * with the modes asked for inside its virtual system. PGlite's build ends up with 0666 files and 0755
+ * folders (its initdb also allows group access), and the process umask does not help (measured: the
+ * same 0666 files under umask 077). So NODEFS's create and chmod are wrapped to drop the
  * group and other bits before they reach the host: new relation files, WAL segments and anything
  * PostgreSQL makes later are born 0600 (folders 0700), with no moment of being readable by others.
  *
  * WAL: `wal_recycle=off` makes PostgreSQL delete a finished WAL segment instead of renaming it for
  * reuse, so the erasure scrub (below) can remove every segment that held erased words (ADR 060).
  */
-export async function privateStorageOptions(dataDir: string): Promise<Pick<PGliteOptions, "fs" | "startParams">> {
+export async function privateStorageOptions(dataDir: string, folder = "pgdata"): Promise<Pick<PGliteOptions, "fs" | "startParams">> {
   const { NodeFS } = await import("@electric-sql/pglite/nodefs");
-  // NodeFS would make pgdata itself with the default mode.
-  mkdirSync(path.join(dataDir, "pgdata"), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // NodeFS would make the folder itself with the default mode.
+  mkdirSync(path.join(dataDir, folder), { recursive: true, mode: PRIVATE_DIR_MODE });
   const { PGlite } = await import("@electric-sql/pglite");
   class PrivateNodeFS extends NodeFS {
     override async init(pg: PGlite, opts: Parameters<InstanceType<typeof NodeFS>["init"]>[1]) {
@@ -67,7 +67,7 @@ export async function privateStorageOptions(dataDir: string): Promise<Pick<PGlit
     }
   }
   return {
-    fs: new PrivateNodeFS(path.join(dataDir, "pgdata")),
+    fs: new PrivateNodeFS(path.join(dataDir, folder)),
     startParams: [...PGlite.defaultStartParams, "-c", "wal_recycle=off"],
   };
 }
@@ -98,6 +98,7 @@ function privateAttr<T extends { mode?: number }>(attr: T): T {
 
 interface EmbeddedStorage {
   dataDir: string;
+  pglite?: PGlite;
   /** The scrub under way, so that a second erasure or closing waits for it instead of overlapping. */
   running?: Promise<void>;
 }
@@ -109,9 +110,9 @@ const PENDING_FILE = "erasure-scrub-pending";
  * Called by db/index.ts once a file-backed embedded database is open (in memory there is no disk
  * to scrub). A scrub left pending by a crash between an erasure and its scrub runs now.
  */
-export async function attachEmbeddedStorage(db: Kysely<any>, dataDir: string | undefined) {
+export async function attachEmbeddedStorage(db: Kysely<any>, dataDir: string | undefined, pglite?: PGlite) {
   if (!dataDir) return { beforeClose: async () => {}, afterClose: () => {} };
-  const storage: EmbeddedStorage = { dataDir };
+  const storage: EmbeddedStorage = { dataDir, pglite };
   storages.set(db, storage);
   if (existsSync(pendingPath(storage))) await scrub(db, storage);
   return {
@@ -147,6 +148,19 @@ export async function erasureCommitted(db: Kysely<any>) {
   } catch (error) {
     console.error(`database: the erased words could not yet be scrubbed from disk (${(error as Error).message}); retried at the next stop or start`);
   }
+}
+
+/**
+ * The whole database folder as PGlite's gzipped tarball, after a checkpoint so that the table files
+ * are current (db/embedded-backup.ts). Queued behind running queries like any other statement.
+ */
+export async function dumpEmbeddedDatabase(db: Kysely<any>): Promise<Buffer> {
+  const storage = storages.get(db);
+  if (!storage?.pglite) throw new Error("Only a file-backed embedded database can be dumped.");
+  await storage.running;
+  await sql`checkpoint`.execute(db);
+  const tarball = await storage.pglite.dumpDataDir("gzip");
+  return Buffer.from(await tarball.arrayBuffer());
 }
 
 async function scrub(db: Kysely<any>, storage: EmbeddedStorage) {

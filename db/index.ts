@@ -102,7 +102,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     });
     const faults = new DatabaseFaults();
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { onError: (error) => faults.observe(error) }) });
-    const storage = await attachEmbeddedStorage(db, inMemory ? undefined : dataDir);
+    const storage = await attachEmbeddedStorage(db, inMemory ? undefined : dataDir, pglite);
     return {
       db,
       kind: "embedded",
@@ -125,7 +125,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
  * PGlite keeps the whole database in one process. Two processes writing the same folder would corrupt
  * it, so the folder carries a lock file with the holder's pid; a lock left by a dead process is taken over.
  */
-function acquireLock(dataDir: string): () => void {
+export function acquireLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, "tandem.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -4,6 +4,7 @@ import { wellbeingCommands } from "./wellbeing";
 import { codingCommands } from "./coding";
 import { accountCommands } from "./accounts";
 import { participantCommands } from "./participants";
+import { storageCommands } from "./storage";
 
 // Each domain adds its commands here.
-export const allCommands: Command[] = [...instrumentCommands, ...wellbeingCommands, ...codingCommands, ...accountCommands, ...participantCommands];
+export const allCommands: Command[] = [...instrumentCommands, ...wellbeingCommands, ...codingCommands, ...accountCommands, ...participantCommands, ...storageCommands];

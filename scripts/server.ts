@@ -123,6 +123,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Set once the embedded database has failed to write to its files: /healthz says so, and the
   // process exits for its supervisor to restart it (PGlite stays broken until then).
   let fatal: string | undefined;
+  // Requests that arrived before that: the exit waits for them. Later ones are still answered (reads
+  // may work; a failed write answers 503) on connections that close, and are not waited for.
+  let inFlight = 0;
+  let whenDrained: (() => void) | undefined;
+  app.use((_req, res, next) => {
+    if (fatal) {
+      res.setHeader("Connection", "close");
+      return next();
+    }
+    inFlight++;
+    res.on("close", () => {
+      if (--inFlight === 0) whenDrained?.();
+      // While shutting down, a keep-alive connection that has just gone idle would hold close()
+      // open until its timeout.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    next();
+  });
 
   // The request log names the method, path, status and duration: never the address, the user
   // agent, cookies or the query string, any of which could identify a participant or carry what they typed.
@@ -231,10 +249,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (fatal) return;
     fatal = `the embedded database could not write to its files (${error.message})`;
     log(`fatal: ${fatal}; finishing requests in flight, then exiting so that the supervisor restarts Tandem`);
-    void running.close().then(
-      () => exit(1),
-      () => exit(1),
-    );
+    const stop = () =>
+      void running.close().then(
+        () => exit(1),
+        () => exit(1),
+      );
+    if (inFlight === 0) stop();
+    else whenDrained = stop;
   });
   return running;
 }

@@ -53,6 +53,9 @@ export function createRequestHandler(options: {
       });
       if (answered || !response) return;
       if (response.status === 503 && !response.headers.has("Retry-After")) response.headers.set("Retry-After", "10");
+      // A route that answered without reading the whole body (a redirect, a 405): Node would read
+      // the rest to keep the connection, however large; closing it reads nothing more.
+      if (init.body && !req.complete) res.setHeader("Connection", "close");
       await sendRemixResponse(res, response);
     } catch (error) {
       next(error);

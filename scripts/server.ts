@@ -212,10 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         db,
         secrets: options.secrets,
         nonce: res.locals.nonce as string,
-        clientKey: createHmac("sha256", options.secrets.clientKey)
-          .update(req.ip ?? req.socket.remoteAddress ?? "unknown")
-          .digest("hex")
-          .slice(0, 32),
+        clientKey: clientKeyOf(req, options.secrets),
         // In production Tandem is only ever reached over HTTPS (README), so cookies are Secure and
         // __Host- prefixed whatever the proxy says: a proxy that forgets X-Forwarded-Proto must not
         // make them travel in clear.
@@ -271,6 +268,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  * far beyond any real page); the workspace takes transcript uploads.
  */
 export const BODY_LIMITS = { participant: 1024 * 1024, workspace: 25 * 1024 * 1024 };
+
+/**
+ * The rate limits' name for a client: a keyed hash of its address as `trust proxy` reads it (the
+ * socket's peer, or the address the nearest trusted proxy saw). The address itself goes no further.
+ */
+export function clientKeyOf(req: Request, secrets: Secrets) {
+  return createHmac("sha256", secrets.clientKey)
+    .update(req.ip ?? req.socket.remoteAddress ?? "unknown")
+    .digest("hex")
+    .slice(0, 32);
+}
 
 function bodyLimit(req: Request) {
   return req.path.startsWith("/research") ? BODY_LIMITS.workspace : BODY_LIMITS.participant;

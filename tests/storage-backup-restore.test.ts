@@ -120,3 +120,21 @@ describe.skipIf(onPostgres)("embedded backup and restore (PostgreSQL: pg_dump an
     expect(await snapshot(handle.db)).toEqual(before);
   });
 });
+
+describe.runIf(onPostgres)("backup and restore with DATABASE_URL", () => {
+  it("point to PostgreSQL's own tools and touch nothing", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "tandem-backup-pg-"));
+    try {
+      const file = path.join(folder, "tandem.tar.gz");
+      const made = await cli(folder, "backup", "--out", file);
+      expect(made.code).toBe(1);
+      expect(made.err).toMatch(/uses PostgreSQL: back it up with pg_dump/);
+      expect(existsSync(file)).toBe(false);
+      writeFileSync(file, Buffer.from([0x1f, 0x8b, 0, 0]));
+      expect((await cli(folder, "restore", "--file", file)).err).toMatch(/pg_restore/);
+      expect(readdirSync(folder)).toEqual(["tandem.tar.gz"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

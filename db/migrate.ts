@@ -10,6 +10,7 @@ import * as m0008 from "./migrations/0008_audit_no_truncate";
 import * as m0009 from "./migrations/0009_report_text_editor";
 import * as m0010 from "./migrations/0010_measure_score";
 import * as m0016 from "./migrations/0016_participant_flash";
+import * as m0011 from "./migrations/0011_trust";
 import * as m0012 from "./migrations/0012_turn_language_and_translation";
 import * as m0013 from "./migrations/0013_health_probe";
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0008_audit_no_truncate": m0008,
   "0009_report_text_editor": m0009,
   "0010_measure_score": m0010,
+  "0011_trust": m0011,
   "0012_turn_language_and_translation": m0012,
   "0013_health_probe": m0013,
   "0016_participant_flash": m0016,

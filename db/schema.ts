@@ -8,7 +8,8 @@ import type { ReportBackTables } from "./tables/report-back";
 import type { FlashTables } from "./tables/flash";
 import type { WorkspaceUserColumns } from "./tables/workspace";
 import type { AppUserTable } from "./tables/foundation";
+import type { TrustTables } from "./tables/trust";
 
-export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables {
+export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables {
   app_user: AppUserTable & WorkspaceUserColumns;
 }

@@ -141,7 +141,7 @@ describe("coming back to the consent page", () => {
 });
 
 describe("nothing about a visit is kept longer than it is useful", () => {
-  it("opening a session removes sessions that ended and code attempts too old to count", async () => {
+  it("opening a session removes sessions that ended and attempt counters whose window ended", async () => {
     const someone = await app.db.selectFrom("participant").select("id").executeTakeFirstOrThrow();
     const hours = (n: number) => new Date(Date.now() + n * 3600_000);
     await app.db
@@ -151,15 +151,21 @@ describe("nothing about a visit is kept longer than it is useful", () => {
         { id_hash: "still-open", participant_id: someone.id, sealed_code: null, expires_at: hours(3) },
       ])
       .execute();
-    await app.db.insertInto("code_attempt").values([{ limit_key: "old-client", attempted_at: hours(-48) }, { limit_key: "recent-client", attempted_at: hours(-1) }]).execute();
+    await app.db
+      .insertInto("attempt_counter")
+      .values([
+        { limit_key: "code:old-client", window_started_at: hours(-1), attempts: 3 },
+        { limit_key: "code:recent-client", window_started_at: new Date(Date.now() - 60_000), attempts: 3 },
+      ])
+      .execute();
     // A new person consents, which opens a session.
     await participant();
     const sessions = (await app.db.selectFrom("participant_session").select("id_hash").execute()).map((r) => r.id_hash);
     expect(sessions).not.toContain("ended-two-hours-ago");
     expect(sessions).toContain("still-open");
-    const attempts = (await app.db.selectFrom("code_attempt").select("limit_key").execute()).map((r) => r.limit_key);
-    expect(attempts).not.toContain("old-client");
-    expect(attempts).toContain("recent-client");
+    const attempts = (await app.db.selectFrom("attempt_counter").select("limit_key").execute()).map((r) => r.limit_key);
+    expect(attempts).not.toContain("code:old-client");
+    expect(attempts).toContain("code:recent-client");
     const ended = await app.db.selectFrom("participant_session").select("id_hash").where("expires_at", "<", new Date()).execute();
     expect(ended).toEqual([]);
   });

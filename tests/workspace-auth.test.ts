@@ -4,6 +4,7 @@ import { parseArgon2Hash } from "../app/auth/password.server";
 import { anonymousFormToken } from "../app/auth/csrf.server";
 import { SESSION_IDLE_MS, clearSessionCookie, hashToken, sessionCookie } from "../app/auth/sessions.server";
 import { addPerson } from "../app/organisations/people.server";
+import { signIn } from "../app/auth/sign-in.server";
 import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from "./support/app";
 import { csrfFrom, makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 
@@ -73,24 +74,76 @@ describe("sign-in", () => {
     expect(client.cookies.has("tandem_session")).toBe(false);
   });
 
-  it("rate-limits an account after 5 failures, in the database, even with the right password", async () => {
+  it("rate-limits an account after 5 failures from one address, in the database, even with the right password", async () => {
     const email = "limited@demo.tandem.test";
     await makeMember(app.db, { organisationId: demoOrgId, email, role: "researcher" });
     for (let i = 0; i < 5; i++) expect((await new WorkspaceClient(app.url).signIn(email, `wrong guess number ${i}`)).status).toBe(401);
     const blocked = await new WorkspaceClient(app.url).signIn(email, TEST_PASSWORD);
     expect(blocked.status).toBe(429);
-    const rows = await app.db.selectFrom("sign_in_attempt").select("limit_key").where("succeeded", "=", false).execute();
-    expect(rows.some((r) => r.limit_key.startsWith("account:"))).toBe(true);
+    const rows = await app.db.selectFrom("attempt_counter").select("limit_key").execute();
+    expect(rows.some((r) => r.limit_key.startsWith("pair:account:"))).toBe(true);
     // The window passes (moved back in the database, as another process would see it).
-    await sql`update sign_in_attempt set attempted_at = now() - interval '16 minutes'`.execute(app.db);
+    await sql`update attempt_counter set window_started_at = now() - interval '16 minutes'`.execute(app.db);
     expect((await new WorkspaceClient(app.url).signIn(email, TEST_PASSWORD)).status).toBe(302);
+    // Counters whose window ended are deleted, not kept: a keyed hash of an address lives 15 minutes at most.
+    const stale = await app.db.selectFrom("attempt_counter").select("limit_key").where("window_started_at", "<", new Date(Date.now() - 15 * 60_000)).execute();
+    expect(stale).toEqual([]);
+  });
+
+  it("counts a burst of wrong passwords one by one: of 20 sent at once, only 5 are checked", async () => {
+    await app.db.deleteFrom("attempt_counter").execute();
+    const email = "burst@demo.tandem.test";
+    await makeMember(app.db, { organisationId: demoOrgId, email, role: "researcher" });
+    const clients = await Promise.all(Array.from({ length: 20 }, async () => {
+      const client = new WorkspaceClient(app.url);
+      await client.get("/research/sign-in");
+      return client;
+    }));
+    const statuses = await Promise.all(clients.map((client, i) => client.signIn(email, `burst guess ${i}`).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    await app.db.deleteFrom("attempt_counter").execute();
   });
 
   it("rate-limits a client that guesses at many accounts", async () => {
-    await app.db.deleteFrom("sign_in_attempt").execute();
-    for (let i = 0; i < 20; i++) await new WorkspaceClient(app.url).signIn(`guess${i}@nowhere.test`, "not the password at all");
+    await app.db.deleteFrom("attempt_counter").execute();
+    for (let i = 0; i < 50; i++) await new WorkspaceClient(app.url).signIn(`guess${i}@nowhere.test`, "not the password at all");
     expect((await new WorkspaceClient(app.url).signIn(ADMIN, TEST_ADMIN_PASSWORD)).status).toBe(429);
-    await app.db.deleteFrom("sign_in_attempt").execute();
+    await app.db.deleteFrom("attempt_counter").execute();
+  });
+
+  it("a browser that signed in before still gets in while its network is rate-limited", async () => {
+    await app.db.deleteFrom("attempt_counter").execute();
+    const known = new WorkspaceClient(app.url);
+    expect((await known.signIn(ADMIN, TEST_ADMIN_PASSWORD)).status).toBe(302);
+    expect(known.cookies.get("tandem_device")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Only the device cookie's hash is kept.
+    const devices = await app.db.selectFrom("trusted_device").select("token_hash").execute();
+    expect(JSON.stringify(devices)).not.toContain(known.cookies.get("tandem_device")!);
+    for (let i = 0; i < 5; i++) await new WorkspaceClient(app.url).signIn(ADMIN, `someone else guessing ${i}`);
+    expect((await new WorkspaceClient(app.url).signIn(ADMIN, TEST_ADMIN_PASSWORD)).status).toBe(429);
+    known.cookies.delete("tandem_session");
+    expect((await known.signIn(ADMIN, TEST_ADMIN_PASSWORD)).status).toBe(302);
+    // A device cookie the server never issued is no device at all.
+    const forged = new WorkspaceClient(app.url);
+    forged.cookies.set("tandem_device", "f".repeat(43));
+    expect((await forged.signIn(ADMIN, TEST_ADMIN_PASSWORD)).status).toBe(429);
+    await app.db.deleteFrom("attempt_counter").execute();
+  });
+});
+
+describe("nobody is locked out by strangers (domain)", () => {
+  it("five wrong passwords from other addresses do not stop the owner from their own", async () => {
+    await app.db.deleteFrom("attempt_counter").execute();
+    const email = "owner@demo.tandem.test";
+    await makeMember(app.db, { organisationId: demoOrgId, email, role: "researcher" });
+    for (let i = 0; i < 10; i++) {
+      const result = await signIn(app.db, { email, password: `attacker guess ${i}`, clientKey: `attacker-${i % 2}` });
+      expect(result.ok).toBe(false);
+    }
+    const owner = await signIn(app.db, { email, password: TEST_PASSWORD, clientKey: "owners-home" });
+    expect(owner.ok).toBe(true);
+    await app.db.deleteFrom("attempt_counter").execute();
   });
 });
 

@@ -1,33 +1,41 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 
-export type AuditAction =
-  | "sign_in"
-  | "sign_in_failed"
-  | "sign_out"
-  | "user_created"
-  | "user_disabled"
-  | "user_enabled"
-  | "role_changed"
-  | "password_set"
-  | "totp_enabled"
-  | "organisation_created"
-  | "study_created"
-  | "study_updated"
-  | "study_status_changed"
-  | "codes_issued"
-  | "paper_consent_recorded"
-  | "withdrawal_recorded"
-  | "consent_changed_by_staff"
-  | "responses_imported"
-  | "export"
-  | "publication"
-  | "demo_seeded"
-  | "invitation_issued"
-  | "password_reset_issued"
-  | "membership_removed"
-  | "organisation_settings_changed"
-  | "coding_settings_changed";
+/** Every kind of event the audit log records: the one list the log, its filter and its tests use. */
+export const AUDIT_ACTIONS = [
+  "sign_in",
+  "sign_in_failed",
+  "sign_out",
+  "user_created",
+  "invitation_issued",
+  "password_reset_issued",
+  "password_link_refused",
+  "password_set",
+  "totp_enabled",
+  "user_disabled",
+  "user_enabled",
+  "membership_invited",
+  "membership_accepted",
+  "membership_declined",
+  "membership_removed",
+  "role_changed",
+  "organisation_created",
+  "organisation_settings_changed",
+  "study_created",
+  "study_updated",
+  "study_status_changed",
+  "codes_issued",
+  "paper_consent_recorded",
+  "withdrawal_recorded",
+  "consent_changed_by_staff",
+  "responses_imported",
+  "export",
+  "coding_settings_changed",
+  "publication",
+  "demo_seeded",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   actorUserId?: string | null;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "./password.server";
-import { accountLimitKey, clientLimitKey, isSignInLimited, recordSignInAttempt } from "./rate-limit.server";
+import { accountLimitKey, attemptKeys, countSignInAttempt, rememberDevice, settleSuccessfulAttempt, trustedDeviceOf } from "./rate-limit.server";
 import { createSession, endSession } from "./sessions.server";
 import { matchTotpStep } from "./totp";
 import { isSealed, openTotpSecret, sealTotpSecret } from "./totp-seal.server";
@@ -19,7 +19,7 @@ export function normaliseEmail(email: string) {
 }
 
 export type SignInResult =
-  | { ok: true; userId: string; token: string; pendingTotp: boolean }
+  | { ok: true; userId: string; token: string; pendingTotp: boolean; deviceToken: string }
   | { ok: false; reason: "invalid" | "rate_limited" };
 
 let dummyHash: Promise<string> | undefined;
@@ -40,18 +40,20 @@ void dummyPasswordHash();
  */
 export async function signIn(
   db: DB,
-  input: { email: string; password: string; clientKey: string; previousSessionHash?: string },
+  input: { email: string; password: string; clientKey: string; previousSessionHash?: string; deviceToken?: string },
   now = new Date(),
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
-  const keys = { account: accountLimitKey(email), client: clientLimitKey(input.clientKey) };
   const user = await db
     .selectFrom("app_user")
     .select(["id", "password_hash", "disabled_at", "totp_enabled"])
     .where("email", "=", email)
     .executeTakeFirst();
+  const device = await trustedDeviceOf(db, input.deviceToken, user?.id);
+  const keys = attemptKeys(accountLimitKey(email), input.clientKey, device);
 
-  if (await isSignInLimited(db, keys, now)) {
+  // Counted before the password is checked, so a burst sent at once is limited too.
+  if (await countSignInAttempt(db, keys)) {
     await recordAudit(db, { actorUserId: user?.id ?? null, action: "sign_in_failed", detail: { reason: "rate_limited" } });
     return { ok: false, reason: "rate_limited" };
   }
@@ -59,12 +61,12 @@ export async function signIn(
   const hash = user?.password_hash ?? (await dummyPasswordHash());
   const passwordMatches = await verifyPassword(hash, input.password);
   const ok = passwordMatches && !!user && !!user.password_hash && user.disabled_at === null;
-  await recordSignInAttempt(db, keys, ok, now);
   if (!ok || !user) {
     // An unknown address is recorded without the address: people type passwords into the e-mail box.
     await recordAudit(db, { actorUserId: user?.id ?? null, action: "sign_in_failed", detail: { reason: user ? "credentials" : "unknown_account" } });
     return { ok: false, reason: "invalid" };
   }
+  await settleSuccessfulAttempt(db, keys);
 
   if (passwordNeedsRehash(user.password_hash!)) {
     await db.updateTable("app_user").set({ password_hash: await hashPassword(input.password) }).where("id", "=", user.id).execute();
@@ -72,8 +74,9 @@ export async function signIn(
   if (input.previousSessionHash) await endSession(db, input.previousSessionHash);
   const totpRequired = user.totp_enabled || (await organisationRequiresTotp(db, user.id));
   const { token } = await createSession(db, user.id, { pendingTotp: totpRequired, now });
+  const deviceToken = await rememberDevice(db, user.id, input.deviceToken);
   if (!totpRequired) await recordAudit(db, { actorUserId: user.id, action: "sign_in", detail: { second_factor: false } });
-  return { ok: true, userId: user.id, token, pendingTotp: totpRequired };
+  return { ok: true, userId: user.id, token, pendingTotp: totpRequired, deviceToken };
 }
 
 async function organisationRequiresTotp(db: DB, userId: string) {
@@ -97,14 +100,14 @@ async function acceptTotpCode(
   input: { userId: string; secret: string; enrolling: boolean; code: string; clientKey: string; totpKey: Buffer; reseal?: boolean },
   now: Date,
 ): Promise<boolean | "rate_limited"> {
-  const keys = { account: `totp:${input.userId}`, client: clientLimitKey(input.clientKey) };
-  if (await isSignInLimited(db, keys, now)) return "rate_limited";
+  const keys = attemptKeys(`totp:${input.userId}`, input.clientKey, null);
+  if (await countSignInAttempt(db, keys)) return "rate_limited";
   // An empty secret (one that could not be unsealed) must match nothing: HMAC with an empty key is public.
   const step = input.secret ? matchTotpStep(input.secret, input.code, now.getTime()) : null;
   const user = await db.selectFrom("app_user").select("totp_last_step").where("id", "=", input.userId).executeTakeFirstOrThrow();
   const ok = step !== null && (input.enrolling || user.totp_last_step === null || step > Number(user.totp_last_step));
-  await recordSignInAttempt(db, keys, ok, now);
   if (!ok) return false;
+  await settleSuccessfulAttempt(db, keys);
   await db
     .updateTable("app_user")
     .set(

@@ -1,36 +1,9 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/index";
-import type { AuditAction } from "../audit/log.server";
+import { AUDIT_ACTIONS } from "../audit/log.server";
 
-export const AUDIT_ACTIONS = [
-  "sign_in",
-  "sign_in_failed",
-  "sign_out",
-  "user_created",
-  "invitation_issued",
-  "password_reset_issued",
-  "password_set",
-  "totp_enabled",
-  "user_disabled",
-  "user_enabled",
-  "membership_removed",
-  "role_changed",
-  "organisation_created",
-  "organisation_settings_changed",
-  "study_created",
-  "study_updated",
-  "study_status_changed",
-  "codes_issued",
-  "paper_consent_recorded",
-  "withdrawal_recorded",
-  "consent_changed_by_staff",
-  "responses_imported",
-  "export",
-  "coding_settings_changed",
-  "publication",
-  "demo_seeded",
-] as const satisfies readonly AuditAction[];
+export { AUDIT_ACTIONS };
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 

@@ -55,19 +55,23 @@ export const addPersonSchema = z.object({
   displayName: z.string().trim().max(200).default(""),
 });
 
-export type AddPersonResult = { userId: string; invitationToken: string | null; existingAccount: boolean };
+export type AddPersonResult = { userId: string; invitationToken: string | null; existingAccount: boolean; awaitingAcceptance: boolean };
+
+/** How long an existing account's owner has to accept joining another organisation. */
+export const MEMBERSHIP_INVITATION_DAYS = 14;
 
 /**
- * Adds a person to an organisation. A new e-mail gets an account and an invitation link; an existing
- * account that has never set a password gets a fresh link; an existing account with a password is
- * simply added (they sign in as they already do).
+ * Adds a person to an organisation. A new e-mail gets an account that belongs to this organisation
+ * alone, and an invitation link. An existing account is only *invited*: it joins when its owner,
+ * signed in, accepts (docs/decisions/055-accounts-across-organisations.md). Adding someone else's
+ * account at once, and then handing oneself a password link for it, was a way to take it over.
  */
 export async function addPerson(
   db: DB,
   input: { organisationId: string; email: string; role: Role; displayName?: string; actorUserId: string | null },
 ): Promise<AddPersonResult> {
   const { email, role, displayName } = addPersonSchema.parse(input);
-  const existing = await db.selectFrom("app_user").select(["id", "password_hash"]).where("email", "=", email).executeTakeFirst();
+  const existing = await db.selectFrom("app_user").select(["id"]).where("email", "=", email).executeTakeFirst();
   if (existing) {
     const member = await db
       .selectFrom("membership")
@@ -76,21 +80,84 @@ export async function addPerson(
       .where("organisation_id", "=", input.organisationId)
       .executeTakeFirst();
     if (member) throw new DomainError("already_member");
+    await db.transaction().execute(async (trx) => {
+      const expires = new Date(Date.now() + MEMBERSHIP_INVITATION_DAYS * 86400_000);
+      await trx
+        .insertInto("membership_invitation")
+        .values({ organisation_id: input.organisationId, user_id: existing.id, role, invited_by: input.actorUserId, expires_at: expires })
+        .onConflict((oc) => oc.columns(["organisation_id", "user_id"]).doUpdateSet({ role, invited_by: input.actorUserId, expires_at: expires }))
+        .execute();
+      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "membership_invited", subject: existing.id, detail: { role } });
+    });
+    return { userId: existing.id, invitationToken: null, existingAccount: true, awaitingAcceptance: true };
   }
   const userId = await db.transaction().execute(async (trx) => {
-    const id =
-      existing?.id ??
-      (await trx.insertInto("app_user").values({ email, display_name: displayName, password_hash: null, totp_secret: null, disabled_at: null }).returning("id").executeTakeFirstOrThrow()).id;
+    const id = (await trx.insertInto("app_user").values({ email, display_name: displayName, password_hash: null, totp_secret: null, disabled_at: null }).returning("id").executeTakeFirstOrThrow()).id;
     await trx.insertInto("membership").values({ user_id: id, organisation_id: input.organisationId, role }).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "user_created", subject: id, detail: { role, existing_account: !!existing } });
+    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "user_created", subject: id, detail: { role, existing_account: false } });
     return id;
   });
-  const needsLink = !existing || existing.password_hash === null;
-  const invitationToken = needsLink ? await issueToken(db, { userId, purpose: "invitation", createdBy: input.actorUserId }) : null;
-  if (invitationToken) {
-    await recordAudit(db, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "invitation_issued", subject: userId });
-  }
-  return { userId, invitationToken, existingAccount: !!existing };
+  const invitationToken = await issueToken(db, { userId, purpose: "invitation", createdBy: input.actorUserId });
+  await recordAudit(db, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "invitation_issued", subject: userId });
+  return { userId, invitationToken, existingAccount: false, awaitingAcceptance: false };
+}
+
+/** Invitations an organisation has sent to existing accounts that have not answered yet. */
+export async function listPendingInvitations(db: DB, organisationId: string) {
+  return db
+    .selectFrom("membership_invitation")
+    .innerJoin("app_user", "app_user.id", "membership_invitation.user_id")
+    .select(["membership_invitation.id", "app_user.email", "membership_invitation.role", "membership_invitation.expires_at"])
+    .where("membership_invitation.organisation_id", "=", organisationId)
+    .where("membership_invitation.expires_at", ">", new Date())
+    .orderBy("app_user.email")
+    .execute();
+}
+
+/** The invitations waiting for this signed-in person to answer. */
+export async function invitationsFor(db: DB, userId: string) {
+  return db
+    .selectFrom("membership_invitation")
+    .innerJoin("organisation", "organisation.id", "membership_invitation.organisation_id")
+    .leftJoin("app_user as inviter", "inviter.id", "membership_invitation.invited_by")
+    .select(["membership_invitation.id", "organisation.name as organisationName", "membership_invitation.role", "inviter.email as invitedBy"])
+    .where("membership_invitation.user_id", "=", userId)
+    .where("membership_invitation.expires_at", ">", new Date())
+    .orderBy("membership_invitation.created_at")
+    .execute();
+}
+
+/**
+ * The owner of an account answers an invitation to join an organisation. Only an invitation addressed
+ * to `userId` can be answered by them: any other id answers as if it did not exist.
+ */
+export async function answerInvitation(db: DB, input: { invitationId: string; userId: string; accept: boolean }) {
+  if (!z.uuid().safeParse(input.invitationId).success) throw new DomainError("not_found");
+  return db.transaction().execute(async (trx) => {
+    const invitation = await trx
+      .deleteFrom("membership_invitation")
+      .where("id", "=", input.invitationId)
+      .where("user_id", "=", input.userId)
+      .where("expires_at", ">", new Date())
+      .returning(["organisation_id", "role"])
+      .executeTakeFirst();
+    if (!invitation) throw new DomainError("not_found");
+    if (input.accept) {
+      await trx
+        .insertInto("membership")
+        .values({ user_id: input.userId, organisation_id: invitation.organisation_id, role: invitation.role })
+        .onConflict((oc) => oc.columns(["user_id", "organisation_id"]).doNothing())
+        .execute();
+    }
+    await recordAudit(trx, {
+      actorUserId: input.userId,
+      organisationId: invitation.organisation_id,
+      action: input.accept ? "membership_accepted" : "membership_declined",
+      subject: input.userId,
+      detail: { role: invitation.role },
+    });
+    return { organisationId: invitation.organisation_id };
+  });
 }
 
 export async function listPeople(db: DB, organisationId: string) {
@@ -183,11 +250,35 @@ export async function enableMember(db: DB, input: { organisationId: string; user
   });
 }
 
-/** A new one-time link for a member: a reset if they have a password, otherwise a fresh invitation. */
+/** Every organisation an account belongs to. */
+async function organisationsOf(db: DB, userId: string) {
+  return (await db.selectFrom("membership").select("organisation_id").where("user_id", "=", userId).execute()).map((m) => m.organisation_id);
+}
+
+/**
+ * A new one-time link for a member: a reset if they have a password, otherwise a fresh invitation.
+ * Only for an account that belongs to this organisation alone: a link sets the password of the whole
+ * account, so an admin of one organisation must not hold one for a person another organisation
+ * trusts. Any other reset is for whoever runs the server (`cli user reset-password`). Asked for or
+ * refused, the request is written to the audit log of every organisation the account belongs to.
+ */
 export async function issuePasswordLink(db: DB, input: { organisationId: string; userId: string; actorUserId: string | null }) {
   await memberOf(db, input.organisationId, input.userId);
+  const organisations = await organisationsOf(db, input.userId);
   const user = await db.selectFrom("app_user").select("password_hash").where("id", "=", input.userId).executeTakeFirstOrThrow();
   const purpose = user.password_hash ? ("password_reset" as const) : ("invitation" as const);
+  if (organisations.some((id) => id !== input.organisationId)) {
+    for (const organisationId of organisations) {
+      await recordAudit(db, {
+        actorUserId: input.actorUserId,
+        organisationId,
+        action: "password_link_refused",
+        subject: input.userId,
+        detail: { asked_by_organisation: input.organisationId, purpose },
+      });
+    }
+    throw new DomainError("other_organisations_link");
+  }
   const token = await issueToken(db, { userId: input.userId, purpose, createdBy: input.actorUserId });
   await recordAudit(db, {
     actorUserId: input.actorUserId,
@@ -195,6 +286,27 @@ export async function issuePasswordLink(db: DB, input: { organisationId: string;
     action: purpose === "invitation" ? "invitation_issued" : "password_reset_issued",
     subject: input.userId,
   });
+  return { purpose, token };
+}
+
+/**
+ * A link issued by whoever runs the server (the command line), recorded in the audit log of every
+ * organisation the account belongs to, so each of them can see it was asked for.
+ */
+export async function issuePasswordLinkByOperator(db: DB, userId: string) {
+  const user = await db.selectFrom("app_user").select("password_hash").where("id", "=", userId).executeTakeFirstOrThrow();
+  const purpose = user.password_hash ? ("password_reset" as const) : ("invitation" as const);
+  const token = await issueToken(db, { userId, purpose, createdBy: null });
+  const organisations = await organisationsOf(db, userId);
+  for (const organisationId of organisations.length > 0 ? organisations : [null]) {
+    await recordAudit(db, {
+      actorUserId: null,
+      organisationId,
+      action: purpose === "invitation" ? "invitation_issued" : "password_reset_issued",
+      subject: userId,
+      detail: { via: "cli" },
+    });
+  }
   return { purpose, token };
 }
 

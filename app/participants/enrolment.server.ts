@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/log.server";
 import type { ConsentStatement } from "../instruments/schema";
 import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode } from "./code";
 import { ParticipantError } from "./errors";
+import { consentFormTokenHash } from "./session.server";
 import { currentConsentForm, findStudyById, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
 
 export interface ParticipantRow {
@@ -111,14 +112,16 @@ export async function enrolOnline(
   const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreed);
   if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
   return db.transaction().execute(async (trx) => {
+    // Only the token's hash is kept: the claim proves a retry is a retry, and nothing more.
+    const tokenHash = consentFormTokenHash(input.submissionToken);
     const claimed = await trx
       .insertInto("form_submission")
-      .values({ token: input.submissionToken, participant_id: null, submitted_on: today() })
-      .onConflict((oc) => oc.column("token").doNothing())
-      .returning("token")
+      .values({ token_hash: tokenHash, participant_id: null })
+      .onConflict((oc) => oc.column("token_hash").doNothing())
+      .returning("token_hash")
       .executeTakeFirst();
     if (!claimed) {
-      const earlier = await trx.selectFrom("form_submission").select("participant_id").where("token", "=", input.submissionToken).executeTakeFirst();
+      const earlier = await trx.selectFrom("form_submission").select("participant_id").where("token_hash", "=", tokenHash).executeTakeFirst();
       return { created: false as const, participantId: earlier?.participant_id ?? null };
     }
     const code = generateParticipantCode();
@@ -137,7 +140,7 @@ export async function enrolOnline(
         updated_on: today(),
       })
       .execute();
-    await trx.updateTable("form_submission").set({ participant_id: participantId }).where("token", "=", input.submissionToken).execute();
+    await trx.updateTable("form_submission").set({ participant_id: participantId }).where("token_hash", "=", tokenHash).execute();
     await input.onCreated?.(trx, participantId, code);
     return { created: true as const, participantId, code };
   });

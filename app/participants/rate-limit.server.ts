@@ -1,29 +1,39 @@
 /**
- * Slows participant-code guessing per client (context.clientKey, a keyed hash of the address; the
- * address itself is never stored). Codes carry 75 bits, so guessing is hopeless anyway; the limit
- * mostly stops a script from filling logs and the database. Only wrong codes count, so a person who
- * mistypes a few times is never locked out of their own answers for long.
+ * Participant-code guessing limits (docs/decisions/057-attempt-limits.md).
+ *
+ * A code carries 75 random bits. With a million live codes, one guess finds someone with probability
+ * 10⁶ / 2⁷⁵ ≈ 2.6 × 10⁻¹⁷; a thousand addresses guessing at this limit's pace for a year make about
+ * 3.4 × 10⁹ guesses and find someone with probability about 10⁻⁷. The limit is not what protects the
+ * codes; it stops a script from flooding the server. So:
+ * - a real code always gets through, whatever the network has tried before (a room at a drop-in
+ *   centre shares one address);
+ * - a typo caught by the check character never reaches the database and is not counted: it cannot be
+ *   a guess that matches anyone, and people make them;
+ * - only well-formed codes that match nobody count, 100 per address in 15 minutes; past that, a code
+ *   that matches nobody is answered "too many tries, wait" (a real one is still let in).
  */
-import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { attemptsMade, countAttempt } from "../security/attempt-limit.server";
+import { findParticipantByCode, type ParticipantRow } from "./enrolment.server";
+import { normaliseParticipantCode } from "./code";
 
-export const CODE_ATTEMPT_LIMIT = 10;
-export const CODE_ATTEMPT_WINDOW_MINUTES = 15;
-/** Attempts older than this say nothing useful and are deleted (here and by sweepExpired). */
-export const CODE_ATTEMPT_KEEP_MINUTES = 24 * 60;
+export const UNKNOWN_CODE_LIMIT = 100;
 
-export async function codeAttemptsAllowed(db: DB, clientKey: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("code_attempt")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("limit_key", "=", clientKey)
-    .where("attempted_at", ">", sql<Date>`now() - make_interval(mins => ${CODE_ATTEMPT_WINDOW_MINUTES})`)
-    .executeTakeFirstOrThrow();
-  return Number(row.n) < CODE_ATTEMPT_LIMIT;
-}
+export type CodeCheck = { ok: true; participant: ParticipantRow } | { ok: false; reason: "empty" | "invalid" | "unknown" | "too_many" };
 
-export async function recordWrongCode(db: DB, clientKey: string): Promise<void> {
-  await db.insertInto("code_attempt").values({ limit_key: clientKey }).execute();
-  // Old attempts say nothing useful; keep the table small.
-  await db.deleteFrom("code_attempt").where("attempted_at", "<", sql<Date>`now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES})`).execute();
+const limitKey = (clientKey: string) => `code:${clientKey}`;
+
+/** Reads a code typed by a participant: the person it belongs to in this study, or why not. */
+export async function checkParticipantCode(
+  db: DB,
+  input: { studyId: string; code: string; clientKey: string; codeHashKey: Buffer | string },
+): Promise<CodeCheck> {
+  if (input.code.trim() === "") return { ok: false, reason: "empty" };
+  if (!normaliseParticipantCode(input.code).ok) return { ok: false, reason: "invalid" };
+  const overLimit = (await attemptsMade(db, limitKey(input.clientKey))) >= UNKNOWN_CODE_LIMIT;
+  const participant = await findParticipantByCode(db, input);
+  if (participant) return { ok: true, participant };
+  if (overLimit) return { ok: false, reason: "too_many" };
+  await countAttempt(db, limitKey(input.clientKey));
+  return { ok: false, reason: "unknown" };
 }

@@ -1,16 +1,20 @@
 /**
- * The participant's pause-and-return handle in this browser: a random token in an HttpOnly cookie,
- * stored only as a hash, with the code sealed under a key derived from the token (so the code can be
- * shown again on "Take a break", and nowhere else). A session cookie (no Max-Age) and 12 hours on the
+ * The participant's pause-and-return handle in this browser: a token in an HttpOnly cookie, stored
+ * only as a hash, with the code sealed under a key derived from the token (so the code can be shown
+ * again on "Take a break", and nowhere else). The token is always made by the server: random when a
+ * person comes back with their code, and derived under the server's secret from the consent form's
+ * signed one-time token when they consent (so a double submit of that form gets the same session),
+ * never a value the client chose and never a value that appears in a page
+ * (docs/decisions/056-participant-tokens-stored-as-hashes.md). A session cookie (no Max-Age) and 12 hours on the
  * server: on a shared or borrowed phone the next person must not land in someone else's answers; the
  * code is the way back after that. See docs/decisions/010-participant-code-and-session.md.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { readCookie } from "../i18n/request.server";
 import { formatParticipantCode, sealCode, unsealCode } from "./code";
-import { CODE_ATTEMPT_KEEP_MINUTES } from "./rate-limit.server";
+import { sweepAttemptCounters } from "../security/attempt-limit.server";
 
 const SESSION_HOURS = 12;
 /** Expired sessions and stale code attempts are cleared at most this often (see sweepExpired). */
@@ -26,6 +30,46 @@ export function newSessionToken(): string {
 
 function idHash(token: string) {
   return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** How long a consent page may be left open before its form must be loaded again. */
+export const CONSENT_FORM_HOURS = 24;
+
+/**
+ * A one-time token for the consent form: 16 random bytes and the time it was issued, signed with
+ * the server's key, so the server accepts back only tokens it issued, and only for CONSENT_FORM_HOURS.
+ */
+export function issueConsentFormToken(formKey: Buffer, now = Date.now()): string {
+  const payload = Buffer.alloc(22);
+  randomBytes(16).copy(payload, 0);
+  payload.writeUIntBE(Math.floor(now / 1000), 16, 6);
+  const mac = createHmac("sha256", formKey).update(payload).digest().subarray(0, 16);
+  return `${payload.toString("base64url")}.${mac.toString("base64url")}`;
+}
+
+/** True for a token this server issued that has not expired. */
+export function verifyConsentFormToken(token: string, formKey: Buffer, now = Date.now()): boolean {
+  const [body, mac, ...rest] = token.split(".");
+  if (!body || !mac || rest.length > 0 || !/^[A-Za-z0-9_-]{30}$/.test(body) || !/^[A-Za-z0-9_-]{22}$/.test(mac)) return false;
+  const payload = Buffer.from(body, "base64url");
+  const expected = createHmac("sha256", formKey).update(payload).digest().subarray(0, 16);
+  if (!timingSafeEqual(expected, Buffer.from(mac, "base64url"))) return false;
+  const issuedMs = payload.readUIntBE(16, 6) * 1000;
+  return issuedMs <= now + 60_000 && now - issuedMs < CONSENT_FORM_HOURS * 3600_000;
+}
+
+/** The hash a consent form's token is claimed by (form_submission.token_hash). */
+export function consentFormTokenHash(token: string): string {
+  return createHash("sha256").update(`consent-form:${token}`, "utf8").digest("hex");
+}
+
+/**
+ * The session cookie value for a consent given with `formToken`: derived under the server's key, so
+ * it is the same for a retry of the same form, appears in no page, and a copy of the database
+ * (which holds only hashes) cannot produce it.
+ */
+export function sessionTokenForConsent(formToken: string, formKey: Buffer): string {
+  return createHmac("sha256", formKey).update(`participant-session:${formToken}`).digest("base64url");
 }
 
 export function sessionCookie(token: string, secure: boolean): string {
@@ -52,12 +96,12 @@ export async function openParticipantSession(db: DB, input: { token: string; par
 }
 
 /**
- * Removes expired participant sessions (each holds a sealed code) and code attempts too old to count,
- * whenever a session is opened, so nothing about a visit is kept longer than it is useful. The
+ * Removes expired participant sessions (each holds a sealed code), consent-form claims whose token
+ * can no longer be submitted, and attempt counters whose window has ended, whenever a session is opened, so nothing about a visit is kept longer than it is useful. The
  * condition is in the database, so any number of app processes share it: rows are deleted only once
  * some row is SWEEP_MINUTES past its end, and a sweep removes every ended row, so a sweep that deletes
  * anything happens at most once per SWEEP_MINUTES. SKIP LOCKED: concurrent sweeps (one may run inside
- * an enrolment's transaction) never wait for each other. See docs/decisions/014-participant-housekeeping.md.
+ * an enrolment's transaction) never wait for each other (docs/decisions/056-participant-tokens-stored-as-hashes.md).
  */
 export async function sweepExpired(db: DB): Promise<void> {
   await sql`
@@ -66,12 +110,13 @@ export async function sweepExpired(db: DB): Promise<void> {
       where expires_at < now()
         and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => ${SWEEP_MINUTES}))
       for update skip locked)`.execute(db);
+  // A consent form's claim is needed only while its token could still be submitted.
   await sql`
-    delete from code_attempt where id in (
-      select id from code_attempt
-      where attempted_at < now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES})
-        and exists (select 1 from code_attempt old where old.attempted_at < now() - make_interval(mins => ${CODE_ATTEMPT_KEEP_MINUTES + SWEEP_MINUTES}))
+    delete from form_submission where token_hash in (
+      select token_hash from form_submission
+      where claimed_at < now() - make_interval(hours => ${CONSENT_FORM_HOURS})
       for update skip locked)`.execute(db);
+  await sweepAttemptCounters(db);
 }
 
 export interface ParticipantSession {

@@ -15,16 +15,20 @@ import {
   enableMember,
   issuePasswordLink,
   listPeople,
+  listPendingInvitations,
   ROLE_VALUES,
   setRequireTotp,
 } from "~/organisations/people.server";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "people:manage");
   const people = await listPeople(member.db, member.organisation.id);
+  const pending = await listPendingInvitations(member.db, member.organisation.id);
   return {
+    pending: pending.map((p) => ({ id: p.id, email: p.email, role: p.role })),
     requireTotp: member.organisation.requireTotp,
     me: member.session.userId,
     people: people.map((p) => ({
@@ -47,11 +51,13 @@ const intentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("require_totp"), required: z.enum(["on", "off"]) }),
 ]);
 
-type ActionResult = { ok: true; link?: { email: string; url: string; purpose: "invitation" | "password_reset" } } | { ok: false; error: string };
+type ActionResult =
+  | { ok: true; link?: { email: string; url: string; purpose: "invitation" | "password_reset" }; invited?: string }
+  | { ok: false; error: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "people:manage");
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = intentSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid" }, { status: 400 });
   const input = parsed.data;
   const { db } = member;
@@ -67,6 +73,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return json<ActionResult>({
           ok: true,
           link: added.invitationToken ? { email: person.data.email, url: linkFor(base, "invitation", added.invitationToken), purpose: "invitation" } : undefined,
+          invited: added.awaitingAcceptance ? person.data.email : undefined,
         });
       }
       case "role":
@@ -99,7 +106,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function People() {
   const t = useT();
-  const { people, requireTotp, me } = useLoaderData<typeof loader>();
+  const { people, pending, requireTotp, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <main id="main" className="ws-main">
@@ -120,6 +127,11 @@ export default function People() {
             </code>
           </p>
           <p className="ws-muted">{t("workspace.people.linkOnce")}</p>
+        </div>
+      ) : null}
+      {result && result.ok && result.invited ? (
+        <div className="ws-panel" role="status">
+          <p>{t("workspace.people.invitedExisting", { email: result.invited })}</p>
         </div>
       ) : null}
 
@@ -206,6 +218,20 @@ export default function People() {
           </tbody>
         </table>
       </section>
+
+      {pending.length > 0 ? (
+        <section aria-labelledby="pending">
+          <h2 id="pending">{t("workspace.people.pending")}</h2>
+          <p className="ws-muted">{t("workspace.people.pendingHint")}</p>
+          <ul className="ws-list">
+            {pending.map((p) => (
+              <li key={p.id}>
+                <bdi>{p.email}</bdi> <span className="ws-muted">{t(`workspace.roles.${p.role}`)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="security">
         <h2 id="security">{t("workspace.people.security")}</h2>

@@ -4,9 +4,11 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { anonymousFormToken, verifyAnonymousCsrf } from "~/auth/csrf.server";
 import { workspaceHeaders } from "~/auth/headers";
 import { safeNext } from "~/auth/permissions.server";
+import { deviceCookie, deviceCookieName } from "~/auth/rate-limit.server";
 import { signIn, signInSchema } from "~/auth/sign-in.server";
 import { hashToken, readSession, sessionCookie, sessionTokenFrom, workspaceContext } from "~/auth/sessions.server";
 import { useT } from "~/i18n/react";
+import { readCookie } from "~/i18n/request.server";
 
 export const headers = workspaceHeaders;
 
@@ -27,11 +29,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = signInSchema.safeParse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
   if (!parsed.success) return json({ error: "invalid" as const }, { status: 400 });
   const previous = sessionTokenFrom(request, secureCookies);
-  const result = await signIn(db, { ...parsed.data, clientKey, previousSessionHash: previous ? hashToken(previous) : undefined });
+  const result = await signIn(db, {
+    ...parsed.data,
+    clientKey,
+    previousSessionHash: previous ? hashToken(previous) : undefined,
+    deviceToken: readCookie(request, deviceCookieName(secureCookies)),
+  });
   if (!result.ok) return json({ error: result.reason }, { status: result.reason === "rate_limited" ? 429 : 401 });
   const next = safeNext(String(form.get("next") ?? ""));
   return redirect(result.pendingTotp ? `/research/totp?next=${encodeURIComponent(next)}` : next, {
-    headers: { "Set-Cookie": sessionCookie(result.token, secureCookies) },
+    headers: [
+      ["Set-Cookie", sessionCookie(result.token, secureCookies)],
+      ["Set-Cookie", deviceCookie(result.deviceToken, secureCookies)],
+    ],
   });
 }
 

@@ -7,7 +7,7 @@ import { enrolOnline, hasCurrentConsent, recordRenewedConsent } from "~/particip
 import { ParticipantError } from "~/participants/errors";
 import { field, noStore, notFound, pageTitle, participantRequest, readForm } from "~/participants/page.server";
 import { textOf } from "~/participants/render.server";
-import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
+import { issueConsentFormToken, openParticipantSession, sessionCookie, sessionTokenForConsent, verifyConsentFormToken } from "~/participants/session.server";
 import { currentConsentForm, type ParticipantStudy } from "~/participants/study.server";
 import { messageKeys } from "~/instruments/messages";
 
@@ -48,8 +48,9 @@ export async function loader(args: LoaderFunctionArgs) {
     formTitle,
     statements,
     renewal: session !== null,
-    // One-time token: a second submit of this page (double tap, retry) finds the first one's result.
-    token: newSessionToken(),
+    // One-time token, signed by the server: a second submit of this page (double tap, retry) finds the
+    // first one's result. It is not the session cookie, which is derived from it under the server's key.
+    token: issueConsentFormToken(args.context.secrets.participantFormKey),
     closed: study.status === "closed" && session === null,
   }, { headers: { ...noStore, ...flash.headers } });
 }
@@ -71,7 +72,9 @@ export async function action(args: ActionFunctionArgs) {
   // Declining a required statement ends here, kindly, and nothing at all is stored.
   if (declined) throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
   const token = field(body, "_token");
-  if (errors.length > 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+  const formKey = args.context.secrets.participantFormKey;
+  // A token this server did not issue (or one left open past its time) is never turned into a session.
+  if (errors.length > 0 || !verifyConsentFormToken(token, formKey)) {
     const content = {
       errors: errors.length > 0 ? errors : [{ field: `f-${statements[0]!.id}`, key: "participant.error.form" }],
       values: Object.fromEntries(statements.map((s) => [s.id, field(body, s.id)])),
@@ -84,6 +87,7 @@ export async function action(args: ActionFunctionArgs) {
     throw redirect(`/s/${study.slug}/next`, { headers: noStore });
   }
   if (study.status === "closed") throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  const sessionToken = sessionTokenForConsent(token, formKey);
   try {
     await enrolOnline(args.context.db, {
       study,
@@ -91,14 +95,14 @@ export async function action(args: ActionFunctionArgs) {
       agreed,
       codeHashKey: args.context.secrets.codeHashKey,
       submissionToken: token,
-      onCreated: (trx, participantId, code) => openParticipantSession(trx, { token, participantId, studyId: study.id, code }),
+      onCreated: (trx, participantId, code) => openParticipantSession(trx, { token: sessionToken, participantId, studyId: study.id, code }),
     });
   } catch (error) {
     if (error instanceof ParticipantError && error.reason === "required_not_agreed") throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
     throw error;
   }
   // Created now or by an earlier submit of this same page: either way this browser gets the session.
-  throw redirect(`/s/${study.slug}/code`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, args.context.secureCookies) } });
+  throw redirect(`/s/${study.slug}/code`, { headers: { ...noStore, "Set-Cookie": sessionCookie(sessionToken, args.context.secureCookies) } });
 }
 
 export default function Consent() {

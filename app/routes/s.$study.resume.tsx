@@ -2,12 +2,10 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useLoaderData } from "@remix-run/react";
 import { flashPath, putFlash, samePage, takeFlash } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
-import { normaliseParticipantCode } from "~/participants/code";
 import { CodeInText } from "~/participants/components/CodeInText";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
-import { findParticipantByCode } from "~/participants/enrolment.server";
 import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
-import { codeAttemptsAllowed, recordWrongCode } from "~/participants/rate-limit.server";
+import { checkParticipantCode } from "~/participants/rate-limit.server";
 import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -18,6 +16,13 @@ export const headers = () => noStore;
 const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices", group: "group" } as const;
 type Target = keyof typeof TARGETS;
 const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");
+
+const FAILURE_MESSAGES = {
+  empty: "participant.resume.empty",
+  invalid: "participant.resume.invalid",
+  unknown: "participant.resume.unknown",
+  too_many: "participant.resume.tooMany",
+} as const;
 
 export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t } = await participantRequest(args);
@@ -49,18 +54,9 @@ async function checkCode(args: ActionFunctionArgs) {
   const body = await readForm(args.request);
   const to = target(field(body, "_to"));
   const raw = field(body, "code").slice(0, 200);
-  const fail = (key: string) => ({ error: t(key), value: raw });
-  if (raw.trim() === "") return fail("participant.resume.empty");
-  if (!(await codeAttemptsAllowed(db, clientKey))) return fail("participant.resume.tooMany");
-  if (!normaliseParticipantCode(raw).ok) {
-    await recordWrongCode(db, clientKey);
-    return fail("participant.resume.invalid");
-  }
-  const participant = await findParticipantByCode(db, { studyId: study.id, code: raw, codeHashKey: secrets.codeHashKey });
-  if (!participant) {
-    await recordWrongCode(db, clientKey);
-    return fail("participant.resume.unknown");
-  }
+  const checked = await checkParticipantCode(db, { studyId: study.id, code: raw, clientKey, codeHashKey: secrets.codeHashKey });
+  if (!checked.ok) return { error: t(FAILURE_MESSAGES[checked.reason]), value: raw };
+  const participant = checked.participant;
   const token = newSessionToken();
   await openParticipantSession(db, { token, participantId: participant.id, studyId: study.id, code: raw });
   throw redirect(`/s/${study.slug}/${TARGETS[to]}`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, secureCookies) } });

@@ -27,7 +27,7 @@ export default function Support() {
     <ParticipantPage slug={data.slug}>
       <h1>{t("participant.support.title")}</h1>
       <p>{t("participant.support.intro")}</p>
-      <SupportList support={data.support} />
+      <SupportList support={data.support} heading="h2" />
       <h2>{t("participant.support.contactTitle")}</h2>
       <p {...(data.contact.lang ? { lang: data.contact.lang } : {})}>
         <ContactText text={data.contact.text} />

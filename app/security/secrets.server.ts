@@ -9,6 +9,11 @@ export interface Secrets {
   clientKey: Buffer;
   /** Encrypts staff TOTP secrets at rest, so a copy of the database alone cannot mint second factors. */
   totpKey: Buffer;
+  /**
+   * Signs the consent form's one-time token and turns it into the participant's session cookie, so
+   * the cookie is never in a page, never chosen by the client, and never derivable from the database.
+   */
+  participantFormKey: Buffer;
 }
 
 /**
@@ -34,5 +39,10 @@ export function loadSecrets(options: { dataDir: string; usingPostgres: boolean }
 
 export function secretsFrom(master: string): Secrets {
   const derive = (purpose: string) => createHmac("sha256", master).update(purpose).digest();
-  return { codeHashKey: derive("participant-code"), clientKey: derive("client-address"), totpKey: derive("totp-secret") };
+  return {
+    codeHashKey: derive("participant-code"),
+    clientKey: derive("client-address"),
+    totpKey: derive("totp-secret"),
+    participantFormKey: derive("participant-form-token"),
+  };
 }

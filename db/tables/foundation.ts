@@ -51,13 +51,6 @@ export interface UserSessionTable {
   expires_at: Timestamp;
 }
 
-export interface SignInAttemptTable {
-  id: Generated<number>;
-  limit_key: string;
-  succeeded: boolean;
-  attempted_at: CreatedAt;
-}
-
 export interface AuditEventTable {
   id: Generated<number>;
   occurred_at: CreatedAt;
@@ -116,7 +109,6 @@ export interface FoundationTables {
   membership: MembershipTable;
   user_token: UserTokenTable;
   user_session: UserSessionTable;
-  sign_in_attempt: SignInAttemptTable;
   audit_event: AuditEventTable;
   instrument_version: InstrumentVersionTable;
   study: StudyTable;

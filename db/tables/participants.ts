@@ -74,16 +74,11 @@ export interface AnswerTable {
   answered_on: string;
 }
 
-export interface CodeAttemptTable {
-  id: Generated<number>;
-  limit_key: string;
-  attempted_at: CreatedAt;
-}
-
 export interface FormSubmissionTable {
-  token: string;
+  /** SHA-256 (hex) of the consent form's one-time token; the token itself is never stored. */
+  token_hash: string;
   participant_id: string | null;
-  submitted_on: string;
+  claimed_at: CreatedAt;
 }
 
 export interface ParticipantTables {
@@ -93,6 +88,5 @@ export interface ParticipantTables {
   consent_change: ConsentChangeTable;
   response: ResponseTable;
   answer: AnswerTable;
-  code_attempt: CodeAttemptTable;
   form_submission: FormSubmissionTable;
 }

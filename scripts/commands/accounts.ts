@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { issueToken, linkFor } from "../../app/auth/invitations.server";
+import { linkFor } from "../../app/auth/invitations.server";
 import { endUserSessions } from "../../app/auth/sessions.server";
 import { recordAudit } from "../../app/audit/log.server";
-import { addPerson, createOrganisation, DomainError, ROLE_VALUES } from "../../app/organisations/people.server";
+import { addPerson, createOrganisation, DomainError, issuePasswordLinkByOperator, ROLE_VALUES } from "../../app/organisations/people.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 
 /** Links printed by the CLI point at PUBLIC_URL, the address people reach the app on. */
@@ -63,7 +63,7 @@ export const accountCommands: Command[] = [
         if (added.invitationToken) {
           ctx.out(`Invitation link (works once, expires in 7 days):\n${linkFor(baseUrl(ctx), "invitation", added.invitationToken)}`);
         } else {
-          ctx.out("Added. This person already has an account and signs in with their existing password.");
+          ctx.out("This person already has an account: they are invited, and join when they sign in and accept (within 14 days).");
         }
         return 0;
       } catch (error) {
@@ -78,9 +78,7 @@ export const accountCommands: Command[] = [
     async run(args, ctx) {
       const { values } = parseOptions(args, { values: ["email"] });
       const { db, user } = await userByEmail(ctx, requireOption(values, "email"));
-      const purpose = user.password_hash ? ("password_reset" as const) : ("invitation" as const);
-      const token = await issueToken(db, { userId: user.id, purpose, createdBy: null });
-      await recordAudit(db, { actorUserId: null, action: purpose === "invitation" ? "invitation_issued" : "password_reset_issued", subject: user.id, detail: { via: "cli" } });
+      const { purpose, token } = await issuePasswordLinkByOperator(db, user.id);
       ctx.out(`${purpose === "invitation" ? "Invitation" : "Reset"} link (works once):\n${linkFor(baseUrl(ctx), purpose, token)}`);
       return 0;
     },

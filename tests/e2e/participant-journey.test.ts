@@ -130,7 +130,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await second.close();
   });
 
-  it("a wrong code gets a message next to the field, and repeated guessing is slowed kindly", async () => {
+  it("a mistyped code gets a message next to the field, and typos never lock anyone out", async () => {
     const context = await newContext();
     const page = await context.newPage();
     await chooseLanguage(page, "cy");
@@ -139,14 +139,15 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.click("form button[type=submit]");
     expect(await page.textContent(".error-summary")).toContain("Dydy hwn ddim yn edrych fel cod");
     expect(await page.textContent(".field-error .error-message")).toContain("Dydy hwn ddim yn edrych fel cod");
-    for (let i = 0; i < 10; i++) {
+    // A room sharing one address makes typos all day: the check character catches them before any
+    // lookup, so they are not guesses and never count (docs/decisions/057-attempt-limits.md).
+    for (let i = 0; i < 12; i++) {
       await page.fill("#code", "ABCD-EFGH-JKMN-PQRS");
       await page.click("form button[type=submit]");
     }
-    expect(await page.textContent(".error-message")).toContain("Arhoswch 15 munud");
+    expect(await page.textContent(".error-message")).toContain("Dydy hwn ddim yn edrych fel cod");
+    expect(await page.textContent(".error-message")).not.toContain("Arhoswch 15 munud");
     await context.close();
-    // Other clients are not affected: the limit is per client key, and the test server has one.
-    await run.app.db.deleteFrom("code_attempt").execute();
   });
 
   it("a double submit of the consent page and of an answer page is recorded once", async () => {

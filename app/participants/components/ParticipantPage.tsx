@@ -107,12 +107,17 @@ export function ErrorSummary(props: { errors: FieldError[] }) {
   );
 }
 
-export function SupportList(props: { support: { name: string; description: string; contact: string }[] }) {
+/**
+ * The study's support services. `heading` is the level of each service's name: h2 where the list sits
+ * right under the page's h1 (/support), h3 under a "Support" h2 (axe heading-order: no level skipped).
+ */
+export function SupportList(props: { support: { name: string; description: string; contact: string }[]; heading?: "h2" | "h3" }) {
+  const Name = props.heading ?? "h3";
   return (
     <ul className="support-list">
       {props.support.map((s) => (
         <li key={s.name} className="support">
-          <h3>{s.name}</h3>
+          <Name>{s.name}</Name>
           <p>{s.description}</p>
           <p>
             <strong>

@@ -1,6 +1,15 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+// The router @remix-run/react itself is built on (a dependency of it, the same module): the frame of
+// a participant's error page reads the address through it.
+import { StaticRouter } from "react-router-dom/server";
+import { ErrorPageContent } from "./errors/ErrorPage";
+import { I18nProvider } from "./i18n/react";
+import { getLanguage } from "./i18n/languages";
+import baseStyles from "./styles/base.css";
+import { DocumentFactsProvider } from "./errors/document-context";
+import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
 import { NonceProvider } from "./security/nonce";
 
 /**
@@ -20,9 +29,18 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  const facts = {
+    status: responseStatusCode,
+    i18n: () => {
+      const language = pageLanguage(request);
+      return { language, messages: messagesFor(language) };
+    },
+  };
   const html = renderToString(
     <NonceProvider value={loadContext.nonce}>
-      <RemixServer context={remixContext} url={request.url} nonce={loadContext.nonce} />
+      <DocumentFactsProvider value={facts}>
+        <RemixServer context={remixContext} url={request.url} nonce={loadContext.nonce} />
+      </DocumentFactsProvider>
     </NonceProvider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
@@ -36,4 +54,34 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (isRouteErrorResponse(error) && error.status < 500) return;
   // Only the path: query strings can carry what a person typed.
   console.error(`error: ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : error);
+}
+
+/**
+ * A whole error page for a request refused before Remix sees it (scripts/server.ts: 405 for another
+ * method, 403 for a cross-site post, 413 for a body over the limit), in the language its address or
+ * cookie asks for, with the same words and frame as the pages Remix renders. The server reaches it as
+ * `build.entry.module.errorDocument`; it needs no database.
+ */
+export function errorDocument(input: { path: string; cookie?: string; status: number }): string {
+  const request = new Request(new URL(input.path, "http://tandem.invalid"), { headers: input.cookie ? { cookie: input.cookie } : {} });
+  const language = pageLanguage(request);
+  const { dir } = getLanguage(language);
+  const html = renderToString(
+    <html lang={language} dir={dir}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <link rel="stylesheet" href={baseStyles} />
+      </head>
+      <body>
+        <I18nProvider language={language} messages={messagesFor(language)}>
+          <StaticRouter location={input.path}>
+            <ErrorPageContent status={input.status} pathname={new URL(request.url).pathname} />
+          </StaticRouter>
+        </I18nProvider>
+      </body>
+    </html>,
+  );
+  return `<!DOCTYPE html>${html}`;
 }

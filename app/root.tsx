@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
@@ -12,17 +11,17 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
-import { messagesFor, workspaceLanguage } from "./i18n/catalogues.server";
-import { getLanguage, sourceLanguage, type LanguageCode } from "./i18n/languages";
-import { I18nProvider, useT } from "./i18n/react";
-import { requestLanguage } from "./i18n/request.server";
+import { ErrorPage } from "./errors/ErrorPage";
+import { useDocumentFacts } from "./errors/document-context";
+import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
+import { getLanguage, type LanguageCode } from "./i18n/languages";
+import { I18nProvider } from "./i18n/react";
 import { useNonce } from "./security/nonce";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const requested = requestLanguage(request);
-  const language = new URL(request.url).pathname.startsWith("/research") ? workspaceLanguage(requested) : requested;
+  const language = pageLanguage(request);
   return { language, messages: messagesFor(language) };
 }
 
@@ -34,10 +33,13 @@ export interface RouteHandle {
 
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
+  const facts = useDocumentFacts();
   const matches = useMatches();
   const nonce = useNonce();
-  const hydrate = matches.some((m) => (m.handle as RouteHandle | undefined)?.hydrate);
-  const language = (root?.language ?? sourceLanguage) as LanguageCode;
+  // Without the root loader's data (an error page the root loader did not run for), the renderer's
+  // own reading of the request's language; and no scripts, which would hydrate without messages.
+  const { language, messages } = root ? { language: root.language as LanguageCode, messages: root.messages } : facts.i18n();
+  const hydrate = root !== undefined && matches.some((m) => (m.handle as RouteHandle | undefined)?.hydrate);
   const { dir } = getLanguage(language);
   return (
     <html lang={language} dir={dir}>
@@ -49,7 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <I18nProvider language={language} messages={root?.messages ?? {}}>
+        <I18nProvider language={language} messages={messages}>
           {children}
         </I18nProvider>
         {hydrate ? (
@@ -68,16 +70,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <main id="main" className="page">
-      <h1>{t(notFound ? "common.notFound.title" : "common.error.title")}</h1>
-      <p>{t(notFound ? "common.notFound.body" : "common.error.body")}</p>
-      <p>
-        <a href="/">{t("common.back")}</a>
-      </p>
-    </main>
-  );
+  return <ErrorPage error={useRouteError()} />;
 }

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readCookie } from "../i18n/request.server";
+import { readFormBody } from "../security/form-body.server";
 
 /**
  * Per-session CSRF tokens (docs/decisions/021-csrf-tokens.md). The server already refuses cross-site
@@ -27,7 +28,7 @@ async function formToken(request: Request): Promise<unknown> {
   const type = request.headers.get("Content-Type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return undefined;
   // A clone, so the action reads its own form untouched.
-  const form = await request.clone().formData();
+  const form = await readFormBody(request.clone());
   return form.get(CSRF_FIELD);
 }
 

@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { anonymousFormToken, verifyAnonymousCsrf } from "./csrf.server";
 import { peekToken, redeemToken, type TokenPurpose } from "./invitations.server";
 import { workspaceContext } from "./sessions.server";
+import { readFormBody } from "../security/form-body.server";
 
 /** Loader and action shared by the invitation and reset pages: only the purpose differs. */
 export function setPasswordLoader(purpose: TokenPurpose) {
@@ -20,7 +21,7 @@ export function setPasswordAction(purpose: TokenPurpose) {
   return async ({ request, context, params }: ActionFunctionArgs) => {
     const { db } = workspaceContext(context);
     await verifyAnonymousCsrf(request);
-    const form = await request.formData();
+    const form = await readFormBody(request);
     // Exactly as typed: a password is never trimmed or normalised.
     const password = String(form.get("password") ?? "");
     if (password !== String(form.get("confirm") ?? "")) return json({ problems: ["mismatch" as const] }, { status: 400 });

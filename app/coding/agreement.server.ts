@@ -14,6 +14,8 @@ import type { DB } from "../../db/index";
 import { readFreeTextAnswers, readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
+import { CodingError } from "./codings.server";
+import { isUuid } from "../security/ids";
 import { localise, messageKeys } from "../instruments/messages";
 import { latestInstrumentVersion } from "../instruments/publish.server";
 
@@ -223,11 +225,13 @@ export async function resolveDisagreement(
 ): Promise<void> {
   await requireStudy(db, scope);
   const ref = parseUnitKey(input.unit);
-  if (!ref) throw new RangeError("Not a unit");
+  if (!ref) throw new CodingError("unit_not_found", "Not a unit");
   const available = await readUnits(db, scope, "analysis", { keys: [input.unit] });
-  if (!available.has(input.unit)) throw new RangeError("That unit is not available");
-  const theme = await db.selectFrom("theme").select("id").where("id", "=", input.themeId).where("study_id", "=", scope.studyId).executeTakeFirst();
-  if (!theme) throw new RangeError("No such theme");
+  if (!available.has(input.unit)) throw new CodingError("unit_not_found", "That unit is not available");
+  const theme = isUuid(input.themeId)
+    ? await db.selectFrom("theme").select("id").where("id", "=", input.themeId).where("study_id", "=", scope.studyId).executeTakeFirst()
+    : undefined;
+  if (!theme) throw new CodingError("not_found", "No such theme");
   const cols =
     ref.kind === "segment"
       ? { segment_id: ref.segmentId, response_id: null, item_id: null }

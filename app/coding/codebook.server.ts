@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { ThemeChangeKind, ThemeStatus } from "../../db/tables/coding";
 import { requireStudy, type StudyScope } from "../consent/gate-coding.server";
+import { isUuid } from "../security/ids";
 
 export class CodebookError extends Error {
   constructor(
@@ -260,6 +261,7 @@ async function nameTaken(db: DB, studyId: string, name: string, except?: string)
 
 export async function requireTheme(db: DB, scope: StudyScope, themeId: string): Promise<Theme> {
   await requireStudy(db, scope);
+  if (!isUuid(themeId)) throw new CodebookError("not_found", "No such theme in this study");
   const row = await db.selectFrom("theme").selectAll().where("id", "=", themeId).where("study_id", "=", scope.studyId).executeTakeFirst();
   if (!row) throw new CodebookError("not_found", "No such theme in this study");
   return toTheme(row);

@@ -8,6 +8,7 @@ import type { DB } from "../../db/index";
 import { readUnit, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
 import { recordAudit } from "../audit/log.server";
 import { requireTheme } from "./codebook.server";
+import { isUuid } from "../security/ids";
 import { checkSpan, type SpanProblem } from "./spans";
 
 export class CodingError extends Error {
@@ -79,6 +80,7 @@ export async function applyTheme(
 /** A coder removes one of their own codings (never another coder's). */
 export async function removeCoding(db: DB, scope: StudyScope, coderId: string, codingId: string): Promise<void> {
   await requireStudy(db, scope);
+  if (!isUuid(codingId)) throw new CodingError("not_found", "No such coding");
   const row = await db.selectFrom("coding").select(["coder_id"]).where("id", "=", codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
   if (!row) throw new CodingError("not_found", "No such coding");
   if (row.coder_id !== coderId) throw new CodingError("not_yours", "Only the coder can remove their coding");
@@ -201,6 +203,7 @@ export async function addMemo(db: DB, scope: StudyScope, authorId: string, targe
   if (!clean) throw new CodingError("empty_memo", "A memo needs some text");
   if (target.on === "theme") await requireTheme(db, scope, target.themeId);
   if (target.on === "coding") {
+    if (!isUuid(target.codingId)) throw new CodingError("not_found", "No such coding");
     const c = await db.selectFrom("coding").select("id").where("id", "=", target.codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
     if (!c) throw new CodingError("not_found", "No such coding");
   }
@@ -239,6 +242,7 @@ export async function editMemo(db: DB, scope: StudyScope, authorId: string, memo
   await requireStudy(db, scope);
   const clean = text.normalize("NFC").trim();
   if (!clean) throw new CodingError("empty_memo", "A memo needs some text");
+  if (!isUuid(memoId)) throw new CodingError("not_found", "No such memo");
   const memo = await db.selectFrom("memo").select(["id", "author_id"]).where("id", "=", memoId).where("study_id", "=", scope.studyId).executeTakeFirst();
   if (!memo) throw new CodingError("not_found", "No such memo");
   if (memo.author_id !== authorId) throw new CodingError("not_yours", "Only a memo's author can change it");

@@ -26,6 +26,7 @@
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { DB } from "../../db/index";
 import { permittedParticipants as gatePermittedParticipants, type GatePurpose } from "./gate.server";
+import { isUuid } from "../security/ids";
 
 export interface StudyScope {
   organisationId: string;
@@ -47,10 +48,11 @@ export function unitKey(ref: UnitRef): UnitKey {
 }
 
 export function parseUnitKey(key: string): UnitRef | null {
+  // The id part must be a UUID, not only UUID-shaped: the database refuses anything else with an error.
   const s = /^s:([0-9a-f-]{36})$/i.exec(key);
-  if (s) return { kind: "segment", segmentId: s[1]!.toLowerCase() };
+  if (s && isUuid(s[1])) return { kind: "segment", segmentId: s[1]!.toLowerCase() };
   const a = /^a:([0-9a-f-]{36}):([a-z][a-z0-9_]*)$/i.exec(key);
-  if (a) return { kind: "answer", responseId: a[1]!.toLowerCase(), itemId: a[2]! };
+  if (a && isUuid(a[1])) return { kind: "answer", responseId: a[1]!.toLowerCase(), itemId: a[2]! };
   return null;
 }
 

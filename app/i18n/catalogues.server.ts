@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { languageCodes, sourceLanguage, type LanguageCode } from "./languages";
+import { requestLanguage } from "./request.server";
 
 export type Catalogue = Record<string, string>;
 
@@ -73,3 +74,12 @@ export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue
   return Object.fromEntries(Object.entries(merged).filter(([key]) => areas.some((area) => key.startsWith(`${area}.`))));
 }
 
+
+/**
+ * The language a page is shown in, from the request alone (`?lang=`, then the cookie): under
+ * /research, one the workspace is translated into. Needs no database, so an error page can use it.
+ */
+export function pageLanguage(request: Request): LanguageCode {
+  const requested = requestLanguage(request);
+  return new URL(request.url).pathname.startsWith("/research") ? workspaceLanguage(requested) : requested;
+}

@@ -25,6 +25,7 @@ import {
   updateEntry,
 } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -64,7 +65,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "publication:draft");
   const view = await editorEntry(member.db, member.organisation.id, params.entry ?? "");
   if (!view) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = intentSchema.safeParse(form.get("intent"));
   if (!intent.success) return json({ error: "invalid" as const }, { status: 400 });
   // Only admin publishes: `publication:publish` in the one permission table.

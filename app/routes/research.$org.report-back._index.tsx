@@ -7,6 +7,7 @@ import { useT } from "~/i18n/react";
 import { listEntries, studiesOf } from "~/report-back/editor.server";
 import { createEntry, ReportBackError } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -22,7 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "publication:draft");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   try {
     await createEntry(member.db, member.organisation.id, { userId: member.session.userId }, { studyId: String(form.get("studyId") ?? ""), slug: String(form.get("slug") ?? "") });
   } catch (error) {

@@ -13,6 +13,7 @@ import type { QuestionView } from "~/participants/question-view.server";
 import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -43,7 +44,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "fieldwork:record");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const body = await request.formData();
+  const body = await readFormBody(request);
   const control = controlSchema.safeParse(Object.fromEntries([...body].filter(([k]) => k.startsWith("_"))));
   if (!control.success) return json({ ok: false as const, error: "invalid_code", itemErrors: {} as Record<string, string>, values: {} as RawAnswers }, { status: 400 });
   const raw: RawAnswers = {};

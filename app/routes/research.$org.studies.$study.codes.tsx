@@ -8,6 +8,7 @@ import { useI18n } from "~/i18n/react";
 import { issueCodeCards, issueCodesSchema, studyLink } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -23,7 +24,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "fieldwork:record");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const parsed = issueCodesSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = issueCodesSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "count" as const, codes: null }, { status: 400 });
   try {
     const issued = await issueCodeCards(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });

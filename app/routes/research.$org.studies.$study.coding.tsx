@@ -12,6 +12,8 @@ import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/g
 import { addRedaction, RedactionError } from "~/coding/redactions.server";
 import { useT } from "~/i18n/react";
 import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
+import { readFormBody } from "~/security/form-body.server";
+import { parseUnitKey } from "~/consent/gate-coding.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -25,7 +27,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "data:read");
   const url = new URL(request.url);
   const sessions = await listSessions(db, scope);
-  const sessionId = url.searchParams.get("session") ?? (url.searchParams.get("source") === "answers" ? null : (sessions.find((s) => s.segments > 0)?.id ?? null));
+  const asked = url.searchParams.get("session");
+  // A session this study does not have (another organisation's, or not an id) is a page that does not exist.
+  if (asked !== null && !sessions.some((s) => s.id === asked)) throw new Response("Not found", { status: 404 });
+  const sessionId = asked ?? (url.searchParams.get("source") === "answers" ? null : (sessions.find((s) => s.segments > 0)?.id ?? null));
   const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
   const filter = { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE };
   // Through the consent gate: erased participants' words are never on this page.
@@ -75,7 +80,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = field(form, "intent");
   try {
     if (intent === "apply") {
@@ -88,7 +93,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     if (intent === "translate") {
       const unit = field(form, "unit");
-      const target = unit.startsWith("s:") ? { segmentId: unit.slice(2) } : { responseId: unit.split(":")[1] ?? "", itemId: unit.split(":")[2] ?? "" };
+      const ref = parseUnitKey(unit);
+      if (!ref) return { error: "coding.code.errors.unit_not_found", unit };
+      const target = ref.kind === "segment" ? { segmentId: ref.segmentId } : { responseId: ref.responseId, itemId: ref.itemId };
       await setTranslation(db, scope, userId, target, field(form, "language"), field(form, "text"));
       return { ok: "coding.code.translationSaved", unit };
     }

@@ -9,6 +9,8 @@ import { field, requireStudyMember } from "~/coding/workspace.server";
 import { readUnits } from "~/consent/gate-coding.server";
 import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
+import { readFormBody } from "~/security/form-body.server";
+import { CodingError } from "~/coding/codings.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -63,7 +65,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
   const { member, db, scope, userId } = await requireStudyMember(request, context, params, "data:read");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = field(form, "intent");
   if (!member.can(intent === "blind" ? "study:edit" : "coding:write")) throw new Response("Forbidden", { status: 403 });
   if (intent === "blind") {
@@ -73,11 +75,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return { ok: true };
   }
   const decision = field(form, "decision");
-  await resolveDisagreement(db, scope, userId, {
-    unit: field(form, "unit"),
-    themeId: field(form, "theme"),
-    applied: decision === "applied" ? true : decision === "not_applied" ? false : null,
-  });
+  try {
+    await resolveDisagreement(db, scope, userId, {
+      unit: field(form, "unit"),
+      themeId: field(form, "theme"),
+      applied: decision === "applied" ? true : decision === "not_applied" ? false : null,
+    });
+  } catch (error) {
+    // A unit or theme this study does not have (another organisation's, or no id at all).
+    if (error instanceof CodingError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
   return { ok: true };
 }
 

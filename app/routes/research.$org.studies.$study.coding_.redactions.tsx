@@ -9,6 +9,7 @@ import { extractWithContext } from "~/coding/spans";
 import { field, intField, requireStudyMember } from "~/coding/workspace.server";
 import { readUnits } from "~/consent/gate-coding.server";
 import { useT } from "~/i18n/react";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -41,7 +42,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = field(form, "intent");
   try {
     if (intent === "names") {

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/react";
 import { recordStaffConsentChange } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -29,7 +30,7 @@ const changeSchema = z.object({ code: z.string().trim().min(1).max(40), quotes: 
 /** A change of optional consent that reached staff by phone or in person: only what the person asked, nothing else. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, study } = await requireStudy(request, context, params);
-  const parsed = changeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = changeSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
   const choices: { quotes?: boolean; audio_recording?: boolean } = {};
   if (parsed.data.quotes) choices.quotes = parsed.data.quotes === "yes";

@@ -5,6 +5,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { StudyForm } from "~/studies/StudyForm";
 import { availableInstrumentVersions, findStudy, studyInputFromForm, studyInputFromStudy, updateStudy } from "~/studies/studies.server";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -19,7 +20,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "study:edit");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const input = studyInputFromForm(await request.formData());
+  const input = studyInputFromForm(await readFormBody(request));
   const result = await updateStudy(member.db, { organisationId: member.organisation.id, studyId: study.id, actorUserId: member.session.userId, study: input });
   if (result.ok) return redirect(`/research/${member.organisation.slug}/studies/${result.slug}`);
   return json({ errors: result.errors, values: input }, { status: 400 });

@@ -8,6 +8,7 @@ import { requestLanguage } from "~/i18n/request.server";
 import { consentStatements, recordPaperConsentForCode } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -23,7 +24,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "fieldwork:record");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const result = await recordPaperConsentForCode(member.db, {
     studyId: study.id,
     code: String(form.get("code") ?? "").slice(0, 40),

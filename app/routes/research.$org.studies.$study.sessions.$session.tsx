@@ -19,6 +19,8 @@ import {
   type SpeakerMapping,
   type TurnChange,
 } from "~/sessions/sessions.server";
+import { readFormBody } from "~/security/form-body.server";
+import { isUuid } from "~/security/ids";
 
 export const headers = workspaceHeaders;
 
@@ -27,8 +29,9 @@ const MAX_TRANSCRIPT_BYTES = 5_000_000;
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
+  if (!isUuid(params.session)) throw new Response("Not found", { status: 404 });
   try {
-    const session = await getSession(db, scope, params.session ?? "");
+    const session = await getSession(db, scope, params.session);
     // A facilitator sees only the sessions they created or facilitate; another's is as if absent.
     if (!member.can("data:read") && !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
     const segments = await db.selectFrom("transcript_segment").select((eb) => eb.fn.countAll<number>().as("n")).where("session_id", "=", session.id).executeTakeFirstOrThrow();
@@ -68,9 +71,10 @@ type ActionResult =
 export async function action({ request, context, params }: ActionFunctionArgs): Promise<ActionResult> {
   // Membership (and the CSRF check, which reads a clone of the body) before the form is read.
   const { member, db, scope, userId } = await requireStudyMember(request, context, params, "organisation:read");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = field(form, "intent");
   const sessionId = params.session ?? "";
+  if (!isUuid(sessionId)) throw new Response("Not found", { status: 404 });
   if (!member.can(intent === "attendee" || intent === "recorded" ? "fieldwork:record" : "coding:write")) {
     throw new Response("Forbidden", { status: 403 });
   }

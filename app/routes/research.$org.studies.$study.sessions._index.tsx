@@ -6,6 +6,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
 import { createSession, facilitatorChoices, listSessions, SessionError, sessionInputSchema } from "~/sessions/sessions.server";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -27,7 +28,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, scope, base, userId } = await requireStudyMember(request, context, params, "fieldwork:record");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const parsed = sessionInputSchema.safeParse({
     kind: field(form, "kind"),
     label: field(form, "label"),

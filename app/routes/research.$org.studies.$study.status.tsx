@@ -5,6 +5,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { findStudy, setStudyStatus } from "~/studies/studies.server";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -23,7 +24,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "study:status");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const parsed = statusSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = statusSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "invalid" }, { status: 400 });
   const result = await setStudyStatus(member.db, { organisationId: member.organisation.id, studyId: study.id, status: parsed.data.status, actorUserId: member.session.userId });
   if (!result.ok) return json({ error: result.error }, { status: 400 });

@@ -18,6 +18,7 @@ import { addMemo, CodingError, editMemo, listMemos } from "~/coding/codings.serv
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -52,7 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const intent = field(form, "intent");
   const manage = member.can("study:edit");
   const themeId = field(form, "theme");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requireMembership } from "~/auth/permissions.server";
 import { findStudy } from "~/studies/studies.server";
 import { wellbeingCsv } from "~/wellbeing/export.server";
+import { readFormBody } from "~/security/form-body.server";
 
 const exportSchema = z.object({ measure: z.string().max(100).optional(), cohort: z.string().uuid().optional().or(z.literal("")), csrf: z.string().optional() });
 
@@ -12,7 +13,7 @@ const exportSchema = z.object({ measure: z.string().max(100).optional(), cohort:
  * no loader, so a GET is refused.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.clone().formData();
+  const form = await readFormBody(request.clone());
   const member = await requireMembership(request, context, params.org, "export:raw");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });

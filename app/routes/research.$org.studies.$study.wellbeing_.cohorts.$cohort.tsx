@@ -9,6 +9,7 @@ import { findStudy } from "~/studies/studies.server";
 import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/attendance.server";
 import { CohortProblem, facilitates, organisationStaff, requireCohort, updateCohort } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -63,7 +64,7 @@ type ActionResult = { ok: true; message: string } | { ok: false; error: string; 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, scope, cohort } = await load(request, context, params);
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: form.get("intent") === "edit" ? "name" : "code" }, { status: 400 });
   const input = parsed.data;

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/react";
 import { findStudy } from "~/studies/studies.server";
 import { CohortProblem, createCohort, joinCohort, listCohorts, organisationStaff } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -37,7 +38,7 @@ type ActionResult = { ok: true; message: string } | { ok: false; error: string; 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   // Read from a copy: requireMembership reads the body itself to check the CSRF token.
-  const form = await request.clone().formData();
+  const form = await readFormBody(request.clone());
   const intent = form.get("intent");
   const member = await requireMembership(request, context, params.org, intent === "create" ? "study:edit" : "fieldwork:record");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
@@ -60,7 +61,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     scope,
     { cohortId: input.cohort, code: input.code, joinedOn: new Date().toISOString().slice(0, 10), recordedBy: member.session.userId },
     member.context.secrets.codeHashKey,
-  );
+  ).catch((error: unknown) => {
+    // A group of another study or organisation is, from here, a group that does not exist.
+    if (error instanceof CohortProblem && error.problem.kind === "cohort_not_found") throw new Response("Not found", { status: 404 });
+    throw error;
+  });
   if (!result.ok) return json<ActionResult>({ ok: false, error: result.reason, field: "code" }, { status: 400 });
   return json<ActionResult>({ ok: true, message: result.moved ? "moved" : "joined" });
 }

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/react";
 import { recordStaffWithdrawal, withdrawalModes } from "~/studies/fieldwork.server";
 import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -25,7 +26,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "fieldwork:record");
   const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
   if (!study) throw new Response("Not found", { status: 404 });
-  const parsed = withdrawalSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = withdrawalSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
   const result = await recordStaffWithdrawal(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });
   if (!result.ok) return json({ ok: false as const, error: result.error }, { status: 400 });

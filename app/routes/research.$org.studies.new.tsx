@@ -5,6 +5,7 @@ import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { StudyForm } from "~/studies/StudyForm";
 import { availableInstrumentVersions, createStudy, studyInputFromForm, type StudyInput } from "~/studies/studies.server";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -15,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireMembership(request, context, params.org, "study:create");
-  const input = studyInputFromForm(await request.formData());
+  const input = studyInputFromForm(await readFormBody(request));
   const result = await createStudy(member.db, { organisationId: member.organisation.id, actorUserId: member.session.userId, study: input });
   if (result.ok) return redirect(`/research/${member.organisation.slug}/studies/${result.slug}`);
   return json({ errors: result.errors, values: input }, { status: 400 });

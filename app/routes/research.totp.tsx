@@ -10,6 +10,7 @@ import { completeSecondFactor, enableTotp, enrolSecretSchema } from "~/auth/sign
 import { readSession, sessionCookie, workspaceContext } from "~/auth/sessions.server";
 import { generateTotpSecret, totpUri } from "~/auth/totp";
 import { useT } from "~/i18n/react";
+import { readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 
@@ -49,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await currentSession(request, context);
   await verifyCsrf(request, session.csrfToken);
   const { db, secureCookies, clientKey, secrets } = workspaceContext(context);
-  const parsed = codeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = codeSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "invalid" as const, enrol: null }, { status: 400 });
   const next = safeNext(parsed.data.next);
   if (session.pendingTotp) {

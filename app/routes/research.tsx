@@ -1,8 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { CsrfInput, type WorkspaceLayoutData } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { readSession, workspaceContext } from "~/auth/sessions.server";
+import { ErrorPage } from "~/errors/ErrorPage";
 import { useT } from "~/i18n/react";
 import workspaceStyles from "~/styles/workspace.css";
 
@@ -61,17 +62,5 @@ export default function WorkspaceLayout() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : "error";
-  return (
-    <main id="main" className="ws-main">
-      <h1>{t(`workspace.errors.${key}.title`)}</h1>
-      <p>{t(`workspace.errors.${key}.body`)}</p>
-      <p>
-        <a href="/research">{t("workspace.errors.toWorkspace")}</a>
-      </p>
-    </main>
-  );
+  return <ErrorPage error={useRouteError()} />;
 }

@@ -127,8 +127,8 @@ describe("redaction and the exported quote", () => {
     expect(body).not.toContain("Amal");
     expect(body.startsWith("\uFEFF")).toBe(true);
     const rows = Papa.parse<string[]>(body.slice(1)).data;
-    expect(rows[0]).toEqual(["quote", "translation", "translation_language", "language", "themes", "source", "speaker", "month"]);
-    const cell = rows.find((r) => r[6] === q1.speaker)![0]!;
+    expect(rows[0]).toEqual(["quote", "translation", "translation_language", "language", "interpretation", "interpretation_language", "original", "original_language", "themes", "source", "speaker", "month"]);
+    const cell = rows.find((r) => r[rows[0]!.indexOf("speaker")] === q1.speaker)![0]!;
     expect(cell.startsWith("'=")).toBe(true);
     const codeHashes = (await t.db.selectFrom("participant").select("code_hash").execute()).map((r) => r.code_hash);
     for (const h of codeHashes) expect(body).not.toContain(h);

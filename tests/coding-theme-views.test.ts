@@ -3,7 +3,7 @@ import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { coOccurrence, themeCounts, themeExtracts } from "../app/coding/theme-views.server";
 import { readUnits } from "../app/consent/gate-coding.server";
-import { addAttendee, createSession, importTranscript } from "../app/sessions/sessions.server";
+import { addAttendee, createSession, importTranscript, updateTurns } from "../app/sessions/sessions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -32,6 +32,8 @@ describe("theme views", () => {
     });
     const units = [...(await readUnits(t.db, fx.scope, "analysis", { sessionId: session })).values()];
     const [facilitator, a1, c1, a2] = units;
+    // Welsh in Latin letters reads as the transcript's English at upload; the researcher corrects it (ADR 063)
+    await updateTurns(t.db, fx.scope, session, [{ segmentId: c1!.key.slice(2), language: "cy" }]);
     await applyTheme(t.db, fx.scope, fx.users.researcher, { unit: a1!.key, themeId: care, start: 0, end: 20 });
     await applyTheme(t.db, fx.scope, fx.users.researcher, { unit: a1!.key, themeId: care, start: 21, end: 38 });
     await applyTheme(t.db, fx.scope, fx.users.second, { unit: a1!.key, themeId: care, start: 0, end: 20 });
@@ -43,9 +45,11 @@ describe("theme views", () => {
 
     const counts = await themeCounts(t.db, fx.scope);
     const c = counts.find((x) => x.themeId === care)!;
-    expect(c).toMatchObject({ people: 1, mentions: 3, byLanguage: { ar: 1 }, bySource: { focus_group: 1 }, byCohort: { Cardiff: 1 } });
+    // by the language the words were said in (the turn's), not the participant's page language: the
+    // person who reads Arabic pages said these in English
+    expect(c).toMatchObject({ people: 1, mentions: 3, byLanguage: { en: 1 }, bySource: { focus_group: 1 }, byCohort: { Cardiff: 1 } });
     const tm = counts.find((x) => x.themeId === time)!;
-    expect(tm).toMatchObject({ people: 2, byLanguage: { ar: 1, cy: 1 }, bySource: { focus_group: 2, answer: 1 }, byCohort: { Cardiff: 1, "": 1 } });
+    expect(tm).toMatchObject({ people: 2, byLanguage: { en: 1, cy: 1 }, bySource: { focus_group: 2, answer: 1 }, byCohort: { Cardiff: 1, "": 1 } });
 
     const co = await coOccurrence(t.db, fx.scope);
     const i = co.themes.findIndex((x) => x.id === care);

@@ -122,15 +122,22 @@ describe("each turn in its own language", () => {
     await expect(t.db.updateTable("transcript_segment").set({ renders_segment_id: byMarker("QBO").id }).where("id", "=", byMarker("QAO").id).execute()).rejects.toThrow();
   });
 
-  it("refuses a transcript whose '=' turn is not an interpreter's or has nothing before it, adding nothing", async () => {
+  it("reads '=' only on the interpreter's turns, and refuses an interpreter's '=' turn with nothing before it, adding nothing", async () => {
     const fx = await createCodingFixture(t.db);
     const p = await addParticipant(t.db, fx);
     const session = await createSession(t.db, fx.scope, null, { kind: "interview", label: "Interview", heldOn: "2026-03-03" });
     await addAttendee(t.db, fx.scope, session, p);
     const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" }, P: { role: "participant", participantId: p } };
-    await expect(importTranscript(t.db, fx.scope, session, { source: "F: hi\nP: = hello", language: "en", mapping })).rejects.toMatchObject({ reason: "rendering_not_interpreter" });
+    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toMatchObject({ reason: "rendering_without_original" });
     await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toBeInstanceOf(SessionError);
     expect(await listTurns(t.db, fx.scope, session)).toEqual([]);
+    // a participant's "=" is their words, kept as written and linked to nothing
+    await importTranscript(t.db, fx.scope, session, { source: "F: hi\nP: = hello\nI: = she says hello", language: "en", mapping });
+    expect((await listTurns(t.db, fx.scope, session)).map((x) => [x.text, x.rendersId !== null])).toEqual([
+      ["hi", false],
+      ["= hello", false],
+      ["she says hello", true],
+    ]);
   });
 
   it("exports Arabic turns as ar (coded CSV, quotes, REFI-QDA) and counts them under ar", async () => {

@@ -48,18 +48,19 @@ describe("a turn's language from its script", () => {
 });
 
 describe("the rendering mark", () => {
-  it('reads "=" after the label as "renders the turn before", in plain text and WebVTT, and drops it from the text', () => {
-    const plain = parseTranscript("P1: كنت خائفة في البداية\nInterpreter: = I was afraid at first\nFacilitator: = not an interpreter, but marked\nP2: a = b");
-    expect(plain.map((t) => [t.label, t.text, t.renders ?? false])).toEqual([
-      ["P1", "كنت خائفة في البداية", false],
-      ["Interpreter", "I was afraid at first", true],
-      ["Facilitator", "not an interpreter, but marked", true],
-      ["P2", "a = b", false],
+  it('reads "=" after the label as a possible rendering, in plain text and WebVTT, keeping the words as written', () => {
+    const plain = parseTranscript("P1: كنت خائفة في البداية\nInterpreter: = I was afraid at first\nP2: =HYPERLINK(1) is what I typed\nP3: a = b\nP4: =");
+    expect(plain.map((t) => [t.label, t.text, t.rendering ?? null])).toEqual([
+      ["P1", "كنت خائفة في البداية", null],
+      ["Interpreter", "= I was afraid at first", "I was afraid at first"],
+      ["P2", "=HYPERLINK(1) is what I typed", "HYPERLINK(1) is what I typed"],
+      ["P3", "a = b", null],
+      ["P4", "=", null],
     ]);
     const vtt = parseTranscript("WEBVTT\n\n00:00.000 --> 00:02.000\n<v P1>شعرت بالأمان\n\n00:02.000 --> 00:04.000\n<v Interpreter>＝ I felt safe\n");
-    expect(vtt.map((t) => [t.label, t.text, t.renders ?? false])).toEqual([
-      ["P1", "شعرت بالأمان", false],
-      ["Interpreter", "I felt safe", true],
+    expect(vtt.map((t) => [t.label, t.rendering ?? null])).toEqual([
+      ["P1", null],
+      ["Interpreter", "I felt safe"],
     ]);
   });
 });

@@ -23,7 +23,6 @@ export class SessionError extends Error {
       | "speaker_not_attendee"
       | "empty_transcript"
       | "facilitator_not_member"
-      | "rendering_not_interpreter"
       | "rendering_without_original"
       | "turn_not_found"
       | "rendering_invalid"
@@ -274,7 +273,7 @@ export function previewTranscript(source: string, format?: TranscriptFormat) {
     turns: turns.length,
     labels: speakerLabels(turns),
     unlabelled: turns.some((t) => t.label === null),
-    renderings: turns.filter((t) => t.renders).length,
+    renderings: turns.filter((t) => t.rendering !== undefined).length,
   };
 }
 
@@ -302,10 +301,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
   // Ids made here so that a rendering can name its original in the same insert.
   const ids = turns.map(() => randomUUID());
   const renders = turns.map((t, i) => {
-    if (!t.renders) return null;
-    if (speakers[i]!.role !== "interpreter") {
-      throw new SessionError("rendering_not_interpreter", "A turn marked with '=' is not an interpreter's", { turn: i + 1 });
-    }
+    if (t.rendering === undefined || speakers[i]!.role !== "interpreter") return null;
     for (let j = i - 1; j >= 0; j--) if (speakers[j]!.role !== "interpreter") return ids[j]!;
     throw new SessionError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
   });
@@ -318,7 +314,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
     let position = Number(last?.max ?? 0);
     const rows = turns.map((t, i) => {
       const m = speakers[i]!;
-      const text = t.text.normalize("NFC");
+      const text = (renders[i] ? t.rendering! : t.text).normalize("NFC");
       return {
         id: ids[i]!,
         session_id: sessionId,

@@ -7,7 +7,8 @@
  * An interpreter's turn that renders the turn before it starts with "=" after its label
  * ("Interpreter: = I was afraid at first", or `<v Interpreter>= I was afraid at first` in WebVTT):
  * the import links it to the nearest earlier turn that is not an interpreter's
- * (docs/decisions/063-turn-language-and-linked-translations.md). The "=" is not kept in the text.
+ * (docs/decisions/063-turn-language-and-linked-translations.md) and drops the "=". Only turns mapped
+ * to the interpreter read it so: anyone else's "=" is their words (a participant may well write "=").
  */
 
 export interface TranscriptTurn {
@@ -16,8 +17,11 @@ export interface TranscriptTurn {
   text: string;
   startsMs?: number;
   endsMs?: number;
-  /** Marked with a leading "=": renders (translates) the nearest earlier turn that is not an interpreter's. */
-  renders?: boolean;
+  /**
+   * Starts with "=": if the speaker is the interpreter, the turn renders the nearest earlier turn that
+   * is not an interpreter's, and `rendering` is its text without the mark.
+   */
+  rendering?: string;
 }
 
 export type TranscriptFormat = "text" | "vtt";
@@ -27,11 +31,10 @@ export function detectFormat(source: string): TranscriptFormat {
 }
 
 export function parseTranscript(source: string, format: TranscriptFormat = detectFormat(source)): TranscriptTurn[] {
-  return mergeUnlabelled(format === "vtt" ? parseVtt(source) : parsePlainText(source)).flatMap((turn) => {
+  return mergeUnlabelled(format === "vtt" ? parseVtt(source) : parsePlainText(source)).map((turn) => {
     const marked = RENDERING_MARK.exec(turn.text);
-    if (!marked) return [turn];
-    const text = turn.text.slice(marked[0].length);
-    return text.trim() === "" ? [] : [{ ...turn, text, renders: true }];
+    const rendering = marked ? turn.text.slice(marked[0].length) : "";
+    return rendering.trim() === "" ? turn : { ...turn, rendering };
   });
 }
 

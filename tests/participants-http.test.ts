@@ -77,9 +77,10 @@ describe("a question that depends on an answer", () => {
 });
 
 describe("skipping a page", () => {
+  // The demo presents the focus-group set one question per page (ADR 066): "how_supported" is a page.
   it("keeps the answers already given on it, and the page still shows them", async () => {
     const client = await participant();
-    const page = "/s/demo/q/focus-group-questions/once/personal_experience";
+    const page = "/s/demo/q/focus-group-questions/once/how_supported";
     await client.post(page, { how_supported: "They listened to me", _intent: "save" });
     // Back to the page, and this time "Skip these questions".
     const skipped = await client.post(page, { how_supported: "", _intent: "skip" });
@@ -92,7 +93,7 @@ describe("skipping a page", () => {
 
   it("saving with an answer emptied removes that answer", async () => {
     const client = await participant();
-    const page = "/s/demo/q/focus-group-questions/once/personal_experience";
+    const page = "/s/demo/q/focus-group-questions/once/how_supported";
     await client.post(page, { how_supported: "Words to remove 41c9", _intent: "save" });
     await client.post(page, { how_supported: "", _intent: "save" });
     const rows = await app.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();

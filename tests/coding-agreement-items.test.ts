@@ -110,9 +110,10 @@ describe("agreement on one question's written answers", () => {
     expect(n.krippendorffAlpha).toBeCloseTo(0.125, 10);
     expect(n.disagreements.sort()).toEqual([notes[1], notes[2]].sort());
 
-    // Without a choice: the units at least two of them coded (what_helped 1–3 and short_note 1), all (1,1).
+    // Without a choice: the units at least two of them coded; both are finished, so every unit (ADR 032),
+    // including those one coded and the other left blank.
     const all = await agreementReport(app.db, fx.scope, { coders: [A, B] });
-    expect([...all.units].sort()).toEqual([...helped.slice(0, 3), notes[0]!].sort());
+    expect([...all.units].sort()).toEqual([...helped, ...notes].sort());
   });
 
   it("is chosen on the agreement page, which passes the question's answers to the report", async () => {
@@ -125,10 +126,12 @@ describe("agreement on one question's written answers", () => {
     // A long question is cut to one line.
     expect(page).toContain("Focus group feedback: What helped you most when you arrived, and who helped you? Tell us as much as y… (");
     expect(page).toContain(`<option value="item:${instrumentId}/what_helped">`);
-    expect(page).toContain("Units compared: 4<");
-    // The shared units are all (1,1): agreement 100%, and kappa and alpha undefined (no variation).
+    expect(page).toContain("Units compared: 8<");
+    // Both finished, so all eight answers (ADR 032). A: 1,1,1,0,1,1,0,0; B: 1,1,1,0,1,0,1,0. Agreement 6/8;
+    // kappa: pe = (5/8)² + (3/8)² = 34/64, (.75 − .53125)/(1 − .53125) = 0.467; alpha: n = 16, n1 = 10,
+    // n0 = 6, o01 + o10 = 4: 1 − 15·4/(2·10·6) = 0.5.
     const row = (html: string) => /<th scope="row">Trust<\/th>(.*?)<\/tr>/s.exec(html)?.[1]?.replace(/<!-- -->/g, "");
-    expect(row(page)).toBe("<td>4</td><td>100%</td><td>—</td><td>—</td><td>0</td>");
+    expect(row(page)).toBe("<td>8</td><td>75%</td><td>0.467</td><td>0.500</td><td>2</td>");
 
     const notesPage = await (await researcher.get(`${base}&units=${encodeURIComponent(`item:${instrumentId}/short_note`)}`)).text();
     expect(notesPage).toContain("Units compared: 4<");
@@ -138,7 +141,7 @@ describe("agreement on one question's written answers", () => {
     expect(row(helpedPage)).toBe("<td>4</td><td>100%</td><td>1.000</td><td>1.000</td><td>0</td>");
     // A question nobody compared is not a choice: the page falls back to the shared units.
     const unknown = await (await researcher.get(`${base}&units=${encodeURIComponent(`item:${instrumentId}/liked`)}`)).text();
-    expect(unknown).toContain("Units compared: 4<");
+    expect(unknown).toContain("Units compared: 8<");
     expect(unknown).toContain('<option value="" selected="">');
     expect(row(unknown)).toBe(row(page));
   });

@@ -152,7 +152,7 @@ export async function answerUnitsForItem(db: DB, scope: StudyScope, item: { inst
 
 /**
  * Per theme agreement for the chosen units and coders (two or more). `units` defaults to every unit
- * that at least two of the coders have coded.
+ * that at least two of the coders have coded, where a finished coder has coded every unit (ADR 032).
  */
 export async function agreementReport(
   db: DB,
@@ -164,15 +164,6 @@ export async function agreementReport(
   if (coders.length < 2) throw new RangeError("Agreement needs two or more coders");
   const available = await readUnits(db, scope, "analysis", input.units ? { keys: input.units } : {});
   let codings = await codingsOn(db, scope, [...available.keys()], coders);
-  let units: UnitKey[];
-  if (input.units) units = input.units.filter((u) => available.has(u));
-  else {
-    const codersByUnit = new Map<UnitKey, Set<string>>();
-    for (const c of codings) codersByUnit.set(c.unit, (codersByUnit.get(c.unit) ?? new Set()).add(c.coder));
-    units = [...available.keys()].filter((u) => (codersByUnit.get(u)?.size ?? 0) >= 2);
-    const keep = new Set(units);
-    codings = codings.filter((c) => keep.has(c.unit));
-  }
   const finished = new Set(
     (
       await db
@@ -183,6 +174,18 @@ export async function agreementReport(
         .execute()
     ).map((r) => r.coder_id),
   );
+  let units: UnitKey[];
+  if (input.units) units = input.units.filter((u) => available.has(u));
+  else {
+    // ADR 032: a finished coder has coded every unit (left blank = none applies), so a unit one
+    // finished coder coded and another left blank is in the set — the very units where they disagree.
+    const finishedChosen = coders.filter((c) => finished.has(c));
+    const codersByUnit = new Map<UnitKey, Set<string>>();
+    for (const c of codings) codersByUnit.set(c.unit, (codersByUnit.get(c.unit) ?? new Set(finishedChosen)).add(c.coder));
+    units = [...available.keys()].filter((u) => (codersByUnit.get(u)?.size ?? finishedChosen.length) >= 2);
+    const keep = new Set(units);
+    codings = codings.filter((c) => keep.has(c.unit));
+  }
   const touched = new Set(codings.map((c) => `${c.unit}|${c.coder}`));
   const applied = new Set(codings.map((c) => `${c.unit}|${c.coder}|${c.theme}`));
   const themes = (await listThemes(db, scope)).filter((t) => (input.themeIds ? input.themeIds.includes(t.id) : true));

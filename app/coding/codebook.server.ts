@@ -9,6 +9,7 @@ import type { DB } from "../../db/index";
 import type { ThemeChangeKind, ThemeStatus } from "../../db/tables/coding";
 import { requireStudy, type StudyScope } from "../consent/gate-coding.server";
 import { isUuid } from "../security/ids";
+import { userText } from "../security/user-text";
 
 export class CodebookError extends Error {
   constructor(
@@ -23,10 +24,10 @@ export class CodebookError extends Error {
 const COLOUR = z.string().regex(/^#[0-9a-fA-F]{6}$/).transform((c) => c.toLowerCase());
 
 export const themeInputSchema = z.object({
-  name: z.string().trim().min(1).max(120),
-  definition: z.string().trim().max(4000).default(""),
-  useWhen: z.string().trim().max(4000).default(""),
-  notUseWhen: z.string().trim().max(4000).default(""),
+  name: userText().trim().min(1).max(120),
+  definition: userText().trim().max(4000).default(""),
+  useWhen: userText().trim().max(4000).default(""),
+  notUseWhen: userText().trim().max(4000).default(""),
   colour: COLOUR.optional(),
   parentId: z.string().uuid().nullable().default(null),
 });

@@ -5,6 +5,7 @@ import type { Role } from "../../db/tables/foundation";
 import { recordAudit } from "../audit/log.server";
 import { issueToken } from "../auth/invitations.server";
 import { endUserSessions } from "../auth/sessions.server";
+import { userText } from "../security/user-text";
 
 export const ROLE_VALUES = ["admin", "researcher", "peer_researcher", "facilitator", "publisher"] as const satisfies readonly Role[];
 
@@ -17,7 +18,7 @@ export const organisationSchema = z.object({
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
     .refine((slug) => !RESERVED_SLUGS.has(slug), "reserved"),
-  name: z.string().trim().min(1).max(200),
+  name: userText().trim().min(1).max(200),
 });
 
 export class DomainError extends Error {
@@ -52,7 +53,7 @@ export async function membershipsOf(db: DB, userId: string) {
 export const addPersonSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   role: z.enum(ROLE_VALUES),
-  displayName: z.string().trim().max(200).default(""),
+  displayName: userText().trim().max(200).default(""),
 });
 
 export type AddPersonResult = { userId: string; invitationToken: string | null; existingAccount: boolean; awaitingAcceptance: boolean };

@@ -26,6 +26,7 @@ import { consentedQuotesByCoding } from "./quotes.server";
 export const MAX_QUOTES_PER_THEME = 3;
 
 import { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES } from "./constants";
+import { userText } from "../security/user-text";
 export { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES };
 
 export type ReportBackErrorReason =
@@ -65,11 +66,11 @@ export const entryInputSchema = z.object({
 export type EntryInput = z.input<typeof entryInputSchema>;
 
 export const entryTextSchema = z.object({
-  title: z.string().trim().min(1).max(200),
-  asked: z.string().trim().max(4000).default(""),
-  did: z.string().trim().max(4000).default(""),
-  notDoingReason: z.string().trim().max(4000).default(""),
-  decidedBy: z.string().trim().max(200).default(""),
+  title: userText().trim().min(1).max(200),
+  asked: userText().trim().max(4000).default(""),
+  did: userText().trim().max(4000).default(""),
+  notDoingReason: userText().trim().max(4000).default(""),
+  decidedBy: userText().trim().max(200).default(""),
 });
 export type EntryTextInput = z.input<typeof entryTextSchema>;
 

@@ -10,6 +10,7 @@ import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/
 import { CohortProblem, facilitates, organisationStaff, requireCohort, updateCohort } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
 import { readFormBody } from "~/security/form-body.server";
+import { userText } from "~/security/user-text";
 
 export const headers = workspaceHeaders;
 
@@ -55,7 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
 const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("edit"), name: z.string().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
+  z.object({ intent: z.literal("edit"), name: userText().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
   z.object({ intent: z.literal("session"), heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   z.object({ intent: z.literal("mark"), session: z.string().uuid(), code: z.string().min(1).max(100) }),
 ]);

@@ -9,6 +9,7 @@ import { findStudy } from "~/studies/studies.server";
 import { CohortProblem, createCohort, joinCohort, listCohorts, organisationStaff } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
 import { readFormBody } from "~/security/form-body.server";
+import { userText } from "~/security/user-text";
 
 export const headers = workspaceHeaders;
 
@@ -30,7 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
 const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("create"), name: z.string().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
+  z.object({ intent: z.literal("create"), name: userText().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
   z.object({ intent: z.literal("join"), cohort: z.string().uuid(), code: z.string().min(1).max(100) }),
 ]);
 

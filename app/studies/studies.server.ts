@@ -4,11 +4,12 @@ import type { StudyInstrumentRole } from "../../db/tables/foundation";
 import { recordAudit } from "../audit/log.server";
 import { languageCodes } from "../i18n/languages";
 import { parseStudySettings, type StudySettings } from "./settings";
+import { userText } from "../security/user-text";
 
 const RESERVED_STUDY_SLUGS = new Set(["new"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date");
 const timepoint = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "timepoint");
-const perLanguage = z.record(z.string(), z.string().trim().max(2000));
+const perLanguage = z.record(z.string(), userText().trim().max(2000));
 
 /** A study as the workspace edits it; the route turns its form into this, tests build it directly. */
 export const studyInputSchema = z
@@ -32,7 +33,7 @@ export const studyInputSchema = z
     pageMode: z.enum(["section", "question"]).default("section"),
     openTimepoints: z.array(timepoint).default(["once"]),
     instruments: z.array(z.object({ versionId: z.uuid(), timepoints: z.array(timepoint).min(1) })).default([]),
-    cohorts: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+    cohorts: z.array(userText().trim().min(1).max(100)).max(100).default([]),
   })
   .superRefine((study, ctx) => {
     for (const language of study.languages) {

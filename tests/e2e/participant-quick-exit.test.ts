@@ -57,6 +57,17 @@ async function startStudy(page: Page, language: string) {
   return code;
 }
 
+/**
+ * History Back from the neutral page (or Chromium's offline error page for it). The study page is
+ * asked for again and redirected to the chooser; Playwright may report that redirect as an aborted
+ * navigation, so the test waits for where the browser actually lands.
+ */
+async function back(page: Page) {
+  await page.goBack({ waitUntil: "domcontentloaded" }).catch(() => undefined);
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/s/demo");
+  await page.waitForLoadState("domcontentloaded");
+}
+
 async function sessions() {
   const row = await run.app.db.selectFrom("participant_session").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
@@ -87,7 +98,7 @@ describe.skipIf(!run.hasBrowser)("quick exit (JavaScript off, 320 px)", () => {
       expect(await cookieNames()).toEqual([]);
 
       // Back: the question page is asked for again (no-store), and the server no longer knows this browser.
-      await page.goBack({ waitUntil: "domcontentloaded" });
+      await back(page);
       const body = await page.locator("body").innerText();
       expect(new URL(page.url()).pathname).toBe("/s/demo");
       expect(body).not.toContain(code);
@@ -183,7 +194,7 @@ describe.skipIf(!run.hasBrowser)("quick exit with JavaScript on", () => {
     expect(new URL(page.url()).origin).toBe(run.app.url);
     await exitTo(page, () => page.keyboard.press("Shift"));
     expect(await sessions()).toBe(before - 1);
-    await page.goBack({ waitUntil: "domcontentloaded" });
+    await back(page);
     expect(await page.locator("body").innerText()).not.toContain(code);
     expect(await page.locator("form textarea, form input[type=radio]").count()).toBe(0);
     await context.close();
@@ -264,6 +275,8 @@ describe.skipIf(!run.hasBrowser)("language (JavaScript off, 320 px)", () => {
     expect(await marked("h1 [lang]")).toEqual(expected("participant.language.title"));
     expect(await marked(".quick-exit [lang]")).toEqual(expected("participant.bar.leave"));
     expect(await marked(".multilingual-links [lang]")).toEqual(expected("participant.info.haveCode"));
+    const wide = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(wide[0], "the first page scrolls sideways at 320 px").toBeLessThanOrEqual(wide[1]!);
     // "I already have a code" in Farsi: Farsi, then the code page.
     await go(page, () => page.click(".multilingual-links a[hreflang=fa]"));
     expect(new URL(page.url()).pathname).toBe("/s/demo/resume");

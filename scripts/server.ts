@@ -197,6 +197,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
 
+  // The server's own refusals (403, 405, 413) are the app's kind, translated error page when the
+  // build offers one (app/entry.server.tsx, errorDocument), plain text otherwise.
+  app.locals.errorDocument = (build.entry.module as { errorDocument?: ErrorDocument }).errorDocument;
   app.use(onlyPageMethods);
   app.use(rejectCrossSiteWrites);
   app.use(limitRequestBodies);
@@ -288,10 +291,22 @@ function bodyLimit(req: Request) {
 function tooLarge(res: Response, limit: number) {
   if (res.headersSent) return;
   res.setHeader("Connection", "close");
-  res
-    .status(413)
-    .type("text/plain")
-    .send(`That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
+  refuse(res, 413, `That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
+}
+
+type ErrorDocument = (input: { path: string; cookie?: string; status: number }) => string;
+
+function refuse(res: Response, status: number, text: string) {
+  const errorDocument = res.app.locals.errorDocument as ErrorDocument | undefined;
+  if (errorDocument) {
+    try {
+      res.status(status).type("html").send(errorDocument({ path: res.req.originalUrl, cookie: res.req.get("cookie"), status }));
+      return;
+    } catch {
+      // fall through to the plain answer: a refusal must never become a 500
+    }
+  }
+  res.status(status).type("text/plain").send(text);
 }
 
 // A declared length over the limit is refused before anything is read; a body without one (chunked)
@@ -310,7 +325,7 @@ export const PAGE_METHODS = ["GET", "HEAD", "POST"];
 function onlyPageMethods(req: Request, res: Response, next: NextFunction) {
   if (PAGE_METHODS.includes(req.method)) return next();
   res.setHeader("Allow", PAGE_METHODS.join(", "));
-  res.status(405).type("text/plain").send("This address does not take that method.");
+  refuse(res, 405, "This address does not take that method.");
 }
 
 function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
@@ -325,7 +340,7 @@ function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) 
   // Remix refuses an action whose Origin host differs from X-Forwarded-Host (or Host), by throwing:
   // a 500. Whatever Sec-Fetch-Site says, such an Origin is someone else's, so it is refused here, as 403.
   if (crossSite || (origin !== undefined && origin !== "null" && originHost(origin) !== remixHost(req))) {
-    res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
+    refuse(res, 403, "Cross-site form submissions are not accepted.");
     return;
   }
   // Remix's own action check compares Origin with Host and aborts on `null`; the browser has already

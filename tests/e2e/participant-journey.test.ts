@@ -31,7 +31,7 @@ async function consent(page: Page, optional: { quotes?: boolean } = {}) {
   for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
   await page.check(`input[name=audio_recording][value=no]`);
   await page.check(`input[name=quotes][value=${optional.quotes ? "yes" : "no"}]`);
-  await page.click("form button[type=submit]");
+  await page.click("main form button[type=submit]");
   await page.waitForURL(/\/code$/);
   return (await page.textContent(".code"))!.trim();
 }
@@ -58,7 +58,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
     await page.check("input[name=audio_recording][value=no]");
     await page.check("input[name=quotes][value=yes]");
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     await page.waitForURL(/\/code$/);
     const code = (await page.textContent(".code"))!.trim();
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
@@ -117,7 +117,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await again.goto(`${run.app.url}/s/demo/resume`);
     // Small letters, spaces for dashes, O for 0 and l for 1.
     await again.fill("#code", code.toLowerCase().replaceAll("-", " ").replaceAll("0", "o").replaceAll("1", "l"));
-    await again.click("form button[type=submit]");
+    await again.click("main form button[type=submit]");
     await again.waitForURL((url) => url.toString() === stoppedAt);
     await again.click("text=Go back to the page before");
     expect(await again.inputValue("textarea[name=how_supported]")).toBe("I waited a long time");
@@ -136,14 +136,14 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await chooseLanguage(page, "cy");
     await page.goto(`${run.app.url}/s/demo/resume`);
     await page.fill("#code", "ABCD-EFGH-JKMN-PQRS");
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     expect(await page.textContent(".error-summary")).toContain("Dydy hwn ddim yn edrych fel cod");
     expect(await page.textContent(".field-error .error-message")).toContain("Dydy hwn ddim yn edrych fel cod");
     // A room sharing one address makes typos all day: the check character catches them before any
     // lookup, so they are not guesses and never count (docs/decisions/057-attempt-limits.md).
     for (let i = 0; i < 12; i++) {
       await page.fill("#code", "ABCD-EFGH-JKMN-PQRS");
-      await page.click("form button[type=submit]");
+      await page.click("main form button[type=submit]");
     }
     expect(await page.textContent(".error-message")).toContain("Dydy hwn ddim yn edrych fel cod");
     expect(await page.textContent(".error-message")).not.toContain("Arhoswch 15 munud");
@@ -169,7 +169,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const post = () => context.request.post(`${run.app.url}/s/demo/consent`, { form, headers: { origin: run.app.url }, maxRedirects: 0 });
     const [a, b] = await Promise.all([post(), post()]);
     expect([a.status(), b.status()]).toEqual([302, 302]);
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     // The browser already holds the session the earlier posts opened, so it simply carries on.
     await page.waitForURL(/\/q\/focus-group-questions\/once\/introduction$/);
     expect(await count("participant")).toBe(before + 1);
@@ -195,7 +195,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.goto(`${run.app.url}/s/demo/consent`);
     for (const id of REQUIRED) await page.check(`input[name=${id}][value=yes]`);
     await page.check("input[name=agree_to_take_part][value=no]");
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     await page.waitForURL(/\/declined$/);
     const text = await page.textContent("main");
     expect(text).toContain("Thank you for thinking about it");
@@ -225,7 +225,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       .executeTakeFirstOrThrow();
     await page.click("footer >> text=Stop taking part");
     await page.check("input[name=mode][value=erase]");
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     expect(await page.textContent("h1")).toBe("Are you sure?");
     await page.click("button.button-warning");
     await page.waitForURL(/\/withdrawn/);
@@ -247,7 +247,7 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.goto(`${run.app.url}/s/demo/consent-choices`);
     await page.check("input[name=quotes][value=no]");
     await page.check("input[name=audio_recording][value=yes]");
-    await page.click("form button[type=submit]");
+    await page.click("main form button[type=submit]");
     expect(await page.textContent("[role=status]")).toContain("Your choices are saved.");
     const changes = await run.app.db.selectFrom("consent_change").select(["flag", "value"]).orderBy("id", "desc").limit(2).execute();
     expect(changes).toEqual(expect.arrayContaining([{ flag: "quotes", value: false }, { flag: "audio_recording", value: true }]));

@@ -63,7 +63,7 @@ sections:
       `${file}:14: item rate, text: expected text, got 5`,
       `${file}:15: item rate, scale.labels.one: a scale label's key must be a whole number`,
       // The item's other keys are checked once its type is known.
-      `${file}:17: item Bad-Id, type: must be one of heading | text | study_contact | prompt | yes_no | single_choice | multiple_choice | rating | scale_0_10 | number | short_text | long_text, not "slider"`,
+      `${file}:17: item Bad-Id, type: must be one of heading | text | list | study_contact | prompt | yes_no | single_choice | multiple_choice | rating | scale_0_10 | number | short_text | long_text, not "slider"`,
     ]);
   });
 

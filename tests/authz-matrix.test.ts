@@ -5,6 +5,8 @@ import type { Role } from "../db/tables/foundation";
 import { roleHas, ROLES, type Permission } from "../app/auth/permissions.server";
 import { createOrganisation } from "../app/organisations/people.server";
 import { createStudy } from "../app/studies/studies.server";
+import { createTheme } from "../app/coding/codebook.server";
+import { createCohort } from "../app/wellbeing/cohorts.server";
 import { startTestApp, type TestApp } from "./support/app";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 
@@ -221,6 +223,42 @@ describe("authorisation matrix", () => {
         expect(await foreign.text()).not.toContain("SECRET other title");
       }
     }
+  });
+
+  it("another organisation's theme, cohort or session id, sent in our own study's forms and addresses, is a 4xx and changes nothing", async () => {
+    const other = await app.db.selectFrom("study").innerJoin("organisation", "organisation.id", "study.organisation_id").select(["study.id as studyId", "organisation.id as organisationId"]).where("study.slug", "=", "other-study").executeTakeFirstOrThrow();
+    const scope = { organisationId: other.organisationId, studyId: other.studyId };
+    const theme = await createTheme(app.db, scope, ids.otherAdmin!, { name: "SECRET other theme", definition: "", useWhen: "", notUseWhen: "", parentId: null });
+    const cohort = await createCohort(app.db, scope, { name: "SECRET other group", startsOn: null, endsOn: null, facilitatorIds: [] });
+    const base = "/research/demo/studies/demo";
+    const client = clients.get("admin")!;
+    const csrf = tokens.get("admin")!;
+    const posts: [string, Record<string, string>][] = [
+      [`${base}/themes`, { intent: "accept", theme: theme.id }],
+      [`${base}/themes`, { intent: "rename", theme: theme.id, name: "taken over" }],
+      [`${base}/themes`, { intent: "merge", theme: theme.id, into: theme.id }],
+      [`${base}/themes`, { intent: "memo", theme: theme.id, text: "a memo" }],
+      [`${base}/themes`, { intent: "create", name: "under another's theme", parent: theme.id }],
+      [`${base}/coding`, { intent: "apply", unit: `s:${cohort.id}`, theme: theme.id, start: "0", end: "1" }],
+      [`${base}/coding/agreement`, { intent: "resolve", unit: `s:${cohort.id}`, theme: theme.id, decision: "applied" }],
+      [`${base}/wellbeing/cohorts`, { intent: "join", cohort: cohort.id, code: "ABCD-EFGH-JKMN-PQRS" }],
+      [`${base}/wellbeing/cohorts/${cohort.id}`, { intent: "session", heldOn: "2025-01-01" }],
+    ];
+    for (const [to, body] of posts) {
+      const response = await client.post(to, body, { csrf });
+      expect(response.status, `POST ${to} ${JSON.stringify(body)}`).toBeLessThan(500);
+      expect(await response.text()).not.toContain("SECRET other");
+    }
+    for (const page of [`${base}/wellbeing/cohorts/${cohort.id}`, `${base}/sessions/${cohort.id}`, `${base}/coding?session=${cohort.id}`, `${base}/themes?theme=${theme.id}`]) {
+      const response = await client.get(page);
+      expect([200, 404], `GET ${page}`).toContain(response.status);
+      expect(await response.text()).not.toContain("SECRET other");
+    }
+    const after = await app.db.selectFrom("theme").select(["name", "status"]).where("id", "=", theme.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ name: "SECRET other theme", status: "accepted" });
+    expect(await app.db.selectFrom("theme").select("id").where("parent_id", "=", theme.id).execute()).toEqual([]);
+    expect(await app.db.selectFrom("memo").select("id").where("theme_id", "=", theme.id).execute()).toEqual([]);
+    expect(await app.db.selectFrom("group_session").select("id").where("cohort_id", "=", cohort.id).execute()).toEqual([]);
   });
 
   it("no role has a permission the table does not grant (nothing fails open)", () => {

@@ -1,5 +1,6 @@
 import { createIntl, createIntlCache, type IntlShape } from "@formatjs/intl";
 import { getLanguage, type LanguageCode } from "./languages";
+import { formattingLocale } from "./numbering";
 
 export type Messages = Record<string, string>;
 export type Translate = (key: string, values?: Record<string, string | number | Date>) => string;
@@ -9,7 +10,9 @@ const intlCache = createIntlCache();
 export function makeIntl(language: LanguageCode, messages: Messages): IntlShape<string> {
   return createIntl(
     {
-      locale: language,
+      // The language's numbering system and the Gregorian calendar ride on the locale, so every
+      // {n, number}, plural # and {d, date} in a message agrees with the rest of the page (ADR 064).
+      locale: formattingLocale(language),
       messages,
       defaultLocale: "en",
       // A missing key renders the key itself; tests prove every shipped catalogue is complete, so

@@ -3,6 +3,7 @@
  * question with its choices and saved answer, and where "previous" goes.
  */
 import type { Translate } from "../i18n/intl";
+import { formatNumberFor } from "../i18n/numbering";
 import { isShown, messageKeys, type AnswerValue } from "../instruments/messages";
 import { isAnswerItem, type Item } from "../instruments/schema";
 import { nearestShownPage, pageHref, type JourneyPage } from "./journey.server";
@@ -43,7 +44,8 @@ function questionView(use: StudyUse, language: string, t: Translate, item: Extra
       const options = [];
       for (let p = item.scale.min; p <= item.scale.max; p++) {
         const label = item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined;
-        options.push({ value: String(p), label: item.type === "rating" && label ? label : { text: String(p) } });
+        // The value posted stays Latin digits; only what the person reads follows the language.
+        options.push({ value: String(p), label: item.type === "rating" && label ? label : { text: formatNumberFor(language, p) } });
       }
       const end = (p: number) => (item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined);
       return { ...base, options, ends: item.type === "scale_0_10" ? { min: end(item.scale.min), max: end(item.scale.max) } : undefined };

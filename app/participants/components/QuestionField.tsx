@@ -74,8 +74,9 @@ export function QuestionField(props: { question: QuestionView; error?: string; s
       {error}
       {scale && q.ends ? (
         <p className="scale-ends" aria-hidden="true">
-          <span {...langOf(q.ends.min)}>0 = {q.ends.min?.text}</span>
-          <span {...langOf(q.ends.max)}>10 = {q.ends.max?.text}</span>
+          {/* The first and last options' labels are the scale's ends in the page's digits. */}
+          <span {...langOf(q.ends.min)}>{q.options[0]?.label.text} = {q.ends.min?.text}</span>
+          <span {...langOf(q.ends.max)}>{q.options[q.options.length - 1]?.label.text} = {q.ends.max?.text}</span>
         </p>
       ) : null}
       <div className={scale ? "scale" : undefined}>

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { listThemes } from "../../app/coding/codebook.server";
 import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../../app/coding/exports.server";
 import { exportQdpx } from "../../app/coding/qdpx.server";
+import { exportAnswersStats } from "../../app/coding/stats-export.server";
 import { exportQuotes, type QuoteFormat } from "../../app/coding/quotes.server";
 import type { StudyScope } from "../../app/consent/gate-coding.server";
 import type { DB } from "../../db/index";
@@ -94,21 +95,30 @@ const answers: Command = {
   name: "export answers",
   summary: "Export answers for analysis: long or wide CSV, or the data dictionary",
   usage: [
-    "Usage: npm run cli -- export answers --study <slug> [--format long|wide|dictionary] --out <file>",
+    "Usage: npm run cli -- export answers --study <slug> [--format long|wide|dictionary|sav|dta] [--language <code>] --out <file>",
     "",
     "Long: one row per answer. Wide: one row per response, one column per item (named as in the",
     "dictionary). Participants who withdrew with erasure are absent; free text is redacted; people",
     "appear under a stable pseudonymous id, never their code. Streamed, so memory stays flat. Audited.",
+    "sav (SPSS) and dta (Stata): one row per response, question texts as variable labels and option",
+    "labels as value labels in --language (default en), missing codes for skipped and not asked.",
   ].join("\n"),
   async run(args, ctx) {
-    const { values, positional } = parseOptions(args, { values: ["study", "format", "out"] });
+    const { values, positional } = parseOptions(args, { values: ["study", "format", "out", "language"] });
     if (positional.length > 0) throw new CliError(`Unexpected argument "${positional[0]}". See --help.`);
     const format = values.format ?? "long";
-    if (!["long", "wide", "dictionary"].includes(format)) throw new CliError("--format must be long, wide or dictionary.");
+    if (!["long", "wide", "dictionary", "sav", "dta"].includes(format)) throw new CliError("--format must be long, wide, dictionary, sav or dta.");
+    if (values.language !== undefined && !/^[a-z]{2,3}$/.test(values.language)) throw new CliError("--language must be a language code such as en, cy or ar.");
     const out = requireOption(values, "out");
     const { db } = await ctx.openDb();
     const scope = await studyScope(db, requireOption(values, "study"));
     const actor = { userId: null, via: "cli" as const };
+    if (format === "sav" || format === "dta") {
+      const { data, rows } = await exportAnswersStats(db, scope, actor, { format, language: values.language });
+      writeFileSync(out, data);
+      ctx.out(`${rows} responses written to ${out}.`);
+      return 0;
+    }
     if (format === "dictionary") {
       writeFileSync(out, await exportDataDictionary(db, scope, actor), "utf8");
       ctx.out(`Data dictionary written to ${out}.`);

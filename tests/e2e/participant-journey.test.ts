@@ -89,7 +89,8 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const consent = await run.app.db.selectFrom("consent_record").select(["quotes", "audio_recording", "method"]).where("participant_id", "=", participant.id).executeTakeFirstOrThrow();
     expect(consent).toEqual({ quotes: true, audio_recording: false, method: "online" });
     // Going back shows the typed text, in its own direction.
-    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
+    // The demo asks the focus-group questions one to a page.
+    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/how_supported`);
     expect(await page.inputValue("textarea")).toBe(typed);
     expect(await page.getAttribute("textarea", "dir")).toBe("auto");
     await context.close();
@@ -103,7 +104,9 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.click("main .actions a.button");
     await page.waitForURL(/\/q\/focus-group-questions\/once\/introduction$/);
     await clickSave(page);
-    await page.waitForURL(/personal_experience$/);
+    await page.waitForURL(/lived_experience$/);
+    await clickSave(page);
+    await page.waitForURL(/how_supported$/);
     await page.fill("textarea[name=how_supported]", "I waited a long time");
     await clickSave(page);
     const stoppedAt = page.url();
@@ -211,9 +214,11 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const page = await context.newPage();
     await chooseLanguage(page, "en");
     await consent(page, { quotes: true });
-    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/personal_experience`);
+    await page.goto(`${run.app.url}/s/demo/q/focus-group-questions/once/how_supported`);
     const words = "Words only this person wrote 7f3a";
     await page.fill("textarea[name=how_supported]", words);
+    await clickSave(page);
+    await page.waitForURL(/sensitivity_to_history$/);
     await page.fill("textarea[name=sensitivity_to_history]", words);
     await clickSave(page);
     const participant = await run.app.db

@@ -166,7 +166,7 @@ describe.runIf(run)("public report back", () => {
     const page = await context.newPage();
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
     for (const [language, scan, printed] of [
-      ["en", "Scan for the current version", `Printed on ${new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" }).format(today)}`],
+      ["en", "Scan for the current version", `Printed on ${new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(today)}`],
       ["ar", "امسحوا الرمز للاطلاع على النسخة الحالية", "طُبع في"],
     ] as const) {
       await page.goto(`${entryUrl}?lang=${language}`);

@@ -112,6 +112,13 @@ beforeAll(async () => {
   // A second coder who disagrees, so the agreement page lists the payloads as disagreements.
   await applyTheme(app.db, scope, fx.users.second, { unit: answerUnit, themeId: other, start: 0, end: 6 });
   await applyTheme(app.db, scope, fx.users.second, { unit: `s:${segment.id}`, themeId: other, start: 0, end: 7 });
+  // Four more people raised the theme: a report back shows quotes only for themes five or more
+  // people raised (ADR 066), and this test needs the payload quote shown.
+  for (let i = 0; i < 4; i++) {
+    const person = await addParticipant(app.db, fx, { quotes: true });
+    const unit = await addAnswer(app.db, fx, person, `Another person said this ${i}`);
+    await applyTheme(app.db, scope, adminId, { unit, themeId, start: 0, end: 7 });
+  }
   await addMemo(app.db, scope, adminId, { on: "study" }, MEMO);
   await addMemo(app.db, scope, adminId, { on: "theme", themeId }, MEMO);
   await addMemo(app.db, scope, adminId, { on: "coding", codingId: quoted }, MEMO);

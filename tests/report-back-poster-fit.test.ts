@@ -19,7 +19,7 @@ function entry(did: string, quotes = 1): PublicEntry {
 
 describe("poster type size", () => {
   it("prints a short entry in the largest type, with its quote", () => {
-    expect(fitPoster(entry("We trained every volunteer."), ["en"])).toEqual({ size: "xxl", quotes: 1, fits: true });
+    expect(fitPoster(entry("We trained every volunteer."), ["en"])).toEqual({ size: "24pt", quotes: 1, fits: true });
   });
 
   it("steps down one size at a time as the words grow, keeping quotes down to 15 pt, never growing again", () => {
@@ -28,6 +28,6 @@ describe("poster type size", () => {
     for (let i = 1; i < seen.length; i++) expect(order.indexOf(seen[i]!.size)).toBeGreaterThanOrEqual(order.indexOf(seen[i - 1]!.size));
     expect(new Set(seen.map((s) => s.size)).size).toBeGreaterThanOrEqual(4);
     for (const s of seen) if (POSTER_SIZES[s.size] < 15) expect(s.quotes).toBe(0);
-    expect(seen.some((s) => s.size === "xl")).toBe(true);
+    expect(seen.some((s) => s.size === "21pt")).toBe(true);
   });
 });

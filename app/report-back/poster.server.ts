@@ -15,12 +15,16 @@ export const POSTER_LANGUAGES = 2;
 export const POSTER_QUOTES = 2;
 
 /**
- * Body type sizes in points, largest first; the class names are in report-back.css. A short entry
- * prints large enough to read across a room and to fill the sheet (ADR 050's "large type"); 15 pt is
- * the smallest size at which quotes are kept.
+ * Body type sizes in points, largest first, named by their size (names that are not integers, so
+ * that object key order stays largest first); the classes are in report-back.css.
+ * A short entry prints large enough to read across a room and to fill the sheet (ADR 050's "large
+ * type"). The steps are about an eighth apart so that the chosen size leaves little of the sheet
+ * empty (ADR 051); 15 pt is the smallest size at which quotes are kept.
  */
-export const POSTER_SIZES = { xxl: 24, xl: 19, l: 15, m: 13, s: 11.5, xs: 10 } as const;
-const QUOTE_SIZES: readonly PosterSize[] = ["xxl", "xl", "l"];
+export const POSTER_SIZES = { "24pt": 24, "21pt": 21, "19pt": 19, "17pt": 17, "15pt": 15, "13pt": 13, "11pt": 11, "10pt": 10 } as const;
+/** Sizes at which quotes are printed. */
+const QUOTE_SIZES: readonly PosterSize[] = ["24pt", "21pt", "19pt", "17pt", "15pt"];
+const SMALLEST_QUOTE_SIZE: PosterSize = "15pt";
 export type PosterSize = keyof typeof POSTER_SIZES;
 
 export interface PosterFit {
@@ -33,16 +37,21 @@ export interface PosterFit {
 
 // A4 less 12 mm margins is 186 × 273 mm; the poster is 268 mm tall, of which the footer (a 38 mm QR
 // code, its padding and rule) takes about 46 mm. Columns are 8 mm apart.
-const PAGE_WIDTH_MM = 186;
+export const PAGE_WIDTH_MM = 186;
 const COLUMN_GAP_MM = 8;
 const COLUMNS_HEIGHT_MM = 268 - 46;
 const MM_PER_PT = 25.4 / 72;
-// Average advance of a character in ems, generous for Latin, Arabic and Persian sans-serif faces, and
-// the share of a line lost to wrapping between words: an overestimate shrinks a poster a size too
-// soon, an underestimate spills it onto a second sheet.
+// A list's items are indented by the browser's 40 px.
+const LIST_INDENT_MM = 10.6;
+// Average advance of a character in ems and the share of a line lost to wrapping between words, as
+// measured in Chromium with Noto Sans (`npx tsx scripts/calibrate-poster.ts` prints the comparison): a little
+// generous, because an overestimate only costs a size, while an underestimate spills the poster onto
+// a second sheet. Arabic-script letters join, and average about three quarters of a Latin letter.
 const CHAR_EM = 0.5;
 const BOLD_CHAR_EM = 0.56;
-const WRAP_LOSS = 0.92;
+const WRAP_LOSS = 0.94;
+const ARABIC_SCRIPT_SHARE = 0.78;
+const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/u;
 
 /** The poster's languages: the page's, then the next the entry is written in. */
 export function posterLanguages(entry: Pick<PublicEntry, "languages">, language: string): string[] {
@@ -54,10 +63,15 @@ export function posterQuotes(entry: Pick<PublicEntry, "themes">) {
   return entry.themes.flatMap((th) => th.quotes.slice(0, 1)).slice(0, POSTER_QUOTES);
 }
 
-const length = (s: string) => Array.from(s.replace(/\s+/g, " ").trim()).length;
+/** A text's width in Latin-letter equivalents. */
+function length(s: string): number {
+  let width = 0;
+  for (const ch of s.replace(/\s+/g, " ").trim()) width += ARABIC_SCRIPT.test(ch) ? ARABIC_SCRIPT_SHARE : 1;
+  return width;
+}
 
 /** Estimated height in mm of one language's column at body size `pt`, with the first `quotes` quotes. */
-function columnHeight(entry: PublicEntry, language: string, width: number, pt: number, quotes: number): number {
+export function columnHeight(entry: PublicEntry, language: string, width: number, pt: number, quotes: number): number {
   const text = entry.texts[language] ?? Object.values(entry.texts)[0];
   if (!text) return 0;
   const block = (chars: number, size: number, lineHeight: number, em = CHAR_EM, inset = 0) => {
@@ -72,7 +86,7 @@ function columnHeight(entry: PublicEntry, language: string, width: number, pt: n
   if (entry.themes.length) {
     mm += heading;
     // a theme's line: its public label and "N people raised this"
-    for (const theme of entry.themes) mm += block(length(theme.labels[language] ?? theme.labels.en ?? "") + 32, pt, 1.3);
+    for (const theme of entry.themes) mm += block(length(theme.labels[language] ?? theme.labels.en ?? "") + 32, pt, 1.3, CHAR_EM, LIST_INDENT_MM);
     mm += 2;
     for (const q of posterQuotes(entry).slice(0, quotes)) mm += body(length(q.language !== language ? (q.translations[language] ?? q.text) : q.text) + 2, 7) + 4;
   }
@@ -92,7 +106,9 @@ export function fitPoster(entry: PublicEntry, languages: readonly string[]): Pos
   const tallest = (pt: number, quotes: number) => Math.max(0, ...languages.map((l) => columnHeight(entry, l, width, pt, quotes)));
   const sizes = Object.keys(POSTER_SIZES) as PosterSize[];
   for (const size of QUOTE_SIZES) if (tallest(POSTER_SIZES[size], available) <= COLUMNS_HEIGHT_MM) return { size, quotes: available, fits: true };
-  for (let quotes = available - 1; quotes >= 0; quotes--) if (tallest(POSTER_SIZES.l, quotes) <= COLUMNS_HEIGHT_MM) return { size: "l", quotes, fits: true };
+  for (let quotes = available - 1; quotes >= 0; quotes--) {
+    if (tallest(POSTER_SIZES[SMALLEST_QUOTE_SIZE], quotes) <= COLUMNS_HEIGHT_MM) return { size: SMALLEST_QUOTE_SIZE, quotes, fits: true };
+  }
   for (const size of sizes.filter((s) => !QUOTE_SIZES.includes(s))) if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
   return { size: sizes.at(-1)!, quotes: 0, fits: false };
 }

@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { markTextReviewed, publishEntry, reviewEntry, saveEntryText, submitForReview, unpublishEntry } from "../../app/report-back/entries.server";
-import { fitPoster, posterLanguages } from "../../app/report-back/poster.server";
+import { fitPoster, POSTER_SIZES, posterLanguages } from "../../app/report-back/poster.server";
 import { loadEntry } from "../../app/report-back/public.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
@@ -154,7 +154,6 @@ describe.runIf(run)("public report back", () => {
       expect(await page.locator(".rb-poster").isVisible(), url).toBe(true);
       expect(await page.locator(".rb-poster-column").count(), url).toBe(2);
       expect(await page.locator(".rb-poster-qr svg").count(), url).toBe(1);
-      // The type size is an estimate (ADR 051): larger type that fills the sheet is still to come (issue 12, item 12).
       expect(await page.locator(".rb-poster-quote").count(), url).toBeGreaterThan(0);
       expect(await pdfPages(page), url).toBe(1);
     }
@@ -181,6 +180,48 @@ describe.runIf(run)("public report back", () => {
       // and in the poster's second language
       expect(await footer.locator(".rb-poster-stale").count(), language).toBe(2);
       await page.emulateMedia({ media: "screen" });
+    }
+    await context.close();
+  });
+
+  it("fills the sheet: the type is the largest that fits or one size below it, and the columns are at least three quarters full", async () => {
+    // A4 less its margins (186 mm) is 703 CSS px: the width the printed page lays out at
+    const context = await browser.newContext({ viewport: { width: 703, height: 1032 } });
+    const page = await context.newPage();
+    const sentence = "We listened to everything you told us about the drop-in and the waiting room. ";
+    await republishWith("fill-short", { title: "Tea", asked: "We asked what would help.", did: "We trained every volunteer." });
+    for (const repeats of [3, 8]) await republishWith(`fill-${repeats}`, { title: "A long report", asked: "We asked about the drop-in.", did: sentence.repeat(repeats) });
+    const sizes = Object.keys(POSTER_SIZES);
+    const report: string[] = [];
+    for (const path of ["listening-better", "listening-better?lang=ar", "listening-better?lang=fa", "fill-short", "fill-3", "fill-8"]) {
+      await page.goto(`${listUrl}/${path}`);
+      await page.emulateMedia({ media: "print" });
+      expect(await pdfPages(page), path).toBe(1);
+      const chosen = ((await page.locator(".rb-poster").getAttribute("class")) ?? "").match(/rb-poster-size-(\w+)/)![1]!;
+      // How tall the tallest column's words are at a size, against the space the columns have.
+      const measure = (size: string) =>
+        page.evaluate((size) => {
+          const poster = document.querySelector(".rb-poster")!;
+          poster.className = poster.className.replace(/rb-poster-size-\w+/, `rb-poster-size-${size}`);
+          const words = Math.max(
+            ...[...document.querySelectorAll(".rb-poster-column")].map((column) => {
+              const last = column.lastElementChild!;
+              return last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom) - column.getBoundingClientRect().top;
+            }),
+          );
+          const mm = 96 / 25.4;
+          const space = 268 * mm - document.querySelector(".rb-poster-footer")!.getBoundingClientRect().height;
+          return words / space;
+        }, size);
+      const fill = await measure(chosen);
+      const index = sizes.indexOf(chosen);
+      const twoUp = index >= 2 ? await measure(sizes[index - 2]!) : null;
+      report.push(`${path}: ${chosen}, ${Math.round(fill * 100)} % full${twoUp === null ? "" : `, ${sizes[index - 2]} would need ${Math.round(twoUp * 100)} %`}`);
+      expect(fill, report.join("; ")).toBeLessThanOrEqual(1);
+      // Larger type would not fit two sizes up: the estimate is at most one step cautious.
+      if (twoUp !== null) expect(twoUp, report.join("; ")).toBeGreaterThan(1);
+      // Short words print at the largest size; anything else fills most of the sheet.
+      if (index > 0) expect(fill, report.join("; ")).toBeGreaterThanOrEqual(0.75);
     }
     await context.close();
   });
@@ -220,13 +261,13 @@ describe.runIf(run)("public report back", () => {
     }
     // the type shrinks as the words grow, quotes go only at 15 pt, and smaller type has none; the
     // small group's quote is never on a poster (ADR 066), so the poster has at most one
-    const order = ["xxl", "xl", "l", "m", "s", "xs"];
+    const order = Object.keys(POSTER_SIZES);
     for (let i = 1; i < seen.length; i++) {
       expect(order.indexOf(seen[i]!.size), JSON.stringify(seen)).toBeGreaterThanOrEqual(order.indexOf(seen[i - 1]!.size));
       expect(seen[i]!.quotes, JSON.stringify(seen)).toBeLessThanOrEqual(seen[i - 1]!.quotes);
     }
-    for (const s of seen) expect(s.quotes, JSON.stringify(seen)).toBeLessThanOrEqual(order.indexOf(s.size) <= 2 ? 1 : 0);
-    expect(seen.at(-1)!.size).toBe("xs");
+    for (const s of seen) expect(s.quotes, JSON.stringify(seen)).toBeLessThanOrEqual(parseFloat(s.size) >= 15 ? 1 : 0);
+    expect(seen.at(-1)!.size).toBe(order.at(-1));
     await context.close();
   });
 

@@ -11,7 +11,9 @@
  * Units are read through the consent gate: a unit whose participant was erased is not in the set.
  */
 import type { DB } from "../../db/index";
-import { readFreeTextAnswers, readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readFreeTextAnswers, readUnits } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey, parseUnitKey, type UnitKey } from "./units";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
 import { CodingError } from "./codings.server";

@@ -9,7 +9,10 @@
  */
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { answerBatches, readUnits, requireStudy, rowUnitKey, type AnswerRow, type StudyScope } from "../consent/gate-coding.server";
+import { answerBatches, type AnswerRow } from "../consent/gate.server";
+import { readUnits } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { respondentLabel } from "./quotes.server";

@@ -7,7 +7,8 @@
  */
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { answerBatches, requireStudy, type AnswerRow, type StudyScope } from "../consent/gate-coding.server";
+import { answerBatches, type AnswerRow } from "../consent/gate.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { messageKeys } from "../instruments/messages";
 import type { Actor } from "./exports.server";
 import { respondentLabel } from "./quotes.server";

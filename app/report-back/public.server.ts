@@ -8,7 +8,7 @@ import { themeCounts } from "../coding/theme-views.server";
 import { getLanguage, isLanguageCode, sourceLanguage, type LanguageCode } from "../i18n/languages";
 import { shareableCount, type ShareableCount } from "../studies/dashboard.server";
 import { studyTitle } from "../studies/titles";
-import type { StudyScope } from "../consent/gate-coding.server";
+import type { StudyScope } from "../consent/scope.server";
 import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
 
 export interface EntryText {

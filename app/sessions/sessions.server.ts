@@ -1,13 +1,14 @@
 /**
  * Focus groups and interviews: the session record, who attended, whether it was recorded, and
  * transcripts stored as ordered segments. Reading participants' words back goes through
- * app/consent/gate-coding.server.ts.
+ * app/consent/units.server.ts.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
-import { participantsWithoutAudioConsent, readSegments, requireStudy, type StudyScope } from "../consent/gate-coding.server";
+import { participantsWithoutAudioConsent, readSegments } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
 import { suggestTurnLanguage } from "./turn-language";

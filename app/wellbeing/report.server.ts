@@ -10,7 +10,8 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions, type AnalysisScope } from "./reads.server";
+import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions } from "../consent/wellbeing.server";
+import type { StudyScope } from "../consent/scope.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
 import {
@@ -141,7 +142,7 @@ export interface ParticipantScores {
   choices: Record<string, string>;
 }
 
-export interface ReportQuery extends AnalysisScope {
+export interface ReportQuery extends StudyScope {
   measureId: string;
   /** Only this cohort; absent = every participant of the study, in a cohort or not. */
   cohortId?: string | null;
@@ -636,7 +637,7 @@ export function satisfactionItems(version: PublishedInstrumentVersion, post: str
     .filter((item) => ["rating", "scale_0_10", "number", "single_choice", "yes_no"].includes(item.type));
 }
 
-export async function cohortSummaries(db: DB, scope: AnalysisScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
+export async function cohortSummaries(db: DB, scope: StudyScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
   const items = satisfactionItems(source.version, post);
   const responses = items.length
     ? await analysableResponses(db, { ...scope, instrumentId: source.instrumentId, timepoints: [post], itemIds: items.map((i) => i.id) })

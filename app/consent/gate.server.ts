@@ -106,6 +106,54 @@ export async function gatedAnswers(
   return q.orderBy("r.id").orderBy("a.item_id").execute();
 }
 
+/**
+ * The instrument versions anyone in the study has answered, as a subquery: which versions'
+ * definitions apply, not anyone's answers, so no participant filter (a withdrawn person's version
+ * is still a version in use).
+ */
+export function answeredVersionIds(db: DB, studyId: string) {
+  return db.selectFrom("response").select("instrument_version_id").where("study_id", "=", studyId);
+}
+
+/**
+ * Responses started and completed per instrument version, timepoint and language, for the study's
+ * dashboard: counts of everyone who began, no answer read (the dashboard shows fieldwork progress,
+ * withdrawals included, in the workspace only).
+ */
+export function responseProgress(db: DB, studyId: string) {
+  return db
+    .selectFrom("response")
+    .innerJoin("instrument_version", "instrument_version.id", "response.instrument_version_id")
+    .select([
+      "instrument_version.instrument_id",
+      "instrument_version.version",
+      "response.timepoint",
+      "response.language",
+      sql<number>`count(*)::int`.as("started"),
+      sql<number>`count(*) filter (where response.completed_on is not null)::int`.as("completed"),
+    ])
+    .where("response.study_id", "=", studyId)
+    .groupBy(["instrument_version.instrument_id", "instrument_version.version", "response.timepoint", "response.language"])
+    .orderBy("instrument_version.instrument_id")
+    .orderBy("response.timepoint")
+    .orderBy("response.language")
+    .execute();
+}
+
+/**
+ * Ids of the study's responses to any version of one instrument: ids only, everyone's, for a caller
+ * that then reads what the gate permits (app/coding/agreement.server.ts `answerUnitsForItem`).
+ */
+export function responsesToInstrument(db: DB, studyId: string, instrumentId: string) {
+  return db
+    .selectFrom("response as r")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .select("r.id")
+    .where("r.study_id", "=", studyId)
+    .where("iv.instrument_id", "=", instrumentId)
+    .execute();
+}
+
 /** Answers for analysis and export: includes "stop and keep" withdrawals, never erased or unconsented. */
 export function answersForAnalysis(db: DB, scope: StudyScope, filter?: Parameters<typeof gatedAnswers>[3]) {
   return gatedAnswers(db, scope, "analysis", filter);

@@ -288,3 +288,70 @@ export async function readTranslations(db: DB, units: readonly GatedUnit[]): Pro
   }
   return out;
 }
+
+/**
+ * How many turns each of these sessions of the study has, every speaker counted: a number for the
+ * sessions' lists and pages, no one's words. A session not of the study counts 0.
+ */
+export async function segmentCounts(db: DB, scope: StudyScope, sessionIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+  if (sessionIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("transcript_segment as seg")
+    .innerJoin("study_session as ses", "ses.id", "seg.session_id")
+    .innerJoin("study as st", "st.id", "ses.study_id")
+    .select(["seg.session_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("ses.study_id", "=", scope.studyId)
+    .where("st.organisation_id", "=", scope.organisationId)
+    .where("seg.session_id", "in", [...sessionIds])
+    .groupBy("seg.session_id")
+    .execute();
+  for (const r of rows) out.set(r.session_id, Number(r.n));
+  return out;
+}
+
+/*
+ * The write paths' own look-ups (a transcript import, a correction of turns, a translation): they
+ * return positions, roles, links and ids, never words, and decide nothing about consent. They are
+ * here so that this folder stays the only code that names the content tables for reading.
+ */
+
+/** The last position used in a session's transcript (0 when it has none): where an import appends. */
+export async function lastSegmentPosition(db: DB, sessionId: string): Promise<number> {
+  const last = await db
+    .selectFrom("transcript_segment")
+    .select((eb) => eb.fn.max<number>("position").as("max"))
+    .where("session_id", "=", sessionId)
+    .executeTakeFirst();
+  return Number(last?.max ?? 0);
+}
+
+/** Each turn of a session with its speaker's role and the turn it renders, by id (for corrections). */
+export async function turnRoles(db: DB, sessionId: string) {
+  return new Map(
+    (await db.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
+  );
+}
+
+/** Is the segment, or the answer, one of the study's? (A translation may only be kept for one that is.) */
+export async function unitOfStudy(db: DB, scope: StudyScope, unit: { segmentId: string } | { responseId: string; itemId: string }): Promise<boolean> {
+  if ("segmentId" in unit) {
+    const owned = await db
+      .selectFrom("transcript_segment as seg")
+      .innerJoin("study_session as ses", "ses.id", "seg.session_id")
+      .select("seg.id")
+      .where("seg.id", "=", unit.segmentId)
+      .where("ses.study_id", "=", scope.studyId)
+      .executeTakeFirst();
+    return owned !== undefined;
+  }
+  const owned = await db
+    .selectFrom("answer as a")
+    .innerJoin("response as r", "r.id", "a.response_id")
+    .select("a.item_id")
+    .where("a.response_id", "=", unit.responseId)
+    .where("a.item_id", "=", unit.itemId)
+    .where("r.study_id", "=", scope.studyId)
+    .executeTakeFirst();
+  return owned !== undefined;
+}

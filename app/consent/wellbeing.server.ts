@@ -12,7 +12,7 @@
  */
 import { sql, type RawBuilder } from "kysely";
 import type { DB } from "../../db/index";
-import { analysableParticipants } from "./gate.server";
+import { analysableParticipants, answeredVersionIds } from "./gate.server";
 import type { StudyScope } from "./scope.server";
 import { SCORING_REVISION } from "../wellbeing/scoring";
 
@@ -135,8 +135,8 @@ function chosenResponses(db: DB, query: StudyScope & { instrumentId: string; tim
  * anyone's answers, so it needs no gate (a withdrawn person's version is still a version in use).
  */
 export async function answeredInstrumentVersions(db: DB, studyId: string): Promise<string[]> {
-  const rows = await db.selectFrom("response").select("instrument_version_id as id").where("study_id", "=", studyId).distinct().execute();
-  return rows.map((r) => r.id);
+  const rows = await answeredVersionIds(db, studyId).distinct().execute();
+  return rows.map((r) => r.instrument_version_id);
 }
 
 export interface ItemValuesQuery extends StudyScope {

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
-import { participantsWithoutAudioConsent, readSegments } from "../consent/units.server";
+import { lastSegmentPosition, participantsWithoutAudioConsent, readSegments, segmentCounts, turnRoles, unitOfStudy } from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
@@ -137,12 +137,12 @@ export async function listSessions(db: DB, scope: StudyScope, options: { visible
       "s.interpreter",
       "s.recorded",
       eb.selectFrom("session_attendee").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("attendees"),
-      eb.selectFrom("transcript_segment").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("segments"),
     ])
     .where("s.study_id", "=", scope.studyId);
   const visibleTo = options.visibleTo;
   if (visibleTo) query = query.where((eb) => eb.or([eb("s.created_by", "=", visibleTo), eb("s.facilitator_user_id", "=", visibleTo)]));
   const rows = await query.orderBy("s.held_on").orderBy("s.label").execute();
+  const segments = await segmentCounts(db, scope, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -153,7 +153,7 @@ export async function listSessions(db: DB, scope: StudyScope, options: { visible
     interpreter: r.interpreter,
     recorded: r.recorded,
     attendees: Number(r.attendees ?? 0),
-    segments: Number(r.segments ?? 0),
+    segments: segments.get(r.id) ?? 0,
   }));
 }
 
@@ -307,12 +307,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
     throw new SessionError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
   });
   return db.transaction().execute(async (trx) => {
-    const last = await trx
-      .selectFrom("transcript_segment")
-      .select((eb) => eb.fn.max<number>("position").as("max"))
-      .where("session_id", "=", sessionId)
-      .executeTakeFirst();
-    let position = Number(last?.max ?? 0);
+    let position = await lastSegmentPosition(trx, sessionId);
     const rows = turns.map((t, i) => {
       const m = speakers[i]!;
       const text = (renders[i] ? t.rendering! : t.text).normalize("NFC");
@@ -383,9 +378,7 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
     }
   }
   return db.transaction().execute(async (trx) => {
-    const turns = new Map(
-      (await trx.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
-    );
+    const turns = await turnRoles(trx, sessionId);
     const uuid = z.string().uuid();
     let changed = 0;
     for (const c of changes) {
@@ -423,14 +416,7 @@ export async function setTranslation(
   const lang = LANGUAGE.parse(language);
   const clean = text.normalize("NFC").trim();
   if ("segmentId" in unit) {
-    const owned = await db
-      .selectFrom("transcript_segment as seg")
-      .innerJoin("study_session as ses", "ses.id", "seg.session_id")
-      .select("seg.id")
-      .where("seg.id", "=", unit.segmentId)
-      .where("ses.study_id", "=", scope.studyId)
-      .executeTakeFirst();
-    if (!owned) throw new SessionError("not_found", "No such segment in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such segment in this study");
     await db.deleteFrom("translation").where("segment_id", "=", unit.segmentId).where("language", "=", lang).execute();
     if (clean) {
       await db
@@ -439,15 +425,7 @@ export async function setTranslation(
         .execute();
     }
   } else {
-    const owned = await db
-      .selectFrom("answer as a")
-      .innerJoin("response as r", "r.id", "a.response_id")
-      .select("a.item_id")
-      .where("a.response_id", "=", unit.responseId)
-      .where("a.item_id", "=", unit.itemId)
-      .where("r.study_id", "=", scope.studyId)
-      .executeTakeFirst();
-    if (!owned) throw new SessionError("not_found", "No such answer in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such answer in this study");
     await db
       .deleteFrom("translation")
       .where("response_id", "=", unit.responseId)

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { responseProgress } from "../consent/gate.server";
 
 /**
  * Counts for a study's dashboard. Only counts: no answer, no code, no date finer than the study's own.
- * Read from the participant tables directly because nothing here is participant content; anything
- * that reads content goes through the consent gate.
+ * Read from the participant tables directly because nothing here is participant content; the
+ * responses' counts come from app/consent, the only code that names the content tables.
  */
 export async function studyDashboard(db: DB, studyId: string) {
   const participants = await db
@@ -24,23 +25,7 @@ export async function studyDashboard(db: DB, studyId: string) {
     .where("participant.study_id", "=", studyId)
     .groupBy("consent_record.method")
     .execute();
-  const responses = await db
-    .selectFrom("response")
-    .innerJoin("instrument_version", "instrument_version.id", "response.instrument_version_id")
-    .select([
-      "instrument_version.instrument_id",
-      "instrument_version.version",
-      "response.timepoint",
-      "response.language",
-      sql<number>`count(*)::int`.as("started"),
-      sql<number>`count(*) filter (where response.completed_on is not null)::int`.as("completed"),
-    ])
-    .where("response.study_id", "=", studyId)
-    .groupBy(["instrument_version.instrument_id", "instrument_version.version", "response.timepoint", "response.language"])
-    .orderBy("instrument_version.instrument_id")
-    .orderBy("response.timepoint")
-    .orderBy("response.language")
-    .execute();
+  const responses = await responseProgress(db, studyId);
   const consentTotal = consents.reduce((sum, row) => sum + Number(row.n), 0);
   return {
     participants: Number(participants.total),

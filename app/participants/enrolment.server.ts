@@ -10,6 +10,7 @@ import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode 
 import { ParticipantError } from "./errors";
 import { consentFormTokenHash } from "./session.server";
 import { currentConsentForm, findStudyById, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
 export interface ParticipantRow {
   id: string;
@@ -17,7 +18,7 @@ export interface ParticipantRow {
   language: string;
   source: "online" | "paper" | "assisted";
   withdrawn_on: string | null;
-  withdrawal_mode: "erase" | "keep" | null;
+  withdrawal_mode: WithdrawalMode | null;
 }
 
 /** The keyed hash a code is stored and found by; throws ParticipantError("invalid_code") for a typo. */

@@ -9,7 +9,8 @@ import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
 import { lastSegmentPosition, participantsWithoutAudioConsent, readSegments, segmentCounts, turnRoles, unitOfStudy } from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
+import { normaliseParticipantCode } from "../participants/code";
+import { findParticipantByCode } from "../participants/enrolment.server";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
 import { suggestTurnLanguage } from "./turn-language";
 
@@ -215,12 +216,7 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
 export async function addAttendeeByCode(db: DB, scope: StudyScope, sessionId: string, code: string, codeKey: Buffer | string) {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) throw new SessionError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
-  const participant = await db
-    .selectFrom("participant")
-    .select("id")
-    .where("code_hash", "=", hashParticipantCode(normalised.code, codeKey))
-    .where("study_id", "=", scope.studyId)
-    .executeTakeFirst();
+  const participant = await findParticipantByCode(db, { studyId: scope.studyId, code: normalised.code, codeHashKey: codeKey });
   if (!participant) throw new SessionError("participant_not_in_study", "No participant with that code in this study");
   return addAttendee(db, scope, sessionId, participant.id);
 }

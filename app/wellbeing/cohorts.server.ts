@@ -10,7 +10,8 @@ import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import type { StudyScope } from "../consent/scope.server";
-import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
+import { normaliseParticipantCode } from "../participants/code";
+import { findParticipantByCode } from "../participants/enrolment.server";
 
 export interface Cohort {
   id: string;
@@ -218,14 +219,7 @@ export type CodeLookup =
 export async function participantByCode(db: DB, ref: StudyScope, code: string, codeHashKey: Buffer | string): Promise<CodeLookup> {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) return { ok: false, reason: normalised.reason };
-  const participant = await db
-    .selectFrom("participant as p")
-    .innerJoin("study as s", "s.id", "p.study_id")
-    .select(["p.id", "p.withdrawn_on"])
-    .where("p.code_hash", "=", hashParticipantCode(normalised.code, codeHashKey))
-    .where("p.study_id", "=", ref.studyId)
-    .where("s.organisation_id", "=", ref.organisationId)
-    .executeTakeFirst();
+  const participant = await findParticipantByCode(db, { studyId: ref.studyId, organisationId: ref.organisationId, code: normalised.code, codeHashKey });
   if (!participant) return { ok: false, reason: "unknown" };
   if (participant.withdrawn_on !== null) return { ok: false, reason: "withdrawn" };
   return { ok: true, participantId: participant.id };

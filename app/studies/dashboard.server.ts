@@ -42,18 +42,3 @@ export async function studyDashboard(db: DB, studyId: string) {
   };
 }
 export type StudyDashboard = Awaited<ReturnType<typeof studyDashboard>>;
-
-/** Counts under this are shown as "fewer than 5" wherever they may leave the workspace. */
-export const SMALL_COUNT = 5;
-
-export type ShareableCount = { exact: number } | { fewerThan: typeof SMALL_COUNT };
-
-export function shareableCount(n: number): ShareableCount {
-  return n < SMALL_COUNT ? { fewerThan: SMALL_COUNT } : { exact: n };
-}
-
-/** A percentage, or null when either count is small enough to identify someone. */
-export function shareablePercent(part: number, whole: number): number | null {
-  if (whole < SMALL_COUNT || part < SMALL_COUNT) return null;
-  return Math.round((part / whole) * 100);
-}

@@ -14,6 +14,7 @@ import { analysableItemValues, analysableMeasureScores, analysableResponses, ans
 import type { StudyScope } from "../consent/scope.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
+import { SMALL_COUNT, withheldUnlessEmpty } from "../disclosure/small-counts";
 import {
   bandTransitions,
   comparePrePost,
@@ -25,8 +26,8 @@ import {
   type ScorePair,
 } from "./statistics";
 
-/** Groups with fewer pairs than this are not shown: "fewer than 5". */
-export const SMALLEST_GROUP = 5;
+/** Groups with fewer pairs than this are not shown: "fewer than 5" (the one small-count rule). */
+const SMALLEST_GROUP = SMALL_COUNT;
 
 export const DEFAULT_TIMEPOINTS = { pre: "pre", post: "post" } as const;
 
@@ -623,7 +624,7 @@ function optionCounts(options: readonly string[], values: readonly unknown[]): {
 }
 
 function shareable(n: number): SuppressedNumber {
-  return n > 0 && n < SMALLEST_GROUP ? { suppressed: true } : { value: n };
+  return withheldUnlessEmpty(n) ? { suppressed: true } : { value: n };
 }
 
 /**

@@ -18,7 +18,7 @@ import { buildQdpx } from "../app/coding/qdpx.server";
 import { collectQuotes } from "../app/coding/quotes.server";
 import { suggestRedactions } from "../app/coding/redactions.server";
 import { coOccurrence, themeCounts } from "../app/coding/theme-views.server";
-import { readSegments } from "../app/consent/gate-coding.server";
+import { readSegments } from "../app/consent/units.server";
 import { addAttendee, createSession, importTranscript, type SpeakerMapping } from "../app/sessions/sessions.server";
 import { openDatabase, type DatabaseHandle } from "../db/index";
 import { migrateToLatest } from "../db/migrate";

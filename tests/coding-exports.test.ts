@@ -4,7 +4,7 @@ import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../app/coding/exports.server";
 import { addRedaction } from "../app/coding/redactions.server";
-import { answerBatches } from "../app/consent/gate-coding.server";
+import { answerBatches } from "../app/consent/gate.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 

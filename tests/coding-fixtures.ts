@@ -1,7 +1,7 @@
 // Data set up through the database for coding tests: an organisation, a study, participants with
 // chosen consent and withdrawal, free-text answers, and staff users. Not a test file itself.
 import type { DB } from "../db/index";
-import type { StudyScope } from "../app/consent/gate-coding.server";
+import type { StudyScope } from "../app/consent/scope.server";
 
 let counter = 0;
 const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;

@@ -21,7 +21,7 @@ import { buildQdpx } from "../app/coding/qdpx.server";
 import { exportQuotes } from "../app/coding/quotes.server";
 import { codePointLength } from "../app/coding/spans";
 import { themeCounts, themeExtracts } from "../app/coding/theme-views.server";
-import { readUnits } from "../app/consent/gate-coding.server";
+import { readUnits } from "../app/consent/units.server";
 import { addAttendee, createSession, importTranscript, type SpeakerMapping } from "../app/sessions/sessions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, setQuoteConsent, withdraw } from "./coding-fixtures";

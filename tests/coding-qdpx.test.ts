@@ -8,7 +8,7 @@ import { applyTheme } from "../app/coding/codings.server";
 import { exportQdpx, redactWithOffsets } from "../app/coding/qdpx.server";
 import { addRedaction } from "../app/coding/redactions.server";
 import { sliceCodePoints, utf16ToCodePoint } from "../app/coding/spans";
-import { readUnits } from "../app/consent/gate-coding.server";
+import { readUnits } from "../app/consent/units.server";
 import { addAttendee, createSession, importTranscript } from "../app/sessions/sessions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";

@@ -6,7 +6,7 @@ import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme, setRedactionNames } from "../app/coding/codings.server";
 import { collectQuotes, escapeMarkdown, exportQuotes } from "../app/coding/quotes.server";
 import { addRedaction, decideRedaction, extendRedaction, redactionsFor, suggestRedactions } from "../app/coding/redactions.server";
-import { readUnits } from "../app/consent/gate-coding.server";
+import { readUnits } from "../app/consent/units.server";
 import { codePointLength } from "../app/coding/spans";
 import { addAttendee, createSession, importTranscript, setTranslation } from "../app/sessions/sessions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";

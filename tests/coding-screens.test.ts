@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
-import { readSegments } from "../app/consent/gate-coding.server";
+import { readSegments } from "../app/consent/units.server";
 import { addAttendee, createSession } from "../app/sessions/sessions.server";
 import { startTestApp, type TestApp } from "./support/app";
 import { csrfFrom, makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { coOccurrence, themeCounts, themeExtracts } from "../app/coding/theme-views.server";
-import { readUnits } from "../app/consent/gate-coding.server";
+import { readUnits } from "../app/consent/units.server";
 import { addAttendee, createSession, importTranscript, updateTurns } from "../app/sessions/sessions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";

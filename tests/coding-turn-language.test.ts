@@ -15,7 +15,7 @@ import { exportQdpx } from "../app/coding/qdpx.server";
 import { exportQuotes } from "../app/coding/quotes.server";
 import { codePointLength } from "../app/coding/spans";
 import { themeCounts } from "../app/coding/theme-views.server";
-import { readSegments, readUnits } from "../app/consent/gate-coding.server";
+import { readSegments, readUnits } from "../app/consent/units.server";
 import { consentedQuotesByCoding } from "../app/report-back/quotes.server";
 import { withdrawParticipant } from "../app/participants/withdrawal.server";
 import { addAttendee, createSession, importTranscript, listTurns, SessionError, updateTurns, type SpeakerMapping } from "../app/sessions/sessions.server";

@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../scripts/bootstrap";
-import { answersForAnalysis, gatedParticipantCounts, quotableAnswers, StudyOutsideOrganisationError } from "../app/consent/gate.server";
+import { answersForAnalysis, gatedParticipantCounts, quotableAnswers } from "../app/consent/gate.server";
+import { StudyOutsideOrganisationError } from "../app/consent/scope.server";
 import { enterAssistedAnswers } from "../app/participants/answers.server";
 import { savePage } from "../app/participants/answers.server";
 import { enrolOnline, findParticipantByCode, issuePaperCodes, recordPaperConsent, recordRenewedConsent } from "../app/participants/enrolment.server";

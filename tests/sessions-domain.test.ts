@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSegments } from "../app/consent/gate-coding.server";
+import { readSegments } from "../app/consent/units.server";
 import {
   addAttendee,
   createSession,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../app/organisations/audit.server";
 import { addPerson, changeRole, createOrganisation, disableMember, DomainError, enableMember } from "../app/organisations/people.server";
-import { shareableCount, shareablePercent, studyDashboard } from "../app/studies/dashboard.server";
+import { shareableCount, shareablePercent } from "../app/disclosure/small-counts";
+import { studyDashboard } from "../app/studies/dashboard.server";
 import { createStudy, findStudy, setStudyStatus, studyInputFromForm, updateStudy, type StudyInput } from "../app/studies/studies.server";
 import { bootstrap } from "../scripts/bootstrap";
 import { createTestDatabase, type TestDatabase } from "./support/database";

@@ -11,7 +11,10 @@
  * Units are read through the consent gate: a unit whose participant was erased is not in the set.
  */
 import type { DB } from "../../db/index";
-import { readFreeTextAnswers, readUnits, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readFreeTextAnswers, readUnits } from "../consent/units.server";
+import { responsesToInstrument } from "../consent/gate.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey, parseUnitKey, type UnitKey } from "./units";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
 import { CodingError } from "./codings.server";
@@ -134,13 +137,7 @@ export async function questionLabels(db: DB, items: readonly { instrumentId: str
  */
 export async function answerUnitsForItem(db: DB, scope: StudyScope, item: { instrumentId: string; itemId: string }): Promise<UnitKey[]> {
   await requireStudy(db, scope);
-  const responses = await db
-    .selectFrom("response as r")
-    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
-    .select("r.id")
-    .where("r.study_id", "=", scope.studyId)
-    .where("iv.instrument_id", "=", item.instrumentId)
-    .execute();
+  const responses = await responsesToInstrument(db, scope.studyId, item.instrumentId);
   const units: UnitKey[] = [];
   // Bounded batches keep the gate's key filter a reasonable size in a large study.
   for (let i = 0; i < responses.length; i += 500) {

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { ThemeChangeKind, ThemeStatus } from "../../db/tables/coding";
-import { requireStudy, type StudyScope } from "../consent/gate-coding.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { isUuid } from "../security/ids";
 import { userText } from "../security/user-text";
 

@@ -5,7 +5,9 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
-import { readUnit, requireStudy, rowUnitKey, parseUnitKey, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readUnit } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey, parseUnitKey, type UnitKey } from "./units";
 import { recordAudit } from "../audit/log.server";
 import { requireTheme } from "./codebook.server";
 import { isUuid } from "../security/ids";

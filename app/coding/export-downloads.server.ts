@@ -4,7 +4,7 @@
  * millions of rows), waiting for the browser to read so memory stays flat like the CLI's file writer.
  */
 import type { DB } from "../../db/index";
-import type { StudyScope } from "../consent/gate-coding.server";
+import type { StudyScope } from "../consent/scope.server";
 import { NO_STORE } from "../auth/headers";
 import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary, type Actor, type Write } from "./exports.server";
 

@@ -9,7 +9,10 @@
  */
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { answerBatches, readUnits, requireStudy, rowUnitKey, type AnswerRow, type StudyScope } from "../consent/gate-coding.server";
+import { answerBatches, answeredVersionIds, type AnswerRow } from "../consent/gate.server";
+import { readUnits } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { respondentLabel } from "./quotes.server";
@@ -57,7 +60,7 @@ export async function dataDictionary(db: DB, scope: StudyScope): Promise<Diction
     .where((eb) =>
       eb.or([
         eb("iv.id", "in", eb.selectFrom("study_instrument").select("instrument_version_id").where("study_id", "=", scope.studyId)),
-        eb("iv.id", "in", eb.selectFrom("response").select("instrument_version_id").where("study_id", "=", scope.studyId)),
+        eb("iv.id", "in", answeredVersionIds(db, scope.studyId)),
       ]),
     )
     .orderBy("iv.instrument_id")

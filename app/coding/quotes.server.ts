@@ -3,7 +3,7 @@
  * themes, source type, a pseudonym label and the month — never a participant code, never a name.
  *
  * Only participants who may be quoted appear: the units are read with the consent gate's "quote"
- * purpose (app/consent/gate-coding.server.ts), never filtered here. That includes an interpreter's
+ * purpose (app/consent/units.server.ts), never filtered here. That includes an interpreter's
  * linked rendering of a participant's turn, which the gate treats as that participant's words: a quote
  * of the original carries the rendering beside it, and a quote of the rendering carries the original
  * (both read through the same gate, both redacted). Consent is read at the moment of
@@ -13,7 +13,9 @@
 import { createHash } from "node:crypto";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { readSegments, readTranslations, readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readSegments, readTranslations, readUnits, type GatedUnit } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey, type UnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { redactionNames } from "./codings.server";

@@ -9,7 +9,9 @@
  */
 import type { DB } from "../../db/index";
 import type { RedactionStatus } from "../../db/tables/coding";
-import { parseUnitKey, readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { parseUnitKey, rowUnitKey, type UnitKey } from "./units";
+import { readUnits, type GatedUnit } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { redactionNames } from "./codings.server";
 import { applyRedactions, findRedactionCandidates } from "./redaction";
 import { checkSpan } from "./spans";

@@ -7,7 +7,8 @@
  */
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { answerBatches, requireStudy, type AnswerRow, type StudyScope } from "../consent/gate-coding.server";
+import { answerBatches, answeredVersionIds, type AnswerRow } from "../consent/gate.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { messageKeys } from "../instruments/messages";
 import type { Actor } from "./exports.server";
 import { respondentLabel } from "./quotes.server";
@@ -64,7 +65,7 @@ export async function statsQuestions(db: DB, scope: StudyScope, language: string
     .where((eb) =>
       eb.or([
         eb("iv.id", "in", eb.selectFrom("study_instrument").select("instrument_version_id").where("study_id", "=", scope.studyId)),
-        eb("iv.id", "in", eb.selectFrom("response").select("instrument_version_id").where("study_id", "=", scope.studyId)),
+        eb("iv.id", "in", answeredVersionIds(db, scope.studyId)),
       ]),
     )
     .orderBy("iv.instrument_id")

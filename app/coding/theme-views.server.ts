@@ -11,7 +11,9 @@
  * the language of the turn it renders (what the person spoke).
  */
 import type { DB } from "../../db/index";
-import { readUnits, requireStudy, rowUnitKey, type GatedUnit, type StudyScope, type UnitKey } from "../consent/gate-coding.server";
+import { readUnits, type GatedUnit } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { rowUnitKey, type UnitKey } from "./units";
 import { listThemes } from "./codebook.server";
 import { extractWithContext } from "./spans";
 

@@ -6,7 +6,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { Permission } from "../auth/permissions.server";
 import { requireMembership } from "../auth/permissions.server";
-import type { StudyScope } from "../consent/gate-coding.server";
+import type { StudyScope } from "../consent/scope.server";
 import { findStudy } from "../studies/studies.server";
 
 export async function requireStudyMember(

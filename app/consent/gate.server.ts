@@ -15,40 +15,16 @@
  *   only a participant who has NOT withdrawn at all AND whose most recent consent record says yes to
  *   anonymised quotes. Consent is read at the moment of each read, so saying no takes effect at once.
  *
- * app/consent/gate-coding.server.ts (written earlier for coding) applies the same rules; its
- * participant filters should call permittedParticipants below.
+ * The tenant rule and the one scope type are in app/consent/scope.server.ts. The other gated reads
+ * (units.server.ts for coding and sessions, wellbeing.server.ts for scoring) filter participants
+ * with permittedParticipants below and restate none of these rules.
  */
 import { sql, type SqlBool } from "kysely";
 import type { DB } from "../../db/index";
-
-export interface GateScope {
-  organisationId: string;
-  studyId: string;
-}
-
-export type GatePurpose = "analysis" | "quote";
-
-export class StudyOutsideOrganisationError extends Error {
-  constructor() {
-    super("No such study in this organisation");
-    this.name = "StudyOutsideOrganisationError";
-  }
-}
-
-/** Checks the tenant; throws StudyOutsideOrganisationError when the study is not the organisation's. */
-export async function requireStudyInOrganisation(db: DB, scope: GateScope) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "slug", "organisation_id"])
-    .where("id", "=", scope.studyId)
-    .where("organisation_id", "=", scope.organisationId)
-    .executeTakeFirst();
-  if (!study) throw new StudyOutsideOrganisationError();
-  return study;
-}
+import { requireStudy, type GatePurpose, type StudyScope } from "./scope.server";
 
 /** Ids of the study's participants whose content may be read for `purpose`, as a subquery. */
-export function permittedParticipants(db: DB, scope: GateScope, purpose: GatePurpose) {
+export function permittedParticipants(db: DB, scope: StudyScope, purpose: GatePurpose) {
   let q = db
     .selectFrom("participant as gp")
     .innerJoin("study as gs", "gs.id", "gp.study_id")
@@ -68,8 +44,8 @@ export function permittedParticipants(db: DB, scope: GateScope, purpose: GatePur
   return q;
 }
 
-export const analysableParticipants = (db: DB, scope: GateScope) => permittedParticipants(db, scope, "analysis");
-export const quotableParticipants = (db: DB, scope: GateScope) => permittedParticipants(db, scope, "quote");
+export const analysableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "analysis");
+export const quotableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "quote");
 
 export interface GatedAnswer {
   responseId: string;
@@ -87,55 +63,110 @@ export interface GatedAnswer {
 }
 
 /**
+ * The one answer query: every answer of the study the purpose may read, joined to its response and
+ * instrument version (a, r, iv), columns left to the caller.
+ */
+function permittedAnswers(db: DB, scope: StudyScope, purpose: GatePurpose) {
+  return db
+    .selectFrom("answer as a")
+    .innerJoin("response as r", "r.id", "a.response_id")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .where("r.study_id", "=", scope.studyId)
+    .where("r.participant_id", "in", permittedParticipants(db, scope, purpose));
+}
+
+/**
  * Answers a purpose may read, optionally for one instrument and/or timepoint. Tenant-checked first:
  * a study of another organisation throws, rather than quietly returning nothing.
  */
 export async function gatedAnswers(
   db: DB,
-  scope: GateScope,
+  scope: StudyScope,
   purpose: GatePurpose,
   filter: { instrumentId?: string; timepoint?: string; itemIds?: string[] } = {},
 ): Promise<GatedAnswer[]> {
-  await requireStudyInOrganisation(db, scope);
+  await requireStudy(db, scope);
   if (filter.itemIds && filter.itemIds.length === 0) return [];
-  let q = db
-    .selectFrom("answer as a")
-    .innerJoin("response as r", "r.id", "a.response_id")
-    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
-    .select([
-      "r.id as responseId",
-      "r.participant_id as participantId",
-      "iv.instrument_id as instrumentId",
-      "iv.version as instrumentVersion",
-      "r.timepoint",
-      "r.language",
-      "r.mode",
-      "r.interpreter",
-      "a.item_id as itemId",
-      "a.value",
-      "a.answered_on as answeredOn",
-    ])
-    .where("r.study_id", "=", scope.studyId)
-    .where("r.participant_id", "in", permittedParticipants(db, scope, purpose));
+  let q = permittedAnswers(db, scope, purpose).select([
+    "r.id as responseId",
+    "r.participant_id as participantId",
+    "iv.instrument_id as instrumentId",
+    "iv.version as instrumentVersion",
+    "r.timepoint",
+    "r.language",
+    "r.mode",
+    "r.interpreter",
+    "a.item_id as itemId",
+    "a.value",
+    "a.answered_on as answeredOn",
+  ]);
   if (filter.instrumentId) q = q.where("iv.instrument_id", "=", filter.instrumentId);
   if (filter.timepoint) q = q.where("r.timepoint", "=", filter.timepoint);
   if (filter.itemIds) q = q.where("a.item_id", "in", filter.itemIds);
   return q.orderBy("r.id").orderBy("a.item_id").execute();
 }
 
+/**
+ * The instrument versions anyone in the study has answered, as a subquery: which versions'
+ * definitions apply, not anyone's answers, so no participant filter (a withdrawn person's version
+ * is still a version in use).
+ */
+export function answeredVersionIds(db: DB, studyId: string) {
+  return db.selectFrom("response").select("instrument_version_id").where("study_id", "=", studyId);
+}
+
+/**
+ * Responses started and completed per instrument version, timepoint and language, for the study's
+ * dashboard: counts of everyone who began, no answer read (the dashboard shows fieldwork progress,
+ * withdrawals included, in the workspace only).
+ */
+export function responseProgress(db: DB, studyId: string) {
+  return db
+    .selectFrom("response")
+    .innerJoin("instrument_version", "instrument_version.id", "response.instrument_version_id")
+    .select([
+      "instrument_version.instrument_id",
+      "instrument_version.version",
+      "response.timepoint",
+      "response.language",
+      sql<number>`count(*)::int`.as("started"),
+      sql<number>`count(*) filter (where response.completed_on is not null)::int`.as("completed"),
+    ])
+    .where("response.study_id", "=", studyId)
+    .groupBy(["instrument_version.instrument_id", "instrument_version.version", "response.timepoint", "response.language"])
+    .orderBy("instrument_version.instrument_id")
+    .orderBy("response.timepoint")
+    .orderBy("response.language")
+    .execute();
+}
+
+/**
+ * Ids of the study's responses to any version of one instrument: ids only, everyone's, for a caller
+ * that then reads what the gate permits (app/coding/agreement.server.ts `answerUnitsForItem`).
+ */
+export function responsesToInstrument(db: DB, studyId: string, instrumentId: string) {
+  return db
+    .selectFrom("response as r")
+    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
+    .select("r.id")
+    .where("r.study_id", "=", studyId)
+    .where("iv.instrument_id", "=", instrumentId)
+    .execute();
+}
+
 /** Answers for analysis and export: includes "stop and keep" withdrawals, never erased or unconsented. */
-export function answersForAnalysis(db: DB, scope: GateScope, filter?: Parameters<typeof gatedAnswers>[3]) {
+export function answersForAnalysis(db: DB, scope: StudyScope, filter?: Parameters<typeof gatedAnswers>[3]) {
   return gatedAnswers(db, scope, "analysis", filter);
 }
 
 /** Answers that may be quoted word for word: current quote consent and not withdrawn. */
-export function quotableAnswers(db: DB, scope: GateScope, filter?: Parameters<typeof gatedAnswers>[3]) {
+export function quotableAnswers(db: DB, scope: StudyScope, filter?: Parameters<typeof gatedAnswers>[3]) {
   return gatedAnswers(db, scope, "quote", filter);
 }
 
 /** How many participants each purpose may read (for dashboards; no content). */
-export async function gatedParticipantCounts(db: DB, scope: GateScope): Promise<{ analysis: number; quote: number }> {
-  await requireStudyInOrganisation(db, scope);
+export async function gatedParticipantCounts(db: DB, scope: StudyScope): Promise<{ analysis: number; quote: number }> {
+  await requireStudy(db, scope);
   const count = async (purpose: GatePurpose) => {
     const row = await db
       .selectFrom(permittedParticipants(db, scope, purpose).as("p"))
@@ -144,4 +175,53 @@ export async function gatedParticipantCounts(db: DB, scope: GateScope): Promise<
     return Number(row.n);
   };
   return { analysis: await count("analysis"), quote: await count("quote") };
+}
+
+export interface AnswerRow {
+  responseId: string;
+  participantId: string;
+  instrumentId: string;
+  instrumentVersion: number;
+  timepoint: string;
+  language: string;
+  mode: string;
+  startedOn: string;
+  itemId: string;
+  value: unknown;
+}
+
+/**
+ * Every answer the purpose may read, in batches ordered by (response, item), read by keyset so memory
+ * stays flat however many rows there are (a million-row export holds one batch at a time).
+ */
+export async function* answerBatches(db: DB, scope: StudyScope, purpose: GatePurpose, batchSize = 5000): AsyncGenerator<AnswerRow[]> {
+  await requireStudy(db, scope);
+  let after: { responseId: string; itemId: string } | null = null;
+  for (;;) {
+    let q = permittedAnswers(db, scope, purpose).select([
+      "a.response_id as responseId",
+      "r.participant_id as participantId",
+      "iv.instrument_id as instrumentId",
+      "iv.version as instrumentVersion",
+      "r.timepoint",
+      "r.language",
+      "r.mode",
+      "r.started_on as startedOn",
+      "a.item_id as itemId",
+      "a.value",
+    ]);
+    if (after) {
+      const { responseId, itemId } = after;
+      // A row comparison, so the planner walks the answer primary key from here (no sort per batch);
+      // and the same bound on the response, so a plan that drives from the responses starts at the
+      // cursor too instead of re-walking every earlier response each batch (quadratic in batches).
+      q = q.where(sql<SqlBool>`(a.response_id, a.item_id) > (${responseId}::uuid, ${itemId})`).where("r.id", ">=", responseId);
+    }
+    const rows = (await q.orderBy("a.response_id").orderBy("a.item_id").limit(batchSize).execute()) as AnswerRow[];
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows[rows.length - 1]!;
+    after = { responseId: last.responseId, itemId: last.itemId };
+    if (rows.length < batchSize) return;
+  }
 }

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/log.server";
 import { hashPassword } from "../auth/password.server";
 import type { StudyInstrumentRole } from "../../db/tables/foundation";
 import type { StudySettings } from "../studies/settings";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export const DEMO_ORGANISATION_SLUG = "demo";
 export const DEMO_STUDY_SLUG = "demo";
@@ -68,7 +69,7 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
           contact: { en: "Call 0800 132 737 (free)", cy: "Ffoniwch 0800 132 737 (am ddim)", ar: "اتصل على 0800 132 737 (مجاني)", fa: "با ۰۸۰۰ ۱۳۲ ۷۳۷ تماس بگیرید (رایگان)" },
         },
       ],
-      withdrawal: { modes: ["erase", "keep"], deadline: null },
+      withdrawal: { modes: [...WITHDRAWAL_MODES], deadline: null },
       retention_until: null,
       date_precision: "date",
       page_mode: "section",

@@ -10,6 +10,7 @@ import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode 
 import { ParticipantError } from "./errors";
 import { consentFormTokenHash } from "./session.server";
 import { currentConsentForm, findStudyById, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
 export interface ParticipantRow {
   id: string;
@@ -17,7 +18,7 @@ export interface ParticipantRow {
   language: string;
   source: "online" | "paper" | "assisted";
   withdrawn_on: string | null;
-  withdrawal_mode: "erase" | "keep" | null;
+  withdrawal_mode: WithdrawalMode | null;
 }
 
 /** The keyed hash a code is stored and found by; throws ParticipantError("invalid_code") for a typo. */
@@ -27,19 +28,27 @@ export function codeHash(rawCode: string, codeHashKey: Buffer | string): string 
   return hashParticipantCode(normalised.code, codeHashKey);
 }
 
-/** The participant with this code in this study, or undefined (also for a malformed code). */
+/**
+ * The participant with this code in this study, or undefined (also for a malformed code): the one
+ * participant-by-code look-up (a code is only ever hashed with the server key and compared). With
+ * `organisationId`, also only when the study is that organisation's.
+ */
 export async function findParticipantByCode(
   db: DB,
-  input: { studyId: string; code: string; codeHashKey: Buffer | string },
+  input: { studyId: string; organisationId?: string; code: string; codeHashKey: Buffer | string },
 ): Promise<ParticipantRow | undefined> {
   const normalised = normaliseParticipantCode(input.code);
   if (!normalised.ok) return undefined;
-  return db
-    .selectFrom("participant")
-    .select(["id", "study_id", "language", "source", "withdrawn_on", "withdrawal_mode"])
-    .where("study_id", "=", input.studyId)
-    .where("code_hash", "=", hashParticipantCode(normalised.code, input.codeHashKey))
-    .executeTakeFirst();
+  let q = db
+    .selectFrom("participant as p")
+    .select(["p.id", "p.study_id", "p.language", "p.source", "p.withdrawn_on", "p.withdrawal_mode"])
+    .where("p.study_id", "=", input.studyId)
+    .where("p.code_hash", "=", hashParticipantCode(normalised.code, input.codeHashKey));
+  const organisationId = input.organisationId;
+  if (organisationId !== undefined) {
+    q = q.where((eb) => eb.exists(eb.selectFrom("study as s").select("s.id").whereRef("s.id", "=", "p.study_id").where("s.organisation_id", "=", organisationId)));
+  }
+  return q.executeTakeFirst();
 }
 
 /** Like findParticipantByCode, but throws ParticipantError (invalid_code | unknown_code). */
@@ -269,7 +278,7 @@ export async function recordPaperConsent(
   if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
   const hash = codeHash(input.code, input.codeHashKey);
   return db.transaction().execute(async (trx) => {
-    let participant = await trx.selectFrom("participant").select(["id", "withdrawn_on"]).where("study_id", "=", study.id).where("code_hash", "=", hash).executeTakeFirst();
+    let participant: { id: string; withdrawn_on: string | null } | undefined = await findParticipantByCode(trx, { studyId: study.id, code: input.code, codeHashKey: input.codeHashKey });
     let created = false;
     if (participant?.withdrawn_on) throw new ParticipantError("withdrawn");
     if (!participant) {

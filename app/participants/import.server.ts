@@ -9,7 +9,8 @@ import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { parseAnswer, type AnswerError, type AnswerValue } from "../instruments/messages";
 import { isAnswerItem } from "../instruments/schema";
-import { hashParticipantCode, normaliseParticipantCode } from "./code";
+import { normaliseParticipantCode } from "./code";
+import { findParticipantByCode } from "./enrolment.server";
 import { pagesOf } from "./journey.server";
 import { findStudyById, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
@@ -101,13 +102,11 @@ export async function checkResponseImport(
       const earlier = seenCodes.get(code.code);
       if (earlier) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: the same code is on row ${earlier}`);
       seenCodes.set(code.code, rowNumber);
-      const participant = await db
-        .selectFrom("participant")
-        .select(["id", "withdrawn_on", "language"])
-        .select((eb) => eb.exists(eb.selectFrom("consent_record").select("id").whereRef("consent_record.participant_id", "=", "participant.id")).as("consented"))
-        .where("study_id", "=", study.id)
-        .where("code_hash", "=", hashParticipantCode(code.code, input.codeHashKey))
-        .executeTakeFirst();
+      const found = await findParticipantByCode(db, { studyId: study.id, code: code.code, codeHashKey: input.codeHashKey });
+      const participant = found && {
+        ...found,
+        consented: (await db.selectFrom("consent_record").select("id").where("participant_id", "=", found.id).executeTakeFirst()) !== undefined,
+      };
       if (!participant) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: no participant with this code in the study`);
       else if (participant.withdrawn_on) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has withdrawn; nothing more can be recorded for them`);
       else if (!participant.consented) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has no recorded consent`);

@@ -15,6 +15,7 @@ import type { DB } from "../../db/index";
 import { readCookie } from "../i18n/request.server";
 import { formatParticipantCode, sealCode, unsealCode } from "./code";
 import { sweepAttemptCounters } from "../security/attempt-limit.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
 const SESSION_HOURS = 12;
 /** Expired sessions and stale code attempts are cleared at most this often (see sweepExpired). */
@@ -121,7 +122,7 @@ export async function sweepExpired(db: DB): Promise<void> {
 
 export interface ParticipantSession {
   token: string;
-  participant: { id: string; language: string; withdrawn_on: string | null; withdrawal_mode: "erase" | "keep" | null };
+  participant: { id: string; language: string; withdrawn_on: string | null; withdrawal_mode: WithdrawalMode | null };
   /** The formatted code, if this browser was given or typed it. */
   code: string | null;
 }

@@ -10,8 +10,8 @@ import { recordAudit } from "../audit/log.server";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
 import { findStudyById, today, type ParticipantStudy } from "./study.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
-export type WithdrawalMode = "erase" | "keep";
 
 export interface WithdrawalResult {
   mode: WithdrawalMode;

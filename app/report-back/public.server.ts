@@ -6,9 +6,9 @@ import type { DB } from "../../db/index";
 import type { ActionStatus, AskMethod, EntryChangeKind, EntryState, LanguageText } from "../../db/tables/report-back";
 import { themeCounts } from "../coding/theme-views.server";
 import { getLanguage, isLanguageCode, sourceLanguage, type LanguageCode } from "../i18n/languages";
-import { shareableCount, type ShareableCount } from "../studies/dashboard.server";
+import { shareableCount, type ShareableCount } from "../disclosure/small-counts";
 import { studyTitle } from "../studies/titles";
-import type { StudyScope } from "../consent/gate-coding.server";
+import type { StudyScope } from "../consent/scope.server";
 import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
 
 export interface EntryText {

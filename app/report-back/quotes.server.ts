@@ -3,7 +3,7 @@
  *
  * An entry stores references to codings (coded spans), never their text. This is the ONE place report
  * back turns those references into words, and it does so only through the gate's "quote" purpose
- * (app/consent/gate-coding.server.ts `readUnits`, which applies withdrawal, quote consent and tenant):
+ * (app/consent/units.server.ts `readUnits`, which applies withdrawal, quote consent and tenant):
  * no withdrawal or consent rule is written here. A coding whose unit the gate does not return is simply
  * absent from the result, so a participant who withdraws, or withdraws quote consent, disappears from
  * every page and feed on the next request. Redactions are applied as every export applies them.
@@ -12,7 +12,9 @@
  * the coding they came from; when the coding module offers a by-coding read, this becomes a call to it.
  */
 import type { DB } from "../../db/index";
-import { readTranslations, readUnits, rowUnitKey, type StudyScope } from "../consent/gate-coding.server";
+import { readTranslations, readUnits } from "../consent/units.server";
+import { rowUnitKey } from "../coding/units";
+import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
 import { redactedText, redactedTranslation, redactionsFor } from "../coding/redactions.server";
 

@@ -8,12 +8,12 @@ import { CodedText } from "~/coding/components/CodedText";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
 import { field, intField, requireStudyMember } from "~/coding/workspace.server";
-import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/gate-coding.server";
+import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/units.server";
 import { addRedaction, RedactionError } from "~/coding/redactions.server";
 import { useT } from "~/i18n/react";
 import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
 import { readFormBody } from "~/security/form-body.server";
-import { parseUnitKey } from "~/consent/gate-coding.server";
+import { parseUnitKey } from "~/coding/units";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];

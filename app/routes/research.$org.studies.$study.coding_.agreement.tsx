@@ -6,7 +6,7 @@ import { agreementReport, answerUnitsForItem, codedAnswerItems, questionLabels, 
 import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { field, requireStudyMember } from "~/coding/workspace.server";
-import { readUnits } from "~/consent/gate-coding.server";
+import { readUnits } from "~/consent/units.server";
 import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";

@@ -7,7 +7,7 @@ import codingStyles from "~/coding/components/coding.css";
 import { addRedaction, decideRedaction, extendRedaction, RedactionError, redactedText, redactionsFor, suggestRedactions } from "~/coding/redactions.server";
 import { extractWithContext } from "~/coding/spans";
 import { field, intField, requireStudyMember } from "~/coding/workspace.server";
-import { readUnits } from "~/consent/gate-coding.server";
+import { readUnits } from "~/consent/units.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
 

@@ -4,7 +4,8 @@ import { workspaceHeaders } from "~/auth/headers";
 import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import { shareableCount, shareablePercent, studyDashboard, type ShareableCount } from "~/studies/dashboard.server";
+import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
+import { studyDashboard } from "~/studies/dashboard.server";
 import { findStudy } from "~/studies/studies.server";
 
 export const headers = workspaceHeaders;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
+import { segmentCounts } from "~/consent/units.server";
 import { workspaceHeaders } from "~/auth/headers";
 import { field, requireStudyMember } from "~/coding/workspace.server";
 import { useT } from "~/i18n/react";
@@ -34,7 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const session = await getSession(db, scope, params.session);
     // A facilitator sees only the sessions they created or facilitate; another's is as if absent.
     if (!member.can("data:read") && !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
-    const segments = await db.selectFrom("transcript_segment").select((eb) => eb.fn.countAll<number>().as("n")).where("session_id", "=", session.id).executeTakeFirstOrThrow();
+    const segments = (await segmentCounts(db, scope, [session.id])).get(session.id) ?? 0;
     // The turns' words are participants' content: read through the consent gate, for those who may read data.
     const turns = member.can("data:read") ? await listTurns(db, scope, session.id) : [];
     return {
@@ -51,7 +52,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         facilitator: session.facilitator_user_id ? ((await facilitatorChoices(db, scope)).find((s) => s.userId === session.facilitator_user_id)?.name ?? "") : "",
       },
       attendees: session.attendees.map((a) => a.position),
-      segments: Number(segments.n),
+      segments,
       turns,
       languages: [...new Set([...languageCodes, ...study.languages, ...session.languages, ...turns.map((x) => x.language)])],
       canRecord: member.can("fieldwork:record"),

@@ -9,6 +9,7 @@ import { recordStaffWithdrawal, withdrawalModes } from "~/studies/fieldwork.serv
 import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export const headers = workspaceHeaders;
 
@@ -19,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { modes: await withdrawalModes(member.db, study.id) };
 }
 
-const withdrawalSchema = z.object({ code: z.string().trim().min(1).max(40), mode: z.enum(["erase", "keep"]) });
+const withdrawalSchema = z.object({ code: z.string().trim().min(1).max(40), mode: z.enum(WITHDRAWAL_MODES) });
 
 /** A withdrawal that reached staff by phone or in person. No reason is asked or stored. */
 export async function action({ request, context, params }: ActionFunctionArgs) {

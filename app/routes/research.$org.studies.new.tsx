@@ -6,6 +6,7 @@ import { useT } from "~/i18n/react";
 import { StudyForm } from "~/studies/StudyForm";
 import { availableInstrumentVersions, createStudy, studyInputFromForm, type StudyInput } from "~/studies/studies.server";
 import { readFormBody } from "~/security/form-body.server";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export const headers = workspaceHeaders;
 
@@ -26,7 +27,7 @@ export default function NewStudy() {
   const t = useT();
   const { instruments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const values: Partial<StudyInput> = result?.values ?? { languages: ["en"], withdrawalModes: ["erase", "keep"], openTimepoints: ["once"] };
+  const values: Partial<StudyInput> = result?.values ?? { languages: ["en"], withdrawalModes: [...WITHDRAWAL_MODES], openTimepoints: ["once"] };
   return (
     <main id="main" className="ws-main">
       <h1>{t("workspace.studies.new")}</h1>

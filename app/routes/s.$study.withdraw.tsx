@@ -6,7 +6,8 @@ import { ErrorSummary, ParticipantPage } from "~/participants/components/Partici
 import { ParticipantError } from "~/participants/errors";
 import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
 import { clearSessionCookie, endParticipantSession } from "~/participants/session.server";
-import { withdrawalModesOffered, withdrawParticipant, type WithdrawalMode } from "~/participants/withdrawal.server";
+import { withdrawalModesOffered, withdrawParticipant } from "~/participants/withdrawal.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;

@@ -1,14 +1,16 @@
 /**
  * Focus groups and interviews: the session record, who attended, whether it was recorded, and
  * transcripts stored as ordered segments. Reading participants' words back goes through
- * app/consent/gate-coding.server.ts.
+ * app/consent/units.server.ts.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
-import { participantsWithoutAudioConsent, readSegments, requireStudy, type StudyScope } from "../consent/gate-coding.server";
-import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
+import { lastSegmentPosition, participantsWithoutAudioConsent, readSegments, segmentCounts, turnRoles, unitOfStudy } from "../consent/units.server";
+import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { normaliseParticipantCode } from "../participants/code";
+import { findParticipantByCode } from "../participants/enrolment.server";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
 import { suggestTurnLanguage } from "./turn-language";
 
@@ -136,12 +138,12 @@ export async function listSessions(db: DB, scope: StudyScope, options: { visible
       "s.interpreter",
       "s.recorded",
       eb.selectFrom("session_attendee").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("attendees"),
-      eb.selectFrom("transcript_segment").select(eb.fn.countAll<number>().as("n")).whereRef("session_id", "=", "s.id").as("segments"),
     ])
     .where("s.study_id", "=", scope.studyId);
   const visibleTo = options.visibleTo;
   if (visibleTo) query = query.where((eb) => eb.or([eb("s.created_by", "=", visibleTo), eb("s.facilitator_user_id", "=", visibleTo)]));
   const rows = await query.orderBy("s.held_on").orderBy("s.label").execute();
+  const segments = await segmentCounts(db, scope, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -152,7 +154,7 @@ export async function listSessions(db: DB, scope: StudyScope, options: { visible
     interpreter: r.interpreter,
     recorded: r.recorded,
     attendees: Number(r.attendees ?? 0),
-    segments: Number(r.segments ?? 0),
+    segments: segments.get(r.id) ?? 0,
   }));
 }
 
@@ -214,12 +216,7 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
 export async function addAttendeeByCode(db: DB, scope: StudyScope, sessionId: string, code: string, codeKey: Buffer | string) {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) throw new SessionError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
-  const participant = await db
-    .selectFrom("participant")
-    .select("id")
-    .where("code_hash", "=", hashParticipantCode(normalised.code, codeKey))
-    .where("study_id", "=", scope.studyId)
-    .executeTakeFirst();
+  const participant = await findParticipantByCode(db, { studyId: scope.studyId, code: normalised.code, codeHashKey: codeKey });
   if (!participant) throw new SessionError("participant_not_in_study", "No participant with that code in this study");
   return addAttendee(db, scope, sessionId, participant.id);
 }
@@ -306,12 +303,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
     throw new SessionError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
   });
   return db.transaction().execute(async (trx) => {
-    const last = await trx
-      .selectFrom("transcript_segment")
-      .select((eb) => eb.fn.max<number>("position").as("max"))
-      .where("session_id", "=", sessionId)
-      .executeTakeFirst();
-    let position = Number(last?.max ?? 0);
+    let position = await lastSegmentPosition(trx, sessionId);
     const rows = turns.map((t, i) => {
       const m = speakers[i]!;
       const text = (renders[i] ? t.rendering! : t.text).normalize("NFC");
@@ -382,9 +374,7 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
     }
   }
   return db.transaction().execute(async (trx) => {
-    const turns = new Map(
-      (await trx.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
-    );
+    const turns = await turnRoles(trx, sessionId);
     const uuid = z.string().uuid();
     let changed = 0;
     for (const c of changes) {
@@ -422,14 +412,7 @@ export async function setTranslation(
   const lang = LANGUAGE.parse(language);
   const clean = text.normalize("NFC").trim();
   if ("segmentId" in unit) {
-    const owned = await db
-      .selectFrom("transcript_segment as seg")
-      .innerJoin("study_session as ses", "ses.id", "seg.session_id")
-      .select("seg.id")
-      .where("seg.id", "=", unit.segmentId)
-      .where("ses.study_id", "=", scope.studyId)
-      .executeTakeFirst();
-    if (!owned) throw new SessionError("not_found", "No such segment in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such segment in this study");
     await db.deleteFrom("translation").where("segment_id", "=", unit.segmentId).where("language", "=", lang).execute();
     if (clean) {
       await db
@@ -438,15 +421,7 @@ export async function setTranslation(
         .execute();
     }
   } else {
-    const owned = await db
-      .selectFrom("answer as a")
-      .innerJoin("response as r", "r.id", "a.response_id")
-      .select("a.item_id")
-      .where("a.response_id", "=", unit.responseId)
-      .where("a.item_id", "=", unit.itemId)
-      .where("r.study_id", "=", scope.studyId)
-      .executeTakeFirst();
-    if (!owned) throw new SessionError("not_found", "No such answer in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such answer in this study");
     await db
       .deleteFrom("translation")
       .where("response_id", "=", unit.responseId)

@@ -3,6 +3,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { languages } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import type { StudyInput } from "./studies.server";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export interface InstrumentChoice {
   id: string;
@@ -147,9 +148,9 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
       <fieldset id="withdrawalModes">
         <legend>{t("workspace.studyForm.withdrawal")}</legend>
         {errorFor("withdrawalModes")}
-        {(["erase", "keep"] as const).map((mode) => (
+        {WITHDRAWAL_MODES.map((mode) => (
           <div key={mode} className="ws-check">
-            <input type="checkbox" id={`withdrawal-${mode}`} name="withdrawal_mode" value={mode} defaultChecked={(v.withdrawalModes ?? ["erase", "keep"]).includes(mode)} />
+            <input type="checkbox" id={`withdrawal-${mode}`} name="withdrawal_mode" value={mode} defaultChecked={(v.withdrawalModes ?? WITHDRAWAL_MODES).includes(mode)} />
             <label htmlFor={`withdrawal-${mode}`}>{t(`workspace.studyForm.withdrawal_${mode}`)}</label>
           </div>
         ))}

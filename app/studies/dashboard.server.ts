@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { responseProgress } from "../consent/gate.server";
 
 /**
  * Counts for a study's dashboard. Only counts: no answer, no code, no date finer than the study's own.
- * Read from the participant tables directly because nothing here is participant content; anything
- * that reads content goes through the consent gate.
+ * Read from the participant tables directly because nothing here is participant content; the
+ * responses' counts come from app/consent, the only code that names the content tables.
  */
 export async function studyDashboard(db: DB, studyId: string) {
   const participants = await db
@@ -24,23 +25,7 @@ export async function studyDashboard(db: DB, studyId: string) {
     .where("participant.study_id", "=", studyId)
     .groupBy("consent_record.method")
     .execute();
-  const responses = await db
-    .selectFrom("response")
-    .innerJoin("instrument_version", "instrument_version.id", "response.instrument_version_id")
-    .select([
-      "instrument_version.instrument_id",
-      "instrument_version.version",
-      "response.timepoint",
-      "response.language",
-      sql<number>`count(*)::int`.as("started"),
-      sql<number>`count(*) filter (where response.completed_on is not null)::int`.as("completed"),
-    ])
-    .where("response.study_id", "=", studyId)
-    .groupBy(["instrument_version.instrument_id", "instrument_version.version", "response.timepoint", "response.language"])
-    .orderBy("instrument_version.instrument_id")
-    .orderBy("response.timepoint")
-    .orderBy("response.language")
-    .execute();
+  const responses = await responseProgress(db, studyId);
   const consentTotal = consents.reduce((sum, row) => sum + Number(row.n), 0);
   return {
     participants: Number(participants.total),
@@ -57,18 +42,3 @@ export async function studyDashboard(db: DB, studyId: string) {
   };
 }
 export type StudyDashboard = Awaited<ReturnType<typeof studyDashboard>>;
-
-/** Counts under this are shown as "fewer than 5" wherever they may leave the workspace. */
-export const SMALL_COUNT = 5;
-
-export type ShareableCount = { exact: number } | { fewerThan: typeof SMALL_COUNT };
-
-export function shareableCount(n: number): ShareableCount {
-  return n < SMALL_COUNT ? { fewerThan: SMALL_COUNT } : { exact: n };
-}
-
-/** A percentage, or null when either count is small enough to identify someone. */
-export function shareablePercent(part: number, whole: number): number | null {
-  if (whole < SMALL_COUNT || part < SMALL_COUNT) return null;
-  return Math.round((part / whole) * 100);
-}

@@ -14,6 +14,7 @@ import { contactFrom } from "../participants/page.server";
 import { textOf } from "../participants/render.server";
 import { currentConsentForm, findStudyById, questionnaireUse } from "../participants/study.server";
 import { changeConsentChoicesByCode, withdrawalModesOffered, withdrawByCode, type ConsentChoices } from "../participants/withdrawal.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 
 /**
  * The workspace side of fieldwork: thin wrappers over the participant domain's functions (which do
@@ -68,7 +69,7 @@ export async function withdrawalModes(db: DB, studyId: string) {
   return study ? withdrawalModesOffered(study) : [];
 }
 
-export function recordStaffWithdrawal(db: DB, input: { studyId: string; code: string; mode: "erase" | "keep"; codeHashKey: Buffer; actorUserId: string }) {
+export function recordStaffWithdrawal(db: DB, input: { studyId: string; code: string; mode: WithdrawalMode; codeHashKey: Buffer; actorUserId: string }) {
   return guarded(() => withdrawByCode(db, { studyId: input.studyId, code: input.code, codeHashKey: input.codeHashKey, mode: input.mode, actorUserId: input.actorUserId }));
 }
 

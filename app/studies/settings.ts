@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 const perLanguage = z.record(z.string(), z.string());
 
@@ -20,11 +21,11 @@ export const studySettingsSchema = z.object({
   withdrawal: z
     .object({
       /** Which choices a person who withdraws is offered; a study may offer only erasure. */
-      modes: z.array(z.enum(["erase", "keep"])).min(1).default(["erase", "keep"]),
+      modes: z.array(z.enum(WITHDRAWAL_MODES)).min(1).default([...WITHDRAWAL_MODES]),
       /** After this date content can no longer be removed (e.g. analysis is published). */
       deadline: z.string().nullable().default(null),
     })
-    .default({ modes: ["erase", "keep"], deadline: null }),
+    .default({ modes: [...WITHDRAWAL_MODES], deadline: null }),
   retention_until: z.string().nullable().default(null),
   /** Participant records carry the date only, unless a study opts in to the time of day. */
   date_precision: z.enum(["date", "datetime"]).default("date"),

@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/log.server";
 import { languageCodes } from "../i18n/languages";
 import { parseStudySettings, type StudySettings } from "./settings";
 import { userText } from "../security/user-text";
+import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 const RESERVED_STUDY_SLUGS = new Set(["new"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date");
@@ -26,7 +27,7 @@ export const studyInputSchema = z
       .array(z.object({ name: perLanguage, description: perLanguage, contact: perLanguage }))
       .max(20)
       .default([]),
-    withdrawalModes: z.array(z.enum(["erase", "keep"])).min(1, "withdrawal_modes"),
+    withdrawalModes: z.array(z.enum(WITHDRAWAL_MODES)).min(1, "withdrawal_modes"),
     withdrawalDeadline: isoDate.nullable().default(null),
     retentionUntil: isoDate.nullable().default(null),
     datePrecision: z.enum(["date", "datetime"]).default("date"),

@@ -6,7 +6,8 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
-import { participantByCode, requireCohort, type CodeLookup, type StudyRef } from "./cohorts.server";
+import type { StudyScope } from "../consent/scope.server";
+import { participantByCode, requireCohort, type CodeLookup } from "./cohorts.server";
 
 export interface GroupSession {
   id: string;
@@ -18,7 +19,7 @@ export interface GroupSession {
 /** Adds the next session of the cohort (numbered in order) held on the given date. */
 export async function addGroupSession(
   db: DB,
-  ref: StudyRef,
+  ref: StudyScope,
   input: { cohortId: string; heldOn: string; createdBy?: string | null },
 ): Promise<{ id: string; number: number }> {
   await requireCohort(db, ref, input.cohortId);
@@ -38,7 +39,7 @@ export async function addGroupSession(
   });
 }
 
-export async function listGroupSessions(db: DB, ref: StudyRef, cohortId: string): Promise<GroupSession[]> {
+export async function listGroupSessions(db: DB, ref: StudyScope, cohortId: string): Promise<GroupSession[]> {
   await requireCohort(db, ref, cohortId);
   const rows = await db
     .selectFrom("group_session as gs")
@@ -70,7 +71,7 @@ export type AttendanceMark =
  */
 export async function markAttendance(
   db: DB,
-  ref: StudyRef,
+  ref: StudyScope,
   input: { groupSessionId: string; code: string; markedBy?: string | null },
   codeHashKey: Buffer | string,
 ): Promise<AttendanceMark> {
@@ -112,7 +113,7 @@ export interface AttendanceSummary {
 }
 
 /** Per cohort of the study: sessions held, members, and how many came how often. */
-export async function attendanceSummaries(db: DB, ref: StudyRef): Promise<Map<string, AttendanceSummary>> {
+export async function attendanceSummaries(db: DB, ref: StudyScope): Promise<Map<string, AttendanceSummary>> {
   const cohorts = await db
     .selectFrom("cohort as c")
     .innerJoin("study as s", "s.id", "c.study_id")

@@ -9,12 +9,9 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { hashParticipantCode, normaliseParticipantCode } from "../participants/code";
-
-export interface StudyRef {
-  organisationId: string;
-  studyId: string;
-}
+import type { StudyScope } from "../consent/scope.server";
+import { normaliseParticipantCode } from "../participants/code";
+import { findParticipantByCode } from "../participants/enrolment.server";
 
 export interface Cohort {
   id: string;
@@ -40,7 +37,7 @@ export class CohortProblem extends Error {
   }
 }
 
-async function requireStudy(db: DB, ref: StudyRef) {
+async function requireStudy(db: DB, ref: StudyScope) {
   const study = await db
     .selectFrom("study")
     .select(["id", "organisation_id"])
@@ -52,7 +49,7 @@ async function requireStudy(db: DB, ref: StudyRef) {
 }
 
 /** The cohort, only if it belongs to the study (which belongs to the organisation). */
-export async function requireCohort(db: DB, ref: StudyRef, cohortId: string) {
+export async function requireCohort(db: DB, ref: StudyScope, cohortId: string) {
   await requireStudy(db, ref);
   const cohort = await db
     .selectFrom("cohort")
@@ -64,7 +61,7 @@ export async function requireCohort(db: DB, ref: StudyRef, cohortId: string) {
   return cohort;
 }
 
-export async function findCohortByName(db: DB, ref: StudyRef, name: string) {
+export async function findCohortByName(db: DB, ref: StudyScope, name: string) {
   await requireStudy(db, ref);
   return db
     .selectFrom("cohort")
@@ -81,7 +78,7 @@ export interface CohortInput {
   facilitatorIds?: readonly string[];
 }
 
-export async function createCohort(db: DB, ref: StudyRef, input: CohortInput): Promise<{ id: string }> {
+export async function createCohort(db: DB, ref: StudyScope, input: CohortInput): Promise<{ id: string }> {
   await requireStudy(db, ref);
   const name = input.name.trim();
   if (input.startsOn && input.endsOn && input.endsOn < input.startsOn) throw new CohortProblem({ kind: "dates_reversed" });
@@ -103,7 +100,7 @@ export async function createCohort(db: DB, ref: StudyRef, input: CohortInput): P
  */
 export async function updateCohort(
   db: DB,
-  ref: StudyRef,
+  ref: StudyScope,
   cohortId: string,
   input: Required<Pick<CohortInput, "name" | "startsOn" | "endsOn" | "facilitatorIds">>,
   actor: { userId: string },
@@ -137,12 +134,12 @@ export async function updateCohort(
 }
 
 /** Replaces the cohort's facilitators; each must be a member of the study's organisation. */
-export async function setFacilitators(db: DB, ref: StudyRef, cohortId: string, userIds: readonly string[]) {
+export async function setFacilitators(db: DB, ref: StudyScope, cohortId: string, userIds: readonly string[]) {
   await requireCohort(db, ref, cohortId);
   await db.transaction().execute((trx) => setFacilitatorsIn(trx, ref, cohortId, userIds));
 }
 
-async function setFacilitatorsIn(db: DB, ref: StudyRef, cohortId: string, userIds: readonly string[]) {
+async function setFacilitatorsIn(db: DB, ref: StudyScope, cohortId: string, userIds: readonly string[]) {
   const wanted = [...new Set(userIds)];
   if (wanted.length > 0) {
     const members = await db
@@ -164,7 +161,7 @@ async function setFacilitatorsIn(db: DB, ref: StudyRef, cohortId: string, userId
   }
 }
 
-export async function listCohorts(db: DB, ref: StudyRef): Promise<Cohort[]> {
+export async function listCohorts(db: DB, ref: StudyScope): Promise<Cohort[]> {
   await requireStudy(db, ref);
   const cohorts = await db
     .selectFrom("cohort as c")
@@ -219,17 +216,10 @@ export type CodeLookup =
  * The study's participant holding this code. A participant who has withdrawn (either way) cannot
  * be joined to a group or marked present: they asked to stop taking part.
  */
-export async function participantByCode(db: DB, ref: StudyRef, code: string, codeHashKey: Buffer | string): Promise<CodeLookup> {
+export async function participantByCode(db: DB, ref: StudyScope, code: string, codeHashKey: Buffer | string): Promise<CodeLookup> {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) return { ok: false, reason: normalised.reason };
-  const participant = await db
-    .selectFrom("participant as p")
-    .innerJoin("study as s", "s.id", "p.study_id")
-    .select(["p.id", "p.withdrawn_on"])
-    .where("p.code_hash", "=", hashParticipantCode(normalised.code, codeHashKey))
-    .where("p.study_id", "=", ref.studyId)
-    .where("s.organisation_id", "=", ref.organisationId)
-    .executeTakeFirst();
+  const participant = await findParticipantByCode(db, { studyId: ref.studyId, organisationId: ref.organisationId, code: normalised.code, codeHashKey });
   if (!participant) return { ok: false, reason: "unknown" };
   if (participant.withdrawn_on !== null) return { ok: false, reason: "withdrawn" };
   return { ok: true, participantId: participant.id };
@@ -244,7 +234,7 @@ export type JoinResult = { ok: true; participantId: string; moved: boolean } | E
  */
 export async function joinCohort(
   db: DB,
-  ref: StudyRef,
+  ref: StudyScope,
   input: { cohortId: string; code: string; joinedOn: string; recordedBy?: string | null },
   codeHashKey: Buffer | string,
 ): Promise<JoinResult> {

@@ -13,11 +13,12 @@ import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { allItems, type Item } from "../instruments/schema";
 import { toCsv } from "../security/csv";
-import { analysableResponses, type AnalysisScope } from "./reads.server";
+import { analysableResponses } from "../consent/wellbeing.server";
+import type { StudyScope } from "../consent/scope.server";
 import { findMeasure, itemScales, measureDefinition, studyMeasures, DEFAULT_TIMEPOINTS } from "./report.server";
 import { scoreMeasure } from "./scoring";
 
-export interface WellbeingExportQuery extends AnalysisScope {
+export interface WellbeingExportQuery extends StudyScope {
   /** The instrument to export; absent = the one defining this measure, or the study's first scored one. */
   instrumentId?: string;
   measureId?: string;

@@ -10,9 +10,11 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions, type AnalysisScope } from "./reads.server";
+import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions } from "../consent/wellbeing.server";
+import type { StudyScope } from "../consent/scope.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
+import { SMALL_COUNT, withheldUnlessEmpty } from "../disclosure/small-counts";
 import {
   bandTransitions,
   comparePrePost,
@@ -24,8 +26,8 @@ import {
   type ScorePair,
 } from "./statistics";
 
-/** Groups with fewer pairs than this are not shown: "fewer than 5". */
-export const SMALLEST_GROUP = 5;
+/** Groups with fewer pairs than this are not shown: "fewer than 5" (the one small-count rule). */
+const SMALLEST_GROUP = SMALL_COUNT;
 
 export const DEFAULT_TIMEPOINTS = { pre: "pre", post: "post" } as const;
 
@@ -141,7 +143,7 @@ export interface ParticipantScores {
   choices: Record<string, string>;
 }
 
-export interface ReportQuery extends AnalysisScope {
+export interface ReportQuery extends StudyScope {
   measureId: string;
   /** Only this cohort; absent = every participant of the study, in a cohort or not. */
   cohortId?: string | null;
@@ -622,7 +624,7 @@ function optionCounts(options: readonly string[], values: readonly unknown[]): {
 }
 
 function shareable(n: number): SuppressedNumber {
-  return n > 0 && n < SMALLEST_GROUP ? { suppressed: true } : { value: n };
+  return withheldUnlessEmpty(n) ? { suppressed: true } : { value: n };
 }
 
 /**
@@ -636,7 +638,7 @@ export function satisfactionItems(version: PublishedInstrumentVersion, post: str
     .filter((item) => ["rating", "scale_0_10", "number", "single_choice", "yes_no"].includes(item.type));
 }
 
-export async function cohortSummaries(db: DB, scope: AnalysisScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
+export async function cohortSummaries(db: DB, scope: StudyScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
   const items = satisfactionItems(source.version, post);
   const responses = items.length
     ? await analysableResponses(db, { ...scope, instrumentId: source.instrumentId, timepoints: [post], itemIds: items.map((i) => i.id) })

@@ -70,7 +70,7 @@ export function scoreMeasure(
 
 /**
  * scoreMeasure checked and prepared once, for scoring many responses whose answers arrive as an
- * array of values in the order of `columns` (as app/wellbeing/reads.server.ts reads them). Same
+ * array of values in the order of `columns` (as app/consent/wellbeing.server.ts reads them). Same
  * rules, same arithmetic in the same order, so the same scores to the last bit.
  */
 export function measureScorer(

@@ -22,7 +22,7 @@ import {
   type SubgroupBy,
   type Withheld,
 } from "./report.server";
-import type { AnalysisScope } from "./reads.server";
+import type { StudyScope } from "../consent/scope.server";
 import type { PairedComparison, ReliableChange } from "./statistics";
 
 export interface WellbeingViewQuery {
@@ -98,7 +98,7 @@ function decided(hiddenGroups: Map<string, Set<string>> | null): Map<string, Set
   return hiddenGroups;
 }
 
-export async function wellbeingView(db: DB, scope: AnalysisScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
+export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
   const sources = await studyMeasures(db, scope.studyId);
   const measureName = (s: MeasureSource) => localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id));
   const cohorts = await listCohorts(db, scope);

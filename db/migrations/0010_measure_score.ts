@@ -5,7 +5,7 @@ import { runScript } from "./script";
 // reads 200,000 numbers instead of folding a million answers every time
 // (docs/decisions/054-measure-score-store.md).
 //
-// A kept score is only ever a copy: the wellbeing read (app/wellbeing/reads.server.ts) uses it when
+// A kept score is only ever a copy: the wellbeing read (app/consent/wellbeing.server.ts) uses it when
 // it was computed from the response's current answers (answers_revision) under the rules that
 // apply now (scored_with), and scores the response again otherwise. No writer has to remember it:
 // the triggers below count every change to a response's answers, whoever makes it (the journey,

@@ -3,7 +3,9 @@ import type { ColumnType, Generated, JSONColumnType } from "kysely";
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type WithdrawalMode = "erase" | "keep";
+/** How a participant may withdraw: their content erased, or kept for analysis (never quoted). */
+export const WITHDRAWAL_MODES = ["erase", "keep"] as const;
+export type WithdrawalMode = (typeof WITHDRAWAL_MODES)[number];
 export type ConsentMethod = "online" | "paper" | "assisted";
 export type ConsentFlag = "audio_recording" | "quotes";
 

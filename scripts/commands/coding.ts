@@ -5,7 +5,7 @@ import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans,
 import { exportQdpx } from "../../app/coding/qdpx.server";
 import { exportAnswersStats } from "../../app/coding/stats-export.server";
 import { exportQuotes, type QuoteFormat } from "../../app/coding/quotes.server";
-import type { StudyScope } from "../../app/consent/gate-coding.server";
+import type { StudyScope } from "../../app/consent/scope.server";
 import type { DB } from "../../db/index";
 import { CliError, parseOptions, requireOption, type Command } from "./types";
 

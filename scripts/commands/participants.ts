@@ -3,7 +3,8 @@ import { defaultDataDir, type DB } from "../../db/index";
 import { ParticipantError } from "../../app/participants/errors";
 import { issuePaperCodes } from "../../app/participants/enrolment.server";
 import { ImportSetupError, importResponses } from "../../app/participants/import.server";
-import { changeConsentChoicesByCode, withdrawByCode, type WithdrawalMode } from "../../app/participants/withdrawal.server";
+import { changeConsentChoicesByCode, withdrawByCode } from "../../app/participants/withdrawal.server";
+import type { WithdrawalMode } from "../../db/tables/participants";
 import { loadSecrets } from "../../app/security/secrets.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 

@@ -1,11 +1,11 @@
 /**
- * The consent gate for coding, theme views, agreement and quotes (docs/decisions/031-coding-consent-gate.md).
+ * The consent gate for coding units: transcript segments and free-text answers, for coding, theme
+ * views, agreement, quotes and sessions (docs/decisions/031-coding-consent-gate.md).
  *
- * This module is the single place where coding code reads participants' words (transcript segments
- * and free-text answers). Nothing in app/coding or app/sessions selects from transcript_segment or
- * answer for analysis or export except through the functions below. Who may be read is decided by
- * the general gate's participant filter (app/consent/gate.server.ts `permittedParticipants`); this
- * module adds only what is specific to coding (segments, free-text items, unit keys).
+ * Participants' words are read here and nowhere else outside app/consent (tests/content-reads-in-
+ * one-place.test.ts holds app/ to it). Who may be read is decided by the general gate's participant
+ * filter (app/consent/gate.server.ts `permittedParticipants`); this module adds only what is
+ * specific to units (segments, free-text items). Unit keys belong to coding (app/coding/units.ts).
  *
  * The rules (as the general gate applies them):
  * - Tenant: the study must belong to the organisation of the request; every query joins on it.
@@ -25,64 +25,9 @@
  */
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { DB } from "../../db/index";
-import { permittedParticipants as gatePermittedParticipants, type GatePurpose } from "./gate.server";
-import { isUuid } from "../security/ids";
-
-export interface StudyScope {
-  organisationId: string;
-  studyId: string;
-}
-
-export class StudyNotInOrganisationError extends Error {
-  constructor() {
-    super("No such study in this organisation");
-    this.name = "StudyNotInOrganisationError";
-  }
-}
-
-export type UnitKey = string;
-export type UnitRef = { kind: "segment"; segmentId: string } | { kind: "answer"; responseId: string; itemId: string };
-
-export function unitKey(ref: UnitRef): UnitKey {
-  return ref.kind === "segment" ? `s:${ref.segmentId}` : `a:${ref.responseId}:${ref.itemId}`;
-}
-
-export function parseUnitKey(key: string): UnitRef | null {
-  // The id part must be a UUID, not only UUID-shaped: the database refuses anything else with an error.
-  const s = /^s:([0-9a-f-]{36})$/i.exec(key);
-  if (s && isUuid(s[1])) return { kind: "segment", segmentId: s[1]!.toLowerCase() };
-  const a = /^a:([0-9a-f-]{36}):([a-z][a-z0-9_]*)$/i.exec(key);
-  if (a && isUuid(a[1])) return { kind: "answer", responseId: a[1]!.toLowerCase(), itemId: a[2]! };
-  return null;
-}
-
-/** Unit columns of a row (segment_id / response_id+item_id) as a key. */
-export function rowUnitKey(row: { segment_id: string | null; response_id: string | null; item_id: string | null }): UnitKey {
-  return row.segment_id ? `s:${row.segment_id}` : `a:${row.response_id}:${row.item_id}`;
-}
-
-/** Checks the tenant and returns the study; throws StudyNotInOrganisationError otherwise. */
-export async function requireStudy(db: DB, scope: StudyScope) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "slug", "titles", "languages", "organisation_id"])
-    .where("id", "=", scope.studyId)
-    .where("organisation_id", "=", scope.organisationId)
-    .executeTakeFirst();
-  if (!study) throw new StudyNotInOrganisationError();
-  return study;
-}
-
-export type { GatePurpose };
-
-/**
- * Ids of the study's participants whose content may be read for the purpose, as a subquery: the
- * general gate's filter (app/consent/gate.server.ts), which holds the withdrawal, consent and
- * quote-consent rules. Nothing here restates them.
- */
-export const permittedParticipants = (db: DB, scope: StudyScope, purpose: GatePurpose) => gatePermittedParticipants(db, scope, purpose);
-export const analysableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "analysis");
-export const quotableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "quote");
+import { analysableParticipants, permittedParticipants, quotableParticipants } from "./gate.server";
+import type { GatePurpose, StudyScope } from "./scope.server";
+import { parseUnitKey, rowUnitKey, type UnitKey } from "../coding/units";
 
 /** Is an answer item a free-text item (short_text or long_text) in its instrument version? */
 function isFreeTextItem(itemId: Expression<string>, versionId: Expression<string>) {
@@ -344,57 +289,69 @@ export async function readTranslations(db: DB, units: readonly GatedUnit[]): Pro
   return out;
 }
 
-export interface AnswerRow {
-  responseId: string;
-  participantId: string;
-  instrumentId: string;
-  instrumentVersion: number;
-  timepoint: string;
-  language: string;
-  mode: string;
-  startedOn: string;
-  itemId: string;
-  value: unknown;
+/**
+ * How many turns each of these sessions of the study has, every speaker counted: a number for the
+ * sessions' lists and pages, no one's words. A session not of the study counts 0.
+ */
+export async function segmentCounts(db: DB, scope: StudyScope, sessionIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+  if (sessionIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("transcript_segment as seg")
+    .innerJoin("study_session as ses", "ses.id", "seg.session_id")
+    .innerJoin("study as st", "st.id", "ses.study_id")
+    .select(["seg.session_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("ses.study_id", "=", scope.studyId)
+    .where("st.organisation_id", "=", scope.organisationId)
+    .where("seg.session_id", "in", [...sessionIds])
+    .groupBy("seg.session_id")
+    .execute();
+  for (const r of rows) out.set(r.session_id, Number(r.n));
+  return out;
 }
 
-/**
- * Every answer the purpose may read, in batches ordered by (response, item), read by keyset so memory
- * stays flat however many rows there are (a million-row export holds one batch at a time).
+/*
+ * The write paths' own look-ups (a transcript import, a correction of turns, a translation): they
+ * return positions, roles, links and ids, never words, and decide nothing about consent. They are
+ * here so that this folder stays the only code that names the content tables for reading.
  */
-export async function* answerBatches(db: DB, scope: StudyScope, purpose: GatePurpose, batchSize = 5000): AsyncGenerator<AnswerRow[]> {
-  await requireStudy(db, scope);
-  let after: { responseId: string; itemId: string } | null = null;
-  for (;;) {
-    let q = db
-      .selectFrom("answer as a")
-      .innerJoin("response as r", "r.id", "a.response_id")
-      .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
-      .select([
-        "a.response_id as responseId",
-        "r.participant_id as participantId",
-        "iv.instrument_id as instrumentId",
-        "iv.version as instrumentVersion",
-        "r.timepoint",
-        "r.language",
-        "r.mode",
-        "r.started_on as startedOn",
-        "a.item_id as itemId",
-        "a.value",
-      ])
-      .where("r.study_id", "=", scope.studyId)
-      .where("r.participant_id", "in", permittedParticipants(db, scope, purpose));
-    if (after) {
-      const { responseId, itemId } = after;
-      // A row comparison, so the planner walks the answer primary key from here (no sort per batch);
-      // and the same bound on the response, so a plan that drives from the responses starts at the
-      // cursor too instead of re-walking every earlier response each batch (quadratic in batches).
-      q = q.where(sql<SqlBool>`(a.response_id, a.item_id) > (${responseId}::uuid, ${itemId})`).where("r.id", ">=", responseId);
-    }
-    const rows = (await q.orderBy("a.response_id").orderBy("a.item_id").limit(batchSize).execute()) as AnswerRow[];
-    if (rows.length === 0) return;
-    yield rows;
-    const last = rows[rows.length - 1]!;
-    after = { responseId: last.responseId, itemId: last.itemId };
-    if (rows.length < batchSize) return;
+
+/** The last position used in a session's transcript (0 when it has none): where an import appends. */
+export async function lastSegmentPosition(db: DB, sessionId: string): Promise<number> {
+  const last = await db
+    .selectFrom("transcript_segment")
+    .select((eb) => eb.fn.max<number>("position").as("max"))
+    .where("session_id", "=", sessionId)
+    .executeTakeFirst();
+  return Number(last?.max ?? 0);
+}
+
+/** Each turn of a session with its speaker's role and the turn it renders, by id (for corrections). */
+export async function turnRoles(db: DB, sessionId: string) {
+  return new Map(
+    (await db.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
+  );
+}
+
+/** Is the segment, or the answer, one of the study's? (A translation may only be kept for one that is.) */
+export async function unitOfStudy(db: DB, scope: StudyScope, unit: { segmentId: string } | { responseId: string; itemId: string }): Promise<boolean> {
+  if ("segmentId" in unit) {
+    const owned = await db
+      .selectFrom("transcript_segment as seg")
+      .innerJoin("study_session as ses", "ses.id", "seg.session_id")
+      .select("seg.id")
+      .where("seg.id", "=", unit.segmentId)
+      .where("ses.study_id", "=", scope.studyId)
+      .executeTakeFirst();
+    return owned !== undefined;
   }
+  const owned = await db
+    .selectFrom("answer as a")
+    .innerJoin("response as r", "r.id", "a.response_id")
+    .select("a.item_id")
+    .where("a.response_id", "=", unit.responseId)
+    .where("a.item_id", "=", unit.itemId)
+    .where("r.study_id", "=", scope.studyId)
+    .executeTakeFirst();
+  return owned !== undefined;
 }

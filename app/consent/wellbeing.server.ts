@@ -1,24 +1,22 @@
 /**
  * Every read of participants' answers that wellbeing analysis and export make goes through
  * `analysableResponses`, its narrow twin for scoring, `analysableItemValues`, or
- * `analysableMeasureScores` (kept scores, docs/decisions/054-measure-score-store.md), and nothing
- * else in app/wellbeing selects from `answer`, `response` or `measure_score`.
+ * `analysableMeasureScores` (kept scores, docs/decisions/054-measure-score-store.md). Like every read
+ * of participants' content it lives in app/consent (docs/decisions/011-consent-gate.md); nothing in
+ * app/wellbeing selects from `answer`, `response` or `measure_score` (score-store.server.ts only
+ * writes kept scores).
  *
- * Which participants may be read is decided by the consent gate alone (app/consent/gate.server.ts,
+ * Which participants may be read is decided by the consent gate alone (./gate.server.ts,
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
  * This module adds no rule of its own; it only shapes what the gate lets through for scoring.
  */
 import { sql, type RawBuilder } from "kysely";
 import type { DB } from "../../db/index";
-import { analysableParticipants } from "../consent/gate.server";
-import { SCORING_REVISION } from "./scoring";
+import { analysableParticipants, answeredVersionIds } from "./gate.server";
+import type { StudyScope } from "./scope.server";
+import { SCORING_REVISION } from "../wellbeing/scoring";
 
-export interface AnalysisScope {
-  organisationId: string;
-  studyId: string;
-}
-
-export interface AnalysableResponsesQuery extends AnalysisScope {
+export interface AnalysableResponsesQuery extends StudyScope {
   instrumentId: string;
   timepoints: readonly string[];
   /** Only these items' answers are read (e.g. a measure's items); absent = every answer. */
@@ -118,7 +116,7 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
  * answers_revision, participant_id, cohort_id, language (the participant's), timepoint,
  * instrument_version_id.
  */
-function chosenResponses(db: DB, query: AnalysisScope & { instrumentId: string; timepoints: readonly string[] }, options: { choose: boolean; where?: RawBuilder<unknown> }) {
+function chosenResponses(db: DB, query: StudyScope & { instrumentId: string; timepoints: readonly string[] }, options: { choose: boolean; where?: RawBuilder<unknown> }) {
   return sql`
     select ${options.choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
       r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
@@ -137,11 +135,11 @@ function chosenResponses(db: DB, query: AnalysisScope & { instrumentId: string; 
  * anyone's answers, so it needs no gate (a withdrawn person's version is still a version in use).
  */
 export async function answeredInstrumentVersions(db: DB, studyId: string): Promise<string[]> {
-  const rows = await db.selectFrom("response").select("instrument_version_id as id").where("study_id", "=", studyId).distinct().execute();
-  return rows.map((r) => r.id);
+  const rows = await answeredVersionIds(db, studyId).distinct().execute();
+  return rows.map((r) => r.instrument_version_id);
 }
 
-export interface ItemValuesQuery extends AnalysisScope {
+export interface ItemValuesQuery extends StudyScope {
   instrumentId: string;
   timepoints: readonly string[];
   /** Items whose numeric answers are read, in this order (a measure's items). */
@@ -244,7 +242,7 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   return out;
 }
 
-export interface MeasureScoresQuery extends AnalysisScope {
+export interface MeasureScoresQuery extends StudyScope {
   instrumentId: string;
   timepoints: readonly string[];
   measureId: string;

@@ -2,6 +2,8 @@
 // chosen consent and withdrawal, free-text answers, and staff users. Not a test file itself.
 import type { DB } from "../db/index";
 import type { StudyScope } from "../app/consent/scope.server";
+import { changeConsentChoices, withdrawParticipant } from "../app/participants/withdrawal.server";
+import type { WithdrawalMode } from "../db/tables/participants";
 
 let counter = 0;
 const next = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -130,12 +132,14 @@ export async function addAnswer(db: DB, fx: CodingFixture, participantId: string
   return `a:${response.id}:${itemId}`;
 }
 
-/** Withdrawal as the participant side records it: erase deletes the participant (cascades). */
-export async function withdraw(db: DB, participantId: string, mode: "erase" | "keep") {
-  if (mode === "erase") await db.deleteFrom("participant").where("id", "=", participantId).execute();
-  else await db.updateTable("participant").set({ withdrawn_on: "2026-04-01", withdrawal_mode: "keep" }).where("id", "=", participantId).execute();
+/** Withdrawal through the same domain function the participant page, the staff form and the CLI use. */
+export async function withdraw(db: DB, participantId: string, mode: WithdrawalMode) {
+  const { study_id } = await db.selectFrom("participant").select("study_id").where("id", "=", participantId).executeTakeFirstOrThrow();
+  await withdrawParticipant(db, { studyId: study_id, participantId, mode });
 }
 
+/** A change of quote consent as the participant makes it: every consent record, kept in consent_change. */
 export async function setQuoteConsent(db: DB, participantId: string, quotes: boolean) {
-  await db.updateTable("consent_record").set({ quotes, updated_on: "2026-04-02" }).where("participant_id", "=", participantId).execute();
+  const { study_id } = await db.selectFrom("participant").select("study_id").where("id", "=", participantId).executeTakeFirstOrThrow();
+  await changeConsentChoices(db, { studyId: study_id, participantId, choices: { quotes } });
 }

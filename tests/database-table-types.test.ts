@@ -75,7 +75,8 @@ async function databaseShapes(database: TestDatabase): Promise<TableShapes> {
     } else {
       kind = PG_KINDS[row.data_type];
     }
-    if (!kind) throw new Error(`${row.table_name}.${row.column_name}: no broad type for ${row.data_type} (${row.udt_name}); add it to this test`);
+    if (!kind)
+      throw new Error(`${row.table_name}.${row.column_name}: no broad type for ${row.data_type} (${row.udt_name}); add it to this test`);
     const columns = shapes.get(row.table_name) ?? new Map<string, ColumnShape>();
     columns.set(row.column_name, { kind, nullable: row.is_nullable === "YES" });
     shapes.set(row.table_name, columns);
@@ -120,9 +121,12 @@ function typeShape(checker: ts.TypeChecker, type: ts.Type, where: string): Colum
   if (type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return { kind: "unknown", nullable: true };
   const members = type.isUnion() ? type.types : [type];
   const nullable = members.some((m) => m.flags & ts.TypeFlags.Null);
-  const kinds = new Set(members.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))).map((m) => memberKind(checker, m, where)));
+  const kinds = new Set(
+    members.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))).map((m) => memberKind(checker, m, where)),
+  );
   const [kind, ...others] = kinds;
-  if (!kind || others.length > 0) throw new Error(`${where}: its type ${checker.typeToString(type)} is not one broad type (${[...kinds].join(", ")})`);
+  if (!kind || others.length > 0)
+    throw new Error(`${where}: its type ${checker.typeToString(type)} is not one broad type (${[...kinds].join(", ")})`);
   return { kind, nullable };
 }
 
@@ -145,7 +149,8 @@ function memberKind(checker: ts.TypeChecker, type: ts.Type, where: string): Kind
 function mismatch(db: ColumnShape, typed: ColumnShape): string | undefined {
   if (db.kind === "json") {
     // A json(b) value arrives parsed: an object, an array, or anything (`unknown`) are all honest types.
-    if (!(typed.kind === "json" || typed.kind === "unknown" || typed.kind.endsWith("[]"))) return `json in the database, ${typed.kind} in TypeScript`;
+    if (!(typed.kind === "json" || typed.kind === "unknown" || typed.kind.endsWith("[]")))
+      return `json in the database, ${typed.kind} in TypeScript`;
   } else if (db.kind !== typed.kind) {
     return `${db.kind} in the database, ${typed.kind} in TypeScript`;
   }
@@ -158,13 +163,17 @@ function mismatch(db: ColumnShape, typed: ColumnShape): string | undefined {
 
 function compareShapes(database: TableShapes, typescript: TableShapes): string[] {
   const problems: string[] = [];
-  for (const table of database.keys()) if (!typescript.has(table)) problems.push(`${table}: a table in the database without an interface in db/tables/`);
-  for (const table of typescript.keys()) if (!database.has(table)) problems.push(`${table}: an interface in db/tables/ without a table in the database`);
+  for (const table of database.keys())
+    if (!typescript.has(table)) problems.push(`${table}: a table in the database without an interface in db/tables/`);
+  for (const table of typescript.keys())
+    if (!database.has(table)) problems.push(`${table}: an interface in db/tables/ without a table in the database`);
   for (const [table, dbColumns] of database) {
     const tsColumns = typescript.get(table);
     if (!tsColumns) continue;
-    for (const column of dbColumns.keys()) if (!tsColumns.has(column)) problems.push(`${table}.${column}: a column in the database, missing in db/tables/`);
-    for (const column of tsColumns.keys()) if (!dbColumns.has(column)) problems.push(`${table}.${column}: in db/tables/, not a column in the database`);
+    for (const column of dbColumns.keys())
+      if (!tsColumns.has(column)) problems.push(`${table}.${column}: a column in the database, missing in db/tables/`);
+    for (const column of tsColumns.keys())
+      if (!dbColumns.has(column)) problems.push(`${table}.${column}: in db/tables/, not a column in the database`);
     for (const [column, dbShape] of dbColumns) {
       const tsShape = tsColumns.get(column);
       const problem = tsShape && mismatch(dbShape, tsShape);
@@ -201,8 +210,24 @@ describe("the hand-kept table types in db/tables/ follow the migrations", () => 
 
   it("notices a column the types leave out, one they invent, and a nullability that differs", () => {
     const columns = (entries: [string, ColumnShape][]) => new Map(entries);
-    const db: TableShapes = new Map([["t", columns([["a", { kind: "text", nullable: false }], ["b", { kind: "number", nullable: true }]])]]);
-    const typed: TableShapes = new Map([["t", columns([["a", { kind: "text", nullable: true }], ["c", { kind: "boolean", nullable: false }]])]]);
+    const db: TableShapes = new Map([
+      [
+        "t",
+        columns([
+          ["a", { kind: "text", nullable: false }],
+          ["b", { kind: "number", nullable: true }],
+        ]),
+      ],
+    ]);
+    const typed: TableShapes = new Map([
+      [
+        "t",
+        columns([
+          ["a", { kind: "text", nullable: true }],
+          ["c", { kind: "boolean", nullable: false }],
+        ]),
+      ],
+    ]);
     expect(compareShapes(db, typed)).toEqual([
       "t.b: a column in the database, missing in db/tables/",
       "t.c: in db/tables/, not a column in the database",

@@ -9,7 +9,8 @@ import type { FlashTables } from "./tables/flash";
 import type { WorkspaceUserColumns } from "./tables/workspace";
 import type { AppUserTable } from "./tables/foundation";
 import type { TrustTables } from "./tables/trust";
+import type { HealthTables } from "./tables/health";
 
-export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables {
+export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables, HealthTables {
   app_user: AppUserTable & WorkspaceUserColumns;
 }

@@ -30,6 +30,7 @@ import { respondentLabel } from "./quotes.server";
 
 export function escapeXml(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- characters XML 1.0 does not allow
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

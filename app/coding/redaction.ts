@@ -139,7 +139,7 @@ const RULES: Rule[] = [
   },
   {
     kind: "url",
-    regex: /(?:\bhttps?:\/\/|(?<![\p{L}\p{N}@.\/])www\.)[^\s<>"«»]+/giu,
+    regex: /(?:\bhttps?:\/\/|(?<![\p{L}\p{N}@./])www\.)[^\s<>"«»]+/giu,
     accept: (t) => {
       const u = trimUrl(t);
       return /^(?:https?:\/\/|www\.)./iu.test(u) ? u : null;
@@ -248,6 +248,7 @@ function characterPattern(ch: string): string {
 function nameRule(name: string): Rule | null {
   const clean = name
     .normalize("NFC")
+    // eslint-disable-next-line no-misleading-character-class -- Arabic tatweel and harakat, removed one by one
     .replace(/[\u0640\u064B-\u065F\u0670]/g, "")
     .trim();
   if ([...clean].length < 2) return null;

@@ -220,6 +220,7 @@ export type AnswerValue = string | number | string[];
 export type ParsedAnswer = { ok: true; value: AnswerValue | undefined } | { ok: false; error: AnswerError };
 
 // C0 controls except tab (\u0009) and newline (\u000A), DEL, C1 controls, and unpaired surrogates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -102,7 +102,9 @@ export async function openParticipantSession(db: DB, input: { token: string; par
  * condition is in the database, so any number of app processes share it: rows are deleted only once
  * some row is SWEEP_MINUTES past its end, and a sweep removes every ended row, so a sweep that deletes
  * anything happens at most once per SWEEP_MINUTES. SKIP LOCKED: concurrent sweeps (one may run inside
- * an enrolment's transaction) never wait for each other (docs/decisions/056-participant-tokens-stored-as-hashes.md).
+ * an enrolment's transaction) never wait for each other. The housekeeping is ADR 014's
+ * (docs/decisions/014-participant-journey-without-javascript.md); the claims and counters it clears, ADR 056
+ * (docs/decisions/056-participant-tokens-stored-as-hashes.md).
  */
 export async function sweepExpired(db: DB): Promise<void> {
   await sql`

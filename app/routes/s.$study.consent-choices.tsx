@@ -43,7 +43,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { study, language, t, session } = await participantRequest(args);
+  const { study, language, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=choices`, { headers: noStore });
   const body = await readForm(args.request);
   const choices: Partial<ConsentChoices> = {};

@@ -56,7 +56,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { study, language, t, session } = await participantRequest(args);
+  const { study, language, session } = await participantRequest(args);
   const { statements } = consentView(study, language);
   const body = await readForm(args.request);
   const agreed: string[] = [];

@@ -47,7 +47,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { study, t, session } = await participantRequest(args);
+  const { study, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=group`, { headers: noStore });
   const parsed = JoinForm.safeParse({ cohort: (await readForm(args.request)).get("cohort") });
   let content: FlashContent;

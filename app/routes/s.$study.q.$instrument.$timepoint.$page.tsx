@@ -59,7 +59,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { study, language, t, session, use, pages, index } = await resolve(args);
+  const { study, language, session, use, pages, index } = await resolve(args);
   const body = await readForm(args.request);
   const raw: RawAnswers = {};
   for (const name of new Set(body.keys())) {

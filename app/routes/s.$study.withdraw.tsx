@@ -31,7 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { study, t, session } = await participantRequest(args);
+  const { study, session } = await participantRequest(args);
   if (!session) throw redirect(`/s/${study.slug}/resume?to=withdraw`, { headers: noStore });
   const body = await readForm(args.request);
   const mode = field(body, "mode");

@@ -80,7 +80,8 @@ export interface ReportMilestoneTable {
 }
 
 export interface ReportEntryChangeTable {
-  id: Generated<string>;
+  /** bigint identity (0007); db/index.ts reads int8 as a number. */
+  id: Generated<number>;
   entry_id: string;
   kind: EntryChangeKind;
   action_status: ActionStatus | null;

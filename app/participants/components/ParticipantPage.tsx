@@ -94,6 +94,7 @@ export function ErrorSummary(props: { errors: FieldError[] }) {
   return (
     // autoFocus is server-rendered (autofocus=""): without JavaScript the browser focuses the summary
     // on load, so a screen reader starts there and keyboard users tab on from it.
+    // eslint-disable-next-line jsx-a11y/no-autofocus -- the GOV.UK error summary pattern, as said above
     <div className="error-summary" id="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} autoFocus>
       <h2 id="error-summary-title">{t("common.errorSummaryTitle")}</h2>
       <ul>

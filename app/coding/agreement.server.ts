@@ -14,6 +14,7 @@ import type { DB } from "../../db/index";
 import { readFreeTextAnswers, readUnits } from "../consent/units.server";
 import { responsesToInstrument } from "../consent/gate.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { codedQuestions, codingsOnUnits } from "../consent/codings.server";
 import { rowUnitKey, parseUnitKey, type UnitKey } from "./units";
 import { agreementForTheme, type ThemeAgreement } from "./agreement";
 import { listThemes } from "./codebook.server";
@@ -42,27 +43,6 @@ export interface AgreementReport {
   disagreements: Disagreement[];
 }
 
-async function codingsOn(db: DB, scope: StudyScope, units: readonly UnitKey[], coders: readonly string[]) {
-  const refs = units.map(parseUnitKey).filter((r) => r !== null);
-  const segmentIds = refs.flatMap((r) => (r.kind === "segment" ? [r.segmentId] : []));
-  const responseIds = [...new Set(refs.flatMap((r) => (r.kind === "answer" ? [r.responseId] : [])))];
-  if (coders.length === 0 || (segmentIds.length === 0 && responseIds.length === 0)) return [];
-  const wanted = new Set(units);
-  const rows = await db
-    .selectFrom("coding")
-    .select(["segment_id", "response_id", "item_id", "theme_id", "coder_id"])
-    .where("study_id", "=", scope.studyId)
-    .where("coder_id", "in", [...coders])
-    .where((eb) =>
-      eb.or([
-        ...(segmentIds.length ? [eb("segment_id", "in", segmentIds)] : []),
-        ...(responseIds.length ? [eb("response_id", "in", responseIds)] : []),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => ({ unit: rowUnitKey(r), theme: r.theme_id, coder: r.coder_id })).filter((r) => wanted.has(r.unit));
-}
-
 export async function resolutionsFor(db: DB, scope: StudyScope, units: readonly UnitKey[]) {
   const wanted = new Set(units);
   const rows = await db
@@ -82,24 +62,11 @@ export interface CodedAnswerItem {
 
 /**
  * The free-text questions (instrument and item) whose answers at least two coders have coded: the
- * questions worth comparing coders on. Reads codings and response metadata only, never the answers.
+ * questions worth comparing coders on. Reads codings and response metadata only, never the answers
+ * (app/consent/codings.server.ts `codedQuestions`).
  */
 export async function codedAnswerItems(db: DB, scope: StudyScope): Promise<CodedAnswerItem[]> {
-  await requireStudy(db, scope);
-  const rows = await db
-    .selectFrom("coding")
-    .innerJoin("response as r", "r.id", "coding.response_id")
-    .innerJoin("instrument_version as iv", "iv.id", "r.instrument_version_id")
-    .select(["iv.instrument_id", "coding.item_id"])
-    .select((eb) => eb.fn.count<number>("coding.coder_id").distinct().as("coders"))
-    .where("coding.study_id", "=", scope.studyId)
-    .where("r.study_id", "=", scope.studyId)
-    .groupBy(["iv.instrument_id", "coding.item_id"])
-    .having((eb) => eb.fn.count("coding.coder_id").distinct(), ">=", 2)
-    .orderBy("iv.instrument_id")
-    .orderBy("coding.item_id")
-    .execute();
-  return rows.map((r) => ({ instrumentId: r.instrument_id, itemId: r.item_id ?? "", coders: Number(r.coders) }));
+  return codedQuestions(db, scope);
 }
 
 /**
@@ -160,7 +127,7 @@ export async function agreementReport(
   const coders = [...new Set(input.coders)];
   if (coders.length < 2) throw new RangeError("Agreement needs two or more coders");
   const available = await readUnits(db, scope, "analysis", input.units ? { keys: input.units } : {});
-  let codings = await codingsOn(db, scope, [...available.keys()], coders);
+  let codings = (await codingsOnUnits(db, scope, available.keys(), { coderIds: coders })).map((c) => ({ unit: c.unit, theme: c.themeId, coder: c.coderId }));
   const finished = new Set(
     (
       await db

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { ThemeChangeKind, ThemeStatus } from "../../db/tables/coding";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
+import { repeatedCodingIds } from "../consent/codings.server";
 import { isUuid } from "../security/ids";
 import { userText } from "../security/user-text";
 
@@ -372,31 +373,8 @@ export async function mergeThemes(db: DB, scope: StudyScope, actor: string | nul
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("coding").set({ theme_id: intoId }).where("theme_id", "=", fromId).execute();
     // duplicates: same coder, unit, span and theme after the move
-    await trx
-      .deleteFrom("coding as c")
-      .where("c.theme_id", "=", intoId)
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom("coding as d")
-            .select("d.id")
-            .whereRef("d.theme_id", "=", "c.theme_id")
-            .whereRef("d.coder_id", "=", "c.coder_id")
-            .whereRef("d.start_cp", "=", "c.start_cp")
-            .whereRef("d.end_cp", "=", "c.end_cp")
-            .where((eb) =>
-              eb.or([
-                eb.and([eb("d.segment_id", "is not", null), eb("d.segment_id", "=", eb.ref("c.segment_id"))]),
-                eb.and([
-                  eb("d.response_id", "is not", null),
-                  eb("d.response_id", "=", eb.ref("c.response_id")),
-                  eb("d.item_id", "=", eb.ref("c.item_id")),
-                ]),
-              ]),
-            )
-            .whereRef("d.id", "<", "c.id"),
-        ),
-      )
-      .execute();
+    const repeated = await repeatedCodingIds(trx, intoId);
+    for (let i = 0; i < repeated.length; i += 5000) await trx.deleteFrom("coding").where("id", "in", repeated.slice(i, i + 5000)).execute();
     // A resolution already made for the surviving theme wins over the merged one's.
     const resolved = await trx.selectFrom("resolved_coding").select(["segment_id", "response_id", "item_id"]).where("theme_id", "=", intoId).execute();
     const taken = new Set(resolved.map((r) => `${r.segment_id}|${r.response_id}|${r.item_id}`));

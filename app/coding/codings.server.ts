@@ -1,13 +1,15 @@
 /**
  * Applying themes to spans, each coder's codings kept as theirs, blind double coding, and memos.
  * Spans are [start, end) in Unicode code points of the stored text (app/coding/spans.ts). The text
- * is read through the consent gate, so a unit whose participant has gone cannot be coded.
+ * is read through the consent gate, so a unit whose participant has gone cannot be coded. This module
+ * only writes codings: its look-ups of existing codings are in app/consent/codings.server.ts.
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { readUnit } from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { rowUnitKey, parseUnitKey, type UnitKey } from "./units";
+import { parseUnitKey, type UnitKey } from "./units";
+import { codersOfStudy, codingOfStudy, codingsOnScreen, sameCoding } from "../consent/codings.server";
 import { recordAudit } from "../audit/log.server";
 import { requireTheme } from "./codebook.server";
 import { isUuid } from "../security/ids";
@@ -59,17 +61,7 @@ export async function applyTheme(
   const problem = checkSpan(unit.text, input);
   if (problem) throw new CodingError(problem, `The span ${input.start}–${input.end} is not within the text`);
   const cols = unitColumns(unit.key);
-  let existing = db
-    .selectFrom("coding")
-    .select("id")
-    .where("theme_id", "=", input.themeId)
-    .where("coder_id", "=", coderId)
-    .where("start_cp", "=", input.start)
-    .where("end_cp", "=", input.end);
-  existing = cols.segment_id
-    ? existing.where("segment_id", "=", cols.segment_id)
-    : existing.where("response_id", "=", cols.response_id!).where("item_id", "=", cols.item_id!);
-  const found = await existing.executeTakeFirst();
+  const found = await sameCoding(db, { unit: unit.key, themeId: input.themeId, coderId, start: input.start, end: input.end });
   if (found) return found.id;
   const row = await db
     .insertInto("coding")
@@ -83,7 +75,7 @@ export async function applyTheme(
 export async function removeCoding(db: DB, scope: StudyScope, coderId: string, codingId: string): Promise<void> {
   await requireStudy(db, scope);
   if (!isUuid(codingId)) throw new CodingError("not_found", "No such coding");
-  const row = await db.selectFrom("coding").select(["coder_id"]).where("id", "=", codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  const row = await codingOfStudy(db, scope, codingId);
   if (!row) throw new CodingError("not_found", "No such coding");
   if (row.coder_id !== coderId) throw new CodingError("not_yours", "Only the coder can remove their coding");
   await db.deleteFrom("coding").where("id", "=", codingId).execute();
@@ -151,47 +143,13 @@ export async function codingsForUnits(db: DB, scope: StudyScope, viewerId: strin
   await requireStudy(db, scope);
   if (units.length === 0) return [];
   const showOthers = !(await isBlind(db, scope.studyId)) || (await isFinished(db, scope.studyId, viewerId));
-  const refs = units.map(parseUnitKey).filter((r) => r !== null);
-  const segmentIds = refs.flatMap((r) => (r.kind === "segment" ? [r.segmentId] : []));
-  const answers = refs.flatMap((r) => (r.kind === "answer" ? [r] : []));
-  let q = db
-    .selectFrom("coding")
-    .select(["id", "segment_id", "response_id", "item_id", "theme_id", "coder_id", "start_cp", "end_cp"])
-    .where("study_id", "=", scope.studyId)
-    .where((eb) =>
-      eb.or([
-        ...(segmentIds.length ? [eb("segment_id", "in", segmentIds)] : []),
-        ...answers.map((a) => eb.and([eb("response_id", "=", a.responseId), eb("item_id", "=", a.itemId)])),
-      ]),
-    );
-  if (!showOthers) q = q.where("coder_id", "=", viewerId);
-  const rows = await q.orderBy("start_cp").orderBy("end_cp").execute();
-  return rows.map((r) => ({
-    id: r.id,
-    unit: rowUnitKey(r),
-    themeId: r.theme_id,
-    coderId: r.coder_id,
-    start: r.start_cp,
-    end: r.end_cp,
-  }));
+  return codingsOnScreen(db, scope, units, showOthers ? undefined : viewerId);
 }
 
 /** The coders of a study: anyone who has coded, with their finished state. */
 export async function listCoders(db: DB, scope: StudyScope) {
   await requireStudy(db, scope);
-  const rows = await db
-    .selectFrom("coding")
-    .innerJoin("app_user", "app_user.id", "coding.coder_id")
-    .leftJoin("coder_status", (j) =>
-      j.onRef("coder_status.coder_id", "=", "coding.coder_id").on("coder_status.study_id", "=", scope.studyId),
-    )
-    .select(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
-    .select((eb) => eb.fn.countAll<number>().as("codings"))
-    .where("coding.study_id", "=", scope.studyId)
-    .groupBy(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
-    .orderBy("app_user.display_name")
-    .execute();
-  return rows.map((r) => ({ coderId: r.coder_id, name: r.display_name, finished: !!r.finished_at, codings: Number(r.codings) }));
+  return codersOfStudy(db, scope);
 }
 
 // A memo says who wrote it: their display name, or their e-mail address if they have not set one.
@@ -206,7 +164,7 @@ export async function addMemo(db: DB, scope: StudyScope, authorId: string, targe
   if (target.on === "theme") await requireTheme(db, scope, target.themeId);
   if (target.on === "coding") {
     if (!isUuid(target.codingId)) throw new CodingError("not_found", "No such coding");
-    const c = await db.selectFrom("coding").select("id").where("id", "=", target.codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
+    const c = await codingOfStudy(db, scope, target.codingId);
     if (!c) throw new CodingError("not_found", "No such coding");
   }
   const row = await db

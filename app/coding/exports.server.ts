@@ -10,9 +10,8 @@
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { answerBatches, answeredVersionIds, type AnswerRow } from "../consent/gate.server";
-import { readUnits } from "../consent/units.server";
+import { readCodings } from "../consent/codings.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { rowUnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { respondentLabel } from "./quotes.server";
@@ -178,26 +177,25 @@ export async function exportDataDictionary(db: DB, scope: StudyScope, actor: Act
 export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor): Promise<{ csv: string; rows: number }> {
   const study = await requireStudy(db, scope);
   const themes = new Map((await listThemes(db, scope, { includeMerged: true })).map((t) => [t.id, t.name]));
-  const codings = await db
-    .selectFrom("coding")
-    .innerJoin("app_user", "app_user.id", "coding.coder_id")
-    .select(["coding.segment_id", "coding.response_id", "coding.item_id", "coding.theme_id", "coding.start_cp", "coding.end_cp", "app_user.display_name"])
-    .where("coding.study_id", "=", scope.studyId)
-    .execute();
-  const units = await readUnits(db, scope, "analysis", { keys: [...new Set(codings.map(rowUnitKey))] });
+  // THE GATE: only codings whose unit analysis may read come back, with those units.
+  const { codings, units } = await readCodings(db, scope, "analysis");
+  const coderIds = [...new Set(codings.map((c) => c.coderId))];
+  const coderNames = new Map(
+    coderIds.length ? (await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()).map((u) => [u.id, u.display_name]) : [],
+  );
   const redactions = await redactionsFor(db, scope, [...units.keys()]);
   const out = [];
   for (const c of codings) {
-    const key = rowUnitKey(c);
+    const key = c.unit;
     const unit = units.get(key);
     if (!unit) continue;
     const redacted = redactions.get(key) ?? [];
     const clipped = redacted
-      .filter((r) => r.end > c.start_cp && r.start < c.end_cp)
-      .map((r) => ({ ...r, start: Math.max(r.start, c.start_cp) - c.start_cp, end: Math.min(r.end, c.end_cp) - c.start_cp }));
+      .filter((r) => r.end > c.start && r.start < c.end)
+      .map((r) => ({ ...r, start: Math.max(r.start, c.start) - c.start, end: Math.min(r.end, c.end) - c.start }));
     out.push({
-      theme: themes.get(c.theme_id) ?? "",
-      coder: c.display_name,
+      theme: themes.get(c.themeId) ?? "",
+      coder: coderNames.get(c.coderId) ?? "",
       source: unit.sessionKind ?? "answer",
       session: unit.sessionLabel ?? "",
       speaker: unit.speakerRole === "participant" ? respondentLabel(scope.studyId, unit.participantId ?? "", 10) : unit.speakerRole,
@@ -205,9 +203,9 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
       renders: unit.renders && unit.ownerId ? respondentLabel(scope.studyId, unit.ownerId, 10) : unit.renders ? "facilitator" : "",
       item: unit.itemId ?? "",
       language: unit.language,
-      start: c.start_cp,
-      end: c.end_cp,
-      text: redactedText(Array.from(unit.text).slice(c.start_cp, c.end_cp).join(""), clipped),
+      start: c.start,
+      end: c.end,
+      text: redactedText(Array.from(unit.text).slice(c.start, c.end).join(""), clipped),
     });
   }
   await audit(db, scope, study.slug, actor, "coded_spans", out.length);

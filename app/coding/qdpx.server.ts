@@ -22,7 +22,8 @@ import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { readUnits, type GatedUnit } from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { rowUnitKey, type UnitKey } from "./units";
+import { type UnitKey } from "./units";
+import { codingsOnUnits } from "../consent/codings.server";
 import { listThemes, treeOrder, type Theme } from "./codebook.server";
 import { redactionMarker } from "./redaction";
 import { redactionsFor, type StoredRedaction } from "./redactions.server";
@@ -110,16 +111,9 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   const themes = await listThemes(db, scope);
   const units = [...(await readUnits(db, scope, "analysis")).values()];
   const redactions = await redactionsFor(db, scope, units.map((u) => u.key));
-  const codings = await db
-    .selectFrom("coding")
-    .select(["id", "segment_id", "response_id", "item_id", "theme_id", "coder_id", "start_cp", "end_cp", "created_at"])
-    .where("study_id", "=", scope.studyId)
-    .execute();
+  const codings = await codingsOnUnits(db, scope, units.map((u) => u.key));
   const codingsByUnit = new Map<UnitKey, typeof codings>();
-  for (const c of codings) {
-    const key = rowUnitKey(c);
-    codingsByUnit.set(key, [...(codingsByUnit.get(key) ?? []), c]);
-  }
+  for (const c of codings) codingsByUnit.set(c.unit, [...(codingsByUnit.get(c.unit) ?? []), c]);
   const positions = new Map(
     (
       await db
@@ -187,12 +181,12 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
         turns.push({ guid: turnGuid(part.unit.key), start: base, end: at, name: `${part.prefix.replace(/: $/, "")}, turn ${part.unit.position ?? ""}` });
       }
       for (const c of codingsByUnit.get(part.unit.key) ?? []) {
-        const start = base + map(c.start_cp, "start");
-        const end = base + map(c.end_cp, "end");
+        const start = base + map(c.start, "start");
+        const end = base + map(c.end, "end");
         if (end <= start) continue;
-        usedThemes.add(c.theme_id);
-        users.add(c.coder_id);
-        selections.push({ guid: c.id, start, end, themeId: c.theme_id, coderId: c.coder_id, createdAt: c.created_at });
+        usedThemes.add(c.themeId);
+        users.add(c.coderId);
+        selections.push({ guid: c.id, start, end, themeId: c.themeId, coderId: c.coderId, createdAt: c.createdAt });
       }
     }
     sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections, turns });

@@ -13,9 +13,10 @@
 import { createHash } from "node:crypto";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
-import { readSegments, readTranslations, readUnits, type GatedUnit } from "../consent/units.server";
+import { readSegments, readTranslations, type GatedUnit } from "../consent/units.server";
+import { readCodings } from "../consent/codings.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { rowUnitKey, type UnitKey } from "./units";
+import { type UnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { redactionNames } from "./codings.server";
@@ -93,30 +94,11 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
   await requireStudy(db, scope);
   const { names, chosen } = await themeSelection(db, scope, filter);
   if (chosen.length === 0) return [];
-  const codings = await db
-    .selectFrom("coding")
-    .select(["segment_id", "response_id", "item_id", "theme_id", "start_cp", "end_cp"])
-    .where("study_id", "=", scope.studyId)
-    .where("theme_id", "in", chosen)
-    .execute();
-  const rejected = new Set(
-    (
-      await db
-        .selectFrom("resolved_coding")
-        .select(["segment_id", "response_id", "item_id", "theme_id"])
-        .where("study_id", "=", scope.studyId)
-        .where("applied", "=", false)
-        .execute()
-    ).map((r) => `${rowUnitKey(r)}|${r.theme_id}`),
-  );
+  // THE GATE: only codings of the chosen themes (not rejected on their unit) whose unit is a quotable
+  // participant's come back, with those units.
+  const { codings, units } = await readCodings(db, scope, "quote", { themeIds: chosen, withoutRejected: true });
   const byUnit = new Map<UnitKey, { start: number; end: number; theme: string }[]>();
-  for (const c of codings) {
-    const unit = rowUnitKey(c);
-    if (rejected.has(`${unit}|${c.theme_id}`)) continue;
-    byUnit.set(unit, [...(byUnit.get(unit) ?? []), { start: c.start_cp, end: c.end_cp, theme: c.theme_id }]);
-  }
-  // THE GATE: only units of participants who may be quoted come back.
-  const units = await readUnits(db, scope, "quote", { keys: [...byUnit.keys()] });
+  for (const c of codings) byUnit.set(c.unit, [...(byUnit.get(c.unit) ?? []), { start: c.start, end: c.end, theme: c.themeId }]);
   const unitList = [...units.values()];
   const redactions = await redactionsFor(db, scope, unitList.map((u) => u.key));
   const translations = await readTranslations(db, unitList);

@@ -11,9 +11,10 @@
  * the language of the turn it renders (what the person spoke).
  */
 import type { DB } from "../../db/index";
-import { readUnits, type GatedUnit } from "../consent/units.server";
+import { type GatedUnit } from "../consent/units.server";
+import { readCodings } from "../consent/codings.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
-import { rowUnitKey, type UnitKey } from "./units";
+import { type UnitKey } from "./units";
 import { listThemes } from "./codebook.server";
 import { extractWithContext } from "./spans";
 
@@ -35,32 +36,14 @@ interface CodedUnit {
 }
 
 async function codedUnits(db: DB, scope: StudyScope, options: { coders?: readonly string[] }): Promise<CodedUnit[]> {
-  let q = db
-    .selectFrom("coding")
-    .select(["segment_id", "response_id", "item_id", "theme_id", "start_cp", "end_cp", "coder_id"])
-    .where("study_id", "=", scope.studyId);
-  if (options.coders?.length) q = q.where("coder_id", "in", [...options.coders]);
-  const codings = await q.execute();
-  const rejected = new Set(
-    (
-      await db
-        .selectFrom("resolved_coding")
-        .select(["segment_id", "response_id", "item_id", "theme_id"])
-        .where("study_id", "=", scope.studyId)
-        .where("applied", "=", false)
-        .execute()
-    ).map((r) => `${rowUnitKey(r)}|${r.theme_id}`),
-  );
+  // THE GATE: only codings (not rejected on their unit) whose unit analysis may read come back, with those units.
+  const { codings, units } = await readCodings(db, scope, "analysis", { coderIds: options.coders, withoutRejected: true });
   const byUnit = new Map<UnitKey, Map<string, { start: number; end: number; coderId: string }[]>>();
   for (const c of codings) {
-    const key = rowUnitKey(c);
-    if (rejected.has(`${key}|${c.theme_id}`)) continue;
-    const themes = byUnit.get(key) ?? new Map();
-    themes.set(c.theme_id, [...(themes.get(c.theme_id) ?? []), { start: c.start_cp, end: c.end_cp, coderId: c.coder_id }]);
-    byUnit.set(key, themes);
+    const themes = byUnit.get(c.unit) ?? new Map();
+    themes.set(c.themeId, [...(themes.get(c.themeId) ?? []), { start: c.start, end: c.end, coderId: c.coderId }]);
+    byUnit.set(c.unit, themes);
   }
-  if (byUnit.size === 0) return [];
-  const units = await readUnits(db, scope, "analysis", { keys: [...byUnit.keys()] });
   return [...units.values()].filter((u) => u.ownerId !== null).map((unit) => ({ unit, themes: byUnit.get(unit.key)! }));
 }
 

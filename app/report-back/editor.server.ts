@@ -8,6 +8,7 @@ import type { DB } from "../../db/index";
 import { listThemes } from "../coding/codebook.server";
 import { themeCounts } from "../coding/theme-views.server";
 import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
+import { codingIdsOfThemes } from "../consent/codings.server";
 
 export type LinkedQuoteState = "shown" | "withdrawn" | "erased";
 
@@ -47,9 +48,7 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
 
   // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it.
   const themeIds = linkedThemes.map((t) => t.theme_id);
-  const codingIds = themeIds.length
-    ? (await db.selectFrom("coding").select("id").where("study_id", "=", entry.study_id).where("theme_id", "in", themeIds).execute()).map((c) => c.id)
-    : [];
+  const codingIds = await codingIdsOfThemes(db, scope, themeIds);
   const live = await consentedQuotesByCoding(db, scope, [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])]);
   const linkedIds = new Set(links.map((l) => l.coding_id));
   const candidates = new Map<string, LiveQuote[]>();

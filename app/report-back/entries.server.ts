@@ -21,6 +21,7 @@ import type { EntryState, LanguageText } from "../../db/tables/report-back";
 import { recordAudit } from "../audit/log.server";
 import { isLanguageCode } from "../i18n/languages";
 import { consentedQuotesByCoding } from "./quotes.server";
+import { codingOnEntryTheme } from "../consent/codings.server";
 
 /** "A few quotes" per theme: enough to be heard, few enough that no one voice stands for everyone. */
 export const MAX_QUOTES_PER_THEME = 3;
@@ -253,13 +254,7 @@ export async function setEntryThemes(
  */
 export async function addEntryQuote(db: DB, organisationId: string, actor: Actor, entryId: string, codingId: string): Promise<string> {
   const entry = await requireEditable(db, organisationId, entryId);
-  const coding = await db
-    .selectFrom("coding")
-    .innerJoin("report_entry_theme", (j) => j.onRef("report_entry_theme.theme_id", "=", "coding.theme_id").on("report_entry_theme.entry_id", "=", entryId))
-    .select(["coding.id", "coding.theme_id"])
-    .where("coding.id", "=", codingId)
-    .where("coding.study_id", "=", entry.study_id)
-    .executeTakeFirst();
+  const coding = await codingOnEntryTheme(db, entry.study_id, entryId, codingId);
   if (!coding) throw new ReportBackError("coding_not_found", "That quote is not coded with one of this entry's themes");
   const existing = await db.selectFrom("report_entry_quote").select("id").where("entry_id", "=", entryId).where("coding_id", "=", codingId).executeTakeFirst();
   if (existing) return existing.id;

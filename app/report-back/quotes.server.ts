@@ -3,7 +3,8 @@
  *
  * An entry stores references to codings (coded spans), never their text. This is the ONE place report
  * back turns those references into words, and it does so only through the gate's "quote" purpose
- * (app/consent/units.server.ts `readUnits`, which applies withdrawal, quote consent and tenant):
+ * (app/consent/codings.server.ts `readCodings`, which reads the codings with their units through
+ * app/consent/units.server.ts `readUnits`, which applies withdrawal, quote consent and tenant):
  * no withdrawal or consent rule is written here. A coding whose unit the gate does not return is simply
  * absent from the result, so a participant who withdraws, or withdraws quote consent, disappears from
  * every page and feed on the next request. Redactions are applied as every export applies them.
@@ -12,8 +13,8 @@
  * the coding they came from; when the coding module offers a by-coding read, this becomes a call to it.
  */
 import type { DB } from "../../db/index";
-import { readTranslations, readUnits } from "../consent/units.server";
-import { rowUnitKey } from "../coding/units";
+import { readTranslations } from "../consent/units.server";
+import { readCodings } from "../consent/codings.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
 import { redactedText, redactedTranslation, redactionsFor } from "../coding/redactions.server";
@@ -35,31 +36,25 @@ export interface LiveQuote {
 export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingIds: readonly string[]): Promise<Map<string, LiveQuote>> {
   const out = new Map<string, LiveQuote>();
   if (codingIds.length === 0) return out;
-  const codings = await db
-    .selectFrom("coding")
-    .select(["id", "theme_id", "segment_id", "response_id", "item_id", "start_cp", "end_cp"])
-    .where("study_id", "=", scope.studyId)
-    .where("id", "in", [...codingIds])
-    .execute();
+  // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, come back.
+  const { codings, units } = await readCodings(db, scope, "quote", { codingIds });
   if (codings.length === 0) return out;
-  // THE GATE: only units of participants who may be quoted, in this organisation's study, come back.
-  const units = await readUnits(db, scope, "quote", { keys: [...new Set(codings.map(rowUnitKey))] });
   const unitList = [...units.values()];
   const redactions = await redactionsFor(db, scope, unitList.map((u) => u.key));
   const translations = await readTranslations(db, unitList);
   const names = await redactionNames(db, scope.studyId);
   for (const coding of codings) {
-    const unit = units.get(rowUnitKey(coding));
+    const unit = units.get(coding.unit);
     if (!unit) continue;
     const clipped = (redactions.get(unit.key) ?? [])
-      .filter((r) => r.end > coding.start_cp && r.start < coding.end_cp)
-      .map((r) => ({ ...r, start: Math.max(r.start, coding.start_cp) - coding.start_cp, end: Math.min(r.end, coding.end_cp) - coding.start_cp }));
-    const extract = Array.from(unit.text).slice(coding.start_cp, coding.end_cp).join("");
+      .filter((r) => r.end > coding.start && r.start < coding.end)
+      .map((r) => ({ ...r, start: Math.max(r.start, coding.start) - coding.start, end: Math.min(r.end, coding.end) - coding.start }));
+    const extract = Array.from(unit.text).slice(coding.start, coding.end).join("");
     const translated: Record<string, string> = {};
     for (const t of translations.get(unit.key) ?? []) if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names);
     out.set(coding.id, {
       codingId: coding.id,
-      themeId: coding.theme_id,
+      themeId: coding.themeId,
       text: redactedText(extract, clipped).trim(),
       language: unit.language,
       translations: translated,

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { linkFor } from "~/auth/invitations.server";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import {
   addPerson,
@@ -20,11 +19,12 @@ import {
   setRequireTotp,
 } from "~/organisations/people.server";
 import { readFormBody } from "~/security/form-body.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "people:manage");
+  const { member } = await requireOrganisationMember(request, context, params, "people:manage");
   const people = await listPeople(member.db, member.organisation.id);
   const pending = await listPendingInvitations(member.db, member.organisation.id);
   return {
@@ -56,7 +56,7 @@ type ActionResult =
   | { ok: false; error: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "people:manage");
+  const { member } = await requireOrganisationMember(request, context, params, "people:manage");
   const parsed = intentSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid" }, { status: 400 });
   const input = parsed.data;

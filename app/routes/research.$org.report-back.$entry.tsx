@@ -3,7 +3,6 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import { editorEntry } from "~/report-back/editor.server";
@@ -26,11 +25,12 @@ import {
 } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const view = await editorEntry(member.db, member.organisation.id, params.entry ?? "");
   if (!view) throw new Response("Not found", { status: 404 });
   return { ...view, org: member.organisation.slug, me: member.session.userId, canPublish: member.can("publication:publish") };
@@ -62,7 +62,7 @@ const intentSchema = z.enum([
 const PUBLISHING = new Set(["publish", "unpublish", "update"]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const view = await editorEntry(member.db, member.organisation.id, params.entry ?? "");
   if (!view) throw new Response("Not found", { status: 404 });
   const form = await readFormBody(request);

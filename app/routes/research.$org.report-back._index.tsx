@@ -2,18 +2,18 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { listEntries, studiesOf } from "~/report-back/editor.server";
 import { createEntry, ReportBackError } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 // Drafting is for publisher, researcher and admin: `publication:draft` in app/auth/permissions.server.ts.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   return {
     org: member.organisation.slug,
     entries: await listEntries(member.db, member.organisation.id),
@@ -22,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const form = await readFormBody(request);
   try {
     await createEntry(member.db, member.organisation.id, { userId: member.session.userId }, { studyId: String(form.get("studyId") ?? ""), slug: String(form.get("slug") ?? "") });

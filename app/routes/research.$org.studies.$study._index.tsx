@@ -2,19 +2,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { studyLink } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "organisation:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "organisation:read");
   return {
     study: {
       slug: study.slug,

@@ -7,12 +7,12 @@ import { addMemo, applyTheme, codingsForUnits, CodingError, editMemo, isBlind, i
 import { CodedText } from "~/coding/components/CodedText";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
-import { field, intField, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/gate-coding.server";
 import { addRedaction, RedactionError } from "~/coding/redactions.server";
 import { useT } from "~/i18n/react";
 import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
-import { readFormBody } from "~/security/form-body.server";
+import { field, intField, readFormBody } from "~/security/form-body.server";
 import { parseUnitKey } from "~/consent/gate-coding.server";
 
 export const headers = workspaceHeaders;

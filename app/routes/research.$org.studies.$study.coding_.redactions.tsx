@@ -6,10 +6,10 @@ import { redactionNames, setRedactionNames } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { addRedaction, decideRedaction, extendRedaction, RedactionError, redactedText, redactionsFor, suggestRedactions } from "~/coding/redactions.server";
 import { extractWithContext } from "~/coding/spans";
-import { field, intField, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/gate-coding.server";
 import { useT } from "~/i18n/react";
-import { readFormBody } from "~/security/form-body.server";
+import { field, intField, readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { languageCodes } from "~/i18n/languages";
 import {
@@ -19,7 +19,7 @@ import {
   type SpeakerMapping,
   type TurnChange,
 } from "~/sessions/sessions.server";
-import { readFormBody } from "~/security/form-body.server";
+import { field, readFormBody } from "~/security/form-body.server";
 import { isUuid } from "~/security/ids";
 
 export const headers = workspaceHeaders;

@@ -16,9 +16,9 @@ import {
 } from "~/coding/codebook.server";
 import { addMemo, CodingError, editMemo, listMemos } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
-import { readFormBody } from "~/security/form-body.server";
+import { field, readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];

@@ -2,15 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { requestLanguage } from "~/i18n/request.server";
-import { findStudy } from "~/studies/studies.server";
 import { ChartFigure } from "~/wellbeing/components/ChartFigure";
 import { BandsChart, ChangeChart, PairsChart } from "~/wellbeing/components/WellbeingCharts";
 import type { PairedComparison } from "~/wellbeing/statistics";
 import { wellbeingView, type WellbeingView } from "~/wellbeing/view.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 /** Opts in to the app's scripts so recharts can take over the server-drawn charts (docs/decisions/042-charts-without-javascript.md). */
@@ -22,9 +21,7 @@ export const handle = { hydrate: true };
  * Figures come from app/wellbeing (checked against R); a group under 5 pairs shows no figures.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "dashboard:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "dashboard:read");
   const url = new URL(request.url);
   const view = await wellbeingView(
     member.db,

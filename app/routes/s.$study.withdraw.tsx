@@ -4,7 +4,8 @@ import { flashPath, putFlash, takeFlash } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
 import { ParticipantError } from "~/participants/errors";
-import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { field } from "~/security/form-body.server";
 import { clearSessionCookie, endParticipantSession } from "~/participants/session.server";
 import { withdrawalModesOffered, withdrawParticipant, type WithdrawalMode } from "~/participants/withdrawal.server";
 

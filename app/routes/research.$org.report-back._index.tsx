@@ -8,6 +8,7 @@ import { createEntry, ReportBackError } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
 import { requireOrganisationMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -70,10 +71,7 @@ export default function ReportBackEntries() {
       )}
       <h2>{t("reportback.editor.new")}</h2>
       {result && "error" in result ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`reportback.editor.errors.${result.error}`)}</p>
-        </div>
+        <ErrorSummary errors={[{ field: result.error === "study_not_found" ? "rb-study" : "rb-slug", message: t(`reportback.editor.errors.${result.error}`) }]} />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

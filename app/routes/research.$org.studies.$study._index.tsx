@@ -7,6 +7,7 @@ import { useI18n } from "~/i18n/react";
 import { studyLink } from "~/studies/fieldwork.server";
 import { studyTitle } from "~/studies/titles";
 import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -37,12 +38,7 @@ export default function StudyOverview() {
   return (
     <main id="main" className="ws-main">
       <h1>{studyTitle(study.titles, language)}</h1>
-      {result?.error ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.study.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      {result?.error ? <ErrorSummary errors={[{ message: t(`workspace.study.errors.${result.error}`) }]} /> : null}
       <dl className="ws-facts">
         <dt>{t("workspace.study.statusColumn")}</dt>
         <dd data-testid="study-status">{t(`workspace.status.${study.status}`)}</dd>

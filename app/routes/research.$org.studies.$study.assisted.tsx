@@ -96,7 +96,7 @@ export default function AssistedEntry() {
           {t("workspace.assisted.saved")}
         </p>
       ) : null}
-      <FieldworkError result={result} />
+      <FieldworkError result={result} field="_code" />
       {form ? (
         <Form method="post" className="ws-form ws-assisted" key={result?.ok ? "saved" : "form"}>
           <CsrfInput />

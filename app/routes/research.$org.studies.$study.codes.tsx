@@ -8,6 +8,7 @@ import { issueCodeCards, issueCodesSchema, studyLink } from "~/studies/fieldwork
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -57,10 +58,7 @@ export default function CodeCards() {
       <h1>{t("workspace.codes.title")}</h1>
       <p>{t("workspace.codes.intro")}</p>
       {result?.error ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.codes.errors.${result.error}`)}</p>
-        </div>
+        <ErrorSummary errors={[{ field: result.error === "count" ? "count" : undefined, message: t(`workspace.codes.errors.${result.error}`) }]} />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

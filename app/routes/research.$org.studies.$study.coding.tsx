@@ -14,6 +14,7 @@ import { useT } from "~/i18n/react";
 import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
 import { field, intField, readFormBody } from "~/security/form-body.server";
 import { parseUnitKey } from "~/consent/gate-coding.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -149,9 +150,10 @@ export default function CodingPage() {
         <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> · <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!)}</p>
         </div>
       ) : null}
       <Form method="get" className="ws-filter">

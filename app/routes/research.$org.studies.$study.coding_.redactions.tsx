@@ -10,6 +10,7 @@ import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/gate-coding.server";
 import { useT } from "~/i18n/react";
 import { field, intField, readFormBody } from "~/security/form-body.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -83,9 +84,10 @@ export default function Redactions() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
       </p>
       <p className="ws-muted">{t("coding.redactions.intro")}</p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{"error" in result ? t(result.error!) : t(result.ok!, { n: "n" in result ? (result.n ?? 0) : 0 })}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!, { n: "n" in result ? (result.n ?? 0) : 0 })}</p>
         </div>
       ) : null}
       {d.canEdit ? (

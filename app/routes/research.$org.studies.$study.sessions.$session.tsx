@@ -21,6 +21,7 @@ import {
 } from "~/sessions/sessions.server";
 import { field, readFormBody } from "~/security/form-body.server";
 import { isUuid } from "~/security/ids";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -254,11 +255,7 @@ export default function SessionPage() {
         <Link to={`${d.base}/sessions`}>{t("coding.sessions.back")}</Link>
       </p>
       <h1>{d.session.label}</h1>
-      {result && "error" in result ? (
-        <div className="ws-error-summary" role="alert">
-          <p>{t(result.error)}</p>
-        </div>
-      ) : null}
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error) }]} /> : null}
       {message ? (
         <div className="ws-panel" role="status">
           <p>{t(message[0]!, { n: Number(message[1] ?? 0) })}</p>

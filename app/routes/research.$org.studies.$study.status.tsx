@@ -6,6 +6,7 @@ import { useT } from "~/i18n/react";
 import { setStudyStatus } from "~/studies/studies.server";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -33,12 +34,7 @@ export default function StudyStatusProblem() {
   const { base } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="ws-main">
-      {result && "error" in result ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.study.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(`workspace.study.errors.${result.error}`) }]} /> : null}
       <p>
         <Link to={base}>{t("workspace.study.back")}</Link>
       </p>

@@ -19,6 +19,7 @@ import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { field, readFormBody } from "~/security/form-body.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -130,9 +131,10 @@ export default function Themes() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${d.base}/themes/views`}>{t("coding.nav.views")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!)}</p>
         </div>
       ) : null}
       {d.themes.length === 0 && d.canManage ? (

@@ -10,6 +10,7 @@ import { CohortFields } from "~/wellbeing/components/CohortFields";
 import { readFormBody } from "~/security/form-body.server";
 import { userText } from "~/security/user-text";
 import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -101,12 +102,7 @@ export default function CohortSessions() {
       </p>
       <h1>{t("wellbeing.manage.sessionsTitle", { cohort: d.cohort.name })}</h1>
       {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert" tabIndex={-1}>
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>
-            <a href={`#${result.field}`}>{t(`wellbeing.error.${result.error}`)}</a>
-          </p>
-        </div>
+        <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} />
       ) : null}
       {result?.ok ? (
         <p role="status" className="ws-notice">

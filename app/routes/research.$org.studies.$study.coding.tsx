@@ -3,17 +3,16 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
-import { addMemo, applyTheme, codingsForUnits, CodingError, editMemo, isBlind, isFinished, memosOnCodings, removeCoding, setFinished } from "~/coding/codings.server";
+import { codingsForUnits, isBlind, isFinished, memosOnCodings } from "~/coding/codings.server";
+import { codingAction } from "~/coding/coding-actions.server";
 import { CodedText } from "~/coding/components/CodedText";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/gate-coding.server";
-import { addRedaction, RedactionError } from "~/coding/redactions.server";
 import { useT } from "~/i18n/react";
-import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
-import { field, intField, readFormBody } from "~/security/form-body.server";
-import { parseUnitKey } from "~/consent/gate-coding.server";
+import { listSessions } from "~/sessions/sessions.server";
+import { readFormBody } from "~/security/form-body.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
@@ -79,55 +78,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Each form posts an `intent`: its action in app/coding/coding-actions.server.ts. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await readFormBody(request);
-  const intent = field(form, "intent");
-  try {
-    if (intent === "apply") {
-      await applyTheme(db, scope, userId, { unit: field(form, "unit"), themeId: field(form, "theme"), start: intField(form, "start"), end: intField(form, "end") });
-      return { ok: "coding.code.applied", unit: field(form, "unit") };
-    }
-    if (intent === "redact") {
-      await addRedaction(db, scope, userId, field(form, "unit"), { start: intField(form, "start"), end: intField(form, "end") }, "other");
-      return { ok: "coding.code.redacted", unit: field(form, "unit") };
-    }
-    if (intent === "translate") {
-      const unit = field(form, "unit");
-      const ref = parseUnitKey(unit);
-      if (!ref) return { error: "coding.code.errors.unit_not_found", unit };
-      const target = ref.kind === "segment" ? { segmentId: ref.segmentId } : { responseId: ref.responseId, itemId: ref.itemId };
-      await setTranslation(db, scope, userId, target, field(form, "language"), field(form, "text"));
-      return { ok: "coding.code.translationSaved", unit };
-    }
-    if (intent === "remove") {
-      await removeCoding(db, scope, userId, field(form, "coding"));
-      return { ok: "coding.code.removed", unit: field(form, "unit") };
-    }
-    if (intent === "finish" || intent === "reopen") {
-      await setFinished(db, scope, userId, intent === "finish");
-      return { ok: intent === "finish" ? "coding.code.finishedSaved" : "coding.code.reopened", unit: "" };
-    }
-    if (intent === "memo") {
-      await addMemo(db, scope, userId, { on: "coding", codingId: field(form, "coding") }, field(form, "text"));
-      return { ok: "coding.code.memoSaved", unit: field(form, "unit") };
-    }
-    if (intent === "editMemo") {
-      try {
-        await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
-      } catch (error) {
-        if (error instanceof CodingError && error.reason === "not_yours") return { error: "coding.code.errors.memoNotYours", unit: field(form, "unit") };
-        throw error;
-      }
-      return { ok: "coding.code.memoEdited", unit: field(form, "unit") };
-    }
-    return { error: "coding.code.errors.invalid", unit: "" };
-  } catch (error) {
-    if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
-    if (error instanceof RedactionError) return { error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found", unit: field(form, "unit") };
-    if (error instanceof SessionError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
-    throw error;
-  }
+  const member = await requireStudyMember(request, context, params, "coding:write");
+  return codingAction(member, await readFormBody(request));
 }
 
 function speakerText(t: ReturnType<typeof useT>, speaker: { role: string; n?: number; item?: string }) {

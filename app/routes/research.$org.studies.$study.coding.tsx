@@ -6,6 +6,7 @@ import { listThemes } from "~/coding/codebook.server";
 import { codingsForUnits, isBlind, isFinished, memosOnCodings } from "~/coding/codings.server";
 import { codingAction } from "~/coding/coding-actions.server";
 import { CodedText } from "~/coding/components/CodedText";
+import { CodingItem } from "~/coding/components/CodingItem";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
@@ -144,65 +145,15 @@ export default function CodingPage() {
             {unit.codings.length > 0 ? (
               <ul className="coding-list">
                 {unit.codings.map((c) => (
-                  <li key={c.id}>
-                    <span className="coding-swatch" style={{ background: themeMap[c.themeId]?.colour ?? "#ccc" }} aria-hidden="true" />
-                    <span>
-                      {themeMap[c.themeId]?.name ?? t("coding.code.otherTheme")} · {d.coders[c.coderId] ?? ""} · {c.start}–{c.end}
-                    </span>
-                    {c.coderId === d.userId && d.canCode ? (
-                      <Form method="post" className="ws-row-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="unit" value={unit.key} />
-                        <input type="hidden" name="coding" value={c.id} />
-                        <button type="submit" className="ws-small">
-                          {t("coding.code.remove")}
-                        </button>
-                      </Form>
-                    ) : null}
-                    {c.memos.length > 0 ? (
-                      <ul className="coding-memos" aria-label={t("coding.code.memos")}>
-                        {c.memos.map((m) => (
-                          <li key={m.id}>
-                            <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
-                            {m.mine && d.canCode ? (
-                              <details>
-                                <summary>{t("coding.code.editMemo")}</summary>
-                                <Form method="post" className="ws-row-form">
-                                  <CsrfInput />
-                                  <input type="hidden" name="intent" value="editMemo" />
-                                  <input type="hidden" name="unit" value={unit.key} />
-                                  <input type="hidden" name="memo" value={m.id} />
-                                  <label className="ws-hint" htmlFor={`${m.id}-edit`}>
-                                    {t("coding.code.memo")}
-                                  </label>
-                                  <textarea id={`${m.id}-edit`} name="text" rows={2} required maxLength={4000} defaultValue={m.text} dir="auto" />
-                                  <button type="submit" className="ws-small">
-                                    {t("coding.code.saveMemo")}
-                                  </button>
-                                </Form>
-                              </details>
-                            ) : null}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                    {d.canCode ? (
-                      <Form method="post" className="ws-row-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="memo" />
-                        <input type="hidden" name="unit" value={unit.key} />
-                        <input type="hidden" name="coding" value={c.id} />
-                        <label className="ws-hint" htmlFor={`${c.id}-memo`}>
-                          {t("coding.code.addMemo")}
-                        </label>
-                        <input id={`${c.id}-memo`} name="text" maxLength={4000} />
-                        <button type="submit" className="ws-small">
-                          {t("coding.code.saveMemo")}
-                        </button>
-                      </Form>
-                    ) : null}
-                  </li>
+                  <CodingItem
+                    key={c.id}
+                    coding={c}
+                    unitKey={unit.key}
+                    theme={themeMap[c.themeId]}
+                    coder={d.coders[c.coderId] ?? ""}
+                    canRemove={c.coderId === d.userId && d.canCode}
+                    canCode={d.canCode}
+                  />
                 ))}
               </ul>
             ) : null}

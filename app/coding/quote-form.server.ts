@@ -1,7 +1,7 @@
 import { exportQuotes, type QuoteFormat } from "./quotes.server";
-import { field, requireStudyMember } from "./workspace.server";
+import { requireStudyMember } from "../workspace/request.server";
 import type { AppLoadContext } from "@remix-run/node";
-import { readFormBody } from "../security/form-body.server";
+import { field, readFormBody } from "../security/form-body.server";
 
 /** Parses the quote export form and runs the (audited) export. Shared by the page and the download route. */
 export async function runQuoteExport(request: Request, context: AppLoadContext, params: { org?: string; study?: string }, format: QuoteFormat) {

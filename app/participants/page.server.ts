@@ -101,11 +101,6 @@ export async function readForm(request: Request): Promise<FormData> {
   }
 }
 
-export function field(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
-
 export function supportIn(study: ParticipantStudy, language: string) {
   return study.settings.support.map((s) => ({
     name: inLanguage(s.name, language),

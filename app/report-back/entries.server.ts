@@ -65,6 +65,11 @@ export const entryInputSchema = z.object({
   nextReviewOn: optionalDate.default(null),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
+/**
+ * The facts as a form posts them: any strings, checked here by entryInputSchema (after the entry's
+ * state), so the route passes them on without asserting their type.
+ */
+export type PostedEntryFacts = Omit<EntryInput, "studyId" | "slug" | "methods" | "actionStatus"> & { methods?: readonly string[]; actionStatus?: string };
 
 export const entryTextSchema = z.object({
   title: userText().trim().min(1).max(200),
@@ -142,7 +147,7 @@ export async function createEntry(db: DB, organisationId: string, actor: Actor, 
   return row.id;
 }
 
-export async function updateEntry(db: DB, organisationId: string, actor: Actor, entryId: string, input: Omit<EntryInput, "studyId" | "slug">) {
+export async function updateEntry(db: DB, organisationId: string, actor: Actor, entryId: string, input: PostedEntryFacts) {
   const entry = await requireEditable(db, organisationId, entryId);
   const parsed = entryInputSchema.parse({ ...input, studyId: entry.study_id, slug: entry.slug });
   await db
@@ -403,9 +408,11 @@ export const entryUpdateSchema = z.object({
   notes: z.record(z.string(), z.string()).default({}),
 });
 export type EntryUpdateInput = z.input<typeof entryUpdateSchema>;
+/** An update as a form posts it: the status any string, checked here by entryUpdateSchema. */
+export type PostedEntryUpdate = Omit<EntryUpdateInput, "actionStatus"> & { actionStatus: string };
 
 /** An update to a published entry: live at once, in the public change history, audited. Admin only (route). */
-export async function postEntryUpdate(db: DB, organisationId: string, actor: Actor, entryId: string, input: EntryUpdateInput, today = new Date().toISOString().slice(0, 10)) {
+export async function postEntryUpdate(db: DB, organisationId: string, actor: Actor, entryId: string, input: PostedEntryUpdate, today = new Date().toISOString().slice(0, 10)) {
   const entry = await requireEntry(db, organisationId, entryId);
   if (entry.state !== "published") throw new ReportBackError("wrong_state");
   const update = entryUpdateSchema.parse(input);

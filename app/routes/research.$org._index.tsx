@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useI18n } from "~/i18n/react";
 import { listStudies } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "organisation:read");
+  const { member } = await requireOrganisationMember(request, context, params, "organisation:read");
   const studies = await listStudies(member.db, member.organisation.id);
   return {
     org: member.organisation.slug,

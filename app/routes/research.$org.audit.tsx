@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditFilterSchema, byCommandLine, listAuditEvents } from "~/organisations/audit.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "audit:read");
+  const { member } = await requireOrganisationMember(request, context, params, "audit:read");
   const filter = auditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const events = await listAuditEvents(member.db, member.organisation.id, filter);
   return {

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { linkFor } from "~/auth/invitations.server";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import {
   addPerson,
@@ -20,11 +19,13 @@ import {
   setRequireTotp,
 } from "~/organisations/people.server";
 import { readFormBody } from "~/security/form-body.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "people:manage");
+  const { member } = await requireOrganisationMember(request, context, params, "people:manage");
   const people = await listPeople(member.db, member.organisation.id);
   const pending = await listPendingInvitations(member.db, member.organisation.id);
   return {
@@ -53,10 +54,10 @@ const intentSchema = z.discriminatedUnion("intent", [
 
 type ActionResult =
   | { ok: true; link?: { email: string; url: string; purpose: "invitation" | "password_reset" }; invited?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string; field?: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "people:manage");
+  const { member } = await requireOrganisationMember(request, context, params, "people:manage");
   const parsed = intentSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid" }, { status: 400 });
   const input = parsed.data;
@@ -68,7 +69,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     switch (input.intent) {
       case "add": {
         const person = addPersonSchema.safeParse({ email: input.email, role: input.role });
-        if (!person.success) return json<ActionResult>({ ok: false, error: "invalid_person" }, { status: 400 });
+        if (!person.success) return json<ActionResult>({ ok: false, error: "invalid_person", field: "new-email" }, { status: 400 });
         const added = await addPerson(db, { organisationId, actorUserId, ...person.data });
         return json<ActionResult>({
           ok: true,
@@ -98,7 +99,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (error instanceof DomainError) {
       // Someone else's id answers exactly like an id that does not exist.
       if (error.code === "not_found") throw new Response("Not found", { status: 404 });
-      return json<ActionResult>({ ok: false, error: error.code }, { status: 400 });
+      const field = input.intent === "add" ? "new-email" : input.intent === "role" ? `role-${input.userId}` : undefined;
+      return json<ActionResult>({ ok: false, error: error.code, field }, { status: 400 });
     }
     throw error;
   }
@@ -112,10 +114,7 @@ export default function People() {
     <main id="main" className="ws-main">
       <h1>{t("workspace.people.title")}</h1>
       {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.people.errors.${result.error}`)}</p>
-        </div>
+        <ErrorSummary errors={[{ field: result.field, message: t(`workspace.people.errors.${result.error}`) }]} />
       ) : null}
       {result && result.ok && result.link ? (
         <div className="ws-panel ws-link-panel" role="status">

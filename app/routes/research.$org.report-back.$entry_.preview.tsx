@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { makeTranslate } from "~/i18n/intl";
@@ -11,6 +10,7 @@ import { EntrySections } from "~/report-back/components/EntryView";
 import { loadEntry } from "~/report-back/public.server";
 import { postersThatDoNotFit } from "~/report-back/poster.server";
 import reportBackStyles from "~/report-back/report-back.css";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportBackStyles }];
@@ -20,7 +20,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportBack
  * quotes and counts through the gate exactly as the public page draws them.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const entry = await loadEntry(member.db, member.organisation.id, params.entry ?? "", { preview: true });
   if (!entry) throw new Response("Not found", { status: 404 });
   return {

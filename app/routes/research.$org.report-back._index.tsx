@@ -2,18 +2,19 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { listEntries, studiesOf } from "~/report-back/editor.server";
 import { createEntry, ReportBackError } from "~/report-back/entries.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
+import { requireOrganisationMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 // Drafting is for publisher, researcher and admin: `publication:draft` in app/auth/permissions.server.ts.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   return {
     org: member.organisation.slug,
     entries: await listEntries(member.db, member.organisation.id),
@@ -22,7 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "publication:draft");
+  const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const form = await readFormBody(request);
   try {
     await createEntry(member.db, member.organisation.id, { userId: member.session.userId }, { studyId: String(form.get("studyId") ?? ""), slug: String(form.get("slug") ?? "") });
@@ -70,10 +71,7 @@ export default function ReportBackEntries() {
       )}
       <h2>{t("reportback.editor.new")}</h2>
       {result && "error" in result ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`reportback.editor.errors.${result.error}`)}</p>
-        </div>
+        <ErrorSummary errors={[{ field: result.error === "study_not_found" ? "rb-study" : "rb-slug", message: t(`reportback.editor.errors.${result.error}`) }]} />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

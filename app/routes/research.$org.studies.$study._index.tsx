@@ -2,19 +2,17 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { studyLink } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "organisation:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "organisation:read");
   return {
     study: {
       slug: study.slug,
@@ -40,12 +38,7 @@ export default function StudyOverview() {
   return (
     <main id="main" className="ws-main">
       <h1>{studyTitle(study.titles, language)}</h1>
-      {result?.error ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.study.errors.${result.error}`)}</p>
-        </div>
-      ) : null}
+      {result?.error ? <ErrorSummary errors={[{ message: t(`workspace.study.errors.${result.error}`) }]} /> : null}
       <dl className="ws-facts">
         <dt>{t("workspace.study.statusColumn")}</dt>
         <dd data-testid="study-status">{t(`workspace.status.${study.status}`)}</dd>

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import { Blocks } from "~/participants/components/Blocks";
@@ -11,9 +10,9 @@ import { QuestionField } from "~/participants/components/QuestionField";
 import type { RawAnswers } from "~/participants/answers.server";
 import type { QuestionView } from "~/participants/question-view.server";
 import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
@@ -23,9 +22,7 @@ export const headers = workspaceHeaders;
  * one page, and nothing is saved unless every answer is valid.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const url = new URL(request.url);
   const useKey = url.searchParams.get("use");
   const found = await assistedQuestionnaires(member.db, study.id);
@@ -41,9 +38,7 @@ const controlSchema = z.object({
 });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const body = await readFormBody(request);
   const control = controlSchema.safeParse(Object.fromEntries([...body].filter(([k]) => k.startsWith("_"))));
   if (!control.success) return json({ ok: false as const, error: "invalid_code", itemErrors: {} as Record<string, string>, values: {} as RawAnswers }, { status: 400 });
@@ -101,7 +96,7 @@ export default function AssistedEntry() {
           {t("workspace.assisted.saved")}
         </p>
       ) : null}
-      <FieldworkError result={result} />
+      <FieldworkError result={result} field="_code" />
       {form ? (
         <Form method="post" className="ws-form ws-assisted" key={result?.ok ? "saved" : "form"}>
           <CsrfInput />

@@ -2,28 +2,24 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { issueCodeCards, issueCodesSchema, studyLink } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { study } = await requireStudyMember(request, context, params, "fieldwork:record");
   return { titles: study.titles, languages: study.languages, link: await studyLink(new URL(request.url).origin, study.slug) };
 }
 
 /** Issues paper codes and shows them once, as a printable sheet of cards: only their hashes are kept. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const parsed = issueCodesSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "count" as const, codes: null }, { status: 400 });
   try {
@@ -62,10 +58,7 @@ export default function CodeCards() {
       <h1>{t("workspace.codes.title")}</h1>
       <p>{t("workspace.codes.intro")}</p>
       {result?.error ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(`workspace.codes.errors.${result.error}`)}</p>
-        </div>
+        <ErrorSummary errors={[{ field: result.error === "count" ? "count" : undefined, message: t(`workspace.codes.errors.${result.error}`) }]} />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

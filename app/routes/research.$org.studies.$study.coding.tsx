@@ -3,17 +3,18 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
-import { addMemo, applyTheme, codingsForUnits, CodingError, editMemo, isBlind, isFinished, memosOnCodings, removeCoding, setFinished } from "~/coding/codings.server";
+import { codingsForUnits, isBlind, isFinished, memosOnCodings } from "~/coding/codings.server";
+import { codingAction } from "~/coding/coding-actions.server";
 import { CodedText } from "~/coding/components/CodedText";
+import { CodingItem } from "~/coding/components/CodingItem";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
-import { field, intField, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/units.server";
-import { addRedaction, RedactionError } from "~/coding/redactions.server";
 import { useT } from "~/i18n/react";
-import { listSessions, SessionError, setTranslation } from "~/sessions/sessions.server";
+import { listSessions } from "~/sessions/sessions.server";
 import { readFormBody } from "~/security/form-body.server";
-import { parseUnitKey } from "~/coding/units";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -78,55 +79,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Each form posts an `intent`: its action in app/coding/coding-actions.server.ts. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await readFormBody(request);
-  const intent = field(form, "intent");
-  try {
-    if (intent === "apply") {
-      await applyTheme(db, scope, userId, { unit: field(form, "unit"), themeId: field(form, "theme"), start: intField(form, "start"), end: intField(form, "end") });
-      return { ok: "coding.code.applied", unit: field(form, "unit") };
-    }
-    if (intent === "redact") {
-      await addRedaction(db, scope, userId, field(form, "unit"), { start: intField(form, "start"), end: intField(form, "end") }, "other");
-      return { ok: "coding.code.redacted", unit: field(form, "unit") };
-    }
-    if (intent === "translate") {
-      const unit = field(form, "unit");
-      const ref = parseUnitKey(unit);
-      if (!ref) return { error: "coding.code.errors.unit_not_found", unit };
-      const target = ref.kind === "segment" ? { segmentId: ref.segmentId } : { responseId: ref.responseId, itemId: ref.itemId };
-      await setTranslation(db, scope, userId, target, field(form, "language"), field(form, "text"));
-      return { ok: "coding.code.translationSaved", unit };
-    }
-    if (intent === "remove") {
-      await removeCoding(db, scope, userId, field(form, "coding"));
-      return { ok: "coding.code.removed", unit: field(form, "unit") };
-    }
-    if (intent === "finish" || intent === "reopen") {
-      await setFinished(db, scope, userId, intent === "finish");
-      return { ok: intent === "finish" ? "coding.code.finishedSaved" : "coding.code.reopened", unit: "" };
-    }
-    if (intent === "memo") {
-      await addMemo(db, scope, userId, { on: "coding", codingId: field(form, "coding") }, field(form, "text"));
-      return { ok: "coding.code.memoSaved", unit: field(form, "unit") };
-    }
-    if (intent === "editMemo") {
-      try {
-        await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
-      } catch (error) {
-        if (error instanceof CodingError && error.reason === "not_yours") return { error: "coding.code.errors.memoNotYours", unit: field(form, "unit") };
-        throw error;
-      }
-      return { ok: "coding.code.memoEdited", unit: field(form, "unit") };
-    }
-    return { error: "coding.code.errors.invalid", unit: "" };
-  } catch (error) {
-    if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
-    if (error instanceof RedactionError) return { error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found", unit: field(form, "unit") };
-    if (error instanceof SessionError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
-    throw error;
-  }
+  const member = await requireStudyMember(request, context, params, "coding:write");
+  return codingAction(member, await readFormBody(request));
 }
 
 function speakerText(t: ReturnType<typeof useT>, speaker: { role: string; n?: number; item?: string }) {
@@ -149,9 +105,10 @@ export default function CodingPage() {
         <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> · <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!)}</p>
         </div>
       ) : null}
       <Form method="get" className="ws-filter">
@@ -188,65 +145,15 @@ export default function CodingPage() {
             {unit.codings.length > 0 ? (
               <ul className="coding-list">
                 {unit.codings.map((c) => (
-                  <li key={c.id}>
-                    <span className="coding-swatch" style={{ background: themeMap[c.themeId]?.colour ?? "#ccc" }} aria-hidden="true" />
-                    <span>
-                      {themeMap[c.themeId]?.name ?? t("coding.code.otherTheme")} · {d.coders[c.coderId] ?? ""} · {c.start}–{c.end}
-                    </span>
-                    {c.coderId === d.userId && d.canCode ? (
-                      <Form method="post" className="ws-row-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="unit" value={unit.key} />
-                        <input type="hidden" name="coding" value={c.id} />
-                        <button type="submit" className="ws-small">
-                          {t("coding.code.remove")}
-                        </button>
-                      </Form>
-                    ) : null}
-                    {c.memos.length > 0 ? (
-                      <ul className="coding-memos" aria-label={t("coding.code.memos")}>
-                        {c.memos.map((m) => (
-                          <li key={m.id}>
-                            <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
-                            {m.mine && d.canCode ? (
-                              <details>
-                                <summary>{t("coding.code.editMemo")}</summary>
-                                <Form method="post" className="ws-row-form">
-                                  <CsrfInput />
-                                  <input type="hidden" name="intent" value="editMemo" />
-                                  <input type="hidden" name="unit" value={unit.key} />
-                                  <input type="hidden" name="memo" value={m.id} />
-                                  <label className="ws-hint" htmlFor={`${m.id}-edit`}>
-                                    {t("coding.code.memo")}
-                                  </label>
-                                  <textarea id={`${m.id}-edit`} name="text" rows={2} required maxLength={4000} defaultValue={m.text} dir="auto" />
-                                  <button type="submit" className="ws-small">
-                                    {t("coding.code.saveMemo")}
-                                  </button>
-                                </Form>
-                              </details>
-                            ) : null}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                    {d.canCode ? (
-                      <Form method="post" className="ws-row-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="memo" />
-                        <input type="hidden" name="unit" value={unit.key} />
-                        <input type="hidden" name="coding" value={c.id} />
-                        <label className="ws-hint" htmlFor={`${c.id}-memo`}>
-                          {t("coding.code.addMemo")}
-                        </label>
-                        <input id={`${c.id}-memo`} name="text" maxLength={4000} />
-                        <button type="submit" className="ws-small">
-                          {t("coding.code.saveMemo")}
-                        </button>
-                      </Form>
-                    ) : null}
-                  </li>
+                  <CodingItem
+                    key={c.id}
+                    coding={c}
+                    unitKey={unit.key}
+                    theme={themeMap[c.themeId]}
+                    coder={d.coders[c.coderId] ?? ""}
+                    canRemove={c.coderId === d.userId && d.canCode}
+                    canCode={d.canCode}
+                  />
                 ))}
               </ul>
             ) : null}

@@ -5,11 +5,11 @@ import { workspaceHeaders } from "~/auth/headers";
 import { agreementReport, answerUnitsForItem, codedAnswerItems, questionLabels, resolveDisagreement } from "~/coding/agreement.server";
 import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/units.server";
 import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
-import { readFormBody } from "~/security/form-body.server";
+import { field, readFormBody } from "~/security/form-body.server";
 import { CodingError } from "~/coding/codings.server";
 
 export const headers = workspaceHeaders;

@@ -6,10 +6,11 @@ import { redactionNames, setRedactionNames } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
 import { addRedaction, decideRedaction, extendRedaction, RedactionError, redactedText, redactionsFor, suggestRedactions } from "~/coding/redactions.server";
 import { extractWithContext } from "~/coding/spans";
-import { field, intField, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/units.server";
 import { useT } from "~/i18n/react";
-import { readFormBody } from "~/security/form-body.server";
+import { field, intField, readFormBody } from "~/security/form-body.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -83,9 +84,10 @@ export default function Redactions() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
       </p>
       <p className="ws-muted">{t("coding.redactions.intro")}</p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{"error" in result ? t(result.error!) : t(result.ok!, { n: "n" in result ? (result.n ?? 0) : 0 })}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!, { n: "n" in result ? (result.n ?? 0) : 0 })}</p>
         </div>
       ) : null}
       {d.canEdit ? (

@@ -3,24 +3,16 @@ import { Form, Link, useActionData, useParams } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { recordStaffConsentChange } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
-async function requireStudy(request: Request, context: LoaderFunctionArgs["context"], params: LoaderFunctionArgs["params"]) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
-  return { member, study };
-}
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requireStudy(request, context, params);
+  await requireStudyMember(request, context, params, "fieldwork:record");
   return null;
 }
 
@@ -29,7 +21,7 @@ const changeSchema = z.object({ code: z.string().trim().min(1).max(40), quotes: 
 
 /** A change of optional consent that reached staff by phone or in person: only what the person asked, nothing else. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { member, study } = await requireStudy(request, context, params);
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const parsed = changeSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
   const choices: { quotes?: boolean; audio_recording?: boolean } = {};

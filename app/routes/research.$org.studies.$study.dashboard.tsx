@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
 import { studyDashboard } from "~/studies/dashboard.server";
-import { findStudy } from "~/studies/studies.server";
+import { requireStudyMember } from "~/workspace/request.server";
+import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
 
 export const headers = workspaceHeaders;
 
@@ -16,9 +15,7 @@ export const headers = workspaceHeaders;
  * "fewer than 5" (and the exact numbers are never sent to the page at all).
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "dashboard:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "dashboard:read");
   const share = new URL(request.url).searchParams.get("view") === "share";
   const d = await studyDashboard(member.db, study.id);
   const count = (n: number): ShareableCount => (share ? shareableCount(n) : { exact: n });

@@ -1,25 +1,21 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { StudyForm } from "~/studies/StudyForm";
-import { availableInstrumentVersions, findStudy, studyInputFromForm, studyInputFromStudy, updateStudy } from "~/studies/studies.server";
+import { availableInstrumentVersions, studyInputFromForm, studyInputFromStudy, updateStudy } from "~/studies/studies.server";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "study:edit");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "study:edit");
   return { values: studyInputFromStudy(study), slugLocked: study.status !== "draft", instruments: await availableInstrumentVersions(member.db) };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "study:edit");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "study:edit");
   const input = studyInputFromForm(await readFormBody(request));
   const result = await updateStudy(member.db, { organisationId: member.organisation.id, studyId: study.id, actorUserId: member.session.userId, study: input });
   if (result.ok) return redirect(`/research/${member.organisation.slug}/studies/${result.slug}`);

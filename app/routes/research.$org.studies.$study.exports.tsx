@@ -4,7 +4,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
 import type { ExportFile } from "~/coding/export-downloads.server";
-import { requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 
 export const headers = workspaceHeaders;

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { exportDownload, isExportFile } from "~/coding/export-downloads.server";
-import { requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 // A resource route: each form on the Exports page posts here (with the CSRF token) and the browser
 // saves the file. The export is audited by the domain function with its filter and row count.

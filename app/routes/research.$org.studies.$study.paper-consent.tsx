@@ -2,28 +2,23 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { requestLanguage } from "~/i18n/request.server";
 import { consentStatements, recordPaperConsentForCode } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   return { form: await consentStatements(member.db, study.id, requestLanguage(request)) };
 }
 
 /** A facilitator records what the person holding a code agreed to on the paper form. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const form = await readFormBody(request);
   const result = await recordPaperConsentForCode(member.db, {
     studyId: study.id,

@@ -5,7 +5,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
 import codingStyles from "~/coding/components/coding.css";
 import { runQuoteExport } from "~/coding/quote-form.server";
-import { requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { gatedParticipantCounts } from "~/consent/gate.server";
 import { useT } from "~/i18n/react";
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { NO_STORE } from "~/auth/headers";
 import { exportQdpx } from "~/coding/qdpx.server";
-import { requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 // A resource route: the whole study as a REFI-QDA project (redacted, erased participants absent), audited.
 export async function action({ request, context, params }: ActionFunctionArgs) {

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { segmentCounts } from "~/consent/units.server";
 import { workspaceHeaders } from "~/auth/headers";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { languageCodes } from "~/i18n/languages";
 import {
@@ -20,8 +20,10 @@ import {
   type SpeakerMapping,
   type TurnChange,
 } from "~/sessions/sessions.server";
-import { readFormBody } from "~/security/form-body.server";
+import { field, readFormBody } from "~/security/form-body.server";
 import { isUuid } from "~/security/ids";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { SpeakerMappingForm, TurnsForm } from "~/coding/components/SessionTurns";
 
 export const headers = workspaceHeaders;
 
@@ -144,106 +146,6 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
   }
 }
 
-type Turn = ReturnType<typeof useLoaderData<typeof loader>>["turns"][number];
-
-function speakerOf(t: ReturnType<typeof useT>, turn: Turn) {
-  if (turn.speakerRole === "participant") return t("coding.speaker.participant", { n: turn.attendee ?? 0 });
-  return t(`coding.speaker.${turn.speakerRole}`);
-}
-
-/** What an interpreter turn may render: the few turns before it that are not an interpreter's (and its current link). */
-function renderChoices(turns: Turn[], at: number): Turn[] {
-  const before = turns.slice(0, at).filter((x) => x.speakerRole !== "interpreter");
-  const near = before.slice(-8);
-  const current = turns[at]!.rendersId;
-  const linked = current && !near.some((x) => x.id === current) ? turns.filter((x) => x.id === current) : [];
-  return [...linked, ...near];
-}
-
-function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; languages: string[]; canEdit: boolean }) {
-  const t = useT();
-  return (
-    <Form method="post" className="ws-form">
-      <CsrfInput />
-      <input type="hidden" name="intent" value="turns" />
-      <h2>{t("coding.session.turns")}</h2>
-      <p className="ws-hint">{t("coding.session.turnsHint")}</p>
-      <table className="ws-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("coding.session.turnNumber")}</th>
-            <th scope="col">{t("coding.session.turnSpeaker")}</th>
-            <th scope="col">{t("coding.session.turnLanguage")}</th>
-            <th scope="col">{t("coding.session.turnRenders")}</th>
-            <th scope="col">{t("coding.session.turnText")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {turns.map((turn, i) => (
-            <tr key={turn.id}>
-              <td>{turn.position}</td>
-              <td>{speakerOf(t, turn)}</td>
-              <td>
-                {canEdit ? (
-                  <>
-                    <input type="hidden" name="turn" value={turn.id} />
-                    <select name={`lang_${turn.id}`} defaultValue={turn.language} aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
-                      {languages.map((l) => (
-                        <option key={l} value={l}>
-                          {l}
-                        </option>
-                      ))}
-                    </select>
-                  </>
-                ) : (
-                  turn.language
-                )}
-              </td>
-              <td>
-                {turn.speakerRole !== "interpreter" ? null : canEdit ? (
-                  <select name={`renders_${turn.id}`} defaultValue={turn.rendersId ?? ""} aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
-                    <option value="">{t("coding.session.rendersNone")}</option>
-                    {renderChoices(turns, i).map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {t("coding.session.rendersTurn", { n: o.position, speaker: speakerOf(t, o) })}
-                      </option>
-                    ))}
-                  </select>
-                ) : turn.rendersId ? (
-                  t("coding.session.rendersTurn", { n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0, speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn) })
-                ) : null}
-              </td>
-              {/* the turn's own language, so a screen reader reads Arabic in an Arabic voice */}
-              <td lang={turn.language} dir="auto" style={{ whiteSpace: "pre-wrap" }}>
-                {turn.text}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {canEdit ? <button type="submit">{t("coding.session.saveTurns")}</button> : null}
-    </Form>
-  );
-}
-
-function SpeakerSelect({ name, attendees }: { name: string; attendees: number[] }) {
-  const t = useT();
-  return (
-    <select id={name} name={name} required defaultValue="">
-      <option value="" disabled>
-        {t("coding.session.chooseSpeaker")}
-      </option>
-      <option value="facilitator">{t("coding.speaker.facilitator")}</option>
-      <option value="interpreter">{t("coding.speaker.interpreter")}</option>
-      {attendees.map((p) => (
-        <option key={p} value={`p:${p}`}>
-          {t("coding.speaker.participant", { n: p })}
-        </option>
-      ))}
-    </select>
-  );
-}
-
 export default function SessionPage() {
   const t = useT();
   const d = useLoaderData<typeof loader>();
@@ -255,11 +157,7 @@ export default function SessionPage() {
         <Link to={`${d.base}/sessions`}>{t("coding.sessions.back")}</Link>
       </p>
       <h1>{d.session.label}</h1>
-      {result && "error" in result ? (
-        <div className="ws-error-summary" role="alert">
-          <p>{t(result.error)}</p>
-        </div>
-      ) : null}
+      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error) }]} /> : null}
       {message ? (
         <div className="ws-panel" role="status">
           <p>{t(message[0]!, { n: Number(message[1] ?? 0) })}</p>
@@ -318,30 +216,7 @@ export default function SessionPage() {
 
       {d.canImport ? (
         result && "preview" in result ? (
-          <Form method="post" className="ws-form">
-            <CsrfInput />
-            <h2>{t("coding.session.mapSpeakers")}</h2>
-            <p>{t("coding.session.mapHint", { n: result.preview.turns })}</p>
-            {result.preview.renderings > 0 ? <p>{t("coding.session.renderingsFound", { n: result.preview.renderings })}</p> : null}
-            <input type="hidden" name="intent" value="import" />
-            <input type="hidden" name="source" value={result.preview.source} />
-            <input type="hidden" name="language" value={result.preview.language} />
-            {result.preview.labels.map((label, i) => (
-              <div key={label}>
-                <label htmlFor={`map_${i}`}>
-                  <bdi>{label}</bdi>
-                </label>
-                <SpeakerSelect name={`map_${i}`} attendees={d.attendees} />
-              </div>
-            ))}
-            {result.preview.unlabelled ? (
-              <div>
-                <label htmlFor="map_unlabelled">{t("coding.session.unlabelled")}</label>
-                <SpeakerSelect name="map_unlabelled" attendees={d.attendees} />
-              </div>
-            ) : null}
-            <button type="submit">{t("coding.session.import")}</button>
-          </Form>
+          <SpeakerMappingForm preview={result.preview} attendees={d.attendees} />
         ) : (
           <Form method="post" encType="multipart/form-data" className="ws-form">
             <CsrfInput />

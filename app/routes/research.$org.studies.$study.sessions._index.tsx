@@ -3,10 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { createSession, facilitatorChoices, listSessions, SessionError, sessionInputSchema } from "~/sessions/sessions.server";
-import { readFormBody } from "~/security/form-body.server";
+import { field, readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
 

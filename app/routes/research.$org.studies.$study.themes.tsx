@@ -2,23 +2,14 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import {
-  acceptTheme,
-  CodebookError,
-  createTheme,
-  editTheme,
-  listThemes,
-  mergeThemes,
-  proposeTheme,
-  renameTheme,
-  seedCodebook,
-  themeHistory,
-} from "~/coding/codebook.server";
-import { addMemo, CodingError, editMemo, listMemos } from "~/coding/codings.server";
+import { listThemes, themeHistory } from "~/coding/codebook.server";
+import { listMemos } from "~/coding/codings.server";
+import { themeAction } from "~/coding/theme-actions.server";
 import codingStyles from "~/coding/components/coding.css";
-import { field, requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -51,71 +42,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Each form posts an `intent`: its action in app/coding/theme-actions.server.ts. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { member, db, scope, userId } = await requireStudyMember(request, context, params, "coding:write");
-  const form = await readFormBody(request);
-  const intent = field(form, "intent");
-  const manage = member.can("study:edit");
-  const themeId = field(form, "theme");
-  try {
-    switch (intent) {
-      case "create": {
-        const input = {
-          name: field(form, "name"),
-          definition: field(form, "definition"),
-          useWhen: field(form, "useWhen"),
-          notUseWhen: field(form, "notUseWhen"),
-          parentId: field(form, "parent") || null,
-          colour: field(form, "colour") || undefined,
-        };
-        // A peer researcher's new theme is a proposal; a researcher's is part of the codebook.
-        if (manage) await createTheme(db, scope, userId, input);
-        else await proposeTheme(db, scope, userId, input);
-        return { ok: manage ? "coding.themes.created" : "coding.themes.proposedSaved" };
-      }
-      case "seed":
-        if (!manage) throw new Response("Forbidden", { status: 403 });
-        await seedCodebook(db, scope, userId);
-        return { ok: "coding.themes.seeded" };
-      case "accept":
-        if (!manage) throw new Response("Forbidden", { status: 403 });
-        await acceptTheme(db, scope, userId, themeId);
-        return { ok: "coding.themes.accepted" };
-      case "rename":
-        if (!manage) throw new Response("Forbidden", { status: 403 });
-        await renameTheme(db, scope, userId, themeId, field(form, "name"));
-        await editTheme(db, scope, userId, themeId, {
-          definition: field(form, "definition"),
-          useWhen: field(form, "useWhen"),
-          notUseWhen: field(form, "notUseWhen"),
-          colour: field(form, "colour") || undefined,
-          parentId: field(form, "parent") || null,
-        });
-        return { ok: "coding.themes.saved" };
-      case "merge":
-        if (!manage) throw new Response("Forbidden", { status: 403 });
-        await mergeThemes(db, scope, userId, themeId, field(form, "into"));
-        return { ok: "coding.themes.merged" };
-      case "memo":
-        await addMemo(db, scope, userId, { on: "theme", themeId }, field(form, "text"));
-        return { ok: "coding.themes.memoSaved" };
-      case "studyMemo":
-        await addMemo(db, scope, userId, { on: "study" }, field(form, "text"));
-        return { ok: "coding.themes.memoSaved" };
-      case "editMemo":
-        await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
-        return { ok: "coding.themes.memoEdited" };
-    }
-    return { error: "coding.themes.errors.invalid" };
-  } catch (error) {
-    if (error instanceof CodebookError) return { error: `coding.themes.errors.${error.reason}` };
-    if (error instanceof CodingError) {
-      return { error: error.reason === "not_yours" ? "coding.themes.errors.memoNotYours" : error.reason === "empty_memo" ? "coding.themes.errors.emptyMemo" : "coding.themes.errors.not_found" };
-    }
-    if (error instanceof Response) throw error;
-    if ((error as { name?: string }).name === "ZodError") return { error: "coding.themes.errors.invalid" };
-    throw error;
-  }
+  const member = await requireStudyMember(request, context, params, "coding:write");
+  return themeAction(member, await readFormBody(request));
 }
 
 export default function Themes() {
@@ -130,9 +60,10 @@ export default function Themes() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${d.base}/themes/views`}>{t("coding.nav.views")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
-      {result ? (
-        <div className={"error" in result ? "ws-error-summary" : "ws-panel"} role={"error" in result ? "alert" : "status"}>
-          <p>{t("error" in result ? result.error! : result.ok!)}</p>
+      {result && "error" in result ? <ErrorSummary errors={[{ field: result.field ?? undefined, message: t(result.error) }]} /> : null}
+      {result && !("error" in result) ? (
+        <div className="ws-panel" role="status">
+          <p>{t(result.ok!)}</p>
         </div>
       ) : null}
       {d.themes.length === 0 && d.canManage ? (

@@ -4,7 +4,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import codingStyles from "~/coding/components/coding.css";
 import { ThemeChart } from "~/coding/components/ThemeChart";
 import { coOccurrence, themeCounts, themeExtracts } from "~/coding/theme-views.server";
-import { requireStudyMember } from "~/coding/workspace.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 
 export const headers = workspaceHeaders;

@@ -1,17 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useI18n } from "~/i18n/react";
-import { findStudy } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { requireStudyMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "organisation:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "organisation:read");
   return {
     base: `/research/${member.organisation.slug}/studies/${study.slug}`,
     titles: study.titles,

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireMembership } from "~/auth/permissions.server";
-import { findStudy } from "~/studies/studies.server";
 import { wellbeingCsv } from "~/wellbeing/export.server";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 const exportSchema = z.object({ measure: z.string().max(100).optional(), cohort: z.string().uuid().optional().or(z.literal("")), csrf: z.string().optional() });
 
@@ -14,9 +13,7 @@ const exportSchema = z.object({ measure: z.string().max(100).optional(), cohort:
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readFormBody(request.clone());
-  const member = await requireMembership(request, context, params.org, "export:raw");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "export:raw");
   const parsed = exportSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
   const scope = { organisationId: member.organisation.id, studyId: study.id };

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireMembership } from "~/auth/permissions.server";
 import { recordAudit } from "~/audit/log.server";
 import { toCsv } from "~/security/csv";
-import { findStudy } from "~/studies/studies.server";
 import { CHART_KINDS, chartCsvRows, type ChartKind } from "~/wellbeing/chart-data";
 import { listCohorts } from "~/wellbeing/cohorts.server";
 import { DEFAULT_TIMEPOINTS, disclosableReport, findMeasure, studyTimepoints, WellbeingReportError } from "~/wellbeing/report.server";
+import { requireStudyMember } from "~/workspace/request.server";
 
 /**
  * A chart's numbers as CSV, exactly the rows its table shows: anonymous (no participant ids) and
@@ -14,9 +13,7 @@ import { DEFAULT_TIMEPOINTS, disclosableReport, findMeasure, studyTimepoints, We
  * like every export.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "dashboard:read");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "dashboard:read");
   const url = new URL(request.url);
   const chart = url.searchParams.get("chart") as ChartKind;
   if (!CHART_KINDS.includes(chart)) throw new Response("Not found", { status: 404 });

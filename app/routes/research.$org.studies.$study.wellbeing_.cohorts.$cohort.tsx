@@ -3,22 +3,19 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
-import { findStudy } from "~/studies/studies.server";
 import { addGroupSession, listGroupSessions, markAttendance } from "~/wellbeing/attendance.server";
 import { CohortProblem, facilitates, organisationStaff, requireCohort, updateCohort } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
 import { readFormBody } from "~/security/form-body.server";
 import { userText } from "~/security/user-text";
+import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 async function load(request: Request, context: LoaderFunctionArgs["context"], params: LoaderFunctionArgs["params"]) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
-  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const { member, study, scope } = await requireStudyMember(request, context, params, "fieldwork:record");
   const cohortId = z.string().uuid().safeParse(params.cohort);
   if (!cohortId.success) throw new Response("Not found", { status: 404 });
   try {
@@ -105,12 +102,7 @@ export default function CohortSessions() {
       </p>
       <h1>{t("wellbeing.manage.sessionsTitle", { cohort: d.cohort.name })}</h1>
       {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert" tabIndex={-1}>
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>
-            <a href={`#${result.field}`}>{t(`wellbeing.error.${result.error}`)}</a>
-          </p>
-        </div>
+        <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} />
       ) : null}
       {result?.ok ? (
         <p role="status" className="ws-notice">

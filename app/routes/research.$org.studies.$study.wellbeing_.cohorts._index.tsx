@@ -3,22 +3,19 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
-import { findStudy } from "~/studies/studies.server";
 import { CohortProblem, createCohort, joinCohort, listCohorts, organisationStaff } from "~/wellbeing/cohorts.server";
 import { CohortFields } from "~/wellbeing/components/CohortFields";
 import { readFormBody } from "~/security/form-body.server";
 import { userText } from "~/security/user-text";
+import { requireStudyMember } from "~/workspace/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
 /** Peer-support groups of a study: add one (study editors), put someone in one by their code (fieldwork). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
-  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const { member, study, scope } = await requireStudyMember(request, context, params, "fieldwork:record");
   return {
     base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
     // Where participants join a group themselves, to read out or write on the board.
@@ -38,13 +35,10 @@ const intentSchema = z.discriminatedUnion("intent", [
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; field: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  // Read from a copy: requireMembership reads the body itself to check the CSRF token.
+  // Read from a copy: requireStudyMember (through requireMembership) reads the body itself to check the CSRF token.
   const form = await readFormBody(request.clone());
   const intent = form.get("intent");
-  const member = await requireMembership(request, context, params.org, intent === "create" ? "study:edit" : "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
-  const scope = { organisationId: member.organisation.id, studyId: study.id };
+  const { member, scope } = await requireStudyMember(request, context, params, intent === "create" ? "study:edit" : "fieldwork:record");
   const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: intent === "create" ? "name" : "code" }, { status: 400 });
   const input = parsed.data;
@@ -82,12 +76,7 @@ export default function Cohorts() {
       </p>
       <h1>{t("wellbeing.manage.title")}</h1>
       {result && !result.ok ? (
-        <div className="ws-error-summary" role="alert" tabIndex={-1}>
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>
-            <a href={`#${result.field}`}>{t(`wellbeing.error.${result.error}`)}</a>
-          </p>
-        </div>
+        <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} />
       ) : null}
       {result?.ok ? (
         <p role="status" className="ws-notice">

@@ -3,20 +3,17 @@ import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
 import { recordStaffWithdrawal, withdrawalModes } from "~/studies/fieldwork.server";
-import { findStudy } from "~/studies/studies.server";
 import { FieldworkError } from "~/studies/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
+import { requireStudyMember } from "~/workspace/request.server";
 import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   return { modes: await withdrawalModes(member.db, study.id) };
 }
 
@@ -24,9 +21,7 @@ const withdrawalSchema = z.object({ code: z.string().trim().min(1).max(40), mode
 
 /** A withdrawal that reached staff by phone or in person. No reason is asked or stored. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "fieldwork:record");
-  const study = await findStudy(member.db, member.organisation.id, params.study ?? "");
-  if (!study) throw new Response("Not found", { status: 404 });
+  const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const parsed = withdrawalSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
   const result = await recordStaffWithdrawal(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });

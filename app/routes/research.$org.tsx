@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireMembership } from "~/auth/permissions.server";
 import { useT } from "~/i18n/react";
+import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const member = await requireMembership(request, context, params.org, "organisation:read");
+  const { member } = await requireOrganisationMember(request, context, params, "organisation:read");
   return {
     organisation: { slug: member.organisation.slug, name: member.organisation.name },
     role: member.role,

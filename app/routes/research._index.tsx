@@ -8,6 +8,7 @@ import { workspaceContext } from "~/auth/sessions.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
 import { answerInvitation, DomainError, invitationsFor, membershipsOf } from "~/organisations/people.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -47,13 +48,13 @@ export default function OrganisationPicker() {
     <main id="main" className="ws-main">
       <h1>{t("workspace.picker.title")}</h1>
       {result ? (
-        <div className={result.ok ? "ws-panel" : "ws-error-summary"} role={result.ok ? "status" : "alert"}>
-          <p>
-            {result.ok
-              ? t(result.answer === "accept" ? "workspace.picker.accepted" : "workspace.picker.declined", { organisation: result.organisation })
-              : t("workspace.picker.gone")}
-          </p>
-        </div>
+        result.ok ? (
+          <div className="ws-panel" role="status">
+            <p>{t(result.answer === "accept" ? "workspace.picker.accepted" : "workspace.picker.declined", { organisation: result.organisation })}</p>
+          </div>
+        ) : (
+          <ErrorSummary errors={[{ message: t("workspace.picker.gone") }]} />
+        )
       ) : null}
       {invitations.length > 0 ? (
         <section aria-labelledby="invitations">

@@ -9,6 +9,7 @@ import { signIn, signInSchema } from "~/auth/sign-in.server";
 import { hashToken, readSession, sessionCookie, sessionTokenFrom, workspaceContext } from "~/auth/sessions.server";
 import { useT } from "~/i18n/react";
 import { readCookie } from "~/i18n/request.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -58,10 +59,7 @@ export default function SignIn() {
         </p>
       ) : null}
       {result?.error ? (
-        <div className="ws-error-summary" role="alert" tabIndex={-1}>
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>{t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.signIn.invalid")}</p>
-        </div>
+        <ErrorSummary errors={[{ field: "email", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.signIn.invalid") }]} />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput token={formToken} />

@@ -11,6 +11,7 @@ import { readSession, sessionCookie, workspaceContext } from "~/auth/sessions.se
 import { generateTotpSecret, totpUri } from "~/auth/totp";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -80,12 +81,7 @@ export default function SecondFactor() {
     <main id="main" className="ws-main ws-narrow">
       <h1>{t(data.mode === "verify" ? "workspace.totp.verifyTitle" : "workspace.totp.setUpTitle")}</h1>
       {result?.error ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <p>
-            <a href="#code">{t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.totp.invalid")}</a>
-          </p>
-        </div>
+        <ErrorSummary errors={[{ field: "code", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.totp.invalid") }]} />
       ) : null}
       {data.mode === "enrol" ? (
         <>

@@ -4,7 +4,8 @@ import { flashPath, putFlash, samePage, takeFlash } from "~/participants/flash.s
 import { useT } from "~/i18n/react";
 import { CodeInText } from "~/participants/components/CodeInText";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
-import { field, noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
+import { field } from "~/security/form-body.server";
 import { checkParticipantCode } from "~/participants/rate-limit.server";
 import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
 

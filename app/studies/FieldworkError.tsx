@@ -1,13 +1,12 @@
 import { useT } from "~/i18n/react";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
-/** The error summary every fieldwork form shows when its action refused the input. */
-export function FieldworkError({ result }: { result: { ok: boolean; error?: string | null } | undefined }) {
+/**
+ * The error summary every fieldwork form shows when its action refused the input. Every refusal is
+ * about the participant's code (unknown, withdrawn, not consented…), so it links to that field.
+ */
+export function FieldworkError({ result, field = "code" }: { result: { ok: boolean; error?: string | null } | undefined; field?: string }) {
   const t = useT();
   if (!result || result.ok || !result.error) return null;
-  return (
-    <div className="ws-error-summary" role="alert">
-      <h2>{t("common.errorSummaryTitle")}</h2>
-      <p>{t(`workspace.fieldwork.errors.${result.error}`)}</p>
-    </div>
-  );
+  return <ErrorSummary errors={[{ field, message: t(`workspace.fieldwork.errors.${result.error}`) }]} />;
 }

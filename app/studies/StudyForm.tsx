@@ -3,6 +3,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { languages } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import type { StudyInput } from "./studies.server";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 export interface InstrumentChoice {
@@ -35,18 +36,7 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
   return (
     <Form method="post" className="ws-form ws-study-form">
       <CsrfInput />
-      {errorEntries.length > 0 ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <ul>
-            {errorEntries.map(([field, code]) => (
-              <li key={field}>
-                <a href={`#${field.replace(/\./g, "-")}`}>{t(`workspace.studyForm.errors.${code}`)}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={errorEntries.map(([field, code]) => ({ field: field.replace(/\./g, "-"), message: t(`workspace.studyForm.errors.${code}`) }))} />
 
       <fieldset>
         <legend>{t("workspace.studyForm.basics")}</legend>

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { CsrfInput } from "./CsrfInput";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export type SetPasswordProblem = "too_short" | "too_common" | "contains_email" | "mismatch";
 
@@ -20,18 +21,7 @@ export function SetPasswordForm(props: { title: string; email: string | null; fo
     <main id="main" className="ws-main ws-narrow">
       <h1>{props.title}</h1>
       <p>{t("workspace.link.forAccount", { email: props.email })}</p>
-      {problems.length > 0 ? (
-        <div className="ws-error-summary" role="alert">
-          <h2>{t("common.errorSummaryTitle")}</h2>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>
-                <a href="#password">{t(`workspace.password.${p}`)}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={problems.map((p) => ({ field: "password", message: t(`workspace.password.${p}`) }))} />
       <Form method="post" className="ws-form">
         <CsrfInput token={props.formToken} />
         {/* The account name helps password managers save the right entry. */}

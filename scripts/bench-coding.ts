@@ -19,7 +19,7 @@ import { collectQuotes } from "../app/coding/quotes.server";
 import { suggestRedactions } from "../app/coding/redactions.server";
 import { coOccurrence, themeCounts } from "../app/coding/theme-views.server";
 import { readSegments } from "../app/consent/units.server";
-import { addAttendee, createSession, importTranscript, type SpeakerMapping } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, type SpeakerMapping } from "../app/fieldwork/gatherings.server";
 import { openDatabase, type DatabaseHandle } from "../db/index";
 import { migrateToLatest } from "../db/migrate";
 
@@ -97,7 +97,7 @@ async function main() {
       `import ${SESSIONS * TURNS} segments (${SESSIONS} transcripts)`,
       async () => {
         for (let s = 0; s < SESSIONS; s++) {
-          const session = await createSession(db, scope, null, { kind: s % 4 === 0 ? "interview" : "focus_group", label: `Focus group ${s + 1}`, heldOn: `2026-0${1 + (s % 9)}-10` });
+          const session = await createGathering(db, scope, null, { kind: s % 4 === 0 ? "interview" : "focus_group", label: `Focus group ${s + 1}`, heldOn: `2026-0${1 + (s % 9)}-10` });
           const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" } };
           for (let p = 0; p < PARTICIPANTS_PER_SESSION; p++) {
             const participant = await db

@@ -249,7 +249,7 @@ describe("authorisation matrix", () => {
       expect(response.status, `POST ${to} ${JSON.stringify(body)}`).toBeLessThan(500);
       expect(await response.text()).not.toContain("SECRET other");
     }
-    for (const page of [`${base}/wellbeing/cohorts/${cohort.id}`, `${base}/sessions/${cohort.id}`, `${base}/coding?session=${cohort.id}`, `${base}/themes?theme=${theme.id}`]) {
+    for (const page of [`${base}/wellbeing/cohorts/${cohort.id}`, `${base}/fieldwork/${cohort.id}`, `${base}/coding?session=${cohort.id}`, `${base}/themes?theme=${theme.id}`]) {
       const response = await client.get(page);
       expect([200, 404], `GET ${page}`).toContain(response.status);
       expect(await response.text()).not.toContain("SECRET other");

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTheme } from "../app/coding/codebook.server";
 import { utf16ToCodePoint } from "../app/coding/spans";
-import { addAttendee, createSession } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering } from "../app/fieldwork/gatherings.server";
 import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
 import { startTestApp, type TestApp } from "./support/app";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   client = new WorkspaceClient(app.url);
   expect((await client.signIn("coder@browser.test", TEST_PASSWORD)).status).toBe(302);
   const p1 = await addParticipant(app.db, fx, { quotes: true, language: "cy" });
-  sessionId = await createSession(app.db, fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-03-12", languages: ["cy"] });
+  sessionId = await createGathering(app.db, fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-03-12", languages: ["cy"] });
   await addAttendee(app.db, fx.scope, sessionId, p1);
   themeId = (await createTheme(app.db, fx.scope, null, { name: "Genuine care" })).id;
   browser = await launchBrowser();
@@ -60,7 +60,7 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
 
-    await page.goto(`${app.url}${base}/sessions/${sessionId}`);
+    await page.goto(`${app.url}${base}/fieldwork/${sessionId}`);
     await page.fill("#source", `Cyfwelydd: Sut oedd hi?\nGwyn: <img src=x onerror="alert('xss')">Roedd y gŵr yn garedig iawn 🙂 a chefais amser i wella.`);
     await page.fill("#language", "cy");
     await page.click("text=Continue");

@@ -22,7 +22,7 @@ import { exportQuotes } from "../app/coding/quotes.server";
 import { codePointLength } from "../app/coding/spans";
 import { themeCounts, themeExtracts } from "../app/coding/theme-views.server";
 import { readUnits } from "../app/consent/units.server";
-import { addAttendee, createSession, importTranscript, type SpeakerMapping } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, type SpeakerMapping } from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, setQuoteConsent, withdraw } from "./coding-fixtures";
 
@@ -80,7 +80,7 @@ describe("privacy invariants over random studies", () => {
         }
 
         // A focus group with everyone: random turns, then one turn each that only holds their marker.
-        const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: `FG ${tag}`, heldOn: "2026-03-03" });
+        const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: `FG ${tag}`, heldOn: "2026-03-03" });
         const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" } };
         for (const [i, p] of people.entries()) {
           await addAttendee(t.db, fx.scope, session, p.id);

@@ -9,7 +9,7 @@ import { exportQdpx, redactWithOffsets } from "../app/coding/qdpx.server";
 import { addRedaction } from "../app/coding/redactions.server";
 import { sliceCodePoints, utf16ToCodePoint } from "../app/coding/spans";
 import { readUnits } from "../app/consent/units.server";
-import { addAttendee, createSession, importTranscript } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript } from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -48,7 +48,7 @@ describe("REFI-QDA export", () => {
     const child = await createTheme(t.db, fx.scope, null, { name: "Interpreters", parentId: parent.id });
     const a = await addParticipant(t.db, fx, { language: "ar" });
     const gone = await addParticipant(t.db, fx);
-    const session = await createSession(t.db, fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-02-03" });
+    const session = await createGathering(t.db, fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-02-03" });
     await addAttendee(t.db, fx.scope, session, a);
     await addAttendee(t.db, fx.scope, session, gone);
     await importTranscript(t.db, fx.scope, session, {

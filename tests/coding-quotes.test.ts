@@ -8,7 +8,7 @@ import { collectQuotes, escapeMarkdown, exportQuotes } from "../app/coding/quote
 import { addRedaction, decideRedaction, extendRedaction, redactionsFor, suggestRedactions } from "../app/coding/redactions.server";
 import { readUnits } from "../app/consent/units.server";
 import { codePointLength } from "../app/coding/spans";
-import { addAttendee, createSession, importTranscript, setTranslation } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, setTranslation } from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, setQuoteConsent, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -80,7 +80,7 @@ describe("quote export through the consent gate", () => {
 describe("redaction and the exported quote", () => {
   it("suggests, confirms, extends, dismisses and adds; exports the redacted text, labelled by pseudonym, never the code", async () => {
     await setRedactionNames(t.db, fx.scope, ["Amal Haddad", "Rhodri"]);
-    const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: "Focus group 1", heldOn: "2026-03-14" });
+    const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: "Focus group 1", heldOn: "2026-03-14" });
     const a = await addParticipant(t.db, fx, { language: "ar" });
     const b = await addParticipant(t.db, fx, { language: "cy" });
     await addAttendee(t.db, fx.scope, session, a);

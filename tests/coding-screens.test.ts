@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { readSegments } from "../app/consent/units.server";
-import { addAttendee, createSession } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering } from "../app/fieldwork/gatherings.server";
 import { startTestApp, type TestApp } from "./support/app";
 import { csrfFrom, makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 import { addParticipant, createCodingFixture, type CodingFixture } from "./coding-fixtures";
@@ -36,7 +36,7 @@ beforeAll(async () => {
   expect((await peer.signIn("samir@coding.test", TEST_PASSWORD)).status).toBe(302);
   quoted = await addParticipant(app.db, fx, { quotes: true, language: "ar" });
   unquoted = await addParticipant(app.db, fx, { quotes: false });
-  sessionId = await createSession(app.db, fx.scope, null, { kind: "focus_group", label: "Focus group 1", heldOn: "2026-03-10", languages: ["ar", "en"] });
+  sessionId = await createGathering(app.db, fx.scope, null, { kind: "focus_group", label: "Focus group 1", heldOn: "2026-03-10", languages: ["ar", "en"] });
   await addAttendee(app.db, fx.scope, sessionId, quoted);
   await addAttendee(app.db, fx.scope, sessionId, unquoted);
   themeId = (await createTheme(app.db, fx.scope, null, { name: "Being heard" })).id;
@@ -45,12 +45,12 @@ afterAll(() => app?.close());
 
 describe("coding screens over HTTP", () => {
   it("lists sessions and imports a transcript after mapping speakers", async () => {
-    const list = await researcher.get(`${base}/sessions`);
+    const list = await researcher.get(`${base}/fieldwork`);
     expect(list.status).toBe(200);
     expect(await list.text()).toContain("Focus group 1");
 
     const source = `Facilitator: Welcome\nAmal: ${XSS} شعرت بالأمان 🙏\nBen: NOT-FOR-QUOTES I agree`;
-    const page = `${base}/sessions/${sessionId}`;
+    const page = `${base}/fieldwork/${sessionId}`;
     const csrf = csrfFrom(await (await researcher.get(page)).text());
     const preview = await researcher.post(page, { intent: "preview", source, language: "ar" }, { csrf });
     const previewHtml = await preview.text();

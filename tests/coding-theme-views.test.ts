@@ -3,7 +3,7 @@ import { createTheme } from "../app/coding/codebook.server";
 import { applyTheme } from "../app/coding/codings.server";
 import { coOccurrence, themeCounts, themeExtracts } from "../app/coding/theme-views.server";
 import { readUnits } from "../app/consent/units.server";
-import { addAttendee, createSession, importTranscript, updateTurns } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, updateTurns } from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -22,7 +22,7 @@ describe("theme views", () => {
     const time = (await createTheme(t.db, fx.scope, null, { name: "Time" })).id;
     const ar = await addParticipant(t.db, fx, { language: "ar", cohortId: cohort.id });
     const cy = await addParticipant(t.db, fx, { language: "cy" });
-    const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: "FG1", heldOn: "2026-03-01" });
+    const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: "FG1", heldOn: "2026-03-01" });
     await addAttendee(t.db, fx.scope, session, ar);
     await addAttendee(t.db, fx.scope, session, cy);
     await importTranscript(t.db, fx.scope, session, {

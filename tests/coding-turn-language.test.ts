@@ -18,7 +18,7 @@ import { themeCounts } from "../app/coding/theme-views.server";
 import { readSegments, readUnits } from "../app/consent/units.server";
 import { consentedQuotesByCoding } from "../app/report-back/quotes.server";
 import { withdrawParticipant } from "../app/participants/withdrawal.server";
-import { addAttendee, createSession, importTranscript, listTurns, SessionError, updateTurns, type SpeakerMapping } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, listTurns, GatheringError, updateTurns, type SpeakerMapping } from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addParticipant, createCodingFixture, type CodingFixture } from "./coding-fixtures";
 
@@ -55,7 +55,7 @@ async function focusGroup() {
   const carys = await addParticipant(t.db, fx, { quotes: true });
   const dara = await addParticipant(t.db, fx, { quotes: true });
   const eli = await addParticipant(t.db, fx, { quotes: true });
-  const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: "Group 1", heldOn: "2026-03-03", languages: ["en", "ar"], interpreter: "in_person" });
+  const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: "Group 1", heldOn: "2026-03-03", languages: ["en", "ar"], interpreter: "in_person" });
   const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" } };
   for (const [label, id] of Object.entries({ A: amal, B: bashir, C: carys, D: dara, E: eli })) {
     await addAttendee(t.db, fx.scope, session, id);
@@ -111,7 +111,7 @@ describe("each turn in its own language", () => {
     await refused([ok, { segmentId: byMarker("QAO").id, rendersSegmentId: byMarker("QBO").id }], "rendering_invalid"); // a participant's turn renders nothing
     await refused([ok, { segmentId: byMarker("QIX").id, rendersSegmentId: byMarker("QAR").id }], "rendering_invalid"); // no rendering of a rendering
     await refused([ok, { segmentId: byMarker("QEO").id, language: "not a language" }], "language_invalid");
-    const other = await createSession(t.db, fx.scope, null, { kind: "interview", label: "Other", heldOn: "2026-03-04" });
+    const other = await createGathering(t.db, fx.scope, null, { kind: "interview", label: "Other", heldOn: "2026-03-04" });
     await importTranscript(t.db, fx.scope, other, { source: "F: hello QOTHER", language: "en", mapping: { F: { role: "facilitator" } } });
     const otherTurn = (await listTurns(t.db, fx.scope, other))[0]!;
     await refused([ok, { segmentId: byMarker("QIX").id, rendersSegmentId: otherTurn.id }], "rendering_invalid"); // another session
@@ -125,11 +125,11 @@ describe("each turn in its own language", () => {
   it("reads '=' only on the interpreter's turns, and refuses an interpreter's '=' turn with nothing before it, adding nothing", async () => {
     const fx = await createCodingFixture(t.db);
     const p = await addParticipant(t.db, fx);
-    const session = await createSession(t.db, fx.scope, null, { kind: "interview", label: "Interview", heldOn: "2026-03-03" });
+    const session = await createGathering(t.db, fx.scope, null, { kind: "interview", label: "Interview", heldOn: "2026-03-03" });
     await addAttendee(t.db, fx.scope, session, p);
     const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" }, P: { role: "participant", participantId: p } };
     await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toMatchObject({ reason: "rendering_without_original" });
-    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toBeInstanceOf(SessionError);
+    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toBeInstanceOf(GatheringError);
     expect(await listTurns(t.db, fx.scope, session)).toEqual([]);
     // a participant's "=" is their words, kept as written and linked to nothing
     await importTranscript(t.db, fx.scope, session, { source: "F: hi\nP: = hello\nI: = she says hello", language: "en", mapping });

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSegments } from "../app/consent/units.server";
 import {
   addAttendee,
-  createSession,
+  createGathering,
   importTranscript,
-  listSessions,
+  listGatherings,
   previewTranscript,
-  SessionError,
+  GatheringError,
   setRecorded,
   setTranslation,
-} from "../app/sessions/sessions.server";
+} from "../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { addParticipant, createCodingFixture, withdraw, type CodingFixture } from "./coding-fixtures";
 
@@ -31,29 +31,29 @@ const TRANSCRIPT = [
 
 describe("sessions", () => {
   it("cannot be marked recorded while an attendee has not agreed to audio recording", async () => {
-    const session = await createSession(t.db, fx.scope, fx.users.researcher, { kind: "focus_group", label: "Focus group A", heldOn: "2026-03-10", languages: ["en", "ar"], interpreter: "in_person" });
+    const session = await createGathering(t.db, fx.scope, fx.users.researcher, { kind: "focus_group", label: "Focus group A", heldOn: "2026-03-10", languages: ["en", "ar"], interpreter: "in_person" });
     const yes = await addParticipant(t.db, fx, { audio: true });
     const no = await addParticipant(t.db, fx, { audio: false });
     expect(await addAttendee(t.db, fx.scope, session, yes)).toBe(1);
     await setRecorded(t.db, fx.scope, session, true);
-    expect((await listSessions(t.db, fx.scope)).find((s) => s.id === session)?.recorded).toBe(true);
+    expect((await listGatherings(t.db, fx.scope)).find((s) => s.id === session)?.recorded).toBe(true);
     // a later attendee without audio consent un-marks it, and marking is refused
     expect(await addAttendee(t.db, fx.scope, session, no)).toBe(2);
-    expect((await listSessions(t.db, fx.scope)).find((s) => s.id === session)?.recorded).toBe(false);
+    expect((await listGatherings(t.db, fx.scope)).find((s) => s.id === session)?.recorded).toBe(false);
     await expect(setRecorded(t.db, fx.scope, session, true)).rejects.toMatchObject({ reason: "audio_consent_missing", detail: { positions: [2] } });
   });
 
   it("refuses another organisation's study", async () => {
     const other = await createCodingFixture(t.db);
     await expect(
-      createSession(t.db, { organisationId: other.scope.organisationId, studyId: fx.scope.studyId }, null, { kind: "interview", label: "x", heldOn: "2026-01-01" }),
+      createGathering(t.db, { organisationId: other.scope.organisationId, studyId: fx.scope.studyId }, null, { kind: "interview", label: "x", heldOn: "2026-01-01" }),
     ).rejects.toThrow(/No such study/);
   });
 });
 
 describe("transcripts", () => {
   it("maps every label to an attendee, the facilitator or the interpreter, stores ordered segments without the labels", async () => {
-    const session = await createSession(t.db, fx.scope, null, { kind: "focus_group", label: "Focus group B", heldOn: "2026-03-11" });
+    const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: "Focus group B", heldOn: "2026-03-11" });
     const amal = await addParticipant(t.db, fx, { language: "ar" });
     const wyn = await addParticipant(t.db, fx, { language: "cy" });
     await addAttendee(t.db, fx.scope, session, amal);
@@ -70,7 +70,7 @@ describe("transcripts", () => {
         language: "en",
         mapping: { Facilitator: { role: "facilitator" }, Amal: { role: "participant", participantId: stranger }, Interpreter: { role: "interpreter" }, Ŵyn: { role: "participant", participantId: wyn } },
       }),
-    ).rejects.toBeInstanceOf(SessionError);
+    ).rejects.toBeInstanceOf(GatheringError);
 
     const added = await importTranscript(t.db, fx.scope, session, {
       source: TRANSCRIPT,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisation } from "../app/organisations/people.server";
-import { createSession } from "../app/sessions/sessions.server";
+import { createGathering } from "../app/fieldwork/gatherings.server";
 import { startTestApp, type TestApp } from "./support/app";
 import { csrfFrom, makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 import { createCodingFixture, type CodingFixture } from "./coding-fixtures";
@@ -46,7 +46,7 @@ async function sessionByLabel(label: string) {
 
 describe("the session form", () => {
   it("offers the organisation's staff as facilitator, and a notes field", async () => {
-    const html = await (await fran.get(`${base}/sessions`)).text();
+    const html = await (await fran.get(`${base}/fieldwork`)).text();
     expect(html).toContain('<select id="facilitator" name="facilitator">');
     for (const id of [researcherId, franId, gwenId]) expect(html).toContain(`value="${id}"`);
     expect(html).not.toContain(outsiderId);
@@ -57,9 +57,9 @@ describe("the session form", () => {
   });
 
   it("stores the chosen facilitator and the notes, and refuses someone from another organisation", async () => {
-    const csrf = csrfFrom(await (await fran.get(`${base}/sessions`)).text());
+    const csrf = csrfFrom(await (await fran.get(`${base}/fieldwork`)).text());
     const created = await fran.post(
-      `${base}/sessions`,
+      `${base}/fieldwork`,
       { kind: "focus_group", label: "Fran's group", heldOn: "2026-05-01", languages: "en, cy", interpreter: "none", facilitator: gwenId, notes: "Room 2; tea first.\nTwo left early." },
       { csrf },
     );
@@ -69,7 +69,7 @@ describe("the session form", () => {
     const page = await (await fran.get(created.headers.get("location")!)).text();
     expect(page).toContain("Room 2; tea first.");
 
-    const refused = await fran.post(`${base}/sessions`, { kind: "interview", label: "Bad facilitator", heldOn: "2026-05-02", facilitator: outsiderId }, { csrf });
+    const refused = await fran.post(`${base}/fieldwork`, { kind: "interview", label: "Bad facilitator", heldOn: "2026-05-02", facilitator: outsiderId }, { csrf });
     expect(refused.status).toBe(200);
     expect(await refused.text()).toContain("Something in the form was not right");
     expect(await sessionByLabel("Bad facilitator")).toBeUndefined();
@@ -78,27 +78,27 @@ describe("the session form", () => {
 
 describe("what a facilitator sees", () => {
   it("lists and opens only the sessions they created or facilitate; a researcher sees every session", async () => {
-    await createSession(app.db, fx.scope, researcherId, { kind: "interview", label: "Facilitated by Fran", heldOn: "2026-05-03", facilitatorUserId: franId });
-    const othersId = await createSession(app.db, fx.scope, researcherId, { kind: "interview", label: "Someone else's interview", heldOn: "2026-05-04" });
+    await createGathering(app.db, fx.scope, researcherId, { kind: "interview", label: "Facilitated by Fran", heldOn: "2026-05-03", facilitatorUserId: franId });
+    const othersId = await createGathering(app.db, fx.scope, researcherId, { kind: "interview", label: "Someone else's interview", heldOn: "2026-05-04" });
 
-    const franList = await (await fran.get(`${base}/sessions`)).text();
+    const franList = await (await fran.get(`${base}/fieldwork`)).text();
     expect(franList).toContain("Fran&#x27;s group");
     expect(franList).toContain("Facilitated by Fran");
     expect(franList).not.toContain("Someone else&#x27;s interview");
 
-    const gwenList = await (await gwen.get(`${base}/sessions`)).text();
+    const gwenList = await (await gwen.get(`${base}/fieldwork`)).text();
     expect(gwenList).toContain("Fran&#x27;s group"); // Gwen facilitates it
     expect(gwenList).not.toContain("Facilitated by Fran");
     expect(gwenList).not.toContain("Someone else&#x27;s interview");
 
-    const all = await (await researcher.get(`${base}/sessions`)).text();
+    const all = await (await researcher.get(`${base}/fieldwork`)).text();
     for (const label of ["Fran&#x27;s group", "Facilitated by Fran", "Someone else&#x27;s interview"]) expect(all).toContain(label);
 
-    expect((await fran.get(`${base}/sessions/${othersId}`)).status).toBe(404);
-    expect((await researcher.get(`${base}/sessions/${othersId}`)).status).toBe(200);
+    expect((await fran.get(`${base}/fieldwork/${othersId}`)).status).toBe(404);
+    expect((await researcher.get(`${base}/fieldwork/${othersId}`)).status).toBe(200);
     const csrf = await fran.csrf();
-    expect((await fran.post(`${base}/sessions/${othersId}`, { intent: "recorded", recorded: "no" }, { csrf })).status).toBe(404);
+    expect((await fran.post(`${base}/fieldwork/${othersId}`, { intent: "recorded", recorded: "no" }, { csrf })).status).toBe(404);
     const own = (await sessionByLabel("Facilitated by Fran"))!;
-    expect((await fran.get(`${base}/sessions/${own.id}`)).status).toBe(200);
+    expect((await fran.get(`${base}/fieldwork/${own.id}`)).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat, parseTranscript, speakerLabels } from "../app/sessions/transcript";
+import { detectFormat, parseTranscript, speakerLabels } from "../app/fieldwork/transcript";
 
 describe("plain text transcripts", () => {
   it("reads 'Label: text' turns, wrapped lines and unlabelled continuations", () => {

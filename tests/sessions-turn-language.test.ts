@@ -1,8 +1,8 @@
-// Each turn's language suggested from its script (app/sessions/turn-language.ts), and the transcript
+// Each turn's language suggested from its script (app/fieldwork/turn-language.ts), and the transcript
 // convention that links an interpreter's turn to the turn it renders ("=" after the label).
 import { describe, expect, it } from "vitest";
-import { dominantScript, suggestTurnLanguage } from "../app/sessions/turn-language";
-import { parseTranscript } from "../app/sessions/transcript";
+import { dominantScript, suggestTurnLanguage } from "../app/fieldwork/turn-language";
+import { parseTranscript } from "../app/fieldwork/transcript";
 
 const suggest = (text: string, transcriptLanguage: string, studyLanguages: string[] = []) => suggestTurnLanguage(text, { transcriptLanguage, studyLanguages });
 

@@ -5,7 +5,7 @@
  * refused with a message and changes nothing. A facilitator without data access sees no words.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAttendee, createSession, importTranscript, listTurns } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, listTurns } from "../app/fieldwork/gatherings.server";
 import { startTestApp, type TestApp } from "./support/app";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "./support/workspace";
 import { addParticipant, createCodingFixture, type CodingFixture } from "./coding-fixtures";
@@ -28,7 +28,7 @@ beforeAll(async () => {
   expect((await researcher.signIn("rhian@turns.test", TEST_PASSWORD)).status).toBe(302);
   expect((await fran.signIn("fran@turns.test", TEST_PASSWORD)).status).toBe(302);
   const amal = await addParticipant(app.db, fx);
-  sessionId = await createSession(app.db, fx.scope, null, { kind: "focus_group", label: "Group A", heldOn: "2026-03-03", facilitatorUserId: franId });
+  sessionId = await createGathering(app.db, fx.scope, null, { kind: "focus_group", label: "Group A", heldOn: "2026-03-03", facilitatorUserId: franId });
   await addAttendee(app.db, fx.scope, sessionId, amal);
   await importTranscript(app.db, fx.scope, sessionId, {
     source: "F: Croeso. What helped?\nA: شعرت بالأمان هنا WORDS-A\nI: I felt safe here WORDS-I\nI: Thank you",
@@ -40,14 +40,14 @@ afterAll(() => app?.close());
 
 describe("the session page's turns", () => {
   it("shows each turn in its own language and saves corrected languages and links from one form", async () => {
-    const page = await (await researcher.get(`${base}/sessions/${sessionId}`)).text();
+    const page = await (await researcher.get(`${base}/fieldwork/${sessionId}`)).text();
     expect(page).toMatch(/<td lang="ar" dir="auto"[^>]*>شعرت بالأمان هنا WORDS-A<\/td>/);
     expect(page).toMatch(/<td lang="en" dir="auto"[^>]*>I felt safe here WORDS-I<\/td>/);
     const [welcome, arabic, rendering, thanks] = await listTurns(app.db, fx.scope, sessionId);
 
     const csrf = await researcher.csrf();
     const saved = await researcher.post(
-      `${base}/sessions/${sessionId}`,
+      `${base}/fieldwork/${sessionId}`,
       {
         intent: "turns",
         turn: [welcome!.id, arabic!.id, rendering!.id, thanks!.id],
@@ -68,13 +68,13 @@ describe("the session page's turns", () => {
       ["en", arabic!.id],
       ["en", null],
     ]);
-    const html = await (await researcher.get(`${base}/sessions/${sessionId}`)).text();
+    const html = await (await researcher.get(`${base}/fieldwork/${sessionId}`)).text();
     expect(html).toMatch(/<td lang="cy" dir="auto"[^>]*>Croeso\. What helped\?<\/td>/);
     expect(html).toContain(`<option value="${arabic!.id}" selected="">`);
 
     // a participant's turn cannot be made a rendering: refused with a message, nothing changed
     const refused = await researcher.post(
-      `${base}/sessions/${sessionId}`,
+      `${base}/fieldwork/${sessionId}`,
       { intent: "turns", turn: [welcome!.id, arabic!.id], [`lang_${welcome!.id}`]: "en", [`renders_${arabic!.id}`]: welcome!.id },
       { csrf },
     );
@@ -84,11 +84,11 @@ describe("the session page's turns", () => {
   });
 
   it("a facilitator without data access sees the session but none of the words, and cannot change turns", async () => {
-    const page = await fran.get(`${base}/sessions/${sessionId}`);
+    const page = await fran.get(`${base}/fieldwork/${sessionId}`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain("WORDS-A");
     const [first] = await listTurns(app.db, fx.scope, sessionId);
-    const res = await fran.post(`${base}/sessions/${sessionId}`, { intent: "turns", turn: first!.id, [`lang_${first!.id}`]: "fa" }, { csrf: await fran.csrf() });
+    const res = await fran.post(`${base}/fieldwork/${sessionId}`, { intent: "turns", turn: first!.id, [`lang_${first!.id}`]: "fa" }, { csrf: await fran.csrf() });
     expect(res.status).toBe(403);
     expect((await listTurns(app.db, fx.scope, sessionId))[0]!.language).toBe("cy");
   });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../db/index";
 import { migrateToLatest } from "../db/migrate";
 import { withdrawParticipant } from "../app/participants/withdrawal.server";
-import { addAttendee, createSession, importTranscript } from "../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript } from "../app/fieldwork/gatherings.server";
 import { addAnswer, addParticipant, createCodingFixture } from "./coding-fixtures";
 import { filesContaining } from "./support/storage";
 
@@ -56,7 +56,7 @@ describe.skipIf(onPostgres)("erasure on disk, embedded database (on PostgreSQL t
       .execute();
     await addAnswer(db, fx, control, controlWords.slice(0, 8).join(" "));
 
-    const session = await createSession(db, fx.scope, fx.users.researcher, { kind: "focus_group", label: "Group", heldOn: "2026-03-10" });
+    const session = await createGathering(db, fx.scope, fx.users.researcher, { kind: "focus_group", label: "Group", heldOn: "2026-03-10" });
     await addAttendee(db, fx.scope, session, erased);
     await addAttendee(db, fx.scope, session, control);
     await importTranscript(db, fx.scope, session, {

@@ -7,7 +7,7 @@ import { addMemo, applyTheme, CodingError, editMemo, removeCoding, setFinished }
 import { addRedaction, RedactionError } from "./redactions.server";
 import { parseUnitKey } from "./units";
 import { field, intField } from "../security/form-body.server";
-import { SessionError, setTranslation } from "../sessions/sessions.server";
+import { GatheringError, setTranslation } from "../fieldwork/gatherings.server";
 import type { StudyMember } from "../workspace/request.server";
 
 export async function codingAction({ db, scope, userId }: StudyMember, form: FormData) {
@@ -54,7 +54,7 @@ export async function codingAction({ db, scope, userId }: StudyMember, form: For
   } catch (error) {
     if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
     if (error instanceof RedactionError) return { error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found", unit: field(form, "unit") };
-    if (error instanceof SessionError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
+    if (error instanceof GatheringError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
     throw error;
   }
 }

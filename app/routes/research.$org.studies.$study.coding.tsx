@@ -12,7 +12,7 @@ import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/units.server";
 import { useT } from "~/i18n/react";
-import { listSessions } from "~/sessions/sessions.server";
+import { listGatherings } from "~/fieldwork/gatherings.server";
 import { readFormBody } from "~/security/form-body.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
@@ -27,7 +27,7 @@ const PAGE_SIZE = 50;
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "data:read");
   const url = new URL(request.url);
-  const sessions = await listSessions(db, scope);
+  const sessions = await listGatherings(db, scope);
   const asked = url.searchParams.get("session");
   // A session this study does not have (another organisation's, or not an id) is a page that does not exist.
   if (asked !== null && !sessions.some((s) => s.id === asked)) throw new Response("Not found", { status: 404 });
@@ -101,7 +101,7 @@ export default function CodingPage() {
     <main id="main" className="ws-main">
       <h1>{t("coding.code.title")}</h1>
       <p className="ws-noprint">
-        <Link to={`${d.base}/sessions`}>{t("coding.nav.sessions")}</Link> · <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
+        <Link to={`${d.base}/fieldwork`}>{t("coding.nav.sessions")}</Link> · <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
         <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> · <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>

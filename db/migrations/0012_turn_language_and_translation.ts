@@ -46,7 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- Old transcripts: a turn with Arabic-script letters and no Latin ones, stored under a language
     -- not written in Arabic script, was an Arabic-script turn in a mixed transcript. It becomes the
     -- study's one other Arabic-script language when the study offers exactly one and not Arabic
-    -- (as app/sessions/turn-language.ts suggests at upload), and Arabic otherwise.
+    -- (as app/fieldwork/turn-language.ts suggests at upload), and Arabic otherwise.
     update transcript_segment seg set language = coalesce((
         select case when cardinality(array(select unnest(st.languages) intersect select unnest(array['fa','ps','ckb']))) = 1
                      and not ('ar' = any(st.languages))

@@ -23,6 +23,11 @@ export interface StudyCodingTable {
   redaction_names: Generated<string[]>;
 }
 
+/**
+ * A gathering: one focus group or interview (app/fieldwork/). The table keeps its first name,
+ * `study_session`, and its rows' references stay `session_id`: renaming live tables buys nothing a
+ * reader needs, and "session" elsewhere in the code means sign-in (ADR 069).
+ */
 export interface StudySessionTable {
   id: Generated<string>;
   study_id: string;

@@ -176,7 +176,7 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
         statuses.push(`${response.status} POST ${to} ${JSON.stringify(body)}`);
         expect(await response.text()).not.toContain("Another organisation's");
       }
-      for (const page of [`${base}/sessions/${encodeURIComponent(id)}`, `${base}/coding?session=${encodeURIComponent(id)}`, `${base}/wellbeing/cohorts/${encodeURIComponent(id)}`, `${base}/themes?theme=${encodeURIComponent(id)}`, `${base}/wellbeing?cohort=${encodeURIComponent(id)}`]) {
+      for (const page of [`${base}/fieldwork/${encodeURIComponent(id)}`, `${base}/coding?session=${encodeURIComponent(id)}`, `${base}/wellbeing/cohorts/${encodeURIComponent(id)}`, `${base}/themes?theme=${encodeURIComponent(id)}`, `${base}/wellbeing?cohort=${encodeURIComponent(id)}`]) {
         const response = await admin.get(page);
         statuses.push(`${response.status} GET ${page}`);
         expect(await response.text()).not.toContain("Another organisation's");

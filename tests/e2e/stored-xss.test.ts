@@ -27,7 +27,7 @@ import {
 import { savePage } from "../../app/participants/answers.server";
 import { pagesOf } from "../../app/participants/journey.server";
 import { findStudyBySlug, questionnaireUse } from "../../app/participants/study.server";
-import { addAttendee, createSession, importTranscript, setTranslation } from "../../app/sessions/sessions.server";
+import { addAttendee, createGathering, importTranscript, setTranslation } from "../../app/fieldwork/gatherings.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { browserAvailable, launchBrowser } from "../support/browser";
 import { makeMember, TEST_PASSWORD, WorkspaceClient } from "../support/workspace";
@@ -95,7 +95,7 @@ beforeAll(async () => {
   const answerUnit = `a:${response.id}:anything_else`;
   await setTranslation(app.db, scope, adminId, { responseId: response.id, itemId: "anything_else" }, "cy", TRANSLATION);
 
-  sessionId = await createSession(app.db, scope, adminId, { kind: "focus_group", label: SESSION_LABEL, heldOn: "2026-03-12", languages: ["en"], notes: SESSION_NOTES });
+  sessionId = await createGathering(app.db, scope, adminId, { kind: "focus_group", label: SESSION_LABEL, heldOn: "2026-03-12", languages: ["en"], notes: SESSION_NOTES });
   await addAttendee(app.db, scope, sessionId, participant);
   await importTranscript(app.db, scope, sessionId, {
     source: `Facilitator: What helped?\nGwyn: ${SEGMENT}`,
@@ -238,8 +238,8 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
       ["agreement", `${base}/coding/agreement?coder=${adminId}&coder=${fx.users.second}`, [ANSWER, SEGMENT, THEME_NAME]],
       ["redactions", `${base}/coding/redactions`, ["gwyn@example.org"]],
       ["quotes", `${base}/quotes`, [THEME_NAME]],
-      ["sessions", `${base}/sessions`, [SESSION_LABEL]],
-      ["session", `${base}/sessions/${sessionId}`, [SESSION_LABEL, SESSION_NOTES]],
+      ["sessions", `${base}/fieldwork`, [SESSION_LABEL]],
+      ["session", `${base}/fieldwork/${sessionId}`, [SESSION_LABEL, SESSION_NOTES]],
       ["exports", `${base}/exports`, [THEME_NAME]],
       ["report-back list", `/research/${fx.orgSlug}/report-back`, [ENTRY.title]],
       ["report-back editor", `/research/${fx.orgSlug}/report-back/xss-entry`, [ENTRY.title, ANSWER, THEME_NAME, payload("milestone")]],

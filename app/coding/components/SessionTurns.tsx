@@ -2,7 +2,7 @@ import type { SerializeFrom } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { useT } from "~/i18n/react";
-import type { listTurns } from "~/sessions/sessions.server";
+import type { listTurns } from "~/fieldwork/gatherings.server";
 
 /** A turn as the session page receives it. */
 type Turn = SerializeFrom<Awaited<ReturnType<typeof listTurns>>[number]>;

@@ -9,17 +9,17 @@ import { languageCodes } from "~/i18n/languages";
 import {
   addAttendeeByCode,
   facilitatorChoices,
-  getSession,
+  getGathering,
   importTranscript,
-  isOwnSession,
+  isOwnGathering,
   listTurns,
   previewTranscript,
-  SessionError,
+  GatheringError,
   setRecorded,
   updateTurns,
   type SpeakerMapping,
   type TurnChange,
-} from "~/sessions/sessions.server";
+} from "~/fieldwork/gatherings.server";
 import { field, readFormBody } from "~/security/form-body.server";
 import { isUuid } from "~/security/ids";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
@@ -32,11 +32,11 @@ const MAX_TRANSCRIPT_BYTES = 5_000_000;
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId, study } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
-  if (!isUuid(params.session)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(params.gathering)) throw new Response("Not found", { status: 404 });
   try {
-    const session = await getSession(db, scope, params.session);
+    const session = await getGathering(db, scope, params.gathering);
     // A facilitator sees only the sessions they created or facilitate; another's is as if absent.
-    if (!member.can("data:read") && !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
+    if (!member.can("data:read") && !isOwnGathering(session, userId)) throw new Response("Not found", { status: 404 });
     const segments = (await segmentCounts(db, scope, [session.id])).get(session.id) ?? 0;
     // The turns' words are participants' content: read through the consent gate, for those who may read data.
     const turns = member.can("data:read") ? await listTurns(db, scope, session.id) : [];
@@ -61,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       canImport: member.can("coding:write") && member.can("data:read"),
     };
   } catch (error) {
-    if (error instanceof SessionError) throw new Response("Not found", { status: 404 });
+    if (error instanceof GatheringError) throw new Response("Not found", { status: 404 });
     throw error;
   }
 }
@@ -76,14 +76,14 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
   const { member, db, scope, userId } = await requireStudyMember(request, context, params, "organisation:read");
   const form = await readFormBody(request);
   const intent = field(form, "intent");
-  const sessionId = params.session ?? "";
+  const sessionId = params.gathering ?? "";
   if (!isUuid(sessionId)) throw new Response("Not found", { status: 404 });
   if (!member.can(intent === "attendee" || intent === "recorded" ? "fieldwork:record" : "coding:write")) {
     throw new Response("Forbidden", { status: 403 });
   }
   if (!member.can("data:read")) {
-    const session = await getSession(db, scope, sessionId).catch(() => null);
-    if (!session || !isOwnSession(session, userId)) throw new Response("Not found", { status: 404 });
+    const session = await getGathering(db, scope, sessionId).catch(() => null);
+    if (!session || !isOwnGathering(session, userId)) throw new Response("Not found", { status: 404 });
   }
   try {
     if (intent === "attendee") {
@@ -126,7 +126,7 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
       const { labels, unlabelled } = previewTranscript(source);
       const toMapping = (value: string): SpeakerMapping | null =>
         value === "facilitator" || value === "interpreter" ? { role: value } : value.startsWith("p:") ? { role: "participant", participantId: value.slice(2) } : null;
-      const session = await getSession(db, scope, sessionId);
+      const session = await getGathering(db, scope, sessionId);
       const byPosition = new Map(session.attendees.map((a) => [String(a.position), a.participantId]));
       const resolve = (value: string) => toMapping(value.startsWith("p:") ? `p:${byPosition.get(value.slice(2)) ?? ""}` : value);
       const mapping: Record<string, SpeakerMapping> = {};
@@ -140,7 +140,7 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
     }
     return { error: "coding.sessions.errors.invalid" };
   } catch (error) {
-    if (error instanceof SessionError) return { error: `coding.session.errors.${error.reason}` };
+    if (error instanceof GatheringError) return { error: `coding.session.errors.${error.reason}` };
     if (error instanceof Response) throw error;
     return { error: "coding.sessions.errors.invalid" };
   }
@@ -154,7 +154,7 @@ export default function SessionPage() {
   return (
     <main id="main" className="ws-main">
       <p className="ws-noprint">
-        <Link to={`${d.base}/sessions`}>{t("coding.sessions.back")}</Link>
+        <Link to={`${d.base}/fieldwork`}>{t("coding.sessions.back")}</Link>
       </p>
       <h1>{d.session.label}</h1>
       {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error) }]} /> : null}

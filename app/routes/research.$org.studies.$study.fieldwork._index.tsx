@@ -5,7 +5,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
-import { createSession, facilitatorChoices, listSessions, SessionError, sessionInputSchema } from "~/sessions/sessions.server";
+import { createGathering, facilitatorChoices, listGatherings, GatheringError, gatheringInputSchema } from "~/fieldwork/gatherings.server";
 import { field, readFormBody } from "~/security/form-body.server";
 
 export const headers = workspaceHeaders;
@@ -14,7 +14,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "organisation:read");
   if (!member.can("data:read") && !member.can("fieldwork:record")) throw new Response("Forbidden", { status: 403 });
   // A facilitator sees only what they entered: sessions they created or facilitate.
-  const sessions = await listSessions(db, scope, member.can("data:read") ? {} : { visibleTo: userId });
+  const sessions = await listGatherings(db, scope, member.can("data:read") ? {} : { visibleTo: userId });
   const staff = await facilitatorChoices(db, scope);
   const names = new Map(staff.map((s) => [s.userId, s.name]));
   return {
@@ -29,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, scope, base, userId } = await requireStudyMember(request, context, params, "fieldwork:record");
   const form = await readFormBody(request);
-  const parsed = sessionInputSchema.safeParse({
+  const parsed = gatheringInputSchema.safeParse({
     kind: field(form, "kind"),
     label: field(form, "label"),
     heldOn: field(form, "heldOn"),
@@ -40,10 +40,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   });
   if (!parsed.success) return { error: "coding.sessions.errors.invalid" };
   try {
-    const id = await createSession(db, scope, userId, parsed.data);
-    return redirect(`${base}/sessions/${id}`);
+    const id = await createGathering(db, scope, userId, parsed.data);
+    return redirect(`${base}/fieldwork/${id}`);
   } catch (error) {
-    if (error instanceof SessionError) return { error: "coding.sessions.errors.invalid" };
+    if (error instanceof GatheringError) return { error: "coding.sessions.errors.invalid" };
     return { error: "coding.sessions.errors.duplicate" };
   }
 }
@@ -78,7 +78,7 @@ export default function Sessions() {
             {sessions.map((s) => (
               <tr key={s.id}>
                 <td>
-                  <Link to={`${base}/sessions/${s.id}`}>{s.label}</Link>
+                  <Link to={`${base}/fieldwork/${s.id}`}>{s.label}</Link>
                 </td>
                 <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
                 <td>{s.heldOn}</td>

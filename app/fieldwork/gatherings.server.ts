@@ -14,7 +14,7 @@ import { findParticipantByCode } from "../participants/enrolment.server";
 import { parseTranscript, speakerLabels, type TranscriptFormat } from "./transcript";
 import { suggestTurnLanguage } from "./turn-language";
 
-export class SessionError extends Error {
+export class GatheringError extends Error {
   constructor(
     readonly reason:
       | "not_found"
@@ -33,13 +33,13 @@ export class SessionError extends Error {
     readonly detail: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = "SessionError";
+    this.name = "GatheringError";
   }
 }
 
 const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/);
 
-export const sessionInputSchema = z.object({
+export const gatheringInputSchema = z.object({
   kind: z.enum(["focus_group", "interview"]),
   label: z.string().trim().min(1).max(80),
   heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -48,9 +48,9 @@ export const sessionInputSchema = z.object({
   interpreter: z.enum(["none", "in_person", "phone", "video"]).default("none"),
   notes: z.string().max(10_000).default(""),
 });
-export type SessionInput = z.input<typeof sessionInputSchema>;
+export type GatheringInput = z.input<typeof gatheringInputSchema>;
 
-export interface SessionSummary {
+export interface GatheringSummary {
   id: string;
   kind: SessionKind;
   label: string;
@@ -78,9 +78,9 @@ export async function facilitatorChoices(db: DB, scope: StudyScope): Promise<{ u
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function createSession(db: DB, scope: StudyScope, actorUserId: string | null, input: SessionInput): Promise<string> {
+export async function createGathering(db: DB, scope: StudyScope, actorUserId: string | null, input: GatheringInput): Promise<string> {
   await requireStudy(db, scope);
-  const s = sessionInputSchema.parse(input);
+  const s = gatheringInputSchema.parse(input);
   if (s.facilitatorUserId) {
     const member = await db
       .selectFrom("membership")
@@ -88,7 +88,7 @@ export async function createSession(db: DB, scope: StudyScope, actorUserId: stri
       .where("organisation_id", "=", scope.organisationId)
       .where("user_id", "=", s.facilitatorUserId)
       .executeTakeFirst();
-    if (!member) throw new SessionError("facilitator_not_member", "The facilitator is not a member of this organisation");
+    if (!member) throw new GatheringError("facilitator_not_member", "The facilitator is not a member of this organisation");
   }
   const row = await db
     .insertInto("study_session")
@@ -116,7 +116,7 @@ async function requireSession(db: DB, scope: StudyScope, sessionId: string) {
     .where("id", "=", sessionId)
     .where("study_id", "=", scope.studyId)
     .executeTakeFirst();
-  if (!session) throw new SessionError("not_found", "No such session in this study");
+  if (!session) throw new GatheringError("not_found", "No such session in this study");
   return session;
 }
 
@@ -124,7 +124,7 @@ async function requireSession(db: DB, scope: StudyScope, sessionId: string) {
  * The study's sessions. `visibleTo`: only those this person created or facilitates — what a
  * facilitator (fieldwork without data:read) sees, since they see only what they entered (issue 4).
  */
-export async function listSessions(db: DB, scope: StudyScope, options: { visibleTo?: string } = {}): Promise<SessionSummary[]> {
+export async function listGatherings(db: DB, scope: StudyScope, options: { visibleTo?: string } = {}): Promise<GatheringSummary[]> {
   await requireStudy(db, scope);
   let query = db
     .selectFrom("study_session as s")
@@ -159,11 +159,11 @@ export async function listSessions(db: DB, scope: StudyScope, options: { visible
 }
 
 /** A facilitator's own session: one they created or facilitate. */
-export function isOwnSession(session: { created_by: string | null; facilitator_user_id: string | null }, userId: string): boolean {
+export function isOwnGathering(session: { created_by: string | null; facilitator_user_id: string | null }, userId: string): boolean {
   return session.created_by === userId || session.facilitator_user_id === userId;
 }
 
-export async function getSession(db: DB, scope: StudyScope, sessionId: string) {
+export async function getGathering(db: DB, scope: StudyScope, sessionId: string) {
   const session = await requireSession(db, scope, sessionId);
   const attendees = await listAttendees(db, scope, sessionId);
   return { ...session, attendees };
@@ -189,7 +189,7 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
     .where("id", "=", participantId)
     .where("study_id", "=", scope.studyId)
     .executeTakeFirst();
-  if (!participant) throw new SessionError("participant_not_in_study", "That participant is not in this study");
+  if (!participant) throw new GatheringError("participant_not_in_study", "That participant is not in this study");
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom("session_attendee")
@@ -215,9 +215,9 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
 /** Adds an attendee by the code on their card (typed by the facilitator); the code is hashed, never stored. */
 export async function addAttendeeByCode(db: DB, scope: StudyScope, sessionId: string, code: string, codeKey: Buffer | string) {
   const normalised = normaliseParticipantCode(code);
-  if (!normalised.ok) throw new SessionError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
+  if (!normalised.ok) throw new GatheringError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
   const participant = await findParticipantByCode(db, { studyId: scope.studyId, code: normalised.code, codeHashKey: codeKey });
-  if (!participant) throw new SessionError("participant_not_in_study", "No participant with that code in this study");
+  if (!participant) throw new GatheringError("participant_not_in_study", "No participant with that code in this study");
   return addAttendee(db, scope, sessionId, participant.id);
 }
 
@@ -241,7 +241,7 @@ export async function setRecorded(db: DB, scope: StudyScope, sessionId: string, 
     );
     if (missing.length > 0) {
       const positions = attendees.filter((a) => missing.includes(a.participantId)).map((a) => a.position);
-      throw new SessionError("audio_consent_missing", "An attendee did not agree to audio recording", { positions });
+      throw new GatheringError("audio_consent_missing", "An attendee did not agree to audio recording", { positions });
     }
   }
   await db.updateTable("study_session").set({ recorded }).where("id", "=", sessionId).execute();
@@ -279,19 +279,19 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
   const session = await requireSession(db, scope, sessionId);
   const study = await requireStudy(db, scope);
   const parsedLanguage = LANGUAGE.safeParse(input.language);
-  if (!parsedLanguage.success) throw new SessionError("language_invalid", "The transcript's language is not a language code");
+  if (!parsedLanguage.success) throw new GatheringError("language_invalid", "The transcript's language is not a language code");
   const language = parsedLanguage.data;
   const studyLanguages = [...new Set([...session.languages, ...study.languages])];
   const turns = parseTranscript(input.source, input.format);
-  if (turns.length === 0) throw new SessionError("empty_transcript", "The transcript has no text");
+  if (turns.length === 0) throw new GatheringError("empty_transcript", "The transcript has no text");
   const unmapped = speakerLabels(turns).filter((l) => !Object.prototype.hasOwnProperty.call(input.mapping, l));
   if (unmapped.length > 0 || (turns.some((t) => t.label === null) && !input.unlabelled)) {
-    throw new SessionError("label_unmapped", "Every speaker needs mapping", { labels: unmapped });
+    throw new GatheringError("label_unmapped", "Every speaker needs mapping", { labels: unmapped });
   }
   const attendees = new Set((await listAttendees(db, scope, sessionId)).map((a) => a.participantId));
   for (const m of [...Object.values(input.mapping), ...(input.unlabelled ? [input.unlabelled] : [])]) {
     if (m.role === "participant" && !attendees.has(m.participantId)) {
-      throw new SessionError("speaker_not_attendee", "A speaker is mapped to someone who is not an attendee");
+      throw new GatheringError("speaker_not_attendee", "A speaker is mapped to someone who is not an attendee");
     }
   }
   const speakers = turns.map((t) => (t.label === null ? input.unlabelled! : input.mapping[t.label]!));
@@ -300,7 +300,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
   const renders = turns.map((t, i) => {
     if (t.rendering === undefined || speakers[i]!.role !== "interpreter") return null;
     for (let j = i - 1; j >= 0; j--) if (speakers[j]!.role !== "interpreter") return ids[j]!;
-    throw new SessionError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
+    throw new GatheringError("rendering_without_original", "A turn marked with '=' has no earlier turn to render", { turn: i + 1 });
   });
   return db.transaction().execute(async (trx) => {
     let position = await lastSegmentPosition(trx, sessionId);
@@ -327,7 +327,7 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
 }
 
 /** One turn as the session page lists it: read through the consent gate (analysis). */
-export interface SessionTurn {
+export interface GatheringTurn {
   id: string;
   position: number;
   speakerRole: SpeakerRole;
@@ -339,7 +339,7 @@ export interface SessionTurn {
 }
 
 /** The session's turns the consent gate lets analysis see, in order, for checking languages and links. */
-export async function listTurns(db: DB, scope: StudyScope, sessionId: string): Promise<SessionTurn[]> {
+export async function listTurns(db: DB, scope: StudyScope, sessionId: string): Promise<GatheringTurn[]> {
   await requireSession(db, scope, sessionId);
   const positions = new Map((await listAttendees(db, scope, sessionId)).map((a) => [a.participantId, a.position]));
   const units = await readSegments(db, scope, "analysis", { sessionId });
@@ -370,7 +370,7 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
   if (changes.length === 0) return 0;
   for (const c of changes) {
     if (c.language !== undefined && !LANGUAGE.safeParse(c.language).success) {
-      throw new SessionError("language_invalid", "Not a language code", { segmentId: c.segmentId });
+      throw new GatheringError("language_invalid", "Not a language code", { segmentId: c.segmentId });
     }
   }
   return db.transaction().execute(async (trx) => {
@@ -379,14 +379,14 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
     let changed = 0;
     for (const c of changes) {
       const turn = uuid.safeParse(c.segmentId).success ? turns.get(c.segmentId) : undefined;
-      if (!turn) throw new SessionError("turn_not_found", "No such turn in this session");
+      if (!turn) throw new GatheringError("turn_not_found", "No such turn in this session");
       const set: { language?: string; renders_segment_id?: string | null } = {};
       if (c.language !== undefined) set.language = c.language;
       if (c.rendersSegmentId !== undefined && c.rendersSegmentId !== turn.renders_segment_id) {
         if (c.rendersSegmentId !== null) {
           const original = uuid.safeParse(c.rendersSegmentId).success ? turns.get(c.rendersSegmentId) : undefined;
           if (turn.speaker_role !== "interpreter" || !original || original.speaker_role === "interpreter") {
-            throw new SessionError("rendering_invalid", "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session");
+            throw new GatheringError("rendering_invalid", "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session");
           }
         }
         set.renders_segment_id = c.rendersSegmentId;
@@ -412,7 +412,7 @@ export async function setTranslation(
   const lang = LANGUAGE.parse(language);
   const clean = text.normalize("NFC").trim();
   if ("segmentId" in unit) {
-    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such segment in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new GatheringError("not_found", "No such segment in this study");
     await db.deleteFrom("translation").where("segment_id", "=", unit.segmentId).where("language", "=", lang).execute();
     if (clean) {
       await db
@@ -421,7 +421,7 @@ export async function setTranslation(
         .execute();
     }
   } else {
-    if (!(await unitOfStudy(db, scope, unit))) throw new SessionError("not_found", "No such answer in this study");
+    if (!(await unitOfStudy(db, scope, unit))) throw new GatheringError("not_found", "No such answer in this study");
     await db
       .deleteFrom("translation")
       .where("response_id", "=", unit.responseId)

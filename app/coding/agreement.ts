@@ -3,7 +3,7 @@
  * apply the theme to this unit (an answer or a segment)? The general nominal functions accept any
  * category values so that they can be checked against published multi-category examples.
  *
- * Checked against R in tests/coding-agreement.test.ts (fixtures in tests/fixtures/r/).
+ * Checked against R in tests/coding/agreement.test.ts (fixtures in tests/fixtures/r/).
  */
 
 export type CodeValue = string | number | boolean;

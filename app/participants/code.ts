@@ -16,7 +16,7 @@
  *   alphabet. y ↦ 2x + y and x ↦ 2x + y are bijections, so any single substitution changes the
  *   result; and (c∘x)∘y = (c∘y)∘x ⇔ (2+1)(x+y) = 0 ⇔ x = y (total anti-symmetry, the property
  *   Damm's algorithm rests on), so any adjacent transposition of different characters, including
- *   with the check character, changes it too. tests/participant-code.test.ts checks this exhaustively.
+ *   with the check character, changes it too. tests/participants/code.test.ts checks this exhaustively.
  * - Reading forgives what Crockford forgives: case, O→0, I/L→1; plus spaces, dashes and other
  *   separators, full-width forms (NFKC) and Arabic-Indic digits. U is rejected (Crockford leaves it
  *   unmapped and it is easily an accidental V).

@@ -3,7 +3,7 @@
  *
  * Every figure is meant to be reproducible in R: the t-test is `t.test(post, pre, paired = TRUE)`,
  * the signed-rank test is `wilcox.test(post, pre, paired = TRUE)` with R's defaults, and the tests
- * in tests/wellbeing-statistics.test.ts compare each figure with R's output (tests/fixtures/r/).
+ * in tests/wellbeing/statistics.test.ts compare each figure with R's output (tests/fixtures/r/).
  * No dependencies: the distribution functions are implemented here.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The real server in a process of its own (tests/server-database-restart.test.ts): what npm start
+ * The real server in a process of its own (tests/server/database-restart.test.ts): what npm start
  * does, without the build step (the tests' global setup has built the app). Prints one line,
  * `listening <url>`, when it serves. A test can then watch this process, not its own, survive.
  */

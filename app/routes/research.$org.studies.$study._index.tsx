@@ -4,7 +4,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
-import { studyLink } from "~/studies/fieldwork.server";
+import { studyLink } from "~/fieldwork/paper-and-assisted.server";
 import { studyTitle } from "~/studies/titles";
 import { requireStudyMember } from "~/workspace/request.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";

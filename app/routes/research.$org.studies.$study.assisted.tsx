@@ -9,8 +9,8 @@ import { Blocks } from "~/participants/components/Blocks";
 import { QuestionField } from "~/participants/components/QuestionField";
 import type { RawAnswers } from "~/participants/answers.server";
 import type { QuestionView } from "~/participants/question-view.server";
-import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/studies/fieldwork.server";
-import { FieldworkError } from "~/studies/FieldworkError";
+import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/fieldwork/paper-and-assisted.server";
+import { FieldworkError } from "~/fieldwork/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

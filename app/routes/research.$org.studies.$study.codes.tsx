@@ -4,7 +4,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
-import { issueCodeCards, issueCodesSchema, studyLink } from "~/studies/fieldwork.server";
+import { issueCodeCards, issueCodesSchema, studyLink } from "~/fieldwork/paper-and-assisted.server";
 import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
-import { recordStaffConsentChange } from "~/studies/fieldwork.server";
-import { FieldworkError } from "~/studies/FieldworkError";
+import { recordStaffConsentChange } from "~/fieldwork/paper-and-assisted.server";
+import { FieldworkError } from "~/fieldwork/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

@@ -4,8 +4,8 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
 import { requestLanguage } from "~/i18n/request.server";
-import { consentStatements, recordPaperConsentForCode } from "~/studies/fieldwork.server";
-import { FieldworkError } from "~/studies/FieldworkError";
+import { consentStatements, recordPaperConsentForCode } from "~/fieldwork/paper-and-assisted.server";
+import { FieldworkError } from "~/fieldwork/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

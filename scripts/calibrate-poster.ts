@@ -13,7 +13,7 @@ import { columnHeight, POSTER_SIZES, posterLanguages, type PosterSize } from "..
 import { loadEntry } from "../app/report-back/public.server";
 import { startTestApp } from "../tests/support/app";
 import { launchBrowser } from "../tests/support/browser";
-import { createReportBackFixture, publishedEntry } from "../tests/report-back-fixtures";
+import { createReportBackFixture, publishedEntry } from "../tests/report-back/fixtures";
 import { isBuildStale } from "./build-state";
 
 if (isBuildStale()) execSync("npx remix build", { stdio: ["ignore", "ignore", "inherit"] });

@@ -151,6 +151,7 @@ describe("error pages are kind and in the person's language", () => {
 describe("ids that are not ours are refused with a 4xx, never a 500", () => {
   const base = "/research/demo/studies/demo";
 
+  // Walks every page: a minute on an idle two-core machine, more when other test files run beside it.
   it("another organisation's theme, cohort and units, or no id at all, in our own study's forms", async () => {
     const ids = [foreign.theme!, foreign.cohort!, "not-an-id", "00000000-0000-4000-8000-000000000000", "'\"<x>"];
     const statuses: string[] = [];
@@ -188,7 +189,7 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
     expect(theme).toEqual({ name: "Another organisation's theme", status: "accepted", parent_id: null });
     expect(await app.db.selectFrom("memo").select("id").where("theme_id", "=", foreign.theme!).execute()).toEqual([]);
     expect(await app.db.selectFrom("group_session").select("id").where("cohort_id", "=", foreign.cohort!).execute()).toEqual([]);
-  });
+  }, 300_000);
 
   it("fuzz: garbage cookies, bodies and ids to a list of routes get no 500", async () => {
     const pages = ["/", "/s/demo", "/s/demo/information", "/s/demo/consent", "/s/demo/resume", "/s/demo/withdraw", "/o/demo/you-said-we-did", "/research", "/research/sign-in", "/research/demo", `${base}/themes`, `${base}/coding`, `${base}/wellbeing/cohorts`, "/research/demo/people"];

@@ -164,6 +164,7 @@ describe("authorisation matrix", () => {
     }
   }
 
+  // Walks every page: a minute on an idle two-core machine, more when other test files run beside it.
   it("no GET changes anything: every page, read by every role, leaves the data as it was", async () => {
     const snapshot = async () => {
       const tables = ["organisation", "app_user", "membership", "user_token", "audit_event", "study", "study_instrument", "cohort", "participant", "consent_record", "response"] as const;
@@ -181,7 +182,7 @@ describe("authorisation matrix", () => {
       }
     }
     expect(await snapshot()).toEqual(before);
-  });
+  }, 300_000);
 
   it("every workspace route in the build, whoever wrote it, is closed to the signed-out and to other organisations", async () => {
     // Generated from the built route manifest, so a route added without the gate fails here even if

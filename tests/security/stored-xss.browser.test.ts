@@ -226,6 +226,7 @@ async function visit(context: BrowserContext, path: string, view: string, texts:
 }
 
 describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () => {
+  // Walks every page: a minute on an idle two-core machine, more when other test files run beside it.
   it("in the workspace views", async () => {
     const context = await signedIn();
     const views: [string, string, string[]][] = [
@@ -257,7 +258,7 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
     await assertShownAsText(page, "quotes print view", [ANSWER, SEGMENT, THEME_NAME, SESSION_LABEL]);
     await page.close();
     await context.close();
-  });
+  }, 300_000);
 
   it("on the public you-said-we-did list, entry and feed", async () => {
     const context = await signedIn();

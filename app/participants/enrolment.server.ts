@@ -276,7 +276,6 @@ export async function recordPaperConsent(
   const form = requireConsentForm(study);
   const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreedStatementIds);
   if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
-  const hash = codeHash(input.code, input.codeHashKey);
   return db.transaction().execute(async (trx) => {
     let participant: { id: string; withdrawn_on: string | null } | undefined = await findParticipantByCode(trx, { studyId: study.id, code: input.code, codeHashKey: input.codeHashKey });
     let created = false;

@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { applyTheme } from "../../app/coding/codings.server";
 import { codingCommands } from "../../scripts/commands/coding";
 import type { CommandContext } from "../../scripts/commands/types";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, codingStudyForTests } from "./fixtures";
 
 const study = codingStudyForTests();
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   acceptTheme,
   CodebookError,
@@ -13,8 +13,7 @@ import {
   themeHistory,
 } from "../../app/coding/codebook.server";
 import { applyTheme, codingsForUnits } from "../../app/coding/codings.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, codingStudyForTests } from "./fixtures";
 
 const study = codingStudyForTests();
 

@@ -1,12 +1,11 @@
 import Papa from "papaparse";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { applyTheme } from "../../app/coding/codings.server";
 import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../../app/coding/exports.server";
 import { addRedaction } from "../../app/coding/redactions.server";
 import { answerBatches } from "../../app/consent/gate.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, withdraw, codingStudyForTests } from "./fixtures";
 
 const study = codingStudyForTests();
 

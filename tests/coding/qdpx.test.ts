@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { applyTheme } from "../../app/coding/codings.server";
 import { exportQdpx, redactWithOffsets } from "../../app/coding/qdpx.server";
@@ -10,8 +10,7 @@ import { addRedaction } from "../../app/coding/redactions.server";
 import { sliceCodePoints, utf16ToCodePoint } from "../../app/coding/spans";
 import { readUnits } from "../../app/consent/units.server";
 import { addAttendee, createGathering, importTranscript } from "../../app/fieldwork/gatherings.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, withdraw, codingStudyForTests } from "./fixtures";
 
 // A copy of ../shared/refi-qda/Project.xsd (REFI-QDA 1.0, MIT, notice inside), so a clean clone validates too.
 const SCHEMA = path.resolve(__dirname, "../fixtures/refi-qda/Project.xsd");

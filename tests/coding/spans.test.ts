@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { addMemo, applyTheme, codingsForUnits, listMemos, removeCoding, setBlind, setFinished } from "../../app/coding/codings.server";
 import { checkSpan, codePointLength, codePointToUtf16, extractWithContext, sliceCodePoints, utf16ToCodePoint } from "../../app/coding/spans";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, codingStudyForTests } from "./fixtures";
 
 // Texts chosen for code points that are not UTF-16 units: emoji (surrogate pairs, a skin-tone
 // modifier, a ZWJ family), Welsh with precomposed circumflexes, Arabic with a shadda.

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { applyTheme } from "../../app/coding/codings.server";
 import { coOccurrence, themeCounts, themeExtracts } from "../../app/coding/theme-views.server";
 import { readUnits } from "../../app/consent/units.server";
 import { addAttendee, createGathering, importTranscript, updateTurns } from "../../app/fieldwork/gatherings.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addAnswer, addParticipant, createCodingFixture, withdraw, type CodingFixture, codingStudyForTests } from "./fixtures";
+import { addAnswer, addParticipant, withdraw, codingStudyForTests } from "./fixtures";
 
 const study = codingStudyForTests();
 

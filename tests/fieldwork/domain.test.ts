@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readSegments } from "../../app/consent/units.server";
 import {
   addAttendee,
@@ -10,8 +10,7 @@ import {
   setRecorded,
   setTranslation,
 } from "../../app/fieldwork/gatherings.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { addParticipant, createCodingFixture, withdraw, type CodingFixture, codingStudyForTests } from "../coding/fixtures";
+import { addParticipant, createCodingFixture, withdraw, codingStudyForTests } from "../coding/fixtures";
 
 const study = codingStudyForTests();
 

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { useT } from "~/i18n/react";
 import { ASK_METHODS } from "~/report-back/constants";
-import type { EditorIntent } from "~/report-back/editor-actions.server";
+import { editorIntent } from "./types";
 import { CheckboxField, TextField } from "~/workspace/components/fields";
 import { StatusFields } from "./StatusFields";
 import type { EditorPageData } from "./types";
@@ -15,7 +15,7 @@ export function FactsForm({ entry }: { entry: EditorPageData["entry"] }) {
       <h2 id="rb-facts">{t("reportback.weAsked")}</h2>
       <Form method="post" className="ws-form">
         <CsrfInput />
-        <input type="hidden" name="intent" value={"facts" satisfies EditorIntent} />
+        <input type="hidden" name="intent" value={editorIntent("facts")} />
         <TextField id="askedOn" label={t("reportback.editor.askedOn")} type="date" defaultValue={entry.askedOn ?? ""} />
         <TextField id="askedUntil" label={t("reportback.editor.askedUntil")} type="date" defaultValue={entry.askedUntil ?? ""} />
         <fieldset>

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import type { EditorIntent } from "~/report-back/editor-actions.server";
+import { editorIntent } from "./types";
 import { TextField } from "~/workspace/components/fields";
 import type { EditorPageData } from "./types";
 
@@ -19,7 +19,7 @@ export function MilestonesSection({ data }: { data: EditorPageData }) {
             <Form method="post" className="ws-inline-form">
               <CsrfInput />
               <input type="hidden" name="milestoneId" value={m.id} />
-              <button className="button button-secondary" name="intent" value={"milestone-remove" satisfies EditorIntent}>
+              <button className="button button-secondary" name="intent" value={editorIntent("milestone-remove")}>
                 {t("reportback.editor.remove")}
               </button>
             </Form>
@@ -28,7 +28,7 @@ export function MilestonesSection({ data }: { data: EditorPageData }) {
       </ul>
       <Form method="post" className="ws-form">
         <CsrfInput />
-        <input type="hidden" name="intent" value={"milestone-add" satisfies EditorIntent} />
+        <input type="hidden" name="intent" value={editorIntent("milestone-add")} />
         <TextField id="dueOn" label={t("reportback.editor.dueOn")} type="date" required />
         {data.entry.languages.map((code) => (
           <div key={code}>

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import type { EditorIntent } from "~/report-back/editor-actions.server";
+import { editorIntent } from "./types";
 import { TextAreaField, TextField } from "~/workspace/components/fields";
 import type { EditorPageData } from "./types";
 
@@ -37,12 +37,12 @@ export function TextForms({ data }: { data: EditorPageData }) {
                 )}
               </div>
             ))}
-            <button className="button" name="intent" value={"text" satisfies EditorIntent}>
+            <button className="button" name="intent" value={editorIntent("text")}>
               {t("reportback.editor.save")}
             </button>
             {text && text.reviewStatus === "draft" ? (
               <>
-                <button className="button button-secondary" name="intent" value={"text-reviewed" satisfies EditorIntent} formNoValidate>
+                <button className="button button-secondary" name="intent" value={editorIntent("text-reviewed")} formNoValidate>
                   {t("reportback.editor.markReviewed")}
                 </button>
                 {text.updatedBy === data.me ? <p className="ws-muted">{t("reportback.editor.checkedBySomeoneElse")}</p> : null}

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import type { EditorIntent } from "~/report-back/editor-actions.server";
+import { editorIntent } from "./types";
 import { CheckboxField, TextField } from "~/workspace/components/fields";
 import type { EditorPageData } from "./types";
 
@@ -17,7 +17,7 @@ export function ThemesSection({ data }: { data: EditorPageData }) {
       <h2 id="rb-themes">{t("reportback.youSaid")}</h2>
       <Form method="post" className="ws-form">
         <CsrfInput />
-        <input type="hidden" name="intent" value={"themes" satisfies EditorIntent} />
+        <input type="hidden" name="intent" value={editorIntent("themes")} />
         {data.themes.map((th) => {
           const labels = data.linkedThemes.find((l) => l.themeId === th.id)?.labels ?? {};
           return (
@@ -76,7 +76,7 @@ function ThemeQuotes({ data, themeId, name }: { data: EditorPageData; themeId: s
               <Form method="post" className="ws-inline-form">
                 <CsrfInput />
                 <input type="hidden" name="quoteId" value={q.id} />
-                <button className="button button-secondary" name="intent" value={"quote-remove" satisfies EditorIntent}>
+                <button className="button button-secondary" name="intent" value={editorIntent("quote-remove")}>
                   {t("reportback.editor.removeQuote")}
                 </button>
               </Form>
@@ -91,7 +91,7 @@ function ThemeQuotes({ data, themeId, name }: { data: EditorPageData; themeId: s
             <Form method="post" className="ws-inline-form">
               <CsrfInput />
               <input type="hidden" name="codingId" value={q.codingId} />
-              <button className="button button-secondary" name="intent" value={"quote-add" satisfies EditorIntent}>
+              <button className="button button-secondary" name="intent" value={editorIntent("quote-add")}>
                 {t("reportback.editor.useQuote")}
               </button>
             </Form>

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { useT } from "~/i18n/react";
-import type { EditorIntent } from "~/report-back/editor-actions.server";
+import { editorIntent } from "./types";
 import { CheckboxField } from "~/workspace/components/fields";
 import { NoteFields, StatusFields } from "./StatusFields";
 import type { EditorPageData } from "./types";
@@ -20,7 +20,7 @@ export function WorkflowPanel({ data }: { data: EditorPageData }) {
       {entry.state === "draft" || entry.state === "unpublished" ? (
         <Form method="post">
           <CsrfInput />
-          <button className="button" name="intent" value={"submit" satisfies EditorIntent}>
+          <button className="button" name="intent" value={editorIntent("submit")}>
             {t("reportback.editor.submit")}
           </button>
         </Form>
@@ -31,10 +31,10 @@ export function WorkflowPanel({ data }: { data: EditorPageData }) {
         ) : (
           <Form method="post" className="ws-inline-form">
             <CsrfInput />
-            <button className="button" name="intent" value={"approve" satisfies EditorIntent}>
+            <button className="button" name="intent" value={editorIntent("approve")}>
               {t("reportback.editor.approve")}
             </button>
-            <button className="button button-secondary" name="intent" value={"return" satisfies EditorIntent}>
+            <button className="button button-secondary" name="intent" value={editorIntent("return")}>
               {t("reportback.editor.return")}
             </button>
           </Form>
@@ -45,7 +45,7 @@ export function WorkflowPanel({ data }: { data: EditorPageData }) {
           <Form method="post">
             <CsrfInput />
             {entry.firstPublishedAt ? <NoteFields languages={entry.languages} label={t("reportback.editor.changeNote")} /> : null}
-            <button className="button" name="intent" value={"publish" satisfies EditorIntent}>
+            <button className="button" name="intent" value={editorIntent("publish")}>
               {t("reportback.editor.publish")}
             </button>
           </Form>
@@ -78,14 +78,14 @@ function PublishedForms({ data }: { data: EditorPageData }) {
           </fieldset>
         ) : null}
         <NoteFields languages={entry.languages} label={t("reportback.editor.changeNote")} />
-        <button className="button" name="intent" value={"update" satisfies EditorIntent}>
+        <button className="button" name="intent" value={editorIntent("update")}>
           {t("reportback.editor.postUpdate")}
         </button>
       </Form>
       <Form method="post" className="ws-form">
         <CsrfInput />
         <NoteFields languages={entry.languages} label={t("reportback.editor.unpublishNote")} prefix="un" />
-        <button className="button button-warning" name="intent" value={"unpublish" satisfies EditorIntent}>
+        <button className="button button-warning" name="intent" value={editorIntent("unpublish")}>
           {t("reportback.editor.unpublish")}
         </button>
       </Form>

@@ -19,7 +19,9 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 
 function refuseOnPostgres() {
   if (process.env.DATABASE_URL) {
-    throw new BackupError("DATABASE_URL is set, so Tandem uses PostgreSQL: back it up with pg_dump and restore with pg_restore (README, \"Backups\").");
+    throw new BackupError(
+      'DATABASE_URL is set, so Tandem uses PostgreSQL: back it up with pg_dump and restore with pg_restore (README, "Backups").',
+    );
   }
 }
 
@@ -55,7 +57,11 @@ export async function backupEmbedded(dataDir: string, outFile: string): Promise<
  * kept beside it (`pgdata.before-restore-<time>`) for the operator to check and delete. The backup is
  * opened in a folder of its own first, so an unreadable file changes nothing.
  */
-export async function restoreEmbedded(dataDir: string, file: string, options: { force?: boolean } = {}): Promise<{ replacedKeptIn?: string }> {
+export async function restoreEmbedded(
+  dataDir: string,
+  file: string,
+  options: { force?: boolean } = {},
+): Promise<{ replacedKeptIn?: string }> {
   refuseOnPostgres();
   if (!existsSync(file) || !statSync(file).isFile()) throw new BackupError(`There is no file ${file}.`);
   const bytes = readFileSync(file);
@@ -67,7 +73,9 @@ export async function restoreEmbedded(dataDir: string, file: string, options: { 
   try {
     const pgdata = path.join(dataDir, "pgdata");
     if (holdsDatabase(pgdata) && !options.force) {
-      throw new BackupError(`${dataDir} already holds a database; nothing was changed. To replace it, add --force (the current one is kept beside it).`);
+      throw new BackupError(
+        `${dataDir} already holds a database; nothing was changed. To replace it, add --force (the current one is kept beside it).`,
+      );
     }
     const staging = path.join(dataDir, "pgdata.restoring");
     rmSync(staging, { recursive: true, force: true });

@@ -36,7 +36,10 @@ export function tightenTree(root: string) {
 
 /** Emscripten's NODEFS, as much of it as is patched here. */
 interface NodeFsOps {
-  node_ops: { mknod(parent: unknown, name: string, mode: number, dev: number): unknown; setattr(node: unknown, attr: { mode?: number }): void };
+  node_ops: {
+    mknod(parent: unknown, name: string, mode: number, dev: number): unknown;
+    setattr(node: unknown, attr: { mode?: number }): void;
+  };
   stream_ops: { setattr?(stream: unknown, attr: { mode?: number }): void };
 }
 
@@ -146,7 +149,9 @@ export async function erasureCommitted(db: Kysely<any>) {
   try {
     await scrub(db, storage);
   } catch (error) {
-    console.error(`database: the erased words could not yet be scrubbed from disk (${(error as Error).message}); retried at the next stop or start`);
+    console.error(
+      `database: the erased words could not yet be scrubbed from disk (${(error as Error).message}); retried at the next stop or start`,
+    );
   }
 }
 

@@ -17,7 +17,16 @@ export class DatabaseUnavailableError extends Error {
 }
 
 // Node's socket errors when the server is down, restarting or unreachable.
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
 // SQLSTATEs outside class 08 (connection exception) and 58 (system error) that mean "not now":
 // admin_shutdown, crash_shutdown, cannot_connect_now (starting or shutting down), too_many_connections,
 // disk_full, insufficient_resources, out_of_memory, io_error.
@@ -27,7 +36,8 @@ const UNAVAILABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|is not queryable|PGlite is closed|driver has already been destroyed/i;
 // PostgreSQL's own wording when a relation file cannot be created, opened, written or grown (md.c, fd.c).
 // Some of these carry a SQLSTATE outside class 58 (EISDIR gives 42809), so the words decide too.
-const STORAGE_MESSAGES = /could not (create|open|write|extend|read|fsync|truncate|seek)\b[^"]*\b(file|block)|could not write to file|could not extend file/i;
+const STORAGE_MESSAGES =
+  /could not (create|open|write|extend|read|fsync|truncate|seek)\b[^"]*\b(file|block)|could not write to file|could not extend file/i;
 
 function causes(error: unknown): unknown[] {
   const seen: unknown[] = [];

@@ -103,9 +103,7 @@ class PGliteConnection implements DatabaseConnection {
     const affected = result.affectedRows;
     return {
       rows: result.rows,
-      ...(affected !== undefined && command !== "SELECT"
-        ? { numAffectedRows: BigInt(affected) }
-        : {}),
+      ...(affected !== undefined && command !== "SELECT" ? { numAffectedRows: BigInt(affected) } : {}),
     };
   }
   // eslint-disable-next-line require-yield

@@ -11,6 +11,7 @@ import type { AppUserTable } from "./tables/foundation";
 import type { TrustTables } from "./tables/trust";
 import type { HealthTables } from "./tables/health";
 
-export interface Database extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables, HealthTables {
+export interface Database
+  extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables, HealthTables {
   app_user: AppUserTable & WorkspaceUserColumns;
 }

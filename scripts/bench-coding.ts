@@ -72,7 +72,13 @@ async function main() {
     const org = await db.insertInto("organisation").values({ slug: "bench-org", name: "Bench" }).returning("id").executeTakeFirstOrThrow();
     const study = await db
       .insertInto("study")
-      .values({ organisation_id: org.id, slug: "bench-study", titles: JSON.stringify({ en: "Bench" }), languages: ["en", "cy", "ar"], settings: "{}" })
+      .values({
+        organisation_id: org.id,
+        slug: "bench-study",
+        titles: JSON.stringify({ en: "Bench" }),
+        languages: ["en", "cy", "ar"],
+        settings: "{}",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const scope = { organisationId: org.id, studyId: study.id };
@@ -97,23 +103,48 @@ async function main() {
       `import ${SESSIONS * TURNS} segments (${SESSIONS} transcripts)`,
       async () => {
         for (let s = 0; s < SESSIONS; s++) {
-          const session = await createGathering(db, scope, null, { kind: s % 4 === 0 ? "interview" : "focus_group", label: `Focus group ${s + 1}`, heldOn: `2026-0${1 + (s % 9)}-10` });
+          const session = await createGathering(db, scope, null, {
+            kind: s % 4 === 0 ? "interview" : "focus_group",
+            label: `Focus group ${s + 1}`,
+            heldOn: `2026-0${1 + (s % 9)}-10`,
+          });
           const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" } };
           for (let p = 0; p < PARTICIPANTS_PER_SESSION; p++) {
             const participant = await db
               .insertInto("participant")
-              .values({ study_id: study.id, code_hash: randomBytes(16).toString("hex"), language: ["en", "cy", "ar"][p % 3]!, source: "online", enrolled_on: "2026-01-01", enrolled_at: null, cohort_id: null, withdrawn_on: null, withdrawal_mode: null })
+              .values({
+                study_id: study.id,
+                code_hash: randomBytes(16).toString("hex"),
+                language: ["en", "cy", "ar"][p % 3]!,
+                source: "online",
+                enrolled_on: "2026-01-01",
+                enrolled_at: null,
+                cohort_id: null,
+                withdrawn_on: null,
+                withdrawal_mode: null,
+              })
               .returning("id")
               .executeTakeFirstOrThrow();
             await db
               .insertInto("consent_record")
-              .values({ participant_id: participant.id, instrument_version_id: consentForm.id, statements: "{}", audio_recording: true, quotes: p % 2 === 0, method: "online", recorded_by: null, recorded_on: "2026-01-01", updated_on: "2026-01-01" })
+              .values({
+                participant_id: participant.id,
+                instrument_version_id: consentForm.id,
+                statements: "{}",
+                audio_recording: true,
+                quotes: p % 2 === 0,
+                method: "online",
+                recorded_by: null,
+                recorded_on: "2026-01-01",
+                updated_on: "2026-01-01",
+              })
               .execute();
             await addAttendee(db, scope, session, participant.id);
             mapping[`P${p + 1}`] = { role: "participant", participantId: participant.id };
           }
           const lines: string[] = [];
-          for (let i = 0; i < TURNS; i++) lines.push(`${i % 10 === 0 ? "F" : `P${(i % PARTICIPANTS_PER_SESSION) + 1}`}: ${PHRASES[i % PHRASES.length]} (${i})`);
+          for (let i = 0; i < TURNS; i++)
+            lines.push(`${i % 10 === 0 ? "F" : `P${(i % PARTICIPANTS_PER_SESSION) + 1}`}: ${PHRASES[i % PHRASES.length]} (${i})`);
           await importTranscript(db, scope, session, { source: lines.join("\n"), language: "en", mapping });
         }
       },
@@ -130,14 +161,30 @@ async function main() {
             if ((i + c) % 5 === 0) continue; // coders differ on some units
             const theme = themes[(i + (c && i % 7 === 0 ? 1 : 0)) % themes.length]!;
             if (i % 3 === 0) continue;
-            rows.push({ study_id: study.id, theme_id: theme.id, coder_id: coder, segment_id: seg.key.slice(2), response_id: null, item_id: null, start_cp: 0, end_cp: 10 });
+            rows.push({
+              study_id: study.id,
+              theme_id: theme.id,
+              coder_id: coder,
+              segment_id: seg.key.slice(2),
+              response_id: null,
+              item_id: null,
+              start_cp: 0,
+              end_cp: 10,
+            });
           }
         }
-        for (let i = 0; i < rows.length; i += 2000) await db.insertInto("coding").values(rows.slice(i, i + 2000)).execute();
+        for (let i = 0; i < rows.length; i += 2000)
+          await db
+            .insertInto("coding")
+            .values(rows.slice(i, i + 2000))
+            .execute();
       },
       figures,
     );
-    const count = await db.selectFrom("coding").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("coding")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     figures.push(["codings stored", String(count.n)]);
 
     const firstSession = segments[0]!.sessionId!;
@@ -150,7 +197,12 @@ async function main() {
         label,
         async () => {
           const page = await readSegments(db, scope, "analysis", { sessionId, limit: PAGE + 1, offset });
-          await codingsForUnits(db, scope, coders[0]!, page.map((u) => u.key));
+          await codingsForUnits(
+            db,
+            scope,
+            coders[0]!,
+            page.map((u) => u.key),
+          );
         },
         figures,
       );
@@ -160,7 +212,11 @@ async function main() {
     const report = await time("agreement: all shared units, 2 coders", () => agreementReport(db, scope, { coders }), figures);
     figures.push(["agreement: units compared", String(report.units.length)]);
     await time("redaction check over every segment", () => suggestRedactions(db, scope), figures);
-    const quotes = await time("quotes: every theme, through the gate", () => collectQuotes(db, scope, { themeIds: themes.map((t) => t.id) }), figures);
+    const quotes = await time(
+      "quotes: every theme, through the gate",
+      () => collectQuotes(db, scope, { themeIds: themes.map((t) => t.id) }),
+      figures,
+    );
     figures.push(["quotes: rows (quote consent only)", String(quotes.length)]);
     const qdpx = await time("REFI-QDA project", () => buildQdpx(db, scope), figures);
     figures.push(["REFI-QDA: zip size", `${(qdpx.zip.length / 1024 / 1024).toFixed(1)} MB`]);

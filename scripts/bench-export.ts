@@ -40,7 +40,11 @@ async function open(): Promise<{ handle: DatabaseHandle; url?: string; drop: () 
   await admin(`create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  return { handle: await openDatabase({ url: url.toString() }), url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return {
+    handle: await openDatabase({ url: url.toString() }),
+    url: url.toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
 }
 
 function mb(bytes: number) {
@@ -53,16 +57,30 @@ async function main() {
   const figures: [string, string][] = [["database", handle.describe]];
   try {
     await migrateToLatest(db);
-    const org = await db.insertInto("organisation").values({ slug: "bench-export", name: "Bench" }).returning("id").executeTakeFirstOrThrow();
+    const org = await db
+      .insertInto("organisation")
+      .values({ slug: "bench-export", name: "Bench" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const study = await db
       .insertInto("study")
       .values({ organisation_id: org.id, slug: "bench-export", titles: JSON.stringify({ en: "Bench" }), languages: ["en"], settings: "{}" })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const items = Array.from({ length: ITEMS }, (_, i) => ({ id: `q${String(i + 1).padStart(2, "0")}`, type: i % 5 === 4 ? "long_text" : "rating" }));
+    const items = Array.from({ length: ITEMS }, (_, i) => ({
+      id: `q${String(i + 1).padStart(2, "0")}`,
+      type: i % 5 === 4 ? "long_text" : "rating",
+    }));
     const questionnaire = await db
       .insertInto("instrument_version")
-      .values({ instrument_id: "bench-q", version: 1, kind: "questionnaire", content_hash: "q", definition: JSON.stringify({ id: "bench-q", kind: "questionnaire", sections: [{ id: "s", items }] }), translations: "{}" })
+      .values({
+        instrument_id: "bench-q",
+        version: 1,
+        kind: "questionnaire",
+        content_hash: "q",
+        definition: JSON.stringify({ id: "bench-q", kind: "questionnaire", sections: [{ id: "s", items }] }),
+        translations: "{}",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const consent = await db
@@ -74,7 +92,9 @@ async function main() {
     await sql`insert into participant (study_id, code_hash, language, source, enrolled_on)
       select ${study.id}, 'h' || g, 'en', 'online', date '2026-01-01' from generate_series(1, ${PARTICIPANTS}) g`.execute(db);
     await sql`insert into consent_record (participant_id, instrument_version_id, statements, quotes, method, recorded_on, updated_on)
-      select id, ${consent.id}, '{}'::jsonb, true, 'online', date '2026-01-01', date '2026-01-01' from participant where study_id = ${study.id}`.execute(db);
+      select id, ${consent.id}, '{}'::jsonb, true, 'online', date '2026-01-01', date '2026-01-01' from participant where study_id = ${study.id}`.execute(
+      db,
+    );
     await sql`insert into response (participant_id, study_id, instrument_version_id, language, started_on)
       select id, ${study.id}, ${questionnaire.id}, 'en', date '2026-01-01' from participant where study_id = ${study.id}`.execute(db);
     await sql`insert into answer (response_id, item_id, value, answered_on)

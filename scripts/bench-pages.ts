@@ -115,7 +115,8 @@ function decode(body: Buffer, encoding: string): Buffer {
 /** Every question on a questionnaire page answered: the first choice of each group, words in each text box. */
 function answersFor(html: string): Record<string, string> {
   const form: Record<string, string> = { _intent: "save" };
-  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g)) form[name!] ??= value!;
+  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g))
+    form[name!] ??= value!;
   for (const [, name] of html.matchAll(/<textarea[^>]*name="([a-z0-9_]+)"/g)) form[name!] = "The staff were kind and patient with me.";
   for (const [tag, name] of html.matchAll(/<input[^>]*name="([a-z0-9_]+)"[^>]*type="text"[^>]*>/g)) {
     if (!name!.startsWith("_")) form[name!] = tag.includes('inputMode="decimal"') || tag.includes('inputmode="decimal"') ? "3" : "Cardiff";
@@ -143,9 +144,18 @@ async function main() {
   const missing = shipped.filter((code) => !study.languages.includes(code));
   if (missing.length > 0) {
     // A shipped language the demo does not offer yet is still measured, on this throwaway copy.
-    await handle.db.updateTable("study").set({ languages: [...study.languages, ...missing] }).where("id", "=", study.id).execute();
+    await handle.db
+      .updateTable("study")
+      .set({ languages: [...study.languages, ...missing] })
+      .where("id", "=", study.id)
+      .execute();
   }
-  const server = await startServer({ database: handle, secrets: secretsFrom("bench-pages-secret-".padEnd(48, "x")), port: 0, log: () => {} });
+  const server = await startServer({
+    database: handle,
+    secrets: secretsFrom("bench-pages-secret-".padEnd(48, "x")),
+    port: 0,
+    log: () => {},
+  });
   const origin = new URL(server.url).origin;
   const cssBytes = new Map<string, number>();
   const encodingsSeen = new Set<string>();
@@ -156,7 +166,8 @@ async function main() {
       const browser = new Browser(origin, ENCODINGS[encoding]);
       const measure = async (page: string, sent: Sent, expectedPath?: string) => {
         if (sent.status !== 200) throw new Error(`${page} (${language}): status ${sent.status} at ${sent.url.pathname}`);
-        if (expectedPath && sent.url.pathname !== expectedPath) throw new Error(`${page} (${language}): expected ${expectedPath}, landed on ${sent.url.pathname}`);
+        if (expectedPath && sent.url.pathname !== expectedPath)
+          throw new Error(`${page} (${language}): expected ${expectedPath}, landed on ${sent.url.pathname}`);
         encodingsSeen.add(sent.encoding);
         let css = 0;
         for (const [tag] of sent.html.matchAll(/<link [^>]*rel="stylesheet"[^>]*>/g)) {
@@ -179,12 +190,20 @@ async function main() {
       await measure("support (before consent)", await browser.get("/s/demo/support"));
       await measure("break (before consent)", await browser.get("/s/demo/break"));
       await measure("resume", await browser.get("/s/demo/resume"));
-      await measure("resume (wrong code)", await browser.post("/s/demo/resume", { _to: "next", code: "0000-0000-0000-0000" }), "/s/demo/resume");
+      await measure(
+        "resume (wrong code)",
+        await browser.post("/s/demo/resume", { _to: "next", code: "0000-0000-0000-0000" }),
+        "/s/demo/resume",
+      );
 
       const consent = await measure("consent", await browser.get("/s/demo/consent"), "/s/demo/consent");
       const token = hiddenValue(consent.html, "_token");
       await measure("consent (nothing chosen)", await browser.post("/s/demo/consent", { _token: token }), "/s/demo/consent");
-      await measure("declined", await browser.post("/s/demo/consent", { ...consentForm(token), agree_to_take_part: "no" }), "/s/demo/declined");
+      await measure(
+        "declined",
+        await browser.post("/s/demo/consent", { ...consentForm(token), agree_to_take_part: "no" }),
+        "/s/demo/declined",
+      );
       const codePage = await measure("code", await browser.post("/s/demo/consent", consentForm(token, { quotes: true })), "/s/demo/code");
       const code = codeOnPage(codePage.html);
 
@@ -201,7 +220,11 @@ async function main() {
       await measure("break", await browser.get("/s/demo/break"));
       await measure("support", await browser.get("/s/demo/support"));
       await measure("consent-choices", await browser.get("/s/demo/consent-choices"), "/s/demo/consent-choices");
-      await measure("consent-choices (saved)", await browser.post("/s/demo/consent-choices", { audio_recording: "no", quotes: "no" }), "/s/demo/consent-choices");
+      await measure(
+        "consent-choices (saved)",
+        await browser.post("/s/demo/consent-choices", { audio_recording: "no", quotes: "no" }),
+        "/s/demo/consent-choices",
+      );
       const group = await browser.get("/s/demo/group");
       await measure("group", group, "/s/demo/group");
       const cohort = /name="cohort" value="([0-9a-f-]{36})"/.exec(group.html)?.[1] ?? "";
@@ -220,7 +243,13 @@ async function main() {
   }
 
   const pageWidth = Math.max(4, ...rows.map((r) => r.page.length));
-  const line = (cells: string[]) => console.log(`${cells[0]!.padEnd(pageWidth)}  ${cells[1]!.padEnd(8)}  ${cells.slice(2, 5).map((c) => c.padStart(7)).join("  ")}  ${cells[5]}`);
+  const line = (cells: string[]) =>
+    console.log(
+      `${cells[0]!.padEnd(pageWidth)}  ${cells[1]!.padEnd(8)}  ${cells
+        .slice(2, 5)
+        .map((c) => c.padStart(7))
+        .join("  ")}  ${cells[5]}`,
+    );
   line(["page", "language", "HTML", "CSS", "total", "budget"]);
   const pages = [...new Set(rows.map((r) => r.page))];
   let over = 0;

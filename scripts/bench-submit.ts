@@ -139,7 +139,8 @@ function report(runs: Run[], participants: number) {
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [head, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
+  for (const row of [head, ...rows])
+    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
 }
 
 // ---- The simulated participants. ----
@@ -147,7 +148,8 @@ function report(runs: Run[], participants: number) {
 /** Every question on a page answered: the first choice of each group, some words in each text box. */
 function answersFor(html: string): Record<string, string> {
   const form: Record<string, string> = { _intent: "save" };
-  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g)) form[name!] ??= value!;
+  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g))
+    form[name!] ??= value!;
   for (const [, name] of html.matchAll(/<textarea[^>]*name="([a-z0-9_]+)"/g)) form[name!] = "The staff were kind and patient with me.";
   for (const [, name] of html.matchAll(/<input[^>]*name="([a-z0-9_]+)"[^>]*type="text"/g)) if (!name!.startsWith("_")) form[name!] = "3";
   return form;
@@ -205,7 +207,10 @@ async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: num
   const day = today();
   let participantId = "";
   await transaction(pool, latencies, async (client) => {
-    const claimed = await client.query("insert into form_submission (token, participant_id, submitted_on) values ($1, null, $2) on conflict (token) do nothing returning token", [token, day]);
+    const claimed = await client.query(
+      "insert into form_submission (token, participant_id, submitted_on) values ($1, null, $2) on conflict (token) do nothing returning token",
+      [token, day],
+    );
     if (claimed.rowCount !== 1) throw new Error("submission token already used");
     const code = generateParticipantCode();
     const canonical = normaliseParticipantCode(code);
@@ -223,7 +228,12 @@ async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: num
     await client.query("update form_submission set participant_id = $1 where token = $2", [participantId, token]);
     await client.query(
       "insert into participant_session (id_hash, participant_id, sealed_code, expires_at) values ($1, $2, $3, $4) on conflict (id_hash) do nothing",
-      [createHash("sha256").update(token, "utf8").digest("hex"), participantId, sealCode(code, token, fixture.studyId), new Date(Date.now() + 12 * 3600_000)],
+      [
+        createHash("sha256").update(token, "utf8").digest("hex"),
+        participantId,
+        sealCode(code, token, fixture.studyId),
+        new Date(Date.now() + 12 * 3600_000),
+      ],
     );
   });
   const { versionId, pages } = fixture.questionnaire;
@@ -235,7 +245,10 @@ async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: num
         "insert into response (participant_id, study_id, instrument_version_id, timepoint, language, mode, interpreter, entered_by, started_on, completed_on) values ($1, $2, $3, $4, 'en', 'self', null, null, $5, null) on conflict (participant_id, instrument_version_id, timepoint) do nothing",
         [participantId, fixture.studyId, versionId, TIMEPOINT, day],
       );
-      const response = await client.query<{ id: string }>("select id from response where participant_id = $1 and instrument_version_id = $2 and timepoint = $3", [participantId, versionId, TIMEPOINT]);
+      const response = await client.query<{ id: string }>(
+        "select id from response where participant_id = $1 and instrument_version_id = $2 and timepoint = $3",
+        [participantId, versionId, TIMEPOINT],
+      );
       const responseId = response.rows[0]!.id;
       const skipped = page.itemIds.filter((id) => !page.values.some(([given]) => given === id));
       if (skipped.length > 0) await client.query("delete from answer where response_id = $1 and item_id = any($2)", [responseId, skipped]);
@@ -251,7 +264,8 @@ async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: num
         [responseId, page.id],
       );
       const row = updated.rows[0]!;
-      if (pages.every((p) => row.sections_done.includes(p.id)) && !row.completed_on) await client.query("update response set completed_on = $1 where id = $2", [day, responseId]);
+      if (pages.every((p) => row.sections_done.includes(p.id)) && !row.completed_on)
+        await client.query("update response set completed_on = $1 where id = $2", [day, responseId]);
     });
   }
 }
@@ -278,12 +292,19 @@ async function fixtureFrom(databaseUrl: string): Promise<Fixture> {
     return {
       studyId: study.id,
       enrolledAt: momentIfOptedIn(study),
-      consent: { versionId: consent.instrument_version_id, statements: JSON.stringify(consent.statements), audioRecording: consent.audio_recording, quotes: consent.quotes },
+      consent: {
+        versionId: consent.instrument_version_id,
+        statements: JSON.stringify(consent.statements),
+        audioRecording: consent.audio_recording,
+        quotes: consent.quotes,
+      },
       questionnaire: {
         versionId: use.version.rowId,
         pages: pagesOf(study, use).map((page) => {
           const itemIds = page.items.filter(isAnswerItem).map((item) => item.id);
-          const values = answers.filter((a) => itemIds.includes(a.item_id)).map((a): [string, string] => [a.item_id, JSON.stringify(a.value)]);
+          const values = answers
+            .filter((a) => itemIds.includes(a.item_id))
+            .map((a): [string, string] => [a.item_id, JSON.stringify(a.value)]);
           return { id: page.id, itemIds, values };
         }),
       },
@@ -367,10 +388,17 @@ async function main() {
       await pool.end();
     }
 
-    const counts = await adminQuery(databaseUrl, "select (select count(*) from participant) as participants, (select count(*) from answer) as answers");
-    console.log(`PostgreSQL ${version} at ${url.host}, throwaway database ${name}; pool ${POOL_SIZE} connections; server in a child process, NODE_ENV=${mode}.`);
+    const counts = await adminQuery(
+      databaseUrl,
+      "select (select count(*) from participant) as participants, (select count(*) from answer) as answers",
+    );
+    console.log(
+      `PostgreSQL ${version} at ${url.host}, throwaway database ${name}; pool ${POOL_SIZE} connections; server in a child process, NODE_ENV=${mode}.`,
+    );
     if (mode === "development") {
-      console.log("(build/ is a development build, as the test suite makes it: React renders in development mode and catalogues are re-read");
+      console.log(
+        "(build/ is a development build, as the test suite makes it: React renders in development mode and catalogues are re-read",
+      );
       console.log(" on every request, so HTTP is slower than in production; `npm run build` makes a production build.)");
     }
     console.log(
@@ -379,7 +407,9 @@ async function main() {
     );
     console.log(`Stored at the end: ${counts.rows[0].participants} participants, ${counts.rows[0].answers} answers.\n`);
     report([http, direct], participants);
-    console.log(`\nratio HTTP / direct: ${(rate(http) / rate(direct)).toFixed(2)} (pages per second; the share of the database's write throughput the full stack keeps)`);
+    console.log(
+      `\nratio HTTP / direct: ${(rate(http) / rate(direct)).toFixed(2)} (pages per second; the share of the database's write throughput the full stack keeps)`,
+    );
   } finally {
     await cleanUp();
   }

@@ -27,7 +27,12 @@ export async function runCli(argv: string[], io: Pick<CommandContext, "out" | "e
     }
     const command = findCommand(argv);
     if (!command) {
-      io.err(`Unknown command "${argv.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")}". Run "npm run cli -- help" for the list.`);
+      io.err(
+        `Unknown command "${argv
+          .filter((a) => !a.startsWith("-"))
+          .slice(0, 2)
+          .join(" ")}". Run "npm run cli -- help" for the list.`,
+      );
       return 1;
     }
     const rest = argv.slice(command.name.split(" ").length);

@@ -31,7 +31,11 @@ export function createRequestHandler(options: {
     try {
       const controller = new AbortController();
       let answered = false;
-      const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: createRemixHeaders(req.headers), signal: controller.signal };
+      const init: RequestInit & { duplex?: "half" } = {
+        method: req.method,
+        headers: createRemixHeaders(req.headers),
+        signal: controller.signal,
+      };
       if (req.method !== "GET" && req.method !== "HEAD") {
         const limit = options.bodyLimit(req);
         init.body = createReadableStreamFromReadable(
@@ -156,7 +160,11 @@ function answerDatabaseFaultsWith503(build: ServerBuild): ServerBuild {
         id,
         {
           ...route,
-          module: { ...module, loader: guard(module.loader as RouteFunction | undefined), action: guard(module.action as RouteFunction | undefined) },
+          module: {
+            ...module,
+            loader: guard(module.loader as RouteFunction | undefined),
+            action: guard(module.action as RouteFunction | undefined),
+          },
         },
       ];
     }),

@@ -179,14 +179,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        db.transaction().execute((trx) =>
-          sql`insert into health_probe (id, checked_at) values (1, now()) on conflict (id) do update set checked_at = excluded.checked_at`.execute(trx),
-        ),
+        db
+          .transaction()
+          .execute((trx) =>
+            sql`insert into health_probe (id, checked_at) values (1, now()) on conflict (id) do update set checked_at = excluded.checked_at`.execute(
+              trx,
+            ),
+          ),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3_000))),
       ]);
       res.status(200).type("text/plain").send("ok");
     } catch (error) {
-      res.status(503).type("text/plain").send(fatal ? `unhealthy: ${fatal}` : `database unavailable: cannot write (${(error as Error).message})`);
+      res
+        .status(503)
+        .type("text/plain")
+        .send(fatal ? `unhealthy: ${fatal}` : `database unavailable: cannot write (${(error as Error).message})`);
     } finally {
       clearTimeout(timer);
     }
@@ -291,7 +298,11 @@ function bodyLimit(req: Request) {
 function tooLarge(res: Response, limit: number) {
   if (res.headersSent) return;
   res.setHeader("Connection", "close");
-  refuse(res, 413, `That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`);
+  refuse(
+    res,
+    413,
+    `That was more than this page can take at once (over ${Math.round(limit / 1024 / 1024)} MB). Go back, shorten it and try again.`,
+  );
 }
 
 type ErrorDocument = (input: { path: string; cookie?: string; status: number }) => string;
@@ -300,7 +311,10 @@ function refuse(res: Response, status: number, text: string) {
   const errorDocument = res.app.locals.errorDocument as ErrorDocument | undefined;
   if (errorDocument) {
     try {
-      res.status(status).type("html").send(errorDocument({ path: res.req.originalUrl, cookie: res.req.get("cookie"), status }));
+      res
+        .status(status)
+        .type("html")
+        .send(errorDocument({ path: res.req.originalUrl, cookie: res.req.get("cookie"), status }));
       return;
     } catch {
       // fall through to the plain answer: a refusal must never become a 500

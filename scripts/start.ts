@@ -44,7 +44,10 @@ async function main() {
   }
 
   if (!result.demo) {
-    const organisations = await handle.db.selectFrom("organisation").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const organisations = await handle.db
+      .selectFrom("organisation")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     if (Number(organisations.n) === 0) {
       console.log("No demo data, and no organisation yet. Create the first one and its admin (the second prints a one-time sign-in link):");
       console.log("  npm run cli -- org create --slug <slug> --name <name>");

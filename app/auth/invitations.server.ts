@@ -22,7 +22,12 @@ export function linkFor(baseUrl: string, purpose: TokenPurpose, token: string) {
 export async function issueToken(db: DB, input: { userId: string; purpose: TokenPurpose; createdBy: string | null }, now = new Date()) {
   const token = newToken();
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("user_token").where("user_id", "=", input.userId).where("purpose", "=", input.purpose).where("used_at", "is", null).execute();
+    await trx
+      .deleteFrom("user_token")
+      .where("user_id", "=", input.userId)
+      .where("purpose", "=", input.purpose)
+      .where("used_at", "is", null)
+      .execute();
     await trx
       .insertInto("user_token")
       .values({
@@ -54,13 +59,18 @@ export async function peekToken(db: DB, token: string, purpose: TokenPurpose, no
   return { userId: row.userId, email: row.email };
 }
 
-export type RedeemResult = { ok: true; userId: string } | { ok: false; reason: "invalid_link" } | { ok: false; reason: "password"; problems: PasswordProblem[] };
+export type RedeemResult =
+  { ok: true; userId: string } | { ok: false; reason: "invalid_link" } | { ok: false; reason: "password"; problems: PasswordProblem[] };
 
 /**
  * Sets a password through a link, once. The link is marked used in the same transaction that sets the
  * password, and any sessions the account had end, so a reset locks out whoever knew the old one.
  */
-export async function redeemToken(db: DB, input: { token: string; purpose: TokenPurpose; password: string }, now = new Date()): Promise<RedeemResult> {
+export async function redeemToken(
+  db: DB,
+  input: { token: string; purpose: TokenPurpose; password: string },
+  now = new Date(),
+): Promise<RedeemResult> {
   const account = await peekToken(db, input.token, input.purpose, now);
   if (!account) return { ok: false, reason: "invalid_link" };
   const problems = passwordProblems(input.password, { email: account.email });
@@ -77,7 +87,12 @@ export async function redeemToken(db: DB, input: { token: string; purpose: Token
       .executeTakeFirst();
     if (!claimed) return false;
     await trx.updateTable("app_user").set({ password_hash: passwordHash }).where("id", "=", claimed.user_id).execute();
-    await recordAudit(trx, { actorUserId: claimed.user_id, action: "password_set", subject: claimed.user_id, detail: { via: input.purpose } });
+    await recordAudit(trx, {
+      actorUserId: claimed.user_id,
+      action: "password_set",
+      subject: claimed.user_id,
+      detail: { via: input.purpose },
+    });
     return true;
   });
   if (!used) return { ok: false, reason: "invalid_link" };

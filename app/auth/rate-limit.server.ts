@@ -111,6 +111,9 @@ export async function rememberDevice(db: DB, userId: string, existing: string | 
   // A cookie value already remembered for someone else is not reused: one browser, one account's device.
   const owner = await db.selectFrom("trusted_device").select("user_id").where("token_hash", "=", hash).executeTakeFirst();
   if (owner && owner.user_id !== userId) return rememberDevice(db, userId, undefined);
-  await db.deleteFrom("trusted_device").where("last_used_at", "<", new Date(Date.now() - DEVICE_DAYS * 86400_000)).execute();
+  await db
+    .deleteFrom("trusted_device")
+    .where("last_used_at", "<", new Date(Date.now() - DEVICE_DAYS * 86400_000))
+    .execute();
   return token;
 }

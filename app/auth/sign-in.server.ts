@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "./password.server";
-import { accountLimitKey, attemptKeys, countSignInAttempt, rememberDevice, settleSuccessfulAttempt, trustedDeviceOf } from "./rate-limit.server";
+import {
+  accountLimitKey,
+  attemptKeys,
+  countSignInAttempt,
+  rememberDevice,
+  settleSuccessfulAttempt,
+  trustedDeviceOf,
+} from "./rate-limit.server";
 import { createSession, endSession } from "./sessions.server";
 import { matchTotpStep } from "./totp";
 import { isSealed, openTotpSecret, sealTotpSecret } from "./totp-seal.server";
@@ -63,13 +70,21 @@ export async function signIn(
   const ok = passwordMatches && !!user && !!user.password_hash && user.disabled_at === null;
   if (!ok || !user) {
     // An unknown address is recorded without the address: people type passwords into the e-mail box.
-    await recordAudit(db, { actorUserId: user?.id ?? null, action: "sign_in_failed", detail: { reason: user ? "credentials" : "unknown_account" } });
+    await recordAudit(db, {
+      actorUserId: user?.id ?? null,
+      action: "sign_in_failed",
+      detail: { reason: user ? "credentials" : "unknown_account" },
+    });
     return { ok: false, reason: "invalid" };
   }
   await settleSuccessfulAttempt(db, keys);
 
   if (passwordNeedsRehash(user.password_hash!)) {
-    await db.updateTable("app_user").set({ password_hash: await hashPassword(input.password) }).where("id", "=", user.id).execute();
+    await db
+      .updateTable("app_user")
+      .set({ password_hash: await hashPassword(input.password) })
+      .where("id", "=", user.id)
+      .execute();
   }
   if (input.previousSessionHash) await endSession(db, input.previousSessionHash);
   const totpRequired = user.totp_enabled || (await organisationRequiresTotp(db, user.id));
@@ -129,17 +144,33 @@ export const enrolSecretSchema = z.string().regex(/^[A-Z2-7]{32}$/);
  * stored secret. A user setting it up was shown a fresh secret (not stored: reading a page changes
  * nothing) which comes back with the form; it is stored only once a code proves their app has it.
  */
-async function checkSecondFactor(db: DB, input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string }, now: Date) {
-  const user = await db.selectFrom("app_user").select(["totp_secret", "totp_enabled"]).where("id", "=", input.userId).executeTakeFirstOrThrow();
+async function checkSecondFactor(
+  db: DB,
+  input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string },
+  now: Date,
+) {
+  const user = await db
+    .selectFrom("app_user")
+    .select(["totp_secret", "totp_enabled"])
+    .where("id", "=", input.userId)
+    .executeTakeFirstOrThrow();
   if (user.totp_enabled && user.totp_secret) {
     // A secret sealed under another master secret cannot be read: no code can match it.
     const secret = openTotpSecret(user.totp_secret, input.totpKey) ?? "";
     const reseal = !isSealed(user.totp_secret);
-    return acceptTotpCode(db, { userId: input.userId, secret, enrolling: false, reseal, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey }, now);
+    return acceptTotpCode(
+      db,
+      { userId: input.userId, secret, enrolling: false, reseal, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey },
+      now,
+    );
   }
   const secret = enrolSecretSchema.safeParse(input.enrolSecret);
   if (!secret.success) return false;
-  return acceptTotpCode(db, { userId: input.userId, secret: secret.data, enrolling: true, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey }, now);
+  return acceptTotpCode(
+    db,
+    { userId: input.userId, secret: secret.data, enrolling: true, code: input.code, clientKey: input.clientKey, totpKey: input.totpKey },
+    now,
+  );
 }
 
 export type TotpResult = { ok: true; token: string } | { ok: false; reason: "invalid" | "rate_limited" };
@@ -155,7 +186,11 @@ export async function completeSecondFactor(
 ): Promise<TotpResult> {
   const accepted = await checkSecondFactor(db, input, now);
   if (accepted !== true) {
-    await recordAudit(db, { actorUserId: input.userId, action: "sign_in_failed", detail: { reason: accepted === "rate_limited" ? "rate_limited" : "second_factor" } });
+    await recordAudit(db, {
+      actorUserId: input.userId,
+      action: "sign_in_failed",
+      detail: { reason: accepted === "rate_limited" ? "rate_limited" : "second_factor" },
+    });
     return { ok: false, reason: accepted === "rate_limited" ? "rate_limited" : "invalid" };
   }
   await endSession(db, input.sessionHash);
@@ -170,7 +205,11 @@ export async function signOut(db: DB, session: { idHash: string; userId: string 
 }
 
 /** A signed-in user turning on TOTP of their own accord: the code proves their app has the secret. */
-export async function enableTotp(db: DB, input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string }, now = new Date()) {
+export async function enableTotp(
+  db: DB,
+  input: { userId: string; code: string; clientKey: string; totpKey: Buffer; enrolSecret?: string },
+  now = new Date(),
+) {
   const accepted = await checkSecondFactor(db, input, now);
   if (accepted === true) return { ok: true as const };
   return { ok: false as const, reason: accepted === "rate_limited" ? ("rate_limited" as const) : ("invalid" as const) };

@@ -93,13 +93,7 @@ export function totpCode(secretBase32: string, atMs: number, options: TotpOption
  * drift and typing time (RFC 6238 §5.2 recommends at most one). Every candidate is compared in
  * constant time and all are checked, so timing does not reveal which step was near.
  */
-export function matchTotpStep(
-  secretBase32: string,
-  code: string,
-  atMs: number,
-  window = 1,
-  options: TotpOptions = {},
-): number | null {
+export function matchTotpStep(secretBase32: string, code: string, atMs: number, window = 1, options: TotpOptions = {}): number | null {
   const { digits, stepSeconds, algorithm } = settings(options);
   // Apps show "123 456"; people paste with spaces.
   const given = code.replace(/\s/g, "");

@@ -50,7 +50,9 @@ export async function resolutionsFor(db: DB, scope: StudyScope, units: readonly 
     .select(["segment_id", "response_id", "item_id", "theme_id", "applied", "resolved_by", "resolved_at"])
     .where("study_id", "=", scope.studyId)
     .execute();
-  return rows.map((r) => ({ unit: rowUnitKey(r), themeId: r.theme_id, applied: r.applied, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at })).filter((r) => wanted.has(r.unit));
+  return rows
+    .map((r) => ({ unit: rowUnitKey(r), themeId: r.theme_id, applied: r.applied, resolvedBy: r.resolved_by, resolvedAt: r.resolved_at }))
+    .filter((r) => wanted.has(r.unit));
 }
 
 export interface CodedAnswerItem {
@@ -127,7 +129,11 @@ export async function agreementReport(
   const coders = [...new Set(input.coders)];
   if (coders.length < 2) throw new RangeError("Agreement needs two or more coders");
   const available = await readUnits(db, scope, "analysis", input.units ? { keys: input.units } : {});
-  let codings = (await codingsOnUnits(db, scope, available.keys(), { coderIds: coders })).map((c) => ({ unit: c.unit, theme: c.themeId, coder: c.coderId }));
+  let codings = (await codingsOnUnits(db, scope, available.keys(), { coderIds: coders })).map((c) => ({
+    unit: c.unit,
+    theme: c.themeId,
+    coder: c.coderId,
+  }));
   const finished = new Set(
     (
       await db
@@ -205,7 +211,9 @@ export async function resolveDisagreement(
       : { segment_id: null, response_id: ref.responseId, item_id: ref.itemId };
   await db.transaction().execute(async (trx) => {
     let del = trx.deleteFrom("resolved_coding").where("theme_id", "=", input.themeId);
-    del = cols.segment_id ? del.where("segment_id", "=", cols.segment_id) : del.where("response_id", "=", cols.response_id!).where("item_id", "=", cols.item_id!);
+    del = cols.segment_id
+      ? del.where("segment_id", "=", cols.segment_id)
+      : del.where("response_id", "=", cols.response_id!).where("item_id", "=", cols.item_id!);
     await del.execute();
     if (input.applied !== null) {
       await trx

@@ -50,8 +50,7 @@ export function agreementForTheme(
 
   return {
     percentAgreement: pairable > 0 ? agreeing / pairable : null,
-    cohensKappa:
-      coders.length === 2 ? cohensKappa(codings.map((row) => [row[0], row[1]] as const)) : null,
+    cohensKappa: coders.length === 2 ? cohensKappa(codings.map((row) => [row[0], row[1]] as const)) : null,
     krippendorffAlpha: krippendorffAlphaNominal(codings),
     units: pairable,
     disagreements,
@@ -64,9 +63,7 @@ export function agreementForTheme(
  * coders used one and the same category throughout), where kappa is 0/0.
  */
 export function cohensKappa(ratings: ReadonlyArray<readonly [Coding, Coding]>): number | null {
-  const complete = ratings.filter(
-    (pair): pair is readonly [CodeValue, CodeValue] => isCoded(pair[0]) && isCoded(pair[1]),
-  );
+  const complete = ratings.filter((pair): pair is readonly [CodeValue, CodeValue] => isCoded(pair[0]) && isCoded(pair[1]));
   const n = complete.length;
   if (n === 0) return null;
   const first = new Map<CodeValue, number>();

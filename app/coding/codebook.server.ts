@@ -22,7 +22,10 @@ export class CodebookError extends Error {
   }
 }
 
-const COLOUR = z.string().regex(/^#[0-9a-fA-F]{6}$/).transform((c) => c.toLowerCase());
+const COLOUR = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/)
+  .transform((c) => c.toLowerCase());
 
 export const themeInputSchema = z.object({
   name: userText().trim().min(1).max(120),
@@ -50,8 +53,22 @@ export interface Theme {
 
 /** A palette that stays distinguishable for common colour-vision deficiencies (Okabe–Ito, then tints). */
 export const THEME_COLOURS = [
-  "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#999999",
-  "#f5c766", "#9fd4f2", "#66c5ab", "#f6ef8e", "#66aad1", "#e69e66", "#e0afca", "#c2c2c2",
+  "#e69f00",
+  "#56b4e9",
+  "#009e73",
+  "#f0e442",
+  "#0072b2",
+  "#d55e00",
+  "#cc79a7",
+  "#999999",
+  "#f5c766",
+  "#9fd4f2",
+  "#66c5ab",
+  "#f6ef8e",
+  "#66aad1",
+  "#e69e66",
+  "#e0afca",
+  "#c2c2c2",
 ];
 
 export interface SeedTheme {
@@ -112,7 +129,8 @@ export const SEED_CODEBOOK: ReadonlyArray<SeedTheme & { children: readonly SeedT
       },
       {
         name: "Addressing systemic barriers",
-        definition: "Services acting on the barriers built into systems (asylum process, housing, rules, eligibility) rather than leaving people to face them alone.",
+        definition:
+          "Services acting on the barriers built into systems (asylum process, housing, rules, eligibility) rather than leaving people to face them alone.",
         useWhen: "Someone describes a service challenging or helping them through a barrier in the system.",
         notUseWhen: "The barrier is described with no response to it: use Systemic barriers.",
       },
@@ -137,7 +155,8 @@ export const SEED_CODEBOOK: ReadonlyArray<SeedTheme & { children: readonly SeedT
       {
         name: "Understanding trauma in context",
         definition: "Seeing a person's trauma in the context of their culture, journey, and present situation, not only their past.",
-        useWhen: "Someone says their distress is shaped by culture, migration, or their current situation, or wants it understood that way.",
+        useWhen:
+          "Someone says their distress is shaped by culture, migration, or their current situation, or wants it understood that way.",
         notUseWhen: "The point is about staff avoiding painful subjects: use Sensitivity to personal histories.",
       },
       {
@@ -174,7 +193,8 @@ export const SEED_CODEBOOK: ReadonlyArray<SeedTheme & { children: readonly SeedT
       },
       {
         name: "Challenges in access (language, transport, culture)",
-        definition: "Practical barriers to using services: language and interpreting, travel and cost of transport, and cultural differences.",
+        definition:
+          "Practical barriers to using services: language and interpreting, travel and cost of transport, and cultural differences.",
         useWhen: "Someone describes a language, transport or cultural barrier, or what helped overcome one.",
         notUseWhen: "The barrier comes from rules or the asylum system: use Systemic barriers.",
       },
@@ -186,7 +206,7 @@ export const SEED_CODEBOOK: ReadonlyArray<SeedTheme & { children: readonly SeedT
       },
       {
         name: "Autonomy and decision-making",
-        definition: "Making one's own decisions, with choices explained: \"with me, not for me\".",
+        definition: 'Making one\'s own decisions, with choices explained: "with me, not for me".',
         useWhen: "Someone describes decisions made for them, being given choices, or wanting more say in their own life.",
         notUseWhen: "The point is having a say in how services are designed: use Equitable power-sharing.",
       },
@@ -247,7 +267,10 @@ function toTheme(r: {
 }
 
 async function logChange(db: DB, themeId: string, change: ThemeChangeKind, actor: string | null, detail: Record<string, unknown> = {}) {
-  await db.insertInto("theme_change").values({ theme_id: themeId, change, changed_by: actor, detail: JSON.stringify(detail) }).execute();
+  await db
+    .insertInto("theme_change")
+    .values({ theme_id: themeId, change, changed_by: actor, detail: JSON.stringify(detail) })
+    .execute();
 }
 
 async function nameTaken(db: DB, studyId: string, name: string, except?: string) {
@@ -280,7 +303,13 @@ async function checkParent(db: DB, scope: StudyScope, parentId: string | null, t
   }
 }
 
-async function addTheme(db: DB, scope: StudyScope, actor: string | null, input: ThemeInput, status: "accepted" | "proposed"): Promise<Theme> {
+async function addTheme(
+  db: DB,
+  scope: StudyScope,
+  actor: string | null,
+  input: ThemeInput,
+  status: "accepted" | "proposed",
+): Promise<Theme> {
   await requireStudy(db, scope);
   const t = themeInputSchema.parse(input);
   if (await nameTaken(db, scope.studyId, t.name)) throw new CodebookError("duplicate_name", "A theme with that name exists");
@@ -313,9 +342,11 @@ async function addTheme(db: DB, scope: StudyScope, actor: string | null, input: 
 }
 
 /** A researcher adds a theme to the codebook. */
-export const createTheme = (db: DB, scope: StudyScope, actor: string | null, input: ThemeInput) => addTheme(db, scope, actor, input, "accepted");
+export const createTheme = (db: DB, scope: StudyScope, actor: string | null, input: ThemeInput) =>
+  addTheme(db, scope, actor, input, "accepted");
 /** A peer researcher proposes a theme; a researcher accepts, merges or renames it. */
-export const proposeTheme = (db: DB, scope: StudyScope, actor: string | null, input: ThemeInput) => addTheme(db, scope, actor, input, "proposed");
+export const proposeTheme = (db: DB, scope: StudyScope, actor: string | null, input: ThemeInput) =>
+  addTheme(db, scope, actor, input, "proposed");
 
 export async function acceptTheme(db: DB, scope: StudyScope, actor: string | null, themeId: string): Promise<void> {
   const theme = await requireTheme(db, scope, themeId);
@@ -374,13 +405,26 @@ export async function mergeThemes(db: DB, scope: StudyScope, actor: string | nul
     await trx.updateTable("coding").set({ theme_id: intoId }).where("theme_id", "=", fromId).execute();
     // duplicates: same coder, unit, span and theme after the move
     const repeated = await repeatedCodingIds(trx, intoId);
-    for (let i = 0; i < repeated.length; i += 5000) await trx.deleteFrom("coding").where("id", "in", repeated.slice(i, i + 5000)).execute();
+    for (let i = 0; i < repeated.length; i += 5000)
+      await trx
+        .deleteFrom("coding")
+        .where("id", "in", repeated.slice(i, i + 5000))
+        .execute();
     // A resolution already made for the surviving theme wins over the merged one's.
-    const resolved = await trx.selectFrom("resolved_coding").select(["segment_id", "response_id", "item_id"]).where("theme_id", "=", intoId).execute();
+    const resolved = await trx
+      .selectFrom("resolved_coding")
+      .select(["segment_id", "response_id", "item_id"])
+      .where("theme_id", "=", intoId)
+      .execute();
     const taken = new Set(resolved.map((r) => `${r.segment_id}|${r.response_id}|${r.item_id}`));
-    const moving = await trx.selectFrom("resolved_coding").select(["id", "segment_id", "response_id", "item_id"]).where("theme_id", "=", fromId).execute();
+    const moving = await trx
+      .selectFrom("resolved_coding")
+      .select(["id", "segment_id", "response_id", "item_id"])
+      .where("theme_id", "=", fromId)
+      .execute();
     for (const r of moving) {
-      if (taken.has(`${r.segment_id}|${r.response_id}|${r.item_id}`)) await trx.deleteFrom("resolved_coding").where("id", "=", r.id).execute();
+      if (taken.has(`${r.segment_id}|${r.response_id}|${r.item_id}`))
+        await trx.deleteFrom("resolved_coding").where("id", "=", r.id).execute();
       else await trx.updateTable("resolved_coding").set({ theme_id: intoId }).where("id", "=", r.id).execute();
     }
     await trx.updateTable("memo").set({ theme_id: intoId }).where("theme_id", "=", fromId).execute();
@@ -393,7 +437,11 @@ export async function mergeThemes(db: DB, scope: StudyScope, actor: string | nul
 }
 
 /** The codebook: every theme not merged away (proposals included), in tree order. */
-export async function listThemes(db: DB, scope: StudyScope, options: { includeMerged?: boolean } = {}): Promise<(Theme & { depth: number })[]> {
+export async function listThemes(
+  db: DB,
+  scope: StudyScope,
+  options: { includeMerged?: boolean } = {},
+): Promise<(Theme & { depth: number })[]> {
   await requireStudy(db, scope);
   let q = db.selectFrom("theme").selectAll().where("study_id", "=", scope.studyId);
   if (!options.includeMerged) q = q.where("status", "<>", "merged");

@@ -14,7 +14,12 @@ export async function codingAction({ db, scope, userId }: StudyMember, form: For
   const intent = field(form, "intent");
   try {
     if (intent === "apply") {
-      await applyTheme(db, scope, userId, { unit: field(form, "unit"), themeId: field(form, "theme"), start: intField(form, "start"), end: intField(form, "end") });
+      await applyTheme(db, scope, userId, {
+        unit: field(form, "unit"),
+        themeId: field(form, "theme"),
+        start: intField(form, "start"),
+        end: intField(form, "end"),
+      });
       return { ok: "coding.code.applied", unit: field(form, "unit") };
     }
     if (intent === "redact") {
@@ -45,7 +50,8 @@ export async function codingAction({ db, scope, userId }: StudyMember, form: For
       try {
         await editMemo(db, scope, userId, field(form, "memo"), field(form, "text"));
       } catch (error) {
-        if (error instanceof CodingError && error.reason === "not_yours") return { error: "coding.code.errors.memoNotYours", unit: field(form, "unit") };
+        if (error instanceof CodingError && error.reason === "not_yours")
+          return { error: "coding.code.errors.memoNotYours", unit: field(form, "unit") };
         throw error;
       }
       return { ok: "coding.code.memoEdited", unit: field(form, "unit") };
@@ -53,8 +59,13 @@ export async function codingAction({ db, scope, userId }: StudyMember, form: For
     return { error: "coding.code.errors.invalid", unit: "" };
   } catch (error) {
     if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
-    if (error instanceof RedactionError) return { error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found", unit: field(form, "unit") };
-    if (error instanceof GatheringError || (error as { name?: string }).name === "ZodError") return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
+    if (error instanceof RedactionError)
+      return {
+        error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found",
+        unit: field(form, "unit"),
+      };
+    if (error instanceof GatheringError || (error as { name?: string }).name === "ZodError")
+      return { error: "coding.code.errors.invalid", unit: field(form, "unit") };
     throw error;
   }
 }

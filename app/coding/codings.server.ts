@@ -95,7 +95,13 @@ export async function setBlind(db: DB, scope: StudyScope, actorUserId: string | 
       .values({ study_id: scope.studyId, blind })
       .onConflict((oc) => oc.column("study_id").doUpdateSet({ blind }))
       .execute();
-    await recordAudit(trx, { actorUserId, organisationId: scope.organisationId, action: "coding_settings_changed", subject: study.slug, detail: { blind } });
+    await recordAudit(trx, {
+      actorUserId,
+      organisationId: scope.organisationId,
+      action: "coding_settings_changed",
+      subject: study.slug,
+      detail: { blind },
+    });
   });
 }
 
@@ -203,7 +209,12 @@ export async function editMemo(db: DB, scope: StudyScope, authorId: string, memo
   const clean = text.normalize("NFC").trim();
   if (!clean) throw new CodingError("empty_memo", "A memo needs some text");
   if (!isUuid(memoId)) throw new CodingError("not_found", "No such memo");
-  const memo = await db.selectFrom("memo").select(["id", "author_id"]).where("id", "=", memoId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  const memo = await db
+    .selectFrom("memo")
+    .select(["id", "author_id"])
+    .where("id", "=", memoId)
+    .where("study_id", "=", scope.studyId)
+    .executeTakeFirst();
   if (!memo) throw new CodingError("not_found", "No such memo");
   if (memo.author_id !== authorId) throw new CodingError("not_yours", "Only a memo's author can change it");
   await db.updateTable("memo").set({ text: clean, updated_at: new Date() }).where("id", "=", memoId).execute();

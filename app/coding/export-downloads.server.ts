@@ -6,7 +6,15 @@
 import type { DB } from "../../db/index";
 import type { StudyScope } from "../consent/scope.server";
 import { NO_STORE } from "../auth/headers";
-import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary, type Actor, type Write } from "./exports.server";
+import {
+  exportAnswersLong,
+  exportAnswersWide,
+  exportCodebook,
+  exportCodedSpans,
+  exportDataDictionary,
+  type Actor,
+  type Write,
+} from "./exports.server";
 
 /** The files the Exports page offers, by the name in their URL. */
 export const EXPORT_FILES = ["answers-long.csv", "answers-wide.csv", "data-dictionary.csv", "coded-spans.csv", "codebook.csv"] as const;
@@ -54,9 +62,15 @@ export async function exportDownload(db: DB, scope: StudyScope, studySlug: strin
   const filename = `${studySlug}-${file.replace(/\.csv$/, "")}-${date}.csv`;
   switch (file) {
     case "answers-long.csv":
-      return fileResponse(streamed((write) => exportAnswersLong(db, scope, actor, write)), filename);
+      return fileResponse(
+        streamed((write) => exportAnswersLong(db, scope, actor, write)),
+        filename,
+      );
     case "answers-wide.csv":
-      return fileResponse(streamed((write) => exportAnswersWide(db, scope, actor, write)), filename);
+      return fileResponse(
+        streamed((write) => exportAnswersWide(db, scope, actor, write)),
+        filename,
+      );
     case "data-dictionary.csv":
       return fileResponse(await exportDataDictionary(db, scope, actor), filename);
     case "coded-spans.csv":

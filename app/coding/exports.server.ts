@@ -24,7 +24,13 @@ export type FullExport = "answers_long" | "answers_wide" | "data_dictionary" | "
 
 /** Who, what, which filter, how many rows: never text or codes (issue 4's audit log). */
 async function audit(db: DB, scope: StudyScope, slug: string, actor: Actor, name: FullExport, rows: number) {
-  await recordAudit(db, { actorUserId: actor.userId, organisationId: scope.organisationId, action: "export", subject: slug, detail: { export: name, via: actor.via, filter: {}, rows } });
+  await recordAudit(db, {
+    actorUserId: actor.userId,
+    organisationId: scope.organisationId,
+    action: "export",
+    subject: slug,
+    detail: { export: name, via: actor.via, filter: {}, rows },
+  });
 }
 
 const ANSWER_TYPES = new Set(["yes_no", "single_choice", "multiple_choice", "rating", "scale_0_10", "number", "short_text", "long_text"]);
@@ -67,7 +73,9 @@ export async function dataDictionary(db: DB, scope: StudyScope): Promise<Diction
     .execute();
   const items: DictionaryItem[] = [];
   for (const v of versions) {
-    const definition = (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as { sections?: { items?: Record<string, unknown>[] }[] };
+    const definition = (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as {
+      sections?: { items?: Record<string, unknown>[] }[];
+    };
     for (const section of definition.sections ?? []) {
       for (const item of section.items ?? []) {
         const type = String(item.type ?? "");
@@ -75,9 +83,19 @@ export async function dataDictionary(db: DB, scope: StudyScope): Promise<Diction
         const options = Array.isArray(item.options)
           ? (item.options as { value: string; label: unknown }[]).map((o) => `${o.value}=${text(o.label)}`).join("; ")
           : item.scale && typeof item.scale === "object"
-            ? Object.entries(((item.scale as { labels?: Record<string, unknown> }).labels ?? {}) as Record<string, unknown>).map(([k, l]) => `${k}=${text(l)}`).join("; ")
+            ? Object.entries(((item.scale as { labels?: Record<string, unknown> }).labels ?? {}) as Record<string, unknown>)
+                .map(([k, l]) => `${k}=${text(l)}`)
+                .join("; ")
             : "";
-        items.push({ column: `${v.instrument_id}.v${v.version}.${String(item.id)}`, instrumentId: v.instrument_id, version: v.version, itemId: String(item.id), type, question: text(item.text), options });
+        items.push({
+          column: `${v.instrument_id}.v${v.version}.${String(item.id)}`,
+          instrumentId: v.instrument_id,
+          version: v.version,
+          itemId: String(item.id),
+          type,
+          question: text(item.text),
+          options,
+        });
       }
     }
   }
@@ -152,7 +170,17 @@ export async function exportAnswersWide(db: DB, scope: StudyScope, actor: Actor,
         await flush();
         currentId = r.responseId;
         current = new Array(columns.length).fill("");
-        current.splice(0, RESPONSE_COLUMNS.length, respondentLabel(scope.studyId, r.participantId, 10), r.instrumentId, r.instrumentVersion, r.timepoint, r.language, r.mode, r.startedOn.slice(0, 7));
+        current.splice(
+          0,
+          RESPONSE_COLUMNS.length,
+          respondentLabel(scope.studyId, r.participantId, 10),
+          r.instrumentId,
+          r.instrumentVersion,
+          r.timepoint,
+          r.language,
+          r.mode,
+          r.startedOn.slice(0, 7),
+        );
       }
       const at = index.get(`${r.instrumentId}.v${r.instrumentVersion}.${r.itemId}`);
       if (at !== undefined) current![at] = cell(r.value, redactions.get(`a:${r.responseId}:${r.itemId}`));
@@ -168,7 +196,15 @@ export async function exportDataDictionary(db: DB, scope: StudyScope, actor: Act
   const items = await dataDictionary(db, scope);
   await audit(db, scope, study.slug, actor, "data_dictionary", items.length);
   return toCsv(
-    items.map((d) => ({ column: d.column, instrument: d.instrumentId, version: d.version, item: d.itemId, type: d.type, question: d.question, options: d.options })),
+    items.map((d) => ({
+      column: d.column,
+      instrument: d.instrumentId,
+      version: d.version,
+      item: d.itemId,
+      type: d.type,
+      question: d.question,
+      options: d.options,
+    })),
     { columns: ["column", "instrument", "version", "item", "type", "question", "options"] },
   );
 }
@@ -181,7 +217,12 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
   const { codings, units } = await readCodings(db, scope, "analysis");
   const coderIds = [...new Set(codings.map((c) => c.coderId))];
   const coderNames = new Map(
-    coderIds.length ? (await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()).map((u) => [u.id, u.display_name]) : [],
+    coderIds.length
+      ? (await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()).map((u) => [
+          u.id,
+          u.display_name,
+        ])
+      : [],
   );
   const redactions = await redactionsFor(db, scope, [...units.keys()]);
   const out = [];
@@ -209,7 +250,10 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
     });
   }
   await audit(db, scope, study.slug, actor, "coded_spans", out.length);
-  return { csv: toCsv(out, { columns: ["theme", "coder", "source", "session", "speaker", "renders", "item", "language", "start", "end", "text"] }), rows: out.length };
+  return {
+    csv: toCsv(out, { columns: ["theme", "coder", "source", "session", "speaker", "renders", "item", "language", "start", "end", "text"] }),
+    rows: out.length,
+  };
 }
 
 export async function exportCodebook(db: DB, scope: StudyScope, actor: Actor): Promise<string> {
@@ -218,7 +262,16 @@ export async function exportCodebook(db: DB, scope: StudyScope, actor: Actor): P
   await audit(db, scope, study.slug, actor, "codebook", themes.length);
   const names = new Map(themes.map((t) => [t.id, t.name]));
   return toCsv(
-    themes.map((t) => ({ theme: t.name, parent: t.parentId ? (names.get(t.parentId) ?? "") : "", level: t.depth + 1, status: t.status, definition: t.definition, use_when: t.useWhen, not_use_when: t.notUseWhen, colour: t.colour })),
+    themes.map((t) => ({
+      theme: t.name,
+      parent: t.parentId ? (names.get(t.parentId) ?? "") : "",
+      level: t.depth + 1,
+      status: t.status,
+      definition: t.definition,
+      use_when: t.useWhen,
+      not_use_when: t.notUseWhen,
+      colour: t.colour,
+    })),
     { columns: ["theme", "parent", "level", "status", "definition", "use_when", "not_use_when", "colour"] },
   );
 }

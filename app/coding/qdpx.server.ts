@@ -30,13 +30,15 @@ import { redactionsFor, type StoredRedaction } from "./redactions.server";
 import { respondentLabel } from "./quotes.server";
 
 export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- characters XML 1.0 does not allow
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- characters XML 1.0 does not allow
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+  );
 }
 
 /**
@@ -110,8 +112,16 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   const study = await requireStudy(db, scope);
   const themes = await listThemes(db, scope);
   const units = [...(await readUnits(db, scope, "analysis")).values()];
-  const redactions = await redactionsFor(db, scope, units.map((u) => u.key));
-  const codings = await codingsOnUnits(db, scope, units.map((u) => u.key));
+  const redactions = await redactionsFor(
+    db,
+    scope,
+    units.map((u) => u.key),
+  );
+  const codings = await codingsOnUnits(
+    db,
+    scope,
+    units.map((u) => u.key),
+  );
   const codingsByUnit = new Map<UnitKey, typeof codings>();
   for (const c of codings) codingsByUnit.set(c.unit, [...(codingsByUnit.get(c.unit) ?? []), c]);
   const positions = new Map(
@@ -178,7 +188,12 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       text += part.prefix + redacted;
       at = base + Array.from(redacted).length;
       if (linked.has(part.unit.key) && at > base) {
-        turns.push({ guid: turnGuid(part.unit.key), start: base, end: at, name: `${part.prefix.replace(/: $/, "")}, turn ${part.unit.position ?? ""}` });
+        turns.push({
+          guid: turnGuid(part.unit.key),
+          start: base,
+          end: at,
+          name: `${part.prefix.replace(/: $/, "")}, turn ${part.unit.position ?? ""}`,
+        });
       }
       for (const c of codingsByUnit.get(part.unit.key) ?? []) {
         const start = base + map(c.start, "start");
@@ -193,7 +208,11 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   }
 
   const userRows = users.size
-    ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", [...users]).execute()
+    ? await db
+        .selectFrom("app_user")
+        .select(["id", "display_name"])
+        .where("id", "in", [...users])
+        .execute()
     : [];
   const liveThemes = new Map(themes.map((t) => [t.id, t]));
   const codeXml = (list: (Theme & { depth: number })[], parentId: string | null, indent: string): string =>
@@ -204,7 +223,8 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
           .filter(Boolean)
           .join("\n");
         const children = codeXml(list, t.id, `${indent}  `);
-        const inner = (description ? `\n${indent}  <Description>${escapeXml(description)}</Description>` : "") + (children ? `\n${children}` : "");
+        const inner =
+          (description ? `\n${indent}  <Description>${escapeXml(description)}</Description>` : "") + (children ? `\n${children}` : "");
         return `${indent}<Code guid="${t.id}" name="${escapeXml(t.name)}" isCodable="${t.status === "accepted" || usedThemes.has(t.id)}" color="${t.colour.toUpperCase()}"${inner ? `>${inner}\n${indent}</Code>` : "/>"}`;
       })
       .join("\n");
@@ -224,7 +244,10 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
           ...sources.map((s) =>
             [
               `    <TextSource guid="${s.guid}" name="${escapeXml(s.name)}" plainTextPath="internal://${s.guid}.txt">`,
-              ...s.turns.map((turn) => `      <PlainTextSelection guid="${turn.guid}" name="${escapeXml(turn.name)}" startPosition="${turn.start}" endPosition="${turn.end}"/>`),
+              ...s.turns.map(
+                (turn) =>
+                  `      <PlainTextSelection guid="${turn.guid}" name="${escapeXml(turn.name)}" startPosition="${turn.start}" endPosition="${turn.end}"/>`,
+              ),
               ...s.selections
                 .filter((sel) => liveThemes.has(sel.themeId))
                 .map(
@@ -242,7 +265,10 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     ...(links.length
       ? [
           "  <Links>",
-          ...links.map((l) => `    <Link guid="${guidFrom(`link:${scope.studyId}:${l.from}`)}" name="renders" direction="OneWay" originGUID="${turnGuid(l.from)}" targetGUID="${turnGuid(l.to)}"/>`),
+          ...links.map(
+            (l) =>
+              `    <Link guid="${guidFrom(`link:${scope.studyId}:${l.from}`)}" name="renders" direction="OneWay" originGUID="${turnGuid(l.from)}" targetGUID="${turnGuid(l.to)}"/>`,
+          ),
           "  </Links>",
         ]
       : []),
@@ -262,7 +288,11 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   };
 }
 
-export async function exportQdpx(db: DB, scope: StudyScope, actor: { userId: string | null; via: "workspace" | "cli" }): Promise<QdpxResult> {
+export async function exportQdpx(
+  db: DB,
+  scope: StudyScope,
+  actor: { userId: string | null; via: "workspace" | "cli" },
+): Promise<QdpxResult> {
   const study = await requireStudy(db, scope);
   const result = await buildQdpx(db, scope);
   await recordAudit(db, {
@@ -322,4 +352,3 @@ export function zipFiles(files: { name: string; data: Buffer }[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...chunks, ...central, end]);
 }
-

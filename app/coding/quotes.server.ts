@@ -77,10 +77,11 @@ async function themeSelection(db: DB, scope: StudyScope, filter: QuoteFilter) {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const t of themes) if (t.parentId && chosen.has(t.parentId) && !chosen.has(t.id)) {
-        chosen.add(t.id);
-        grew = true;
-      }
+      for (const t of themes)
+        if (t.parentId && chosen.has(t.parentId) && !chosen.has(t.id)) {
+          chosen.add(t.id);
+          grew = true;
+        }
     }
   }
   return { names: new Map(themes.map((t) => [t.id, t.name])), chosen: [...chosen].filter((id) => themes.some((t) => t.id === id)) };
@@ -100,7 +101,11 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
   const byUnit = new Map<UnitKey, { start: number; end: number; theme: string }[]>();
   for (const c of codings) byUnit.set(c.unit, [...(byUnit.get(c.unit) ?? []), { start: c.start, end: c.end, theme: c.themeId }]);
   const unitList = [...units.values()];
-  const redactions = await redactionsFor(db, scope, unitList.map((u) => u.key));
+  const redactions = await redactionsFor(
+    db,
+    scope,
+    unitList.map((u) => u.key),
+  );
   const translations = await readTranslations(db, unitList);
   const nameList = await redactionNames(db, scope.studyId);
   const positions = await attendeePositions(db, unitList);
@@ -133,14 +138,19 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
         interpretationLanguage: [...new Set(interpretations.map((r) => r.language))].join("; "),
         original: original?.text ?? "",
         originalLanguage: original?.language ?? "",
-        themes: [...run.themes].map((id) => names.get(id) ?? "").filter(Boolean).sort(),
+        themes: [...run.themes]
+          .map((id) => names.get(id) ?? "")
+          .filter(Boolean)
+          .sort(),
         source: unit.sessionKind ?? "answer",
         speaker: speakerLabel(scope.studyId, unit, positions),
         month: (unit.heldOn ?? "").slice(0, 7),
       });
     }
   }
-  quotes.sort((a, b) => a.themes.join().localeCompare(b.themes.join()) || a.month.localeCompare(b.month) || a.speaker.localeCompare(b.speaker));
+  quotes.sort(
+    (a, b) => a.themes.join().localeCompare(b.themes.join()) || a.month.localeCompare(b.month) || a.speaker.localeCompare(b.speaker),
+  );
   return quotes;
 }
 
@@ -154,7 +164,11 @@ async function linkedTurns(db: DB, scope: StudyScope, units: readonly GatedUnit[
   const renderedKeys = [...new Set(units.flatMap((u) => (u.renders ? [u.renders.key] : [])))];
   const renderings = originalKeys.length ? await readSegments(db, scope, "quote", { renderingsOf: originalKeys }) : [];
   const originals = renderedKeys.length ? await readSegments(db, scope, "quote", { keys: renderedKeys }) : [];
-  const redactions = await redactionsFor(db, scope, [...renderings, ...originals].map((u) => u.key));
+  const redactions = await redactionsFor(
+    db,
+    scope,
+    [...renderings, ...originals].map((u) => u.key),
+  );
   const whole = (u: GatedUnit) => ({ text: redactedText(u.text, redactions.get(u.key) ?? []).trim(), language: u.language });
   const byOriginal = new Map<UnitKey, { text: string; language: string }[]>();
   for (const r of renderings) byOriginal.set(r.renders!.key, [...(byOriginal.get(r.renders!.key) ?? []), whole(r)]);
@@ -165,7 +179,11 @@ async function attendeePositions(db: DB, units: readonly GatedUnit[]) {
   const sessionIds = [...new Set(units.flatMap((u) => (u.sessionId ? [u.sessionId] : [])))];
   const map = new Map<string, number>();
   if (sessionIds.length === 0) return map;
-  const rows = await db.selectFrom("session_attendee").select(["session_id", "participant_id", "position"]).where("session_id", "in", sessionIds).execute();
+  const rows = await db
+    .selectFrom("session_attendee")
+    .select(["session_id", "participant_id", "position"])
+    .where("session_id", "in", sessionIds)
+    .execute();
   for (const r of rows) map.set(`${r.session_id}|${r.participant_id}`, r.position);
   return map;
 }
@@ -238,7 +256,8 @@ export function quotesToMarkdown(quotes: readonly Quote[], title: string): strin
     ] as const) {
       if (!text) continue;
       lines.push(">");
-      for (const [i, line] of text.split(/\r?\n/).entries()) lines.push(`> ${i === 0 ? `${label} (${escapeMarkdown(language)}): ` : ""}${escapeMarkdown(line)}`);
+      for (const [i, line] of text.split(/\r?\n/).entries())
+        lines.push(`> ${i === 0 ? `${label} (${escapeMarkdown(language)}): ` : ""}${escapeMarkdown(line)}`);
     }
     if (q.translation) {
       lines.push(">");
@@ -280,4 +299,3 @@ export async function exportQuotes(
   });
   return { quotes, body };
 }
-

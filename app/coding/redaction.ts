@@ -38,14 +38,7 @@
  */
 
 export type RedactionKind =
-  | "email"
-  | "phone"
-  | "url"
-  | "uk_postcode"
-  | "date_of_birth"
-  | "home_office_reference"
-  | "port_reference"
-  | "name";
+  "email" | "phone" | "url" | "uk_postcode" | "date_of_birth" | "home_office_reference" | "port_reference" | "name";
 
 export interface RedactionCandidate {
   kind: RedactionKind;
@@ -88,16 +81,49 @@ interface Rule {
   accept?: (text: string) => string | null;
 }
 
-const EN_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+const EN_MONTHS =
+  "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 // Welsh months with their soft-mutated forms ("o Fawrth", "ym mis Fai").
 const CY_MONTHS =
   "ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi|fedi|hydref|tachwedd|dachwedd|rhagfyr|ragfyr";
 // Egyptian/Gulf (Gregorian loan) and Levantine/Iraqi (Syriac) month names, longest first.
 const AR_MONTHS = [
-  "كانون الثاني", "كانون الأول", "كانون الاول", "تشرين الأول", "تشرين الاول", "تشرين الثاني",
-  "يناير", "فبراير", "مارس", "أبريل", "إبريل", "ابريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه",
-  "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر",
-  "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب", "أيلول", "ايلول",
+  "كانون الثاني",
+  "كانون الأول",
+  "كانون الاول",
+  "تشرين الأول",
+  "تشرين الاول",
+  "تشرين الثاني",
+  "يناير",
+  "فبراير",
+  "مارس",
+  "أبريل",
+  "إبريل",
+  "ابريل",
+  "مايو",
+  "يونيو",
+  "يونيه",
+  "يوليو",
+  "يوليه",
+  "أغسطس",
+  "اغسطس",
+  "سبتمبر",
+  "أكتوبر",
+  "اكتوبر",
+  "نوفمبر",
+  "ديسمبر",
+  "شباط",
+  "آذار",
+  "اذار",
+  "نيسان",
+  "أيار",
+  "ايار",
+  "حزيران",
+  "تموز",
+  "آب",
+  "اب",
+  "أيلول",
+  "ايلول",
 ].join("|");
 const ORDINAL = "(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?";
 const YEAR = `${D}{4}`;
@@ -179,10 +205,7 @@ const RULES: Rule[] = [
   },
   {
     kind: "date_of_birth",
-    regex: new RegExp(
-      `${B}${D}{1,2}${ORDINAL}\\s+(?:(?:of|o)\\s+)?(?:${EN_MONTHS}|${CY_MONTHS})\\.?,?\\s+${YEAR}${E}`,
-      "giu",
-    ),
+    regex: new RegExp(`${B}${D}{1,2}${ORDINAL}\\s+(?:(?:of|o)\\s+)?(?:${EN_MONTHS}|${CY_MONTHS})\\.?,?\\s+${YEAR}${E}`, "giu"),
     accept: (t) => (validDayMonth(Number(asciiDigits(t).match(/^[0-9]+/)![0]), 1) ? t : null),
   },
   {
@@ -232,8 +255,15 @@ function escapeRegex(s: string): string {
 const ARABIC_LETTER = /[\u0620-\u064A\u0671-\u06D3]/u;
 const ARABIC_MARKS = "[\\u0640\\u064B-\\u065F\\u0670]*"; // tatweel, harakat, superscript alef
 const ARABIC_VARIANTS: Record<string, string> = {
-  "ا": "[اأإآٱ]", "أ": "[اأإآٱ]", "إ": "[اأإآٱ]", "آ": "[اأإآٱ]", "ٱ": "[اأإآٱ]",
-  "ي": "[يى]", "ى": "[يى]", "ة": "[ةه]", "ه": "[هة]",
+  ا: "[اأإآٱ]",
+  أ: "[اأإآٱ]",
+  إ: "[اأإآٱ]",
+  آ: "[اأإآٱ]",
+  ٱ: "[اأإآٱ]",
+  ي: "[يى]",
+  ى: "[يى]",
+  ة: "[ةه]",
+  ه: "[هة]",
 };
 
 function characterPattern(ch: string): string {

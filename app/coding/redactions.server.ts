@@ -17,7 +17,10 @@ import { applyRedactions, findRedactionCandidates } from "./redaction";
 import { checkSpan } from "./spans";
 
 export class RedactionError extends Error {
-  constructor(readonly reason: "not_found" | "unit_not_found" | "span", message: string) {
+  constructor(
+    readonly reason: "not_found" | "unit_not_found" | "span",
+    message: string,
+  ) {
     super(message);
     this.name = "RedactionError";
   }
@@ -60,7 +63,14 @@ export async function redactionsFor(db: DB, scope: StudyScope, units: readonly U
     );
   }
   if (responseIds.length) {
-    rows.push(...(await db.selectFrom("redaction").selectAll().where("study_id", "=", scope.studyId).where("response_id", "in", responseIds).execute()));
+    rows.push(
+      ...(await db
+        .selectFrom("redaction")
+        .selectAll()
+        .where("study_id", "=", scope.studyId)
+        .where("response_id", "in", responseIds)
+        .execute()),
+    );
   }
   for (const r of rows) {
     const unit = rowUnitKey(r);
@@ -77,7 +87,11 @@ export async function redactionsFor(db: DB, scope: StudyScope, units: readonly U
  * Runs the check over the study's units (or the given ones) and stores new suggestions. A span
  * already stored for the unit (in any status, so a dismissal sticks) is not suggested again.
  */
-export async function suggestRedactions(db: DB, scope: StudyScope, filter: { units?: readonly UnitKey[]; sessionId?: string } = {}): Promise<number> {
+export async function suggestRedactions(
+  db: DB,
+  scope: StudyScope,
+  filter: { units?: readonly UnitKey[]; sessionId?: string } = {},
+): Promise<number> {
   await requireStudy(db, scope);
   const names = await redactionNames(db, scope.studyId);
   const units = await readUnits(db, scope, "analysis", { keys: filter.units, sessionId: filter.sessionId });
@@ -87,10 +101,23 @@ export async function suggestRedactions(db: DB, scope: StudyScope, filter: { uni
     const known = new Set((existing.get(unit.key) ?? []).map((r) => `${r.start}-${r.end}`));
     for (const c of findRedactionCandidates(unit.text, { names })) {
       if (known.has(`${c.start}-${c.end}`)) continue;
-      rows.push({ study_id: scope.studyId, ...unitColumns(unit.key), start_cp: c.start, end_cp: c.end, kind: c.kind, status: "suggested" as const, decided_by: null, decided_at: null });
+      rows.push({
+        study_id: scope.studyId,
+        ...unitColumns(unit.key),
+        start_cp: c.start,
+        end_cp: c.end,
+        kind: c.kind,
+        status: "suggested" as const,
+        decided_by: null,
+        decided_at: null,
+      });
     }
   }
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto("redaction").values(rows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto("redaction")
+      .values(rows.slice(i, i + 1000))
+      .execute();
   return rows.length;
 }
 
@@ -101,9 +128,19 @@ async function requireRedaction(db: DB, scope: StudyScope, id: string) {
   return row;
 }
 
-export async function decideRedaction(db: DB, scope: StudyScope, actorUserId: string, id: string, decision: "confirmed" | "dismissed"): Promise<void> {
+export async function decideRedaction(
+  db: DB,
+  scope: StudyScope,
+  actorUserId: string,
+  id: string,
+  decision: "confirmed" | "dismissed",
+): Promise<void> {
   await requireRedaction(db, scope, id);
-  await db.updateTable("redaction").set({ status: decision, decided_by: actorUserId, decided_at: new Date() }).where("id", "=", id).execute();
+  await db
+    .updateTable("redaction")
+    .set({ status: decision, decided_by: actorUserId, decided_at: new Date() })
+    .where("id", "=", id)
+    .execute();
 }
 
 async function unitText(db: DB, scope: StudyScope, unit: UnitKey): Promise<GatedUnit> {
@@ -113,7 +150,13 @@ async function unitText(db: DB, scope: StudyScope, unit: UnitKey): Promise<Gated
 }
 
 /** Changes a redaction's span (e.g. to cover a surname after a flagged first name) and confirms it. */
-export async function extendRedaction(db: DB, scope: StudyScope, actorUserId: string, id: string, span: { start: number; end: number }): Promise<void> {
+export async function extendRedaction(
+  db: DB,
+  scope: StudyScope,
+  actorUserId: string,
+  id: string,
+  span: { start: number; end: number },
+): Promise<void> {
   const row = await requireRedaction(db, scope, id);
   const unit = await unitText(db, scope, rowUnitKey(row));
   if (checkSpan(unit.text, span)) throw new RedactionError("span", "That span is not within the text");
@@ -125,12 +168,28 @@ export async function extendRedaction(db: DB, scope: StudyScope, actorUserId: st
 }
 
 /** A redaction the check did not suggest. */
-export async function addRedaction(db: DB, scope: StudyScope, actorUserId: string, unitKey: UnitKey, span: { start: number; end: number }, kind = "other"): Promise<string> {
+export async function addRedaction(
+  db: DB,
+  scope: StudyScope,
+  actorUserId: string,
+  unitKey: UnitKey,
+  span: { start: number; end: number },
+  kind = "other",
+): Promise<string> {
   const unit = await unitText(db, scope, unitKey);
   if (checkSpan(unit.text, span)) throw new RedactionError("span", "That span is not within the text");
   const row = await db
     .insertInto("redaction")
-    .values({ study_id: scope.studyId, ...unitColumns(unitKey), start_cp: span.start, end_cp: span.end, kind: kind.slice(0, 40), status: "added", decided_by: actorUserId, decided_at: new Date() })
+    .values({
+      study_id: scope.studyId,
+      ...unitColumns(unitKey),
+      start_cp: span.start,
+      end_cp: span.end,
+      kind: kind.slice(0, 40),
+      status: "added",
+      decided_by: actorUserId,
+      decided_at: new Date(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -149,6 +208,10 @@ export function redactedTranslation(text: string, names: readonly string[]): str
 
 /** Redacted texts for units already read through the gate. */
 export async function redactedTexts(db: DB, scope: StudyScope, units: readonly GatedUnit[]): Promise<Map<UnitKey, string>> {
-  const stored = await redactionsFor(db, scope, units.map((u) => u.key));
+  const stored = await redactionsFor(
+    db,
+    scope,
+    units.map((u) => u.key),
+  );
   return new Map(units.map((u) => [u.key, redactedText(u.text, stored.get(u.key))]));
 }

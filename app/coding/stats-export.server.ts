@@ -33,7 +33,13 @@ interface Question {
 type Messages = Record<string, string>;
 
 /** Yes/no questions have no option labels of their own. */
-const YES_NO: Record<string, [string, string]> = { cy: ["Ydw", "Nac ydw"], ar: ["نعم", "لا"], fa: ["بله", "نه"], ps: ["هو", "نه"], ckb: ["بەڵێ", "نەخێر"] };
+const YES_NO: Record<string, [string, string]> = {
+  cy: ["Ydw", "Nac ydw"],
+  ar: ["نعم", "لا"],
+  fa: ["بله", "نه"],
+  ps: ["هو", "نه"],
+  ckb: ["بەڵێ", "نەخێر"],
+};
 
 function englishText(value: unknown): string {
   if (typeof value === "string") return value;
@@ -74,8 +80,13 @@ export async function statsQuestions(db: DB, scope: StudyScope, language: string
   const several = new Set(versions.map((v) => v.instrument_id)).size > 1;
   const questions: Question[] = [];
   for (const v of versions) {
-    const definition = (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as { sections?: { items?: Record<string, unknown>[] }[] };
-    const translations = (typeof v.translations === "string" ? JSON.parse(v.translations) : v.translations) as Record<string, { messages?: Messages }>;
+    const definition = (typeof v.definition === "string" ? JSON.parse(v.definition) : v.definition) as {
+      sections?: { items?: Record<string, unknown>[] }[];
+    };
+    const translations = (typeof v.translations === "string" ? JSON.parse(v.translations) : v.translations) as Record<
+      string,
+      { messages?: Messages }
+    >;
     const messages: Messages = (language !== "en" && translations?.[language]?.messages) || {};
     const say = (key: string, english: string) => (typeof messages[key] === "string" && messages[key] ? messages[key] : english);
     for (const section of definition.sections ?? []) {
@@ -86,7 +97,12 @@ export async function statsQuestions(db: DB, scope: StudyScope, language: string
         const multiVersion = versions.filter((x) => x.instrument_id === v.instrument_id).length > 1;
         const wanted = `${several ? `${v.instrument_id}_` : ""}${itemId}${multiVersion ? `_v${v.version}` : ""}`;
         const label = say(messageKeys.itemText(itemId), englishText(item.text)) || itemId;
-        const variable: StatVariable = { name: variableName(wanted, taken), label, type: NUMERIC_TYPES.has(type) ? "numeric" : "string", missingCodes: true };
+        const variable: StatVariable = {
+          name: variableName(wanted, taken),
+          label,
+          type: NUMERIC_TYPES.has(type) ? "numeric" : "string",
+          missingCodes: true,
+        };
         const question: Question = { instrumentId: v.instrument_id, version: v.version, itemId, type, variable };
         if (type === "yes_no") {
           variable.valueLabels = [
@@ -163,12 +179,26 @@ export async function exportAnswersStats(
   let currentId = "";
   const start = (r: AnswerRow) => {
     // Every question of this response's questionnaire starts as skipped; every other one was not asked.
-    const row: Cell[] = questions.map((q) => (q.instrumentId === r.instrumentId && q.version === r.instrumentVersion ? SKIPPED : NOT_ASKED));
-    row.unshift(respondentLabel(scope.studyId, r.participantId, 10), r.instrumentId, r.instrumentVersion, String(r.timepoint ?? ""), r.language, r.mode, r.startedOn.slice(0, 7));
+    const row: Cell[] = questions.map((q) =>
+      q.instrumentId === r.instrumentId && q.version === r.instrumentVersion ? SKIPPED : NOT_ASKED,
+    );
+    row.unshift(
+      respondentLabel(scope.studyId, r.participantId, 10),
+      r.instrumentId,
+      r.instrumentVersion,
+      String(r.timepoint ?? ""),
+      r.language,
+      r.mode,
+      r.startedOn.slice(0, 7),
+    );
     return row;
   };
   for await (const batch of answerBatches(db, scope, "analysis")) {
-    const redactions = await redactionsFor(db, scope, batch.filter((r) => typeof r.value === "string").map((r) => `a:${r.responseId}:${r.itemId}`));
+    const redactions = await redactionsFor(
+      db,
+      scope,
+      batch.filter((r) => typeof r.value === "string").map((r) => `a:${r.responseId}:${r.itemId}`),
+    );
     for (const r of batch) {
       if (r.responseId !== currentId) {
         if (current) rows.push(current);
@@ -177,7 +207,9 @@ export async function exportAnswersStats(
       }
       const i = at.get(`${r.instrumentId}\u0000${r.instrumentVersion}\u0000${r.itemId}`);
       if (i === undefined) continue;
-      current![i] = cellFor(questions[i - RESPONSE_VARIABLES.length]!, r.value, (s) => redactedText(s, redactions.get(`a:${r.responseId}:${r.itemId}`)));
+      current![i] = cellFor(questions[i - RESPONSE_VARIABLES.length]!, r.value, (s) =>
+        redactedText(s, redactions.get(`a:${r.responseId}:${r.itemId}`)),
+      );
     }
   }
   if (current) rows.push(current);

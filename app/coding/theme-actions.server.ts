@@ -3,13 +3,28 @@
  * each form posts. Creating is open to coding:write (a peer researcher's theme is a proposal);
  * seeding, accepting, editing and merging need study:edit.
  */
-import { acceptTheme, CodebookError, createTheme, editTheme, mergeThemes, proposeTheme, renameTheme, seedCodebook } from "./codebook.server";
+import {
+  acceptTheme,
+  CodebookError,
+  createTheme,
+  editTheme,
+  mergeThemes,
+  proposeTheme,
+  renameTheme,
+  seedCodebook,
+} from "./codebook.server";
 import { addMemo, CodingError, editMemo } from "./codings.server";
 import { field } from "../security/form-body.server";
 import type { StudyMember } from "../workspace/request.server";
 
 /** The field the error summary links to after a refused form (the theme's name, or the merge target). */
-const ERROR_FIELD: Record<string, string> = { create: "new-name", rename: "edit-name", merge: "into", memo: "memo", studyMemo: "study-memo" };
+const ERROR_FIELD: Record<string, string> = {
+  create: "new-name",
+  rename: "edit-name",
+  merge: "into",
+  memo: "memo",
+  studyMemo: "study-memo",
+};
 
 export async function themeAction(study: StudyMember, form: FormData) {
   const result = await runThemeAction(study, form);
@@ -73,7 +88,14 @@ async function runThemeAction({ member, db, scope, userId }: StudyMember, form: 
   } catch (error) {
     if (error instanceof CodebookError) return { error: `coding.themes.errors.${error.reason}` };
     if (error instanceof CodingError) {
-      return { error: error.reason === "not_yours" ? "coding.themes.errors.memoNotYours" : error.reason === "empty_memo" ? "coding.themes.errors.emptyMemo" : "coding.themes.errors.not_found" };
+      return {
+        error:
+          error.reason === "not_yours"
+            ? "coding.themes.errors.memoNotYours"
+            : error.reason === "empty_memo"
+              ? "coding.themes.errors.emptyMemo"
+              : "coding.themes.errors.not_found",
+      };
     }
     if (error instanceof Response) throw error;
     if ((error as { name?: string }).name === "ZodError") return { error: "coding.themes.errors.invalid" };

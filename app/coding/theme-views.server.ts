@@ -112,7 +112,12 @@ export async function coOccurrence(db: DB, scope: StudyScope, options: { coders?
 }
 
 /** The coded extracts for a theme with their context, in source order. */
-export async function themeExtracts(db: DB, scope: StudyScope, themeId: string, options: { coders?: readonly string[]; limit?: number } = {}) {
+export async function themeExtracts(
+  db: DB,
+  scope: StudyScope,
+  themeId: string,
+  options: { coders?: readonly string[]; limit?: number } = {},
+) {
   await requireStudy(db, scope);
   const coded = await codedUnits(db, scope, options);
   const out = [];

@@ -87,7 +87,12 @@ export async function readCodings(
  * The codings (matching the filter) on units the caller has already read through this gate (pass
  * those units, or their keys as the gate returned them): codings on any other unit are left out.
  */
-export async function codingsOnUnits(db: DB, scope: StudyScope, units: Iterable<UnitKey>, filter: CodingFilter = {}): Promise<GatedCoding[]> {
+export async function codingsOnUnits(
+  db: DB,
+  scope: StudyScope,
+  units: Iterable<UnitKey>,
+  filter: CodingFilter = {},
+): Promise<GatedCoding[]> {
   const wanted = new Set(units);
   if (wanted.size === 0 || filter.coderIds?.length === 0) return [];
   return (await studyCodings(db, scope, filter)).filter((c) => wanted.has(c.unit));
@@ -122,7 +127,12 @@ export async function codedQuestions(db: DB, scope: StudyScope): Promise<{ instr
  */
 export async function codingIdsOfThemes(db: DB, scope: StudyScope, themeIds: readonly string[]): Promise<string[]> {
   if (themeIds.length === 0) return [];
-  const rows = await db.selectFrom("coding").select("id").where("study_id", "=", scope.studyId).where("theme_id", "in", [...themeIds]).execute();
+  const rows = await db
+    .selectFrom("coding")
+    .select("id")
+    .where("study_id", "=", scope.studyId)
+    .where("theme_id", "in", [...themeIds])
+    .execute();
   return rows.map((c) => c.id);
 }
 
@@ -140,7 +150,9 @@ export async function codingIdsOfThemes(db: DB, scope: StudyScope, themeIds: rea
 export async function codingOnEntryTheme(db: DB, studyId: string, entryId: string, codingId: string) {
   return db
     .selectFrom("coding")
-    .innerJoin("report_entry_theme", (j) => j.onRef("report_entry_theme.theme_id", "=", "coding.theme_id").on("report_entry_theme.entry_id", "=", entryId))
+    .innerJoin("report_entry_theme", (j) =>
+      j.onRef("report_entry_theme.theme_id", "=", "coding.theme_id").on("report_entry_theme.entry_id", "=", entryId),
+    )
     .select(["coding.id", "coding.theme_id"])
     .where("coding.id", "=", codingId)
     .where("coding.study_id", "=", studyId)
@@ -192,20 +204,33 @@ export async function sameCoding(db: DB, input: { unit: UnitKey; themeId: string
     .where("coder_id", "=", input.coderId)
     .where("start_cp", "=", input.start)
     .where("end_cp", "=", input.end);
-  q = ref.kind === "segment" ? q.where("segment_id", "=", ref.segmentId) : q.where("response_id", "=", ref.responseId).where("item_id", "=", ref.itemId);
+  q =
+    ref.kind === "segment"
+      ? q.where("segment_id", "=", ref.segmentId)
+      : q.where("response_id", "=", ref.responseId).where("item_id", "=", ref.itemId);
   return q.executeTakeFirst();
 }
 
 /** The study's coding by id, with its coder (for removing or annotating it). */
 export async function codingOfStudy(db: DB, scope: StudyScope, codingId: string) {
-  return db.selectFrom("coding").select(["id", "coder_id"]).where("id", "=", codingId).where("study_id", "=", scope.studyId).executeTakeFirst();
+  return db
+    .selectFrom("coding")
+    .select(["id", "coder_id"])
+    .where("id", "=", codingId)
+    .where("study_id", "=", scope.studyId)
+    .executeTakeFirst();
 }
 
 /**
  * The codings on these units (keys the coding screen read through the gate), by span order; only
  * `coderId`'s when given (a blind study before the viewer has finished).
  */
-export async function codingsOnScreen(db: DB, scope: StudyScope, units: readonly UnitKey[], coderId?: string): Promise<Omit<GatedCoding, "createdAt">[]> {
+export async function codingsOnScreen(
+  db: DB,
+  scope: StudyScope,
+  units: readonly UnitKey[],
+  coderId?: string,
+): Promise<Omit<GatedCoding, "createdAt">[]> {
   const refs = units.map(parseUnitKey).filter((r) => r !== null);
   const segmentIds = refs.flatMap((r) => (r.kind === "segment" ? [r.segmentId] : []));
   const answers = refs.flatMap((r) => (r.kind === "answer" ? [r] : []));
@@ -229,7 +254,9 @@ export async function codersOfStudy(db: DB, scope: StudyScope) {
   const rows = await db
     .selectFrom("coding")
     .innerJoin("app_user", "app_user.id", "coding.coder_id")
-    .leftJoin("coder_status", (j) => j.onRef("coder_status.coder_id", "=", "coding.coder_id").on("coder_status.study_id", "=", scope.studyId))
+    .leftJoin("coder_status", (j) =>
+      j.onRef("coder_status.coder_id", "=", "coding.coder_id").on("coder_status.study_id", "=", scope.studyId),
+    )
     .select(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
     .select((eb) => eb.fn.countAll<number>().as("codings"))
     .where("coding.study_id", "=", scope.studyId)

@@ -34,12 +34,10 @@ export function permittedParticipants(db: DB, scope: StudyScope, purpose: GatePu
     .where((eb) => eb.or([eb("gp.withdrawal_mode", "is", null), eb("gp.withdrawal_mode", "<>", "erase")]))
     .where(sql<SqlBool>`exists (select 1 from consent_record gc where gc.participant_id = gp.id)`);
   if (purpose === "quote") {
-    q = q
-      .where("gp.withdrawn_on", "is", null)
-      .where(
-        sql<SqlBool>`coalesce((select gcr.quotes from consent_record gcr where gcr.participant_id = gp.id
+    q = q.where("gp.withdrawn_on", "is", null).where(
+      sql<SqlBool>`coalesce((select gcr.quotes from consent_record gcr where gcr.participant_id = gp.id
           order by gcr.updated_on desc, gcr.recorded_on desc, gcr.id desc limit 1), false)`,
-      );
+    );
   }
   return q;
 }

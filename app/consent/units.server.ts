@@ -98,7 +98,9 @@ export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpo
     .selectFrom("transcript_segment as seg")
     .innerJoin("study_session as ses", "ses.id", "seg.session_id")
     .innerJoin("study as st", "st.id", "ses.study_id")
-    .leftJoin("transcript_segment as orig", (join) => join.onRef("orig.id", "=", "seg.renders_segment_id").onRef("orig.session_id", "=", "seg.session_id"))
+    .leftJoin("transcript_segment as orig", (join) =>
+      join.onRef("orig.id", "=", "seg.renders_segment_id").onRef("orig.session_id", "=", "seg.session_id"),
+    )
     .leftJoin("participant as p", (join) => join.on(sql<SqlBool>`p.id = coalesce(seg.participant_id, orig.participant_id)`))
     .select([
       "seg.id",
@@ -215,10 +217,16 @@ export async function readFreeTextAnswers(db: DB, scope: StudyScope, purpose: Ga
 }
 
 /** Segments and answers together (segments first), as one map by key. */
-export async function readUnits(db: DB, scope: StudyScope, purpose: GatePurpose, filter: UnitFilter = {}): Promise<Map<UnitKey, GatedUnit>> {
+export async function readUnits(
+  db: DB,
+  scope: StudyScope,
+  purpose: GatePurpose,
+  filter: UnitFilter = {},
+): Promise<Map<UnitKey, GatedUnit>> {
   const out = new Map<UnitKey, GatedUnit>();
   if (filter.includeSegments !== false) for (const u of await readSegments(db, scope, purpose, filter)) out.set(u.key, u);
-  if (filter.includeAnswers !== false && !filter.sessionId) for (const u of await readFreeTextAnswers(db, scope, purpose, filter)) out.set(u.key, u);
+  if (filter.includeAnswers !== false && !filter.sessionId)
+    for (const u of await readFreeTextAnswers(db, scope, purpose, filter)) out.set(u.key, u);
   return out;
 }
 
@@ -329,12 +337,22 @@ export async function lastSegmentPosition(db: DB, sessionId: string): Promise<nu
 /** Each turn of a session with its speaker's role and the turn it renders, by id (for corrections). */
 export async function turnRoles(db: DB, sessionId: string) {
   return new Map(
-    (await db.selectFrom("transcript_segment").select(["id", "speaker_role", "renders_segment_id"]).where("session_id", "=", sessionId).execute()).map((r) => [r.id, r]),
+    (
+      await db
+        .selectFrom("transcript_segment")
+        .select(["id", "speaker_role", "renders_segment_id"])
+        .where("session_id", "=", sessionId)
+        .execute()
+    ).map((r) => [r.id, r]),
   );
 }
 
 /** Is the segment, or the answer, one of the study's? (A translation may only be kept for one that is.) */
-export async function unitOfStudy(db: DB, scope: StudyScope, unit: { segmentId: string } | { responseId: string; itemId: string }): Promise<boolean> {
+export async function unitOfStudy(
+  db: DB,
+  scope: StudyScope,
+  unit: { segmentId: string } | { responseId: string; itemId: string },
+): Promise<boolean> {
   if ("segmentId" in unit) {
     const owned = await db
       .selectFrom("transcript_segment as seg")

@@ -116,7 +116,11 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
  * answers_revision, participant_id, cohort_id, language (the participant's), timepoint,
  * instrument_version_id.
  */
-function chosenResponses(db: DB, query: StudyScope & { instrumentId: string; timepoints: readonly string[] }, options: { choose: boolean; where?: RawBuilder<unknown> }) {
+function chosenResponses(
+  db: DB,
+  query: StudyScope & { instrumentId: string; timepoints: readonly string[] },
+  options: { choose: boolean; where?: RawBuilder<unknown> },
+) {
   return sql`
     select ${options.choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
       r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
@@ -181,14 +185,17 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   const textItems = [...query.textItems];
   const items = [...new Set([...numberItems, ...textItems])];
   const numberColumns = numberItems.map(
-    (item, i) => sql`max(case when jsonb_typeof(a.value) = 'number' then (a.value)::float8 end) filter (where a.item_id = ${item}) as ${sql.ref(`n${i}`)}`,
+    (item, i) =>
+      sql`max(case when jsonb_typeof(a.value) = 'number' then (a.value)::float8 end) filter (where a.item_id = ${item}) as ${sql.ref(`n${i}`)}`,
   );
   const textColumns = textItems.map(
     (item, i) => sql`max(a.value #>> '{}') filter (where a.item_id = ${item} and jsonb_typeof(a.value) = 'string') as ${sql.ref(`t${i}`)}`,
   );
   // One JSON array for any number of ids: one parameter, the same on both drivers.
   const onlyResponses = (column: string) =>
-    query.responseIds ? sql`and ${sql.ref(column)} in (select jsonb_array_elements_text(${JSON.stringify(query.responseIds)}::jsonb)::uuid)` : sql``;
+    query.responseIds
+      ? sql`and ${sql.ref(column)} in (select jsonb_array_elements_text(${JSON.stringify(query.responseIds)}::jsonb)::uuid)`
+      : sql``;
   const folded = items.length
     ? sql`select a.response_id, ${sql.join([...numberColumns, ...textColumns])}
         from answer a join response fr on fr.id = a.response_id
@@ -287,7 +294,11 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
     // timepoint) already gives one response per person and time, and the sort that DISTINCT ON
     // needs (a quarter of the read's time at 200,000 responses) can be skipped. Both statements
     // run in one snapshot, so a response in a new version cannot slip in between them.
-    const published = await trx.selectFrom("instrument_version").select((eb) => eb.fn.countAll<number>().as("n")).where("instrument_id", "=", query.instrumentId).executeTakeFirst();
+    const published = await trx
+      .selectFrom("instrument_version")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("instrument_id", "=", query.instrumentId)
+      .executeTakeFirst();
     const answered =
       Number(published?.n ?? 0) <= 1
         ? 1
@@ -303,7 +314,15 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
     const oneVersion = answered <= 1;
     // A kept score's row carries no ids: parsing two uuids per row is a fifth of reading 200,000.
     return (
-      await sql<{ participantId: string; cohortId: string | null; participantLanguage: string; timepoint: string; responseId: string | null; instrumentVersionId: string | null; score: number | null }>`
+      await sql<{
+        participantId: string;
+        cohortId: string | null;
+        participantLanguage: string;
+        timepoint: string;
+        responseId: string | null;
+        instrumentVersionId: string | null;
+        score: number | null;
+      }>`
       with chosen as (${chosenResponses(db, query, { choose: !oneVersion })})
       select c.participant_id as "participantId", c.cohort_id as "cohortId", c.language as "participantLanguage", c.timepoint,
         case when m.response_id is null then c.id end as "responseId",

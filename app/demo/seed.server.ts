@@ -12,8 +12,7 @@ export const DEMO_ADMIN_EMAIL = "admin@demo.tandem.test";
 const DEMO_LANGUAGES = ["en", "cy", "ar", "fa"];
 
 export type DemoSeedResult =
-  | { created: true; adminEmail: string; adminPassword: string; generatedPassword: boolean }
-  | { created: false; adminEmail: string };
+  { created: true; adminEmail: string; adminPassword: string; generatedPassword: boolean } | { created: false; adminEmail: string };
 
 /**
  * The demo organisation and study, made on first start only: a second start finds the organisation
@@ -56,17 +55,32 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
             ar: "شخص تتحدث معه ليلًا أو نهارًا عن أي شيء يقلقك.",
             fa: "کسی برای صحبت، شب یا روز، درباره هر چیزی که نگرانتان می‌کند.",
           },
-          contact: { en: "Call 116 123 (free)", cy: "Ffoniwch 116 123 (am ddim)", ar: "اتصل على 116 123 (مجاني)", fa: "با ۱۱۶ ۱۲۳ تماس بگیرید (رایگان)" },
+          contact: {
+            en: "Call 116 123 (free)",
+            cy: "Ffoniwch 116 123 (am ddim)",
+            ar: "اتصل على 116 123 (مجاني)",
+            fa: "با ۱۱۶ ۱۲۳ تماس بگیرید (رایگان)",
+          },
         },
         {
-          name: { en: "C.A.L.L. Mental Health Helpline for Wales", cy: "Llinell Gymorth Iechyd Meddwl C.A.L.L.", ar: "خط C.A.L.L. للمساعدة في الصحة النفسية في ويلز", fa: "خط کمک سلامت روان C.A.L.L. در ولز" },
+          name: {
+            en: "C.A.L.L. Mental Health Helpline for Wales",
+            cy: "Llinell Gymorth Iechyd Meddwl C.A.L.L.",
+            ar: "خط C.A.L.L. للمساعدة في الصحة النفسية في ويلز",
+            fa: "خط کمک سلامت روان C.A.L.L. در ولز",
+          },
           description: {
             en: "Emotional support and information, in Wales.",
             cy: "Cymorth emosiynol a gwybodaeth, yng Nghymru.",
             ar: "دعم نفسي ومعلومات في ويلز.",
             fa: "حمایت عاطفی و اطلاعات، در ولز.",
           },
-          contact: { en: "Call 0800 132 737 (free)", cy: "Ffoniwch 0800 132 737 (am ddim)", ar: "اتصل على 0800 132 737 (مجاني)", fa: "با ۰۸۰۰ ۱۳۲ ۷۳۷ تماس بگیرید (رایگان)" },
+          contact: {
+            en: "Call 0800 132 737 (free)",
+            cy: "Ffoniwch 0800 132 737 (am ddim)",
+            ar: "اتصل على 0800 132 737 (مجاني)",
+            fa: "با ۰۸۰۰ ۱۳۲ ۷۳۷ تماس بگیرید (رایگان)",
+          },
         },
       ],
       withdrawal: { modes: [...WITHDRAWAL_MODES], deadline: null },

@@ -7,7 +7,14 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import type { InterpreterMode, SessionKind, SpeakerRole } from "../../db/tables/coding";
-import { lastSegmentPosition, participantsWithoutAudioConsent, readSegments, segmentCounts, turnRoles, unitOfStudy } from "../consent/units.server";
+import {
+  lastSegmentPosition,
+  participantsWithoutAudioConsent,
+  readSegments,
+  segmentCounts,
+  turnRoles,
+  unitOfStudy,
+} from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { normaliseParticipantCode } from "../participants/code";
 import { findParticipantByCode } from "../participants/enrolment.server";
@@ -73,9 +80,7 @@ export async function facilitatorChoices(db: DB, scope: StudyScope): Promise<{ u
     .where("membership.organisation_id", "=", scope.organisationId)
     .where("app_user.disabled_at", "is", null)
     .execute();
-  return rows
-    .map((r) => ({ userId: r.id, name: r.display_name.trim() || r.email }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return rows.map((r) => ({ userId: r.id, name: r.display_name.trim() || r.email })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function createGathering(db: DB, scope: StudyScope, actorUserId: string | null, input: GatheringInput): Promise<string> {
@@ -143,7 +148,11 @@ export async function listGatherings(db: DB, scope: StudyScope, options: { visib
   const visibleTo = options.visibleTo;
   if (visibleTo) query = query.where((eb) => eb.or([eb("s.created_by", "=", visibleTo), eb("s.facilitator_user_id", "=", visibleTo)]));
   const rows = await query.orderBy("s.held_on").orderBy("s.label").execute();
-  const segments = await segmentCounts(db, scope, rows.map((r) => r.id));
+  const segments = await segmentCounts(
+    db,
+    scope,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -247,10 +256,7 @@ export async function setRecorded(db: DB, scope: StudyScope, sessionId: string, 
   await db.updateTable("study_session").set({ recorded }).where("id", "=", sessionId).execute();
 }
 
-export type SpeakerMapping =
-  | { role: "facilitator" }
-  | { role: "interpreter" }
-  | { role: "participant"; participantId: string };
+export type SpeakerMapping = { role: "facilitator" } | { role: "interpreter" } | { role: "participant"; participantId: string };
 
 export interface TranscriptImport {
   source: string;
@@ -321,7 +327,11 @@ export async function importTranscript(db: DB, scope: StudyScope, sessionId: str
       };
     });
     // Batches keep each statement's parameter count well under PostgreSQL's 65,535.
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto("transcript_segment").values(rows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.length; i += 1000)
+      await trx
+        .insertInto("transcript_segment")
+        .values(rows.slice(i, i + 1000))
+        .execute();
     return rows.length;
   });
 }
@@ -386,7 +396,10 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
         if (c.rendersSegmentId !== null) {
           const original = uuid.safeParse(c.rendersSegmentId).success ? turns.get(c.rendersSegmentId) : undefined;
           if (turn.speaker_role !== "interpreter" || !original || original.speaker_role === "interpreter") {
-            throw new GatheringError("rendering_invalid", "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session");
+            throw new GatheringError(
+              "rendering_invalid",
+              "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session",
+            );
           }
         }
         set.renders_segment_id = c.rendersSegmentId;
@@ -431,7 +444,14 @@ export async function setTranslation(
     if (clean) {
       await db
         .insertInto("translation")
-        .values({ segment_id: null, response_id: unit.responseId, item_id: unit.itemId, language: lang, text: clean, translated_by: actorUserId })
+        .values({
+          segment_id: null,
+          response_id: unit.responseId,
+          item_id: unit.itemId,
+          language: lang,
+          text: clean,
+          translated_by: actorUserId,
+        })
         .execute();
     }
   }

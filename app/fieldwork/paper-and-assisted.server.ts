@@ -31,10 +31,19 @@ export async function studyLink(origin: string, slug: string) {
 
 export const issueCodesSchema = z.object({ count: z.coerce.number().int().min(1).max(200), language: z.string().max(10).optional() });
 
-export async function issueCodeCards(db: DB, input: { studyId: string; count: number; language?: string; codeHashKey: Buffer; actorUserId: string }) {
+export async function issueCodeCards(
+  db: DB,
+  input: { studyId: string; count: number; language?: string; codeHashKey: Buffer; actorUserId: string },
+) {
   const study = await findStudyById(db, input.studyId);
   const language = input.language && study?.languages.includes(input.language) ? input.language : undefined;
-  return issuePaperCodes(db, { studyId: input.studyId, count: input.count, codeHashKey: input.codeHashKey, issuedBy: input.actorUserId, language });
+  return issuePaperCodes(db, {
+    studyId: input.studyId,
+    count: input.count,
+    codeHashKey: input.codeHashKey,
+    issuedBy: input.actorUserId,
+    language,
+  });
 }
 
 /** The current consent form's statements, in the workspace's language (English where untranslated). */
@@ -44,7 +53,11 @@ export async function consentStatements(db: DB, studyId: string, language: strin
   if (!form) return null;
   return {
     version: form.version.version,
-    statements: (form.version.definition.statements ?? []).map((s) => ({ id: s.id, required: s.required, ...textOf(form.version, language, messageKeys.statementText(s.id)) })),
+    statements: (form.version.definition.statements ?? []).map((s) => ({
+      id: s.id,
+      required: s.required,
+      ...textOf(form.version, language, messageKeys.statementText(s.id)),
+    })),
   };
 }
 
@@ -60,8 +73,19 @@ async function guarded<T>(work: () => Promise<T>): Promise<FieldworkResult<T>> {
   }
 }
 
-export function recordPaperConsentForCode(db: DB, input: { studyId: string; code: string; agreed: string[]; codeHashKey: Buffer; actorUserId: string }) {
-  return guarded(() => recordPaperConsent(db, { studyId: input.studyId, code: input.code, agreedStatementIds: input.agreed, recordedBy: input.actorUserId, codeHashKey: input.codeHashKey }));
+export function recordPaperConsentForCode(
+  db: DB,
+  input: { studyId: string; code: string; agreed: string[]; codeHashKey: Buffer; actorUserId: string },
+) {
+  return guarded(() =>
+    recordPaperConsent(db, {
+      studyId: input.studyId,
+      code: input.code,
+      agreedStatementIds: input.agreed,
+      recordedBy: input.actorUserId,
+      codeHashKey: input.codeHashKey,
+    }),
+  );
 }
 
 export async function withdrawalModes(db: DB, studyId: string) {
@@ -69,13 +93,36 @@ export async function withdrawalModes(db: DB, studyId: string) {
   return study ? withdrawalModesOffered(study) : [];
 }
 
-export function recordStaffWithdrawal(db: DB, input: { studyId: string; code: string; mode: WithdrawalMode; codeHashKey: Buffer; actorUserId: string }) {
-  return guarded(() => withdrawByCode(db, { studyId: input.studyId, code: input.code, codeHashKey: input.codeHashKey, mode: input.mode, actorUserId: input.actorUserId }));
+export function recordStaffWithdrawal(
+  db: DB,
+  input: { studyId: string; code: string; mode: WithdrawalMode; codeHashKey: Buffer; actorUserId: string },
+) {
+  return guarded(() =>
+    withdrawByCode(db, {
+      studyId: input.studyId,
+      code: input.code,
+      codeHashKey: input.codeHashKey,
+      mode: input.mode,
+      actorUserId: input.actorUserId,
+    }),
+  );
 }
 
 /** A change to someone's optional choices (quotes, recording) that reached staff by phone or in person. */
-export function recordStaffConsentChange(db: DB, input: { studyId: string; code: string; choices: Partial<ConsentChoices>; codeHashKey: Buffer; actorUserId: string }) {
-  return guarded(() => changeConsentChoicesByCode(db, { studyId: input.studyId, code: input.code, codeHashKey: input.codeHashKey, choices: input.choices, changedBy: input.actorUserId, via: "workspace" }));
+export function recordStaffConsentChange(
+  db: DB,
+  input: { studyId: string; code: string; choices: Partial<ConsentChoices>; codeHashKey: Buffer; actorUserId: string },
+) {
+  return guarded(() =>
+    changeConsentChoicesByCode(db, {
+      studyId: input.studyId,
+      code: input.code,
+      codeHashKey: input.codeHashKey,
+      choices: input.choices,
+      changedBy: input.actorUserId,
+      via: "workspace",
+    }),
+  );
 }
 
 /** The questionnaires a facilitator can enter answers for: every use the study has, by instrument and timepoint. */
@@ -86,7 +133,12 @@ export async function assistedQuestionnaires(db: DB, studyId: string) {
     study,
     uses: study.uses
       .filter((u) => u.role === "questionnaire")
-      .map((u) => ({ key: `${u.version.id}:${u.timepoint}`, instrumentId: u.version.id, version: u.version.version, timepoint: u.timepoint })),
+      .map((u) => ({
+        key: `${u.version.id}:${u.timepoint}`,
+        instrumentId: u.version.id,
+        version: u.version.version,
+        timepoint: u.timepoint,
+      })),
   };
 }
 
@@ -97,7 +149,10 @@ export async function assistedForm(db: DB, input: { studyId: string; useKey: str
   const [instrumentId, timepoint] = input.useKey.split(":");
   const use = questionnaireUse(found.study, instrumentId ?? "", timepoint ?? "");
   if (!use) return null;
-  const language = isLanguageCode(input.language) && found.study.languages.includes(input.language) ? input.language : (found.study.languages[0] as LanguageCode);
+  const language =
+    isLanguageCode(input.language) && found.study.languages.includes(input.language)
+      ? input.language
+      : (found.study.languages[0] as LanguageCode);
   const t = makeTranslate(language, messagesFor(language));
   const pages = pagesOf(found.study, use);
   const contact = contactFrom(found.study.settings.contact, language);
@@ -114,7 +169,16 @@ export const INTERPRETER_VALUES = ["none", "in_person", "phone", "video"] as con
 /** Saves what a facilitator entered with a participant; errors come back by item id and nothing is written. */
 export function saveAssistedAnswers(
   db: DB,
-  input: { studyId: string; code: string; useKey: string; language: string; interpreter: Interpreter; raw: RawAnswers; codeHashKey: Buffer; actorUserId: string },
+  input: {
+    studyId: string;
+    code: string;
+    useKey: string;
+    language: string;
+    interpreter: Interpreter;
+    raw: RawAnswers;
+    codeHashKey: Buffer;
+    actorUserId: string;
+  },
 ) {
   const [instrumentId, timepoint] = input.useKey.split(":");
   return guarded(() =>

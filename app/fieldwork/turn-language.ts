@@ -62,8 +62,7 @@ export function suggestTurnLanguage(text: string, context: TurnLanguageContext):
     const candidates = [...new Set(context.studyLanguages.filter(isArabicScriptLanguage))];
     if (candidates.length === 1) return candidates[0]!;
     if (candidates.length === 0) return "ar";
-    const score = (code: string) =>
-      (DISTINCTIVE[code] ?? []).reduce((n, d) => n + (text.match(d.letters)?.length ?? 0) * d.weight, 0);
+    const score = (code: string) => (DISTINCTIVE[code] ?? []).reduce((n, d) => n + (text.match(d.letters)?.length ?? 0) * d.weight, 0);
     const scored = candidates.map((code) => ({ code, score: score(code) })).sort((a, b) => b.score - a.score);
     if (scored[0]!.score > 0 && scored[0]!.score > (scored[1]?.score ?? 0)) return scored[0]!.code;
     return candidates.includes("ar") ? "ar" : candidates[0]!;

@@ -74,7 +74,6 @@ export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue
   return Object.fromEntries(Object.entries(merged).filter(([key]) => areas.some((area) => key.startsWith(`${area}.`))));
 }
 
-
 /**
  * The language a page is shown in, from the request alone (`?lang=`, then the cookie): under
  * /research, one the workspace is translated into. Needs no database, so an error page can use it.

@@ -19,7 +19,12 @@ export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 /** The command line acts as no user; its events say so in their detail (issue 5: "as the CLI's own actor"). */
 export function byCommandLine(event: { actor_user_id: string | null; detail: unknown }): boolean {
-  return event.actor_user_id === null && typeof event.detail === "object" && event.detail !== null && (event.detail as { via?: unknown }).via === "cli";
+  return (
+    event.actor_user_id === null &&
+    typeof event.detail === "object" &&
+    event.detail !== null &&
+    (event.detail as { via?: unknown }).via === "cli"
+  );
 }
 
 export const AUDIT_PAGE_SIZE = 200;
@@ -59,7 +64,8 @@ export async function listAuditEvents(db: DB, organisationId: string, filter: Au
     );
   if (filter.action) query = query.where("audit_event.action", "=", filter.action);
   if (filter.actor) query = query.where("actor.email", "like", `%${filter.actor.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-  if (filter.by === "cli") query = query.where("audit_event.actor_user_id", "is", null).where(sql<string>`audit_event.detail->>'via'`, "=", "cli");
+  if (filter.by === "cli")
+    query = query.where("audit_event.actor_user_id", "is", null).where(sql<string>`audit_event.detail->>'via'`, "=", "cli");
   if (filter.from) query = query.where("audit_event.occurred_at", ">=", sql<Date>`${filter.from}::date`);
   if (filter.to) query = query.where("audit_event.occurred_at", "<", sql<Date>`${filter.to}::date + 1`);
   return query.orderBy("audit_event.id", "desc").limit(AUDIT_PAGE_SIZE).execute();

@@ -34,7 +34,12 @@ export async function createOrganisation(db: DB, input: { slug: string; name: st
   if (existing) throw new DomainError("slug_taken");
   return db.transaction().execute(async (trx) => {
     const organisation = await trx.insertInto("organisation").values({ slug, name }).returning(["id", "slug"]).executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorUserId: input.actorUserId ?? null, organisationId: organisation.id, action: "organisation_created", subject: slug });
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId ?? null,
+      organisationId: organisation.id,
+      action: "organisation_created",
+      subject: slug,
+    });
     return organisation;
   });
 }
@@ -86,20 +91,45 @@ export async function addPerson(
       await trx
         .insertInto("membership_invitation")
         .values({ organisation_id: input.organisationId, user_id: existing.id, role, invited_by: input.actorUserId, expires_at: expires })
-        .onConflict((oc) => oc.columns(["organisation_id", "user_id"]).doUpdateSet({ role, invited_by: input.actorUserId, expires_at: expires }))
+        .onConflict((oc) =>
+          oc.columns(["organisation_id", "user_id"]).doUpdateSet({ role, invited_by: input.actorUserId, expires_at: expires }),
+        )
         .execute();
-      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "membership_invited", subject: existing.id, detail: { role } });
+      await recordAudit(trx, {
+        actorUserId: input.actorUserId,
+        organisationId: input.organisationId,
+        action: "membership_invited",
+        subject: existing.id,
+        detail: { role },
+      });
     });
     return { userId: existing.id, invitationToken: null, existingAccount: true, awaitingAcceptance: true };
   }
   const userId = await db.transaction().execute(async (trx) => {
-    const id = (await trx.insertInto("app_user").values({ email, display_name: displayName, password_hash: null, totp_secret: null, disabled_at: null }).returning("id").executeTakeFirstOrThrow()).id;
+    const id = (
+      await trx
+        .insertInto("app_user")
+        .values({ email, display_name: displayName, password_hash: null, totp_secret: null, disabled_at: null })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
     await trx.insertInto("membership").values({ user_id: id, organisation_id: input.organisationId, role }).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "user_created", subject: id, detail: { role, existing_account: false } });
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId,
+      organisationId: input.organisationId,
+      action: "user_created",
+      subject: id,
+      detail: { role, existing_account: false },
+    });
     return id;
   });
   const invitationToken = await issueToken(db, { userId, purpose: "invitation", createdBy: input.actorUserId });
-  await recordAudit(db, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "invitation_issued", subject: userId });
+  await recordAudit(db, {
+    actorUserId: input.actorUserId,
+    organisationId: input.organisationId,
+    action: "invitation_issued",
+    subject: userId,
+  });
   return { userId, invitationToken, existingAccount: false, awaitingAcceptance: false };
 }
 
@@ -121,7 +151,12 @@ export async function invitationsFor(db: DB, userId: string) {
     .selectFrom("membership_invitation")
     .innerJoin("organisation", "organisation.id", "membership_invitation.organisation_id")
     .leftJoin("app_user as inviter", "inviter.id", "membership_invitation.invited_by")
-    .select(["membership_invitation.id", "organisation.name as organisationName", "membership_invitation.role", "inviter.email as invitedBy"])
+    .select([
+      "membership_invitation.id",
+      "organisation.name as organisationName",
+      "membership_invitation.role",
+      "inviter.email as invitedBy",
+    ])
     .where("membership_invitation.user_id", "=", userId)
     .where("membership_invitation.expires_at", ">", new Date())
     .orderBy("membership_invitation.created_at")
@@ -212,8 +247,19 @@ export async function changeRole(db: DB, input: { organisationId: string; userId
   // An organisation never loses its last admin: nobody could then manage its people.
   if (member.role === "admin" && (await adminCount(db, input.organisationId)) <= 1) throw new DomainError("last_admin");
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("membership").set({ role }).where("organisation_id", "=", input.organisationId).where("user_id", "=", input.userId).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "role_changed", subject: input.userId, detail: { from: member.role, to: role } });
+    await trx
+      .updateTable("membership")
+      .set({ role })
+      .where("organisation_id", "=", input.organisationId)
+      .where("user_id", "=", input.userId)
+      .execute();
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId,
+      organisationId: input.organisationId,
+      action: "role_changed",
+      subject: input.userId,
+      detail: { from: member.role, to: role },
+    });
   });
 }
 
@@ -226,14 +272,30 @@ export async function disableMember(db: DB, input: { organisationId: string; use
   const member = await memberOf(db, input.organisationId, input.userId);
   if (input.userId === input.actorUserId) throw new DomainError("cannot_disable_self");
   if (member.role === "admin" && (await adminCount(db, input.organisationId)) <= 1) throw new DomainError("last_admin");
-  const others = await db.selectFrom("membership").select("organisation_id").where("user_id", "=", input.userId).where("organisation_id", "!=", input.organisationId).execute();
+  const others = await db
+    .selectFrom("membership")
+    .select("organisation_id")
+    .where("user_id", "=", input.userId)
+    .where("organisation_id", "!=", input.organisationId)
+    .execute();
   await db.transaction().execute(async (trx) => {
     if (others.length === 0) {
       await trx.updateTable("app_user").set({ disabled_at: new Date() }).where("id", "=", input.userId).execute();
-      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "user_disabled", subject: input.userId });
+      await recordAudit(trx, {
+        actorUserId: input.actorUserId,
+        organisationId: input.organisationId,
+        action: "user_disabled",
+        subject: input.userId,
+      });
     } else {
       await trx.deleteFrom("membership").where("user_id", "=", input.userId).where("organisation_id", "=", input.organisationId).execute();
-      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "membership_removed", subject: input.userId, detail: { role: member.role } });
+      await recordAudit(trx, {
+        actorUserId: input.actorUserId,
+        organisationId: input.organisationId,
+        action: "membership_removed",
+        subject: input.userId,
+        detail: { role: member.role },
+      });
     }
     await endUserSessions(trx, input.userId);
   });
@@ -243,17 +305,29 @@ export async function enableMember(db: DB, input: { organisationId: string; user
   await memberOf(db, input.organisationId, input.userId);
   // The mirror of disableMember: an account that belongs to another organisation too may have been
   // disabled for a reason this organisation cannot see (or by the CLI); only the CLI re-enables it.
-  const others = await db.selectFrom("membership").select("organisation_id").where("user_id", "=", input.userId).where("organisation_id", "!=", input.organisationId).execute();
+  const others = await db
+    .selectFrom("membership")
+    .select("organisation_id")
+    .where("user_id", "=", input.userId)
+    .where("organisation_id", "!=", input.organisationId)
+    .execute();
   if (others.length > 0) throw new DomainError("other_organisations");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("app_user").set({ disabled_at: null }).where("id", "=", input.userId).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "user_enabled", subject: input.userId });
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId,
+      organisationId: input.organisationId,
+      action: "user_enabled",
+      subject: input.userId,
+    });
   });
 }
 
 /** Every organisation an account belongs to. */
 async function organisationsOf(db: DB, userId: string) {
-  return (await db.selectFrom("membership").select("organisation_id").where("user_id", "=", userId).execute()).map((m) => m.organisation_id);
+  return (await db.selectFrom("membership").select("organisation_id").where("user_id", "=", userId).execute()).map(
+    (m) => m.organisation_id,
+  );
 }
 
 /**
@@ -314,6 +388,11 @@ export async function issuePasswordLinkByOperator(db: DB, userId: string) {
 export async function setRequireTotp(db: DB, input: { organisationId: string; required: boolean; actorUserId: string }) {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("organisation").set({ require_totp: input.required }).where("id", "=", input.organisationId).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "organisation_settings_changed", detail: { require_totp: input.required } });
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId,
+      organisationId: input.organisationId,
+      action: "organisation_settings_changed",
+      detail: { require_totp: input.required },
+    });
   });
 }

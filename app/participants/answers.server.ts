@@ -20,8 +20,7 @@ export type Interpreter = "none" | "in_person" | "phone" | "video";
 export type RawAnswers = Record<string, string | string[] | undefined>;
 
 export type PageValidation =
-  | { ok: true; values: Record<string, AnswerValue | undefined> }
-  | { ok: false; errors: Record<string, AnswerError | "unknown_item"> };
+  { ok: true; values: Record<string, AnswerValue | undefined> } | { ok: false; errors: Record<string, AnswerError | "unknown_item"> };
 
 /** Checks every answer of a page; names not on the page are "unknown_item". Writes nothing. */
 export function validatePage(page: JourneyPage, raw: RawAnswers): PageValidation {
@@ -64,7 +63,12 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
   if (!validation.ok) return validation;
   const allPages = pagesOf(input.study, input.use);
   const completed = await db.transaction().execute(async (trx) => {
-    const participant = await trx.selectFrom("participant").select(["withdrawn_on"]).where("id", "=", input.participantId).forUpdate().executeTakeFirst();
+    const participant = await trx
+      .selectFrom("participant")
+      .select(["withdrawn_on"])
+      .where("id", "=", input.participantId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!participant) throw new ParticipantError("unknown_code");
     if (participant.withdrawn_on) throw new ParticipantError("withdrawn");
     const responseId = await ensureResponse(trx, input);
@@ -78,13 +82,19 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
       await trx
         .insertInto("answer")
         .values(given.map(([item_id, value]) => ({ response_id: responseId, item_id, value: JSON.stringify(value), answered_on: today() })))
-        .onConflict((oc) => oc.columns(["response_id", "item_id"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })))
+        .onConflict((oc) =>
+          oc
+            .columns(["response_id", "item_id"])
+            .doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })),
+        )
         .execute();
     }
     const updated = await trx
       .updateTable("response")
       .set({
-        sections_done: sql<string[]>`case when ${input.pageId} = any(sections_done) then sections_done else array_append(sections_done, ${input.pageId}::text) end`,
+        sections_done: sql<
+          string[]
+        >`case when ${input.pageId} = any(sections_done) then sections_done else array_append(sections_done, ${input.pageId}::text) end`,
       })
       .where("id", "=", responseId)
       .returning(["sections_done", "completed_on"])
@@ -92,7 +102,8 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
     // A page hidden by its conditions is never shown, so it does not hold completion back.
     const answers = hasConditions(allPages) ? await answersOfResponse(trx, responseId) : {};
     const done = allPages.every((p) => updated.sections_done.includes(p.id) || !pageShown(p, answers));
-    if (done && !updated.completed_on) await trx.updateTable("response").set({ completed_on: today() }).where("id", "=", responseId).execute();
+    if (done && !updated.completed_on)
+      await trx.updateTable("response").set({ completed_on: today() }).where("id", "=", responseId).execute();
     return done;
   });
   return { ...validation, completed };
@@ -103,15 +114,27 @@ export async function savePage(db: DB, input: SavePageInput): Promise<SavePageRe
  * Recorded like a page (in sections_done, once), so resuming does not show the check again; a set
  * whose every page was skipped still has its response row, so it is created if need be.
  */
-export async function confirmAnswers(db: DB, input: { study: ParticipantStudy; use: StudyUse; participantId: string; language: string }): Promise<void> {
+export async function confirmAnswers(
+  db: DB,
+  input: { study: ParticipantStudy; use: StudyUse; participantId: string; language: string },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const participant = await trx.selectFrom("participant").select(["withdrawn_on"]).where("id", "=", input.participantId).forUpdate().executeTakeFirst();
+    const participant = await trx
+      .selectFrom("participant")
+      .select(["withdrawn_on"])
+      .where("id", "=", input.participantId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!participant) throw new ParticipantError("unknown_code");
     if (participant.withdrawn_on) throw new ParticipantError("withdrawn");
     const responseId = await ensureResponse(trx, { ...input, pageId: CHECK_PAGE, raw: {} });
     await trx
       .updateTable("response")
-      .set({ sections_done: sql<string[]>`case when ${CHECK_PAGE} = any(sections_done) then sections_done else array_append(sections_done, ${CHECK_PAGE}::text) end` })
+      .set({
+        sections_done: sql<
+          string[]
+        >`case when ${CHECK_PAGE} = any(sections_done) then sections_done else array_append(sections_done, ${CHECK_PAGE}::text) end`,
+      })
       .where("id", "=", responseId)
       .execute();
   });
@@ -147,7 +170,11 @@ async function ensureResponse(trx: DB, input: SavePageInput): Promise<string> {
     .where("timepoint", "=", input.use.timepoint)
     .executeTakeFirstOrThrow();
   if (input.mode === "assisted") {
-    await trx.updateTable("response").set({ mode: "assisted", interpreter: input.interpreter ?? null, entered_by: input.enteredBy ?? null }).where("id", "=", row.id).execute();
+    await trx
+      .updateTable("response")
+      .set({ mode: "assisted", interpreter: input.interpreter ?? null, entered_by: input.enteredBy ?? null })
+      .where("id", "=", row.id)
+      .execute();
   }
   return row.id;
 }
@@ -207,6 +234,12 @@ export async function enterAssistedAnswers(
     });
     if (result.ok) Object.assign(values, result.values);
   }
-  await recordAudit(db, { actorUserId: input.enteredBy, organisationId: study.organisationId, action: "responses_imported", subject: study.slug, detail: { assisted: true, instrument: input.instrumentId, timepoint: input.timepoint, interpreter: input.interpreter } });
+  await recordAudit(db, {
+    actorUserId: input.enteredBy,
+    organisationId: study.organisationId,
+    action: "responses_imported",
+    subject: study.slug,
+    detail: { assisted: true, instrument: input.instrumentId, timepoint: input.timepoint, interpreter: input.interpreter },
+  });
   return { ok: true, values };
 }

@@ -4,7 +4,8 @@
  * same way in every language: a phone number's digit groups, in an Arabic or Farsi sentence, are
  * otherwise laid out right to left ("737 132 0800"). See docs/decisions/064-quick-exit-and-participant-language.md.
  */
-export type ContactPart = { kind: "text"; text: string } | { kind: "tel"; text: string; href: string } | { kind: "email"; text: string; href: string };
+export type ContactPart =
+  { kind: "text"; text: string } | { kind: "tel"; text: string; href: string } | { kind: "email"; text: string; href: string };
 
 // Latin, Arabic-Indic and Persian digits: a Farsi contact line is often typed in Persian digits.
 const D = "[0-9\u0660-\u0669\u06F0-\u06F9]";
@@ -14,7 +15,9 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const SHORT_NUMBERS = new Set(["999", "111", "112", "911"]);
 
 export function latinDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
 
 /** A run of digits is a phone number when it has six digits or more (116 123, 0800 132 737), or is an emergency number. */

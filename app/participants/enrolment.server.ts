@@ -46,7 +46,11 @@ export async function findParticipantByCode(
     .where("p.code_hash", "=", hashParticipantCode(normalised.code, input.codeHashKey));
   const organisationId = input.organisationId;
   if (organisationId !== undefined) {
-    q = q.where((eb) => eb.exists(eb.selectFrom("study as s").select("s.id").whereRef("s.id", "=", "p.study_id").where("s.organisation_id", "=", organisationId)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom("study as s").select("s.id").whereRef("s.id", "=", "p.study_id").where("s.organisation_id", "=", organisationId),
+      ),
+    );
   }
   return q.executeTakeFirst();
 }
@@ -130,11 +134,20 @@ export async function enrolOnline(
       .returning("token_hash")
       .executeTakeFirst();
     if (!claimed) {
-      const earlier = await trx.selectFrom("form_submission").select("participant_id").where("token_hash", "=", tokenHash).executeTakeFirst();
+      const earlier = await trx
+        .selectFrom("form_submission")
+        .select("participant_id")
+        .where("token_hash", "=", tokenHash)
+        .executeTakeFirst();
       return { created: false as const, participantId: earlier?.participant_id ?? null };
     }
     const code = generateParticipantCode();
-    const participantId = await insertParticipant(trx, input.study, { code, codeHashKey: input.codeHashKey, language: input.language, source: "online" });
+    const participantId = await insertParticipant(trx, input.study, {
+      code,
+      codeHashKey: input.codeHashKey,
+      language: input.language,
+      source: "online",
+    });
     await trx
       .insertInto("consent_record")
       .values({
@@ -221,17 +234,26 @@ export async function issuePaperCodes(
   db: DB,
   input: { studyId: string; count: number; codeHashKey: Buffer | string; issuedBy?: string | null; language?: string },
 ): Promise<IssuedCodes> {
-  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw new RangeError("count must be a whole number from 1 to 1000");
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000)
+    throw new RangeError("count must be a whole number from 1 to 1000");
   const study = await findStudyById(db, input.studyId);
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   const form = requireConsentForm(study);
   const statements = form.version.definition.statements ?? [];
-  const consent = consentFromAgreed(statements, statements.filter((s) => s.required).map((s) => s.id));
+  const consent = consentFromAgreed(
+    statements,
+    statements.filter((s) => s.required).map((s) => s.id),
+  );
   const codes: string[] = [];
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < input.count; i++) {
       const code = generateParticipantCode();
-      const participantId = await insertParticipant(trx, study, { code, codeHashKey: input.codeHashKey, language: input.language ?? study.languages[0] ?? "en", source: "paper" });
+      const participantId = await insertParticipant(trx, study, {
+        code,
+        codeHashKey: input.codeHashKey,
+        language: input.language ?? study.languages[0] ?? "en",
+        source: "paper",
+      });
       await trx
         .insertInto("consent_record")
         .values({
@@ -248,7 +270,13 @@ export async function issuePaperCodes(
         .execute();
       codes.push(code);
     }
-    await recordAudit(trx, { actorUserId: input.issuedBy ?? null, organisationId: study.organisationId, action: "codes_issued", subject: study.slug, detail: { count: input.count, consent_version: form.version.version } });
+    await recordAudit(trx, {
+      actorUserId: input.issuedBy ?? null,
+      organisationId: study.organisationId,
+      action: "codes_issued",
+      subject: study.slug,
+      detail: { count: input.count, consent_version: form.version.version },
+    });
   });
   return { codes, consentVersion: { id: form.version.id, version: form.version.version } };
 }
@@ -277,11 +305,20 @@ export async function recordPaperConsent(
   const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreedStatementIds);
   if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
   return db.transaction().execute(async (trx) => {
-    let participant: { id: string; withdrawn_on: string | null } | undefined = await findParticipantByCode(trx, { studyId: study.id, code: input.code, codeHashKey: input.codeHashKey });
+    let participant: { id: string; withdrawn_on: string | null } | undefined = await findParticipantByCode(trx, {
+      studyId: study.id,
+      code: input.code,
+      codeHashKey: input.codeHashKey,
+    });
     let created = false;
     if (participant?.withdrawn_on) throw new ParticipantError("withdrawn");
     if (!participant) {
-      const id = await insertParticipant(trx, study, { code: input.code, codeHashKey: input.codeHashKey, language: input.language ?? study.languages[0] ?? "en", source: "paper" });
+      const id = await insertParticipant(trx, study, {
+        code: input.code,
+        codeHashKey: input.codeHashKey,
+        language: input.language ?? study.languages[0] ?? "en",
+        source: "paper",
+      });
       participant = { id, withdrawn_on: null };
       created = true;
     }
@@ -294,14 +331,25 @@ export async function recordPaperConsent(
     if (existing) {
       await trx
         .updateTable("consent_record")
-        .set({ statements: JSON.stringify(consent.statements), audio_recording: consent.audioRecording, quotes: consent.quotes, method: "paper", recorded_by: input.recordedBy, updated_on: today() })
+        .set({
+          statements: JSON.stringify(consent.statements),
+          audio_recording: consent.audioRecording,
+          quotes: consent.quotes,
+          method: "paper",
+          recorded_by: input.recordedBy,
+          updated_on: today(),
+        })
         .where("id", "=", existing.id)
         .execute();
       for (const [flag, before, after] of [
         ["audio_recording", existing.audio_recording, consent.audioRecording],
         ["quotes", existing.quotes, consent.quotes],
       ] as const) {
-        if (before !== after) await trx.insertInto("consent_change").values({ consent_record_id: existing.id, flag, value: after, changed_on: today(), changed_by: input.recordedBy }).execute();
+        if (before !== after)
+          await trx
+            .insertInto("consent_change")
+            .values({ consent_record_id: existing.id, flag, value: after, changed_on: today(), changed_by: input.recordedBy })
+            .execute();
       }
     } else {
       await trx
@@ -319,7 +367,13 @@ export async function recordPaperConsent(
         })
         .execute();
     }
-    await recordAudit(trx, { actorUserId: input.recordedBy, organisationId: study.organisationId, action: "paper_consent_recorded", subject: study.slug, detail: { consent_version: form.version.version, new_participant: created } });
+    await recordAudit(trx, {
+      actorUserId: input.recordedBy,
+      organisationId: study.organisationId,
+      action: "paper_consent_recorded",
+      subject: study.slug,
+      detail: { consent_version: form.version.version, new_participant: created },
+    });
     return { participantId: participant.id, created, audioRecording: consent.audioRecording, quotes: consent.quotes };
   });
 }

@@ -77,10 +77,17 @@ function unseal(sealed: string, token: string, path: string): FlashContent | nul
  */
 export async function putFlash(db: DB, input: { path: string; content: FlashContent; secure: boolean }): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await db.deleteFrom("participant_flash").where("expires_at", "<", sql<Date>`now()`).execute();
+  await db
+    .deleteFrom("participant_flash")
+    .where("expires_at", "<", sql<Date>`now()`)
+    .execute();
   await db
     .insertInto("participant_flash")
-    .values({ id_hash: idHash(token), sealed: seal(input.content, token, input.path), expires_at: sql<Date>`now() + make_interval(secs => ${FLASH_SECONDS})` as never })
+    .values({
+      id_hash: idHash(token),
+      sealed: seal(input.content, token, input.path),
+      expires_at: sql<Date>`now() + make_interval(secs => ${FLASH_SECONDS})` as never,
+    })
     .execute();
   return cookie(token, FLASH_SECONDS, input.secure);
 }
@@ -89,10 +96,18 @@ export async function putFlash(db: DB, input: { path: string; content: FlashCont
  * The flash for `path`, read once: the row is deleted whether or not it was written for this page,
  * and `setCookie` forgets the cookie. `content` is null when there is none (or it was for another page).
  */
-export async function takeFlash(db: DB, request: Request, input: { path: string; secure: boolean }): Promise<{ content: FlashContent | null; headers: Record<string, string> }> {
+export async function takeFlash(
+  db: DB,
+  request: Request,
+  input: { path: string; secure: boolean },
+): Promise<{ content: FlashContent | null; headers: Record<string, string> }> {
   const token = readCookie(request, flashCookieName(input.secure));
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return { content: null, headers: {} };
-  const row = await db.deleteFrom("participant_flash").where("id_hash", "=", idHash(token)).returning(["sealed", "expires_at"]).executeTakeFirst();
+  const row = await db
+    .deleteFrom("participant_flash")
+    .where("id_hash", "=", idHash(token))
+    .returning(["sealed", "expires_at"])
+    .executeTakeFirst();
   const headers = { "Set-Cookie": cookie("", 0, input.secure) };
   if (!row || row.expires_at.getTime() < Date.now()) return { content: null, headers };
   return { content: unseal(row.sealed, token, input.path), headers };

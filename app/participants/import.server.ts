@@ -55,32 +55,54 @@ function columnName(index: number, header: string | undefined) {
 /** Checks a CSV against the study, instrument and timepoint; writes nothing. */
 export async function checkResponseImport(
   db: DB,
-  input: { studyId: string; instrumentId: string; version?: number; timepoint: string; csv: string; codeHashKey: Buffer | string; language?: string },
+  input: {
+    studyId: string;
+    instrumentId: string;
+    version?: number;
+    timepoint: string;
+    csv: string;
+    codeHashKey: Buffer | string;
+    language?: string;
+  },
 ): Promise<ImportCheck> {
   const study = await findStudyById(db, input.studyId);
   if (!study) throw new ImportSetupError("no such study");
   if (input.language !== undefined && !study.languages.includes(input.language)) {
     throw new ImportSetupError(`the study "${study.slug}" is not offered in "${input.language}" (it offers ${study.languages.join(", ")})`);
   }
-  const uses = study.uses.filter((u) => u.role === "questionnaire" && u.version.id === input.instrumentId && u.timepoint === input.timepoint);
-  const use = input.version === undefined ? uses.sort((a, b) => b.version.version - a.version.version)[0] : uses.find((u) => u.version.version === input.version);
+  const uses = study.uses.filter(
+    (u) => u.role === "questionnaire" && u.version.id === input.instrumentId && u.timepoint === input.timepoint,
+  );
+  const use =
+    input.version === undefined
+      ? uses.sort((a, b) => b.version.version - a.version.version)[0]
+      : uses.find((u) => u.version.version === input.version);
   if (!use) {
     throw new ImportSetupError(
       `the study "${study.slug}" does not use ${input.instrumentId}${input.version ? `@${input.version}` : ""} at timepoint "${input.timepoint}"`,
     );
   }
-  const items = new Map(pagesOf(study, use).flatMap((p) => p.items).filter(isAnswerItem).map((item) => [item.id, item]));
+  const items = new Map(
+    pagesOf(study, use)
+      .flatMap((p) => p.items)
+      .filter(isAnswerItem)
+      .map((item) => [item.id, item]),
+  );
   const parsed = Papa.parse<string[]>(input.csv.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
   const problems: string[] = [];
   for (const error of parsed.errors) problems.push(`row ${(error.row ?? 0) + 1}, column 1: ${error.message}`);
   const [header, ...data] = parsed.data;
   if (!header || header.length === 0) return { problems: [...problems, "row 1, column 1: the file is empty"], rows: [], study, use };
-  if (header[0]?.trim() !== CODE_COLUMN) problems.push(`row 1, column ${columnName(0, header[0])}: the first column must be "${CODE_COLUMN}"`);
+  if (header[0]?.trim() !== CODE_COLUMN)
+    problems.push(`row 1, column ${columnName(0, header[0])}: the first column must be "${CODE_COLUMN}"`);
   const seenColumns = new Set<string>();
   header.forEach((name, index) => {
     if (index === 0) return;
     const id = name.trim();
-    if (!items.has(id)) problems.push(`row 1, column ${columnName(index, name)}: not a question of ${use.version.id} v${use.version.version} at "${use.timepoint}"`);
+    if (!items.has(id))
+      problems.push(
+        `row 1, column ${columnName(index, name)}: not a question of ${use.version.id} v${use.version.version} at "${use.timepoint}"`,
+      );
     if (seenColumns.has(id)) problems.push(`row 1, column ${columnName(index, name)}: this column appears twice`);
     seenColumns.add(id);
   });
@@ -97,7 +119,9 @@ export async function checkResponseImport(
     let participantId: string | undefined;
     let participantLanguage = study.languages[0] ?? "en";
     if (!code.ok) {
-      problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: not a participant code (${code.reason === "check" ? "a character is wrong or two are swapped" : code.reason === "length" ? "wrong length" : "contains characters a code cannot have"})`);
+      problems.push(
+        `row ${rowNumber}, column ${CODE_COLUMN}: not a participant code (${code.reason === "check" ? "a character is wrong or two are swapped" : code.reason === "length" ? "wrong length" : "contains characters a code cannot have"})`,
+      );
     } else {
       const earlier = seenCodes.get(code.code);
       if (earlier) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: the same code is on row ${earlier}`);
@@ -105,10 +129,12 @@ export async function checkResponseImport(
       const found = await findParticipantByCode(db, { studyId: study.id, code: code.code, codeHashKey: input.codeHashKey });
       const participant = found && {
         ...found,
-        consented: (await db.selectFrom("consent_record").select("id").where("participant_id", "=", found.id).executeTakeFirst()) !== undefined,
+        consented:
+          (await db.selectFrom("consent_record").select("id").where("participant_id", "=", found.id).executeTakeFirst()) !== undefined,
       };
       if (!participant) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: no participant with this code in the study`);
-      else if (participant.withdrawn_on) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has withdrawn; nothing more can be recorded for them`);
+      else if (participant.withdrawn_on)
+        problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has withdrawn; nothing more can be recorded for them`);
       else if (!participant.consented) problems.push(`row ${rowNumber}, column ${CODE_COLUMN}: this participant has no recorded consent`);
       else {
         participantId = participant.id;
@@ -160,7 +186,11 @@ export async function importResponses(
           started_on: today(),
           completed_on: today(),
         })
-        .onConflict((oc) => oc.columns(["participant_id", "instrument_version_id", "timepoint"]).doUpdateSet({ sections_done: pageIds, completed_on: today(), language: row.language }))
+        .onConflict((oc) =>
+          oc
+            .columns(["participant_id", "instrument_version_id", "timepoint"])
+            .doUpdateSet({ sections_done: pageIds, completed_on: today(), language: row.language }),
+        )
         .execute();
       const response = await trx
         .selectFrom("response")
@@ -171,12 +201,19 @@ export async function importResponses(
         .executeTakeFirstOrThrow();
       const given = Object.entries(row.values).filter((e): e is [string, AnswerValue] => e[1] !== undefined);
       const skipped = Object.keys(row.values).filter((id) => row.values[id] === undefined);
-      if (skipped.length > 0) await trx.deleteFrom("answer").where("response_id", "=", response.id).where("item_id", "in", skipped).execute();
+      if (skipped.length > 0)
+        await trx.deleteFrom("answer").where("response_id", "=", response.id).where("item_id", "in", skipped).execute();
       if (given.length > 0) {
         await trx
           .insertInto("answer")
-          .values(given.map(([item_id, value]) => ({ response_id: response.id, item_id, value: JSON.stringify(value), answered_on: today() })))
-          .onConflict((oc) => oc.columns(["response_id", "item_id"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })))
+          .values(
+            given.map(([item_id, value]) => ({ response_id: response.id, item_id, value: JSON.stringify(value), answered_on: today() })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(["response_id", "item_id"])
+              .doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), answered_on: eb.ref("excluded.answered_on") })),
+          )
           .execute();
       }
       answers += given.length;

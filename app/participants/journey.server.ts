@@ -67,7 +67,12 @@ export function hasConditions(pages: JourneyPage[]): boolean {
 }
 
 /** The index of the nearest shown page after (step 1) or before (step -1) `index`, if any. */
-export function nearestShownPage(pages: JourneyPage[], index: number, answers: Record<string, AnswerValue | undefined>, step: 1 | -1): number | undefined {
+export function nearestShownPage(
+  pages: JourneyPage[],
+  index: number,
+  answers: Record<string, AnswerValue | undefined>,
+  step: 1 | -1,
+): number | undefined {
   for (let i = index + step; i >= 0 && i < pages.length; i += step) if (pageShown(pages[i]!, answers)) return i;
   return undefined;
 }
@@ -134,7 +139,11 @@ export async function progressOf(db: DB, participantId: string): Promise<Map<str
  * The next thing for this participant: consent to the current consent form if they have not, then
  * the first page not yet done of the first open questionnaire not finished, else done.
  */
-export async function nextStep(db: DB, study: ParticipantStudy, participant: { id: string; withdrawn_on: string | null }): Promise<NextStep> {
+export async function nextStep(
+  db: DB,
+  study: ParticipantStudy,
+  participant: { id: string; withdrawn_on: string | null },
+): Promise<NextStep> {
   if (participant.withdrawn_on) return { kind: "withdrawn" };
   if (!(await hasCurrentConsent(db, study, participant.id))) return { kind: "consent" };
   const progress = await progressOf(db, participant.id);

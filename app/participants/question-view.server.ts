@@ -28,17 +28,32 @@ export interface QuestionView {
 
 export type PageItemView = QuestionView | { kind: "block"; id: string; block: TextBlock };
 
-function questionView(use: StudyUse, language: string, t: Translate, item: Extract<Item, { type: QuestionView["type"] }>, saved: AnswerValue | undefined): QuestionView {
+function questionView(
+  use: StudyUse,
+  language: string,
+  t: Translate,
+  item: Extract<Item, { type: QuestionView["type"] }>,
+  saved: AnswerValue | undefined,
+): QuestionView {
   const v = use.version;
   const text = textOf(v, language, messageKeys.itemText(item.id));
   const hint = item.hint ? textOf(v, language, messageKeys.itemHint(item.id)) : undefined;
   const base = { kind: "question" as const, id: item.id, type: item.type, text, hint, saved, options: [] as QuestionView["options"] };
   switch (item.type) {
     case "yes_no":
-      return { ...base, options: [{ value: "yes", label: { text: t("participant.q.yes") } }, { value: "no", label: { text: t("participant.q.no") } }] };
+      return {
+        ...base,
+        options: [
+          { value: "yes", label: { text: t("participant.q.yes") } },
+          { value: "no", label: { text: t("participant.q.no") } },
+        ],
+      };
     case "single_choice":
     case "multiple_choice":
-      return { ...base, options: item.options.map((o) => ({ value: o.value, label: textOf(v, language, messageKeys.optionLabel(item.id, o.value)) })) };
+      return {
+        ...base,
+        options: item.options.map((o) => ({ value: o.value, label: textOf(v, language, messageKeys.optionLabel(item.id, o.value)) })),
+      };
     case "rating":
     case "scale_0_10": {
       const options = [];
@@ -47,7 +62,8 @@ function questionView(use: StudyUse, language: string, t: Translate, item: Extra
         // The value posted stays Latin digits; only what the person reads follows the language.
         options.push({ value: String(p), label: item.type === "rating" && label ? label : { text: formatNumberFor(language, p) } });
       }
-      const end = (p: number) => (item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined);
+      const end = (p: number) =>
+        item.scale.labels[String(p)] !== undefined ? textOf(v, language, messageKeys.scaleLabel(item.id, p)) : undefined;
       return { ...base, options, ends: item.type === "scale_0_10" ? { min: end(item.scale.min), max: end(item.scale.max) } : undefined };
     }
     case "short_text":
@@ -75,7 +91,8 @@ export function questionPageView(input: {
   const v = use.version;
   const instrumentTitle = textOf(v, language, messageKeys.title);
   const heading = page.section.title ? textOf(v, language, messageKeys.sectionTitle(page.section.id)) : instrumentTitle;
-  const intro: TextBlock[] = page.firstOfSection && page.section.intro ? sectionBlocks(v, language, { ...page.section, title: undefined }) : [];
+  const intro: TextBlock[] =
+    page.firstOfSection && page.section.intro ? sectionBlocks(v, language, { ...page.section, title: undefined }) : [];
   const items: PageItemView[] = [];
   for (const item of page.items) {
     // Conditions always name an answer on an earlier page (questionnairePages splits pages so).
@@ -87,7 +104,8 @@ export function questionPageView(input: {
     }
   }
   const before = nearestShownPage(pages, index, answers, -1);
-  const previous = before !== undefined ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[before]!.id }) : null;
+  const previous =
+    before !== undefined ? pageHref(study.slug, { instrumentId: v.id, timepoint: use.timepoint, pageId: pages[before]!.id }) : null;
   const questions = items.filter((i): i is QuestionView => i.kind === "question");
   // A measure's licence asks for its attribution wherever its items are shown (WHO-5, ONS, …).
   const shownIds = new Set(questions.map((q) => q.id));

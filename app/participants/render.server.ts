@@ -41,7 +41,10 @@ export function itemBlock(
     case "heading":
       return { kind: headingLevel, ...textOf(version, language, messageKeys.itemText(item.id)) };
     case "list":
-      return { kind: item.numbered ? "ol" : "ul", entries: item.entries.map((e) => textOf(version, language, messageKeys.listEntry(item.id, e.id))) };
+      return {
+        kind: item.numbered ? "ol" : "ul",
+        entries: item.entries.map((e) => textOf(version, language, messageKeys.listEntry(item.id, e.id))),
+      };
     case "text":
     case "prompt":
       return { kind: "p", ...textOf(version, language, messageKeys.itemText(item.id)) };
@@ -60,7 +63,11 @@ export function sectionBlocks(version: PublishedInstrumentVersion, language: str
 }
 
 /** A whole text instrument (the information sheet): title, description, then every section. */
-export function renderInstrumentText(version: PublishedInstrumentVersion, language: string, contact: { text: string; lang?: string }): TextBlock[] {
+export function renderInstrumentText(
+  version: PublishedInstrumentVersion,
+  language: string,
+  contact: { text: string; lang?: string },
+): TextBlock[] {
   const blocks: TextBlock[] = [{ kind: "h1", ...textOf(version, language, messageKeys.title) }];
   if (version.definition.description) blocks.push({ kind: "p", ...textOf(version, language, messageKeys.description) });
   for (const section of version.definition.sections ?? []) {

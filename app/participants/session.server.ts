@@ -82,7 +82,10 @@ export function clearSessionCookie(secure: boolean): string {
 }
 
 /** Opens a session for a participant; `code` (when known) is sealed so this browser can see it again. */
-export async function openParticipantSession(db: DB, input: { token: string; participantId: string; studyId: string; code?: string | null }) {
+export async function openParticipantSession(
+  db: DB,
+  input: { token: string; participantId: string; studyId: string; code?: string | null },
+) {
   await db
     .insertInto("participant_session")
     .values({
@@ -129,13 +132,25 @@ export interface ParticipantSession {
   code: string | null;
 }
 
-export async function readParticipantSession(db: DB, request: Request, input: { studyId: string; secure: boolean }): Promise<ParticipantSession | null> {
+export async function readParticipantSession(
+  db: DB,
+  request: Request,
+  input: { studyId: string; secure: boolean },
+): Promise<ParticipantSession | null> {
   const token = readCookie(request, sessionCookieName(input.secure));
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const row = await db
     .selectFrom("participant_session")
     .innerJoin("participant", "participant.id", "participant_session.participant_id")
-    .select(["participant.id", "participant.language", "participant.withdrawn_on", "participant.withdrawal_mode", "participant.study_id", "participant_session.sealed_code", "participant_session.expires_at"])
+    .select([
+      "participant.id",
+      "participant.language",
+      "participant.withdrawn_on",
+      "participant.withdrawal_mode",
+      "participant.study_id",
+      "participant_session.sealed_code",
+      "participant_session.expires_at",
+    ])
     .where("participant_session.id_hash", "=", idHash(token))
     .executeTakeFirst();
   if (!row || row.study_id !== input.studyId || row.expires_at.getTime() < Date.now()) return null;

@@ -39,7 +39,15 @@ export async function instrumentVersion(db: DB, rowId: string): Promise<Publishe
 
 async function fromRow(
   db: DB,
-  row: { id: string; organisation_id: string; slug: string; titles: Record<string, string>; languages: string[]; status: "draft" | "open" | "closed"; settings: Record<string, unknown> },
+  row: {
+    id: string;
+    organisation_id: string;
+    slug: string;
+    titles: Record<string, string>;
+    languages: string[];
+    status: "draft" | "open" | "closed";
+    settings: Record<string, unknown>;
+  },
 ): Promise<ParticipantStudy> {
   const useRows = await db
     .selectFrom("study_instrument")
@@ -49,7 +57,13 @@ async function fromRow(
     .execute();
   const uses: StudyUse[] = [];
   for (const use of useRows) {
-    uses.push({ useId: use.id, role: use.role, timepoint: use.timepoint, position: use.position, version: await instrumentVersion(db, use.instrument_version_id) });
+    uses.push({
+      useId: use.id,
+      role: use.role,
+      timepoint: use.timepoint,
+      position: use.position,
+      version: await instrumentVersion(db, use.instrument_version_id),
+    });
   }
   return {
     id: row.id,

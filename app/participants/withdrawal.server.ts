@@ -12,7 +12,6 @@ import { requireParticipantByCode } from "./enrolment.server";
 import { findStudyById, today, type ParticipantStudy } from "./study.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
-
 export interface WithdrawalResult {
   mode: WithdrawalMode;
   /** True when the person had already withdrawn (with "keep"); nothing more was changed unless erasing. */
@@ -72,7 +71,11 @@ export async function withdrawParticipant(
     if (input.mode === "erase") {
       await trx.deleteFrom("participant").where("id", "=", participant.id).execute();
     } else if (!participant.withdrawn_on) {
-      await trx.updateTable("participant").set({ withdrawn_on: today(), withdrawal_mode: "keep" }).where("id", "=", participant.id).execute();
+      await trx
+        .updateTable("participant")
+        .set({ withdrawn_on: today(), withdrawal_mode: "keep" })
+        .where("id", "=", participant.id)
+        .execute();
       await trx.deleteFrom("participant_session").where("participant_id", "=", participant.id).execute();
     }
     await recordAudit(trx, {
@@ -94,7 +97,12 @@ export async function withdrawByCode(
   input: { studyId: string; code: string; codeHashKey: Buffer | string; mode: WithdrawalMode; actorUserId?: string | null },
 ): Promise<WithdrawalResult> {
   const participant = await requireParticipantByCode(db, input);
-  return withdrawParticipant(db, { studyId: input.studyId, participantId: participant.id, mode: input.mode, actorUserId: input.actorUserId });
+  return withdrawParticipant(db, {
+    studyId: input.studyId,
+    participantId: participant.id,
+    mode: input.mode,
+    actorUserId: input.actorUserId,
+  });
 }
 
 export interface ConsentChoices {
@@ -121,12 +129,24 @@ export async function currentConsentChoices(db: DB, participantId: string): Prom
  */
 export async function changeConsentChoices(
   db: DB,
-  input: { studyId: string; participantId: string; choices: Partial<ConsentChoices>; changedBy?: string | null; via?: "participant" | "workspace" | "cli" },
+  input: {
+    studyId: string;
+    participantId: string;
+    choices: Partial<ConsentChoices>;
+    changedBy?: string | null;
+    via?: "participant" | "workspace" | "cli";
+  },
 ): Promise<{ changed: (keyof ConsentChoices)[]; choices: ConsentChoices }> {
   const study = await findStudyById(db, input.studyId);
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   return db.transaction().execute(async (trx) => {
-    const participant = await trx.selectFrom("participant").select(["id", "withdrawn_on"]).where("id", "=", input.participantId).where("study_id", "=", study.id).forUpdate().executeTakeFirst();
+    const participant = await trx
+      .selectFrom("participant")
+      .select(["id", "withdrawn_on"])
+      .where("id", "=", input.participantId)
+      .where("study_id", "=", study.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!participant) throw new ParticipantError("unknown_code");
     const records = await trx
       .selectFrom("consent_record")
@@ -143,17 +163,30 @@ export async function changeConsentChoices(
     }
     const changed = (["audio_recording", "quotes"] as const).filter((flag) => wanted[flag] !== current[flag]);
     for (const record of records) {
-      await trx.updateTable("consent_record").set({ audio_recording: wanted.audio_recording, quotes: wanted.quotes, updated_on: today() }).where("id", "=", record.id).execute();
+      await trx
+        .updateTable("consent_record")
+        .set({ audio_recording: wanted.audio_recording, quotes: wanted.quotes, updated_on: today() })
+        .where("id", "=", record.id)
+        .execute();
       for (const flag of ["audio_recording", "quotes"] as const) {
         if (record[flag] !== wanted[flag]) {
-          await trx.insertInto("consent_change").values({ consent_record_id: record.id, flag, value: wanted[flag], changed_on: today(), changed_by: input.changedBy ?? null }).execute();
+          await trx
+            .insertInto("consent_change")
+            .values({ consent_record_id: record.id, flag, value: wanted[flag], changed_on: today(), changed_by: input.changedBy ?? null })
+            .execute();
         }
       }
     }
     // Staff and the command line act for someone else: that is audited (what changed, never the code).
     const via = input.via ?? (input.changedBy ? "workspace" : "participant");
     if (via !== "participant" && changed.length > 0) {
-      await recordAudit(trx, { actorUserId: input.changedBy ?? null, organisationId: study.organisationId, action: "consent_changed_by_staff", subject: study.slug, detail: { changed, via } });
+      await recordAudit(trx, {
+        actorUserId: input.changedBy ?? null,
+        organisationId: study.organisationId,
+        action: "consent_changed_by_staff",
+        subject: study.slug,
+        detail: { changed, via },
+      });
     }
     return { changed, choices: wanted };
   });
@@ -162,8 +195,21 @@ export async function changeConsentChoices(
 /** changeConsentChoices for a code given by phone, in person or on the command line. */
 export async function changeConsentChoicesByCode(
   db: DB,
-  input: { studyId: string; code: string; codeHashKey: Buffer | string; choices: Partial<ConsentChoices>; changedBy?: string | null; via?: "workspace" | "cli" },
+  input: {
+    studyId: string;
+    code: string;
+    codeHashKey: Buffer | string;
+    choices: Partial<ConsentChoices>;
+    changedBy?: string | null;
+    via?: "workspace" | "cli";
+  },
 ) {
   const participant = await requireParticipantByCode(db, input);
-  return changeConsentChoices(db, { studyId: input.studyId, participantId: participant.id, choices: input.choices, changedBy: input.changedBy, via: input.via });
+  return changeConsentChoices(db, {
+    studyId: input.studyId,
+    participantId: participant.id,
+    choices: input.choices,
+    changedBy: input.changedBy,
+    via: input.via,
+  });
 }

@@ -40,7 +40,11 @@ function byLanguage(form: FormData, name: string): Record<string, string> {
 
 /** The status, progress and next review date: posted by the facts form and the update form alike. */
 function statusFields(form: FormData) {
-  return { actionStatus: text(form, "actionStatus"), progress: Number(text(form, "progress") || 0), nextReviewOn: text(form, "nextReviewOn") };
+  return {
+    actionStatus: text(form, "actionStatus"),
+    progress: Number(text(form, "progress") || 0),
+    nextReviewOn: text(form, "nextReviewOn"),
+  };
 }
 
 /** FactsForm: when and how people were asked, and where the action stands. */
@@ -72,7 +76,13 @@ export async function markReviewed({ db, organisationId, actor, entryId, form }:
 /** ThemesForm: which themes the entry answers, with their public labels. */
 export async function saveThemes({ db, organisationId, actor, entryId, form }: EditorActionContext) {
   const chosen = form.getAll("themeId").map(String);
-  await setEntryThemes(db, organisationId, actor, entryId, chosen.map((themeId) => ({ themeId, labels: byLanguage(form, `label_${themeId}`) })));
+  await setEntryThemes(
+    db,
+    organisationId,
+    actor,
+    entryId,
+    chosen.map((themeId) => ({ themeId, labels: byLanguage(form, `label_${themeId}`) })),
+  );
 }
 
 /** ThemeQuotes: use a consented quote. */

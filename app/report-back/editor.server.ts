@@ -16,8 +16,18 @@ export async function listEntries(db: DB, organisationId: string) {
   const entries = await db
     .selectFrom("report_entry")
     .innerJoin("study", "study.id", "report_entry.study_id")
-    .leftJoin("report_entry_text", (j) => j.onRef("report_entry_text.entry_id", "=", "report_entry.id").on("report_entry_text.language", "=", "en"))
-    .select(["report_entry.id", "report_entry.slug", "report_entry.state", "report_entry.action_status", "report_entry.updated_at", "study.slug as study_slug", "report_entry_text.title"])
+    .leftJoin("report_entry_text", (j) =>
+      j.onRef("report_entry_text.entry_id", "=", "report_entry.id").on("report_entry_text.language", "=", "en"),
+    )
+    .select([
+      "report_entry.id",
+      "report_entry.slug",
+      "report_entry.state",
+      "report_entry.action_status",
+      "report_entry.updated_at",
+      "study.slug as study_slug",
+      "report_entry_text.title",
+    ])
     .where("report_entry.organisation_id", "=", organisationId)
     .orderBy("report_entry.updated_at", "desc")
     .execute();
@@ -25,7 +35,12 @@ export async function listEntries(db: DB, organisationId: string) {
 }
 
 export async function studiesOf(db: DB, organisationId: string) {
-  return db.selectFrom("study").select(["id", "slug", "titles", "languages"]).where("organisation_id", "=", organisationId).orderBy("slug").execute();
+  return db
+    .selectFrom("study")
+    .select(["id", "slug", "titles", "languages"])
+    .where("organisation_id", "=", organisationId)
+    .orderBy("slug")
+    .execute();
 }
 
 export async function editorEntry(db: DB, organisationId: string, slug: string) {
@@ -49,7 +64,9 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  const live = await consentedQuotesByCoding(db, scope, [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])]);
+  const live = await consentedQuotesByCoding(db, scope, [
+    ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
+  ]);
   const linkedIds = new Set(links.map((l) => l.coding_id));
   const candidates = new Map<string, LiveQuote[]>();
   for (const q of live.values()) {
@@ -78,7 +95,18 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
       firstPublishedAt: entry.first_published_at ? new Date(entry.first_published_at).toISOString() : null,
     },
     texts: Object.fromEntries(
-      texts.map((t) => [t.language, { title: t.title, asked: t.asked, did: t.did, notDoingReason: t.not_doing_reason, decidedBy: t.decided_by, reviewStatus: t.review_status, updatedBy: t.updated_by }]),
+      texts.map((t) => [
+        t.language,
+        {
+          title: t.title,
+          asked: t.asked,
+          did: t.did,
+          notDoingReason: t.not_doing_reason,
+          decidedBy: t.decided_by,
+          reviewStatus: t.review_status,
+          updatedBy: t.updated_by,
+        },
+      ]),
     ),
     themes: themes.map((t) => ({ id: t.id, name: t.name, depth: t.depth, people: people.get(t.id) ?? 0 })),
     linkedThemes: linkedThemes.map((t) => ({ themeId: t.theme_id, labels: t.labels })),

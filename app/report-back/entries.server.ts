@@ -45,7 +45,10 @@ export type ReportBackErrorReason =
   | "language";
 
 export class ReportBackError extends Error {
-  constructor(readonly reason: ReportBackErrorReason, message: string = reason) {
+  constructor(
+    readonly reason: ReportBackErrorReason,
+    message: string = reason,
+  ) {
     super(message);
     this.name = "ReportBackError";
   }
@@ -56,7 +59,11 @@ const optionalDate = z.preprocess((v) => (v === "" || v === undefined ? null : v
 
 export const entryInputSchema = z.object({
   studyId: z.string().uuid(),
-  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
   askedOn: optionalDate.default(null),
   askedUntil: optionalDate.default(null),
   methods: z.array(z.enum(ASK_METHODS)).default([]),
@@ -69,7 +76,10 @@ export type EntryInput = z.input<typeof entryInputSchema>;
  * The facts as a form posts them: any strings, checked here by entryInputSchema (after the entry's
  * state), so the route passes them on without asserting their type.
  */
-export type PostedEntryFacts = Omit<EntryInput, "studyId" | "slug" | "methods" | "actionStatus"> & { methods?: readonly string[]; actionStatus?: string };
+export type PostedEntryFacts = Omit<EntryInput, "studyId" | "slug" | "methods" | "actionStatus"> & {
+  methods?: readonly string[];
+  actionStatus?: string;
+};
 
 export const entryTextSchema = z.object({
   title: userText().trim().min(1).max(200),
@@ -97,7 +107,8 @@ async function requireEntry(db: DB, organisationId: string, entryId: string) {
 
 async function requireEditable(db: DB, organisationId: string, entryId: string) {
   const entry = await requireEntry(db, organisationId, entryId);
-  if (!EDITABLE_STATES.includes(entry.state)) throw new ReportBackError("not_editable", "A published entry is updated, or unpublished first");
+  if (!EDITABLE_STATES.includes(entry.state))
+    throw new ReportBackError("not_editable", "A published entry is updated, or unpublished first");
   return entry;
 }
 
@@ -108,7 +119,12 @@ async function touch(db: DB, entryId: string, actor: Actor) {
     .set((eb) => ({
       updated_by: actor.userId,
       updated_at: new Date(),
-      state: eb.case().when("state", "in", ["in_review", "approved"]).then("draft" as EntryState).else(eb.ref("state")).end(),
+      state: eb
+        .case()
+        .when("state", "in", ["in_review", "approved"])
+        .then("draft" as EntryState)
+        .else(eb.ref("state"))
+        .end(),
       reviewed_by: null,
       reviewed_at: null,
     }))
@@ -125,7 +141,12 @@ export async function createEntry(db: DB, organisationId: string, actor: Actor, 
     .where("organisation_id", "=", organisationId)
     .executeTakeFirst();
   if (!study) throw new ReportBackError("study_not_found");
-  const taken = await db.selectFrom("report_entry").select("id").where("organisation_id", "=", organisationId).where("slug", "=", parsed.slug).executeTakeFirst();
+  const taken = await db
+    .selectFrom("report_entry")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("slug", "=", parsed.slug)
+    .executeTakeFirst();
   if (taken) throw new ReportBackError("slug_taken");
   const row = await db
     .insertInto("report_entry")
@@ -166,7 +187,14 @@ export async function updateEntry(db: DB, organisationId: string, actor: Actor, 
 }
 
 /** The entry's words in one language. Saving makes that language's text a draft again. */
-export async function saveEntryText(db: DB, organisationId: string, actor: Actor, entryId: string, language: string, input: EntryTextInput) {
+export async function saveEntryText(
+  db: DB,
+  organisationId: string,
+  actor: Actor,
+  entryId: string,
+  language: string,
+  input: EntryTextInput,
+) {
   await requireEditable(db, organisationId, entryId);
   if (!isLanguageCode(language)) throw new ReportBackError("language");
   const text = entryTextSchema.parse(input);
@@ -203,7 +231,8 @@ export async function markTextReviewed(db: DB, organisationId: string, actor: Ac
     .where("language", "=", language)
     .executeTakeFirst();
   if (!text) throw new ReportBackError("language");
-  if (text.updated_by === actor.userId) throw new ReportBackError("self_review", "A second person checks a text: not the person who last changed it");
+  if (text.updated_by === actor.userId)
+    throw new ReportBackError("self_review", "A second person checks a text: not the person who last changed it");
   await db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("report_entry_text")
@@ -261,7 +290,12 @@ export async function addEntryQuote(db: DB, organisationId: string, actor: Actor
   const entry = await requireEditable(db, organisationId, entryId);
   const coding = await codingOnEntryTheme(db, entry.study_id, entryId, codingId);
   if (!coding) throw new ReportBackError("coding_not_found", "That quote is not coded with one of this entry's themes");
-  const existing = await db.selectFrom("report_entry_quote").select("id").where("entry_id", "=", entryId).where("coding_id", "=", codingId).executeTakeFirst();
+  const existing = await db
+    .selectFrom("report_entry_quote")
+    .select("id")
+    .where("entry_id", "=", entryId)
+    .where("coding_id", "=", codingId)
+    .executeTakeFirst();
   if (existing) return existing.id;
   // Only a quote the gate gives today may be chosen (it is asked again at every read).
   const quotable = await consentedQuotesByCoding(db, { organisationId, studyId: entry.study_id }, [coding.id]);
@@ -274,7 +308,11 @@ export async function addEntryQuote(db: DB, organisationId: string, actor: Actor
     .where("coding_id", "is not", null)
     .executeTakeFirstOrThrow();
   if (Number(onTheme.n) >= MAX_QUOTES_PER_THEME) throw new ReportBackError("too_many_quotes");
-  const count = await db.selectFrom("report_entry_quote").select((eb) => eb.fn.countAll<string>().as("n")).where("entry_id", "=", entryId).executeTakeFirstOrThrow();
+  const count = await db
+    .selectFrom("report_entry_quote")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("entry_id", "=", entryId)
+    .executeTakeFirstOrThrow();
   const row = await db
     .insertInto("report_entry_quote")
     .values({ entry_id: entryId, theme_id: coding.theme_id, coding_id: coding.id, position: Number(count.n), added_by: actor.userId })
@@ -290,10 +328,20 @@ export async function removeEntryQuote(db: DB, organisationId: string, actor: Ac
   await touch(db, entryId, actor);
 }
 
-export async function addMilestone(db: DB, organisationId: string, actor: Actor, entryId: string, input: { dueOn: string; labels: LanguageText }) {
+export async function addMilestone(
+  db: DB,
+  organisationId: string,
+  actor: Actor,
+  entryId: string,
+  input: { dueOn: string; labels: LanguageText },
+) {
   await requireEditable(db, organisationId, entryId);
   const dueOn = isoDate.parse(input.dueOn);
-  const labels = Object.fromEntries(Object.entries(input.labels).filter(([k, v]) => isLanguageCode(k) && v.trim() !== "").map(([k, v]) => [k, v.trim().slice(0, 300)]));
+  const labels = Object.fromEntries(
+    Object.entries(input.labels)
+      .filter(([k, v]) => isLanguageCode(k) && v.trim() !== "")
+      .map(([k, v]) => [k, v.trim().slice(0, 300)]),
+  );
   const row = await db
     .insertInto("report_milestone")
     .values({ entry_id: entryId, due_on: dueOn, labels: JSON.stringify(labels) })
@@ -330,7 +378,11 @@ export async function reviewEntry(db: DB, organisationId: string, actor: Actor, 
   }
   const reviewed = await db
     .updateTable("report_entry")
-    .set(decision === "approve" ? { state: "approved", reviewed_by: actor.userId, reviewed_at: new Date() } : { state: "draft", reviewed_by: null, reviewed_at: null })
+    .set(
+      decision === "approve"
+        ? { state: "approved", reviewed_by: actor.userId, reviewed_at: new Date() }
+        : { state: "draft", reviewed_by: null, reviewed_at: null },
+    )
     .where("id", "=", entryId)
     // an edit made meanwhile took it back to draft: then this review is of words it no longer has
     .where("state", "=", "in_review")
@@ -394,9 +446,22 @@ export async function unpublishEntry(db: DB, organisationId: string, actor: Acto
     if (Number(unpublished.numUpdatedRows) === 0) throw new ReportBackError("wrong_state");
     await trx
       .insertInto("report_entry_change")
-      .values({ entry_id: entryId, kind: "unpublished", action_status: null, progress: null, notes: JSON.stringify(cleanNotes(notes)), changed_by: actor.userId })
+      .values({
+        entry_id: entryId,
+        kind: "unpublished",
+        action_status: null,
+        progress: null,
+        notes: JSON.stringify(cleanNotes(notes)),
+        changed_by: actor.userId,
+      })
       .execute();
-    await recordAudit(trx, { actorUserId: actor.userId, organisationId, action: "publication", subject: `you-said-we-did/${entry.slug}`, detail: { change: "unpublished" } });
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId,
+      action: "publication",
+      subject: `you-said-we-did/${entry.slug}`,
+      detail: { change: "unpublished" },
+    });
   });
 }
 
@@ -412,14 +477,27 @@ export type EntryUpdateInput = z.input<typeof entryUpdateSchema>;
 export type PostedEntryUpdate = Omit<EntryUpdateInput, "actionStatus"> & { actionStatus: string };
 
 /** An update to a published entry: live at once, in the public change history, audited. Admin only (route). */
-export async function postEntryUpdate(db: DB, organisationId: string, actor: Actor, entryId: string, input: PostedEntryUpdate, today = new Date().toISOString().slice(0, 10)) {
+export async function postEntryUpdate(
+  db: DB,
+  organisationId: string,
+  actor: Actor,
+  entryId: string,
+  input: PostedEntryUpdate,
+  today = new Date().toISOString().slice(0, 10),
+) {
   const entry = await requireEntry(db, organisationId, entryId);
   if (entry.state !== "published") throw new ReportBackError("wrong_state");
   const update = entryUpdateSchema.parse(input);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("report_entry")
-      .set({ action_status: update.actionStatus, progress: update.progress, next_review_on: update.nextReviewOn, updated_by: actor.userId, updated_at: new Date() })
+      .set({
+        action_status: update.actionStatus,
+        progress: update.progress,
+        next_review_on: update.nextReviewOn,
+        updated_by: actor.userId,
+        updated_at: new Date(),
+      })
       .where("id", "=", entryId)
       .where("state", "=", "published")
       .executeTakeFirst()
@@ -451,7 +529,12 @@ export async function postEntryUpdate(db: DB, organisationId: string, actor: Act
       organisationId,
       action: "publication",
       subject: `you-said-we-did/${entry.slug}`,
-      detail: { change: "updated", actionStatus: update.actionStatus, progress: update.progress, milestonesDone: update.milestonesDone.length },
+      detail: {
+        change: "updated",
+        actionStatus: update.actionStatus,
+        progress: update.progress,
+        milestonesDone: update.milestonesDone.length,
+      },
     });
   });
 }

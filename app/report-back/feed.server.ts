@@ -9,7 +9,8 @@ import type { LanguageCode } from "../i18n/languages";
 import { entryPath, feedPath, listPath } from "./page.server";
 import { listPublishedEntries, loadEntry, textIn, themePeopleForRequest, type PublicEntry } from "./public.server";
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 // Characters XML 1.0 does not allow, should any reach us in participants' words.
 // eslint-disable-next-line no-control-regex
 const clean = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
@@ -32,12 +33,19 @@ function entryHtml(entry: PublicEntry, language: string, t: (k: string, v?: Reco
     }
   }
   const notDoing = entry.actionStatus === "not_doing";
-  parts.push(`<h2>${xml(t(notDoing ? "reportback.weDidNot" : "reportback.weDid"))}</h2><p>${xml(notDoing ? text.notDoingReason || text.did : text.did)}</p>`);
+  parts.push(
+    `<h2>${xml(t(notDoing ? "reportback.weDidNot" : "reportback.weDid"))}</h2><p>${xml(notDoing ? text.notDoingReason || text.did : text.did)}</p>`,
+  );
   parts.push(`<p>${xml(t("reportback.status.label"))}: ${xml(t(`reportback.status.${entry.actionStatus}`))}</p>`);
   return clean(parts.join(""));
 }
 
-export async function atomFeed(db: DB, organisation: { id: string; slug: string; name: string }, origin: string, language: LanguageCode): Promise<string> {
+export async function atomFeed(
+  db: DB,
+  organisation: { id: string; slug: string; name: string },
+  origin: string,
+  language: LanguageCode,
+): Promise<string> {
   const t = makeTranslate(language, messagesFor(language, ["common", "reportback"]));
   const listed = await listPublishedEntries(db, organisation.id);
   // one gated count of people per study for the whole feed, not one per entry
@@ -46,7 +54,11 @@ export async function atomFeed(db: DB, organisation: { id: string; slug: string;
     (e): e is PublicEntry => e !== null && e.languages.length > 0,
   );
   const abs = (path: string) => new URL(path, origin).toString();
-  const updatedOf = (e: PublicEntry) => [e.publishedAt, e.changes[0]?.changedAt, e.updatedAt].filter((d): d is string => !!d).sort().at(-1)!;
+  const updatedOf = (e: PublicEntry) =>
+    [e.publishedAt, e.changes[0]?.changedAt, e.updatedAt]
+      .filter((d): d is string => !!d)
+      .sort()
+      .at(-1)!;
   const feedUpdated = entries.map(updatedOf).sort().at(-1) ?? new Date(0).toISOString();
   const lines = [
     `<?xml version="1.0" encoding="utf-8"?>`,
@@ -67,7 +79,9 @@ export async function atomFeed(db: DB, organisation: { id: string; slug: string;
       `<title>${xml(clean(text.title))}</title>`,
       `<id>${xml(url)}</id>`,
       `<link rel="alternate" type="text/html" href="${xml(url)}"/>`,
-      ...entry.languages.filter((l) => l.code !== chosen).map((l) => `<link rel="alternate" type="text/html" hreflang="${l.code}" href="${xml(`${url}?lang=${l.code}`)}"/>`),
+      ...entry.languages
+        .filter((l) => l.code !== chosen)
+        .map((l) => `<link rel="alternate" type="text/html" hreflang="${l.code}" href="${xml(`${url}?lang=${l.code}`)}"/>`),
       `<published>${entry.firstPublishedAt ?? updatedOf(entry)}</published>`,
       `<updated>${updatedOf(entry)}</updated>`,
       `<summary>${xml(clean(text.asked))}</summary>`,

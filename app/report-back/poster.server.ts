@@ -86,9 +86,11 @@ export function columnHeight(entry: PublicEntry, language: string, width: number
   if (entry.themes.length) {
     mm += heading;
     // a theme's line: its public label and "N people raised this"
-    for (const theme of entry.themes) mm += block(length(theme.labels[language] ?? theme.labels.en ?? "") + 32, pt, 1.3, CHAR_EM, LIST_INDENT_MM);
+    for (const theme of entry.themes)
+      mm += block(length(theme.labels[language] ?? theme.labels.en ?? "") + 32, pt, 1.3, CHAR_EM, LIST_INDENT_MM);
     mm += 2;
-    for (const q of posterQuotes(entry).slice(0, quotes)) mm += body(length(q.language !== language ? (q.translations[language] ?? q.text) : q.text) + 2, 7) + 4;
+    for (const q of posterQuotes(entry).slice(0, quotes))
+      mm += body(length(q.language !== language ? (q.translations[language] ?? q.text) : q.text) + 2, 7) + 4;
   }
   const did = entry.actionStatus === "not_doing" ? text.notDoingReason || text.did : text.did;
   mm += heading + body(length(did));
@@ -105,11 +107,13 @@ export function fitPoster(entry: PublicEntry, languages: readonly string[]): Pos
   const available = posterQuotes(entry).length;
   const tallest = (pt: number, quotes: number) => Math.max(0, ...languages.map((l) => columnHeight(entry, l, width, pt, quotes)));
   const sizes = Object.keys(POSTER_SIZES) as PosterSize[];
-  for (const size of QUOTE_SIZES) if (tallest(POSTER_SIZES[size], available) <= COLUMNS_HEIGHT_MM) return { size, quotes: available, fits: true };
+  for (const size of QUOTE_SIZES)
+    if (tallest(POSTER_SIZES[size], available) <= COLUMNS_HEIGHT_MM) return { size, quotes: available, fits: true };
   for (let quotes = available - 1; quotes >= 0; quotes--) {
     if (tallest(POSTER_SIZES[SMALLEST_QUOTE_SIZE], quotes) <= COLUMNS_HEIGHT_MM) return { size: SMALLEST_QUOTE_SIZE, quotes, fits: true };
   }
-  for (const size of sizes.filter((s) => !QUOTE_SIZES.includes(s))) if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
+  for (const size of sizes.filter((s) => !QUOTE_SIZES.includes(s)))
+    if (tallest(POSTER_SIZES[size], 0) <= COLUMNS_HEIGHT_MM) return { size, quotes: 0, fits: true };
   return { size: sizes.at(-1)!, quotes: 0, fits: false };
 }
 

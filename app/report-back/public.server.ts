@@ -95,7 +95,10 @@ export async function listPublishedEntries(db: DB, organisationId: string) {
     .where("report_entry.state", "=", "published")
     .orderBy("report_entry.first_published_at", "desc")
     .execute();
-  const texts = await reviewedTexts(db, entries.map((e) => e.id));
+  const texts = await reviewedTexts(
+    db,
+    entries.map((e) => e.id),
+  );
   return entries.map((e) => ({
     slug: e.slug,
     actionStatus: e.action_status,
@@ -120,7 +123,14 @@ async function reviewedTexts(db: DB, entryIds: readonly string[]) {
     .execute();
   for (const r of rows) {
     const texts = out.get(r.entry_id) ?? {};
-    texts[r.language] = { language: r.language, title: r.title, asked: r.asked, did: r.did, notDoingReason: r.not_doing_reason, decidedBy: r.decided_by };
+    texts[r.language] = {
+      language: r.language,
+      title: r.title,
+      asked: r.asked,
+      did: r.did,
+      notDoingReason: r.not_doing_reason,
+      decidedBy: r.decided_by,
+    };
     out.set(r.entry_id, texts);
   }
   return out;
@@ -163,7 +173,13 @@ export async function loadEntry(
     .innerJoin("organisation", "organisation.id", "report_entry.organisation_id")
     .innerJoin("study", "study.id", "report_entry.study_id")
     .selectAll("report_entry")
-    .select(["organisation.slug as org_slug", "organisation.name as org_name", "study.slug as study_slug", "study.titles", "study.languages as study_languages"])
+    .select([
+      "organisation.slug as org_slug",
+      "organisation.name as org_name",
+      "study.slug as study_slug",
+      "study.titles",
+      "study.languages as study_languages",
+    ])
     .where("report_entry.organisation_id", "=", organisationId)
     .where("report_entry.slug", "=", slug);
   if (!options.preview) q = q.where("report_entry.state", "=", "published");
@@ -175,7 +191,10 @@ export async function loadEntry(
   if (options.preview) {
     const rows = await db.selectFrom("report_entry_text").selectAll().where("entry_id", "=", entry.id).orderBy("language").execute();
     texts = Object.fromEntries(
-      rows.map((r) => [r.language, { language: r.language, title: r.title, asked: r.asked, did: r.did, notDoingReason: r.not_doing_reason, decidedBy: r.decided_by }]),
+      rows.map((r) => [
+        r.language,
+        { language: r.language, title: r.title, asked: r.asked, did: r.did, notDoingReason: r.not_doing_reason, decidedBy: r.decided_by },
+      ]),
     );
   } else texts = (await reviewedTexts(db, [entry.id])).get(entry.id) ?? {};
   // the study's own order of languages, then any other
@@ -197,11 +216,22 @@ export async function loadEntry(
     .execute();
   // THROUGH THE GATE, at request time: people per theme, and the quotes that may be shown today.
   const counts = themeRows.length ? await (options.themePeople ?? themePeopleForRequest(db))(scope) : new Map<string, number>();
-  const live = await consentedQuotesByCoding(db, scope, quoteRows.flatMap((q) => (q.coding_id ? [q.coding_id] : [])));
+  const live = await consentedQuotesByCoding(
+    db,
+    scope,
+    quoteRows.flatMap((q) => (q.coding_id ? [q.coding_id] : [])),
+  );
 
   // A theme merged in the codebook after the entry linked it counts as the theme it was merged into.
   const mergedInto = new Map(
-    (await db.selectFrom("theme").select(["id", "merged_into"]).where("study_id", "=", entry.study_id).where("merged_into", "is not", null).execute()).map((r) => [r.id, r.merged_into!]),
+    (
+      await db
+        .selectFrom("theme")
+        .select(["id", "merged_into"])
+        .where("study_id", "=", entry.study_id)
+        .where("merged_into", "is not", null)
+        .execute()
+    ).map((r) => [r.id, r.merged_into!]),
   );
   const surviving = (id: string) => {
     for (let hops = 0; mergedInto.has(id) && hops < 50; hops++) id = mergedInto.get(id)!;
@@ -216,7 +246,10 @@ export async function loadEntry(
       // No quotes under "Fewer than 5 people raised this" (ADR 066): in a small community a quote
       // from one of four people can name them, and it would undo the count's suppression. One rule
       // here, so the page, the poster, the feed and the editor's preview all follow it.
-      quotes: "exact" in people ? quoteRows.flatMap((q) => (q.theme_id === t.theme_id && q.coding_id && live.has(q.coding_id) ? [live.get(q.coding_id)!] : [])) : [],
+      quotes:
+        "exact" in people
+          ? quoteRows.flatMap((q) => (q.theme_id === t.theme_id && q.coding_id && live.has(q.coding_id) ? [live.get(q.coding_id)!] : []))
+          : [],
     };
   });
 
@@ -253,7 +286,13 @@ export async function loadEntry(
     updatedAt: iso(entry.updated_at)!,
     themes,
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
-    changes: changes.map((c) => ({ kind: c.kind, changedAt: iso(c.changed_at)!, actionStatus: c.action_status, progress: c.progress, notes: c.notes })),
+    changes: changes.map((c) => ({
+      kind: c.kind,
+      changedAt: iso(c.changed_at)!,
+      actionStatus: c.action_status,
+      progress: c.progress,
+      notes: c.notes,
+    })),
   };
 }
 

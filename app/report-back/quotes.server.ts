@@ -40,7 +40,11 @@ export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingI
   const { codings, units } = await readCodings(db, scope, "quote", { codingIds });
   if (codings.length === 0) return out;
   const unitList = [...units.values()];
-  const redactions = await redactionsFor(db, scope, unitList.map((u) => u.key));
+  const redactions = await redactionsFor(
+    db,
+    scope,
+    unitList.map((u) => u.key),
+  );
   const translations = await readTranslations(db, unitList);
   const names = await redactionNames(db, scope.studyId);
   for (const coding of codings) {
@@ -51,7 +55,8 @@ export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingI
       .map((r) => ({ ...r, start: Math.max(r.start, coding.start) - coding.start, end: Math.min(r.end, coding.end) - coding.start }));
     const extract = Array.from(unit.text).slice(coding.start, coding.end).join("");
     const translated: Record<string, string> = {};
-    for (const t of translations.get(unit.key) ?? []) if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names);
+    for (const t of translations.get(unit.key) ?? [])
+      if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names);
     out.set(coding.id, {
       codingId: coding.id,
       themeId: coding.themeId,

@@ -29,7 +29,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const org = await publicOrganisation(args);
   const entry = await loadEntry(args.context.db, org.id, args.params.entry ?? "");
   if (!entry || entry.languages.length === 0) throw new Response("Not found", { status: 404, headers: PUBLIC_HEADERS });
-  const page = pageLanguage(args.request, entry.languages.map((l) => l.code));
+  const page = pageLanguage(
+    args.request,
+    entry.languages.map((l) => l.code),
+  );
   const poster = posterLanguages(entry, page.language);
   const fit = fitPoster(entry, poster);
   const url = publicUrl(args.request, entryPath(org.slug, entry.slug));

@@ -21,7 +21,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const org = await publicOrganisation(args);
   const entries = await listPublishedEntries(args.context.db, org.id);
   const offered = languageOptions(["en", ...entries.flatMap((e) => Object.keys(e.texts))]);
-  const page = pageLanguage(args.request, offered.map((l) => l.code));
+  const page = pageLanguage(
+    args.request,
+    offered.map((l) => l.code),
+  );
   return {
     ...page,
     organisation: { slug: org.slug, name: org.name },

@@ -73,7 +73,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const added = await addPerson(db, { organisationId, actorUserId, ...person.data });
         return json<ActionResult>({
           ok: true,
-          link: added.invitationToken ? { email: person.data.email, url: linkFor(base, "invitation", added.invitationToken), purpose: "invitation" } : undefined,
+          link: added.invitationToken
+            ? { email: person.data.email, url: linkFor(base, "invitation", added.invitationToken), purpose: "invitation" }
+            : undefined,
           invited: added.awaitingAcceptance ? person.data.email : undefined,
         });
       }
@@ -189,7 +191,11 @@ export default function People() {
                   </Form>
                 </td>
                 <td>
-                  {p.disabled ? t("workspace.people.disabled") : p.hasPassword ? t("workspace.people.active") : t("workspace.people.invited")}
+                  {p.disabled
+                    ? t("workspace.people.disabled")
+                    : p.hasPassword
+                      ? t("workspace.people.active")
+                      : t("workspace.people.invited")}
                   {p.totp ? ` · ${t("workspace.people.twoFactorOn")}` : ""}
                 </td>
                 <td className="ws-actions">

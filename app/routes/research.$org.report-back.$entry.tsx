@@ -36,10 +36,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // Only admin publishes: `publication:publish` in the one permission table.
   if (PUBLISHING_INTENTS.has(intent) && !member.can("publication:publish")) throw new Response("Forbidden", { status: 403 });
   try {
-    await EDITOR_ACTIONS[intent]({ db: member.db, organisationId: member.organisation.id, actor: { userId: member.session.userId }, entryId: view.entry.id, form });
+    await EDITOR_ACTIONS[intent]({
+      db: member.db,
+      organisationId: member.organisation.id,
+      actor: { userId: member.session.userId },
+      entryId: view.entry.id,
+      form,
+    });
   } catch (error) {
     if (error instanceof ReportBackError) return json({ error: error.reason, field: errorField(intent, form) }, { status: 400 });
-    if (error instanceof Error && error.name === "ZodError") return json({ error: "invalid" as const, field: errorField(intent, form) }, { status: 400 });
+    if (error instanceof Error && error.name === "ZodError")
+      return json({ error: "invalid" as const, field: errorField(intent, form) }, { status: 400 });
     throw error;
   }
   return redirect(`/research/${member.organisation.slug}/report-back/${view.entry.slug}`);
@@ -60,9 +67,8 @@ export default function ReportBackEditor() {
       <p className="ws-muted">{t("reportback.study", { title: studyTitle(entry.studyTitles, "en") })}</p>
       <h1>{data.texts.en?.title || entry.slug}</h1>
       <p>
-        {t("reportback.editor.state")}: <strong className="ws-status">{t(`reportback.editor.states.${entry.state}`)}</strong>
-        {" "}
-        · <Link to="preview">{t("reportback.editor.preview")}</Link>
+        {t("reportback.editor.state")}: <strong className="ws-status">{t(`reportback.editor.states.${entry.state}`)}</strong> ·{" "}
+        <Link to="preview">{t("reportback.editor.preview")}</Link>
         {entry.state === "published" ? (
           <>
             {" "}
@@ -70,7 +76,9 @@ export default function ReportBackEditor() {
           </>
         ) : null}
       </p>
-      {result && "error" in result ? <ErrorSummary errors={[{ field: result.field ?? undefined, message: t(`reportback.editor.errors.${result.error}`) }]} /> : null}
+      {result && "error" in result ? (
+        <ErrorSummary errors={[{ field: result.field ?? undefined, message: t(`reportback.editor.errors.${result.error}`) }]} />
+      ) : null}
 
       <WorkflowPanel data={data} />
 

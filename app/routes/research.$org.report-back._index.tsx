@@ -26,7 +26,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const form = await readFormBody(request);
   try {
-    await createEntry(member.db, member.organisation.id, { userId: member.session.userId }, { studyId: String(form.get("studyId") ?? ""), slug: String(form.get("slug") ?? "") });
+    await createEntry(
+      member.db,
+      member.organisation.id,
+      { userId: member.session.userId },
+      { studyId: String(form.get("studyId") ?? ""), slug: String(form.get("slug") ?? "") },
+    );
   } catch (error) {
     if (error instanceof ReportBackError) return json({ error: error.reason }, { status: 400 });
     if (error instanceof Error && error.name === "ZodError") return json({ error: "invalid" as const }, { status: 400 });
@@ -71,7 +76,11 @@ export default function ReportBackEntries() {
       )}
       <h2>{t("reportback.editor.new")}</h2>
       {result && "error" in result ? (
-        <ErrorSummary errors={[{ field: result.error === "study_not_found" ? "rb-study" : "rb-slug", message: t(`reportback.editor.errors.${result.error}`) }]} />
+        <ErrorSummary
+          errors={[
+            { field: result.error === "study_not_found" ? "rb-study" : "rb-slug", message: t(`reportback.editor.errors.${result.error}`) },
+          ]}
+        />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

@@ -26,7 +26,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const useKey = url.searchParams.get("use");
   const found = await assistedQuestionnaires(member.db, study.id);
-  const form = useKey ? await assistedForm(member.db, { studyId: study.id, useKey, language: url.searchParams.get("language") ?? "" }) : null;
+  const form = useKey
+    ? await assistedForm(member.db, { studyId: study.id, useKey, language: url.searchParams.get("language") ?? "" })
+    : null;
   return { uses: found?.uses ?? [], languages: study.languages, useKey, form };
 }
 
@@ -41,7 +43,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const body = await readFormBody(request);
   const control = controlSchema.safeParse(Object.fromEntries([...body].filter(([k]) => k.startsWith("_"))));
-  if (!control.success) return json({ ok: false as const, error: "invalid_code", itemErrors: {} as Record<string, string>, values: {} as RawAnswers }, { status: 400 });
+  if (!control.success)
+    return json(
+      { ok: false as const, error: "invalid_code", itemErrors: {} as Record<string, string>, values: {} as RawAnswers },
+      { status: 400 },
+    );
   const raw: RawAnswers = {};
   for (const name of new Set(body.keys())) {
     if (name.startsWith("_") || name === "csrf") continue;
@@ -58,8 +64,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     codeHashKey: member.context.secrets.codeHashKey,
     actorUserId: member.session.userId,
   });
-  if (!result.ok) return json({ ok: false as const, error: result.error, itemErrors: {} as Record<string, string>, values: raw }, { status: 400 });
-  if (!result.value.ok) return json({ ok: false as const, error: "invalid_answer", itemErrors: result.value.errors as Record<string, string>, values: raw }, { status: 400 });
+  if (!result.ok)
+    return json({ ok: false as const, error: result.error, itemErrors: {} as Record<string, string>, values: raw }, { status: 400 });
+  if (!result.value.ok)
+    return json(
+      { ok: false as const, error: "invalid_answer", itemErrors: result.value.errors as Record<string, string>, values: raw },
+      { status: 400 },
+    );
   return json({ ok: true as const, error: null, itemErrors: {} as Record<string, string>, values: {} as RawAnswers });
 }
 

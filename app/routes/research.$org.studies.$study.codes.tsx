@@ -23,7 +23,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const parsed = issueCodesSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "count" as const, codes: null }, { status: 400 });
   try {
-    const issued = await issueCodeCards(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });
+    const issued = await issueCodeCards(member.db, {
+      studyId: study.id,
+      ...parsed.data,
+      codeHashKey: member.context.secrets.codeHashKey,
+      actorUserId: member.session.userId,
+    });
     return json({ error: null, codes: issued.codes });
   } catch {
     return json({ error: "no_consent_form" as const, codes: null }, { status: 400 });
@@ -58,7 +63,9 @@ export default function CodeCards() {
       <h1>{t("workspace.codes.title")}</h1>
       <p>{t("workspace.codes.intro")}</p>
       {result?.error ? (
-        <ErrorSummary errors={[{ field: result.error === "count" ? "count" : undefined, message: t(`workspace.codes.errors.${result.error}`) }]} />
+        <ErrorSummary
+          errors={[{ field: result.error === "count" ? "count" : undefined, message: t(`workspace.codes.errors.${result.error}`) }]}
+        />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput />

@@ -35,19 +35,37 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
   const filter = { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE };
   // Through the consent gate: erased participants' words are never on this page.
-  const units = sessionId && sessions.some((s) => s.id === sessionId) ? await readSegments(db, scope, "analysis", { ...filter, sessionId }) : await readFreeTextAnswers(db, scope, "analysis", filter);
+  const units =
+    sessionId && sessions.some((s) => s.id === sessionId)
+      ? await readSegments(db, scope, "analysis", { ...filter, sessionId })
+      : await readFreeTextAnswers(db, scope, "analysis", filter);
   const hasNext = units.length > PAGE_SIZE;
   const shown = units.slice(0, PAGE_SIZE);
   const positions = sessionId
-    ? new Map((await db.selectFrom("session_attendee").select(["participant_id", "position"]).where("session_id", "=", sessionId).execute()).map((r) => [r.participant_id, r.position]))
+    ? new Map(
+        (await db.selectFrom("session_attendee").select(["participant_id", "position"]).where("session_id", "=", sessionId).execute()).map(
+          (r) => [r.participant_id, r.position],
+        ),
+      )
     : new Map<string, number>();
-  const codings = await codingsForUnits(db, scope, userId, shown.map((u) => u.key));
+  const codings = await codingsForUnits(
+    db,
+    scope,
+    userId,
+    shown.map((u) => u.key),
+  );
   const coderIds = [...new Set(codings.map((c) => c.coderId))];
-  const coders = coderIds.length ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute() : [];
+  const coders = coderIds.length
+    ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()
+    : [];
   const themes = (await listThemes(db, scope)).filter((t) => t.status === "accepted" || t.proposedBy === userId);
   const translations = await readTranslations(db, shown);
   // Memos only on the codings this coder may see (blind coding hides the others' codings and so their memos).
-  const memos = await memosOnCodings(db, scope, codings.map((c) => c.id));
+  const memos = await memosOnCodings(
+    db,
+    scope,
+    codings.map((c) => c.id),
+  );
   return {
     base,
     sessions: sessions.filter((s) => s.segments > 0).map((s) => ({ id: s.id, label: s.label })),
@@ -64,14 +82,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       key: u.key,
       text: u.text,
       language: u.language,
-      speaker: u.speakerRole === "participant" ? (u.sessionId ? { role: "participant", n: positions.get(u.participantId ?? "") ?? 0 } : { role: "answer", item: u.itemId ?? "" }) : { role: u.speakerRole, n: 0 },
+      speaker:
+        u.speakerRole === "participant"
+          ? u.sessionId
+            ? { role: "participant", n: positions.get(u.participantId ?? "") ?? 0 }
+            : { role: "answer", item: u.itemId ?? "" }
+          : { role: u.speakerRole, n: 0 },
       codings: codings
         .filter((c) => c.unit === u.key)
         .map((c) => ({
           ...c,
           memos: memos
             .filter((m) => m.coding_id === c.id)
-            .map((m) => ({ id: m.id, text: m.text, author: m.author ?? "", mine: m.author_id === userId, at: m.updated_at.toISOString().slice(0, 10) })),
+            .map((m) => ({
+              id: m.id,
+              text: m.text,
+              author: m.author ?? "",
+              mine: m.author_id === userId,
+              at: m.updated_at.toISOString().slice(0, 10),
+            })),
         })),
       translations: translations.get(u.key) ?? [],
     })),
@@ -102,7 +131,8 @@ export default function CodingPage() {
       <h1>{t("coding.code.title")}</h1>
       <p className="ws-noprint">
         <Link to={`${d.base}/fieldwork`}>{t("coding.nav.sessions")}</Link> · <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
-        <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> · <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
+        <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> ·{" "}
+        <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
       {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
@@ -141,7 +171,12 @@ export default function CodingPage() {
         return (
           <section key={unit.key} className="coding-unit" aria-labelledby={`${id}-h`}>
             <h2 id={`${id}-h`}>{speakerText(t, unit.speaker)}</h2>
-            <CodedText text={unit.text} spans={unit.codings.map((c) => ({ start: c.start, end: c.end, themeId: c.themeId }))} themes={themeMap} lang={unit.language} />
+            <CodedText
+              text={unit.text}
+              spans={unit.codings.map((c) => ({ start: c.start, end: c.end, themeId: c.themeId }))}
+              themes={themeMap}
+              lang={unit.language}
+            />
             {unit.codings.length > 0 ? (
               <ul className="coding-list">
                 {unit.codings.map((c) => (
@@ -165,7 +200,12 @@ export default function CodingPage() {
                   id={id}
                   text={unit.text}
                   lang={unit.language}
-                  labels={{ text: t("coding.code.selectHint"), from: t("coding.code.from"), to: t("coding.code.to"), selected: t("coding.code.selected") }}
+                  labels={{
+                    text: t("coding.code.selectHint"),
+                    from: t("coding.code.from"),
+                    to: t("coding.code.to"),
+                    selected: t("coding.code.selected"),
+                  }}
                 />
                 <div className="coding-apply">
                   <label htmlFor={`${id}-theme`}>{t("coding.code.theme")}</label>

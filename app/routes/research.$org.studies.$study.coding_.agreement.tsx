@@ -43,7 +43,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const texts = await readUnits(db, scope, "analysis", { keys: [...shown] });
     excerpts = Object.fromEntries([...texts.values()].map((u) => [u.key, u.text.length > 400 ? `${u.text.slice(0, 400)}…` : u.text]));
   }
-  const sessions = await db.selectFrom("study_session").select(["id", "label"]).where("study_id", "=", scope.studyId).orderBy("held_on").execute();
+  const sessions = await db
+    .selectFrom("study_session")
+    .select(["id", "label"])
+    .where("study_id", "=", scope.studyId)
+    .orderBy("held_on")
+    .execute();
   const labels = await questionLabels(db, items, requestLanguage(request));
   return {
     base,
@@ -51,7 +56,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     chosen,
     choice: item ? `item:${item.instrumentId}/${item.itemId}` : sessionId ? `session:${sessionId}` : "",
     sessions,
-    items: items.map((i) => ({ ...i, ...(labels.get(`${i.instrumentId}/${i.itemId}`) ?? { instrumentLabel: i.instrumentId, itemLabel: i.itemId }) })),
+    items: items.map((i) => ({
+      ...i,
+      ...(labels.get(`${i.instrumentId}/${i.itemId}`) ?? { instrumentLabel: i.instrumentId, itemLabel: i.itemId }),
+    })),
     report,
     excerpts,
     blind,
@@ -195,13 +203,20 @@ export default function Agreement() {
               <ul>
                 {Object.entries(dis.decisions).map(([coder, v]) => (
                   <li key={coder}>
-                    {coderName[coder]}: {t(v === null ? "coding.agreement.notCoded" : v ? "coding.agreement.applied" : "coding.agreement.notApplied")}
+                    {coderName[coder]}:{" "}
+                    {t(v === null ? "coding.agreement.notCoded" : v ? "coding.agreement.applied" : "coding.agreement.notApplied")}
                   </li>
                 ))}
               </ul>
               <p>
                 {t("coding.agreement.resolution")}:{" "}
-                {t(dis.resolved === null ? "coding.agreement.unresolved" : dis.resolved ? "coding.agreement.applied" : "coding.agreement.notApplied")}
+                {t(
+                  dis.resolved === null
+                    ? "coding.agreement.unresolved"
+                    : dis.resolved
+                      ? "coding.agreement.applied"
+                      : "coding.agreement.notApplied",
+                )}
               </p>
               {d.canResolve ? (
                 <Form method="post" action={`${d.base}/coding/agreement${d.query}`} className="ws-row-form">

@@ -4,7 +4,15 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { redactionNames, setRedactionNames } from "~/coding/codings.server";
 import codingStyles from "~/coding/components/coding.css";
-import { addRedaction, decideRedaction, extendRedaction, RedactionError, redactedText, redactionsFor, suggestRedactions } from "~/coding/redactions.server";
+import {
+  addRedaction,
+  decideRedaction,
+  extendRedaction,
+  RedactionError,
+  redactedText,
+  redactionsFor,
+  suggestRedactions,
+} from "~/coding/redactions.server";
 import { extractWithContext } from "~/coding/spans";
 import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/units.server";
@@ -36,7 +44,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const key = r.segment_id ? `s:${r.segment_id}` : `a:${r.response_id}:${r.item_id}`;
     const unit = units.get(key);
     if (!unit) return [];
-    return [{ id: r.id, unit: key, kind: r.kind, status: r.status, start: r.start_cp, end: r.end_cp, language: unit.language, ...extractWithContext(unit.text, { start: r.start_cp, end: r.end_cp }, 60), preview: redactedText(unit.text, stored.get(key)) }];
+    return [
+      {
+        id: r.id,
+        unit: key,
+        kind: r.kind,
+        status: r.status,
+        start: r.start_cp,
+        end: r.end_cp,
+        language: unit.language,
+        ...extractWithContext(unit.text, { start: r.start_cp, end: r.end_cp }, 60),
+        preview: redactedText(unit.text, stored.get(key)),
+      },
+    ];
   });
   return { base, status, items, names: (await redactionNames(db, scope.studyId)).join("\n"), canEdit: member.can("coding:write") };
 }
@@ -63,7 +83,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return { ok: "coding.redactions.saved" };
     }
     if (intent === "add") {
-      await addRedaction(db, scope, userId, field(form, "unit"), { start: intField(form, "start"), end: intField(form, "end") }, field(form, "kind") || "other");
+      await addRedaction(
+        db,
+        scope,
+        userId,
+        field(form, "unit"),
+        { start: intField(form, "start"), end: intField(form, "end") },
+        field(form, "kind") || "other",
+      );
       return { ok: "coding.redactions.saved" };
     }
   } catch (error) {
@@ -118,8 +145,10 @@ export default function Redactions() {
       {d.items.map((r) => (
         <section key={r.id} className="coding-unit">
           <h2>
-            {t(`coding.redactions.kind_${["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name"].includes(r.kind) ? r.kind : "other"}`)} ·{" "}
-            {t(`coding.redactions.status_${r.status}`)}
+            {t(
+              `coding.redactions.kind_${["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name"].includes(r.kind) ? r.kind : "other"}`,
+            )}{" "}
+            · {t(`coding.redactions.status_${r.status}`)}
           </h2>
           <p className="coding-text" lang={r.language} dir="auto">
             <span className="ws-muted">{r.before}</span>

@@ -54,10 +54,12 @@ export default function StaffConsentChoices() {
           <p>{t(result.changed ? "workspace.consentChoices.done" : "workspace.consentChoices.unchanged")}</p>
           <ul>
             <li>
-              {t("workspace.consentChoices.quotes")}: {t(result.choices.quotes ? "workspace.consentChoices.yes" : "workspace.consentChoices.no")}
+              {t("workspace.consentChoices.quotes")}:{" "}
+              {t(result.choices.quotes ? "workspace.consentChoices.yes" : "workspace.consentChoices.no")}
             </li>
             <li>
-              {t("workspace.consentChoices.audio")}: {t(result.choices.audio_recording ? "workspace.consentChoices.yes" : "workspace.consentChoices.no")}
+              {t("workspace.consentChoices.audio")}:{" "}
+              {t(result.choices.audio_recording ? "workspace.consentChoices.yes" : "workspace.consentChoices.no")}
             </li>
           </ul>
         </div>
@@ -73,7 +75,13 @@ export default function StaffConsentChoices() {
               <div key={value || "keep"} className="ws-check">
                 <input type="radio" id={`${flag}-${value || "keep"}`} name={flag} value={value} defaultChecked={value === ""} />
                 <label htmlFor={`${flag}-${value || "keep"}`}>
-                  {t(value === "" ? "workspace.consentChoices.keep" : value === "yes" ? "workspace.consentChoices.yes" : "workspace.consentChoices.no")}
+                  {t(
+                    value === ""
+                      ? "workspace.consentChoices.keep"
+                      : value === "yes"
+                        ? "workspace.consentChoices.yes"
+                        : "workspace.consentChoices.no",
+                  )}
                 </label>
               </div>
             ))}

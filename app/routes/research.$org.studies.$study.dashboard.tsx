@@ -19,7 +19,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const share = new URL(request.url).searchParams.get("view") === "share";
   const d = await studyDashboard(member.db, study.id);
   const count = (n: number): ShareableCount => (share ? shareableCount(n) : { exact: n });
-  const percent = (part: number, whole: number) => (share ? shareablePercent(part, whole) : whole > 0 ? Math.round((part / whole) * 100) : null);
+  const percent = (part: number, whole: number) =>
+    share ? shareablePercent(part, whole) : whole > 0 ? Math.round((part / whole) * 100) : null;
   return {
     share,
     base: `/research/${member.organisation.slug}/studies/${study.slug}/dashboard`,
@@ -51,7 +52,9 @@ export default function Dashboard() {
       <h1>{t(d.share ? "workspace.dashboard.shareTitle" : "workspace.dashboard.title")}</h1>
       <p className="ws-muted">{t(d.share ? "workspace.dashboard.shareIntro" : "workspace.dashboard.intro")}</p>
       <p className="ws-noprint">
-        <Link to={d.share ? d.base : `${d.base}?view=share`}>{t(d.share ? "workspace.dashboard.exactView" : "workspace.dashboard.shareView")}</Link>
+        <Link to={d.share ? d.base : `${d.base}?view=share`}>
+          {t(d.share ? "workspace.dashboard.exactView" : "workspace.dashboard.shareView")}
+        </Link>
       </p>
       <dl className="ws-facts ws-counts">
         <dt>{t("workspace.dashboard.participants")}</dt>

@@ -51,7 +51,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         interpreter: session.interpreter,
         recorded: session.recorded,
         notes: session.notes,
-        facilitator: session.facilitator_user_id ? ((await facilitatorChoices(db, scope)).find((s) => s.userId === session.facilitator_user_id)?.name ?? "") : "",
+        facilitator: session.facilitator_user_id
+          ? ((await facilitatorChoices(db, scope)).find((s) => s.userId === session.facilitator_user_id)?.name ?? "")
+          : "",
       },
       attendees: session.attendees.map((a) => a.position),
       segments,
@@ -125,7 +127,11 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
       const source = typeof form.get("source") === "string" ? String(form.get("source")) : "";
       const { labels, unlabelled } = previewTranscript(source);
       const toMapping = (value: string): SpeakerMapping | null =>
-        value === "facilitator" || value === "interpreter" ? { role: value } : value.startsWith("p:") ? { role: "participant", participantId: value.slice(2) } : null;
+        value === "facilitator" || value === "interpreter"
+          ? { role: value }
+          : value.startsWith("p:")
+            ? { role: "participant", participantId: value.slice(2) }
+            : null;
       const session = await getGathering(db, scope, sessionId);
       const byPosition = new Map(session.attendees.map((a) => [String(a.position), a.participantId]));
       const resolve = (value: string) => toMapping(value.startsWith("p:") ? `p:${byPosition.get(value.slice(2)) ?? ""}` : value);
@@ -180,7 +186,8 @@ export default function SessionPage() {
         <dd>{t(d.session.recorded ? "coding.common.yes" : "coding.common.no")}</dd>
         <dt>{t("coding.sessions.segments")}</dt>
         <dd>
-          {d.segments} {d.segments > 0 && d.canImport ? <Link to={`${d.base}/coding?session=${d.session.id}`}>{t("coding.session.codeIt")}</Link> : null}
+          {d.segments}{" "}
+          {d.segments > 0 && d.canImport ? <Link to={`${d.base}/coding?session=${d.session.id}`}>{t("coding.session.codeIt")}</Link> : null}
         </dd>
         {d.session.notes ? (
           <>
@@ -229,7 +236,13 @@ export default function SessionPage() {
             <label htmlFor="source">{t("coding.session.paste")}</label>
             <textarea id="source" name="source" rows={8} style={{ width: "100%" }} />
             <label htmlFor="language">{t("coding.session.language")}</label>
-            <input id="language" name="language" defaultValue={d.session.languages[0] ?? "en"} pattern="[a-z]{2,3}(-[A-Za-z0-9]+)*" required />
+            <input
+              id="language"
+              name="language"
+              defaultValue={d.session.languages[0] ?? "en"}
+              pattern="[a-z]{2,3}(-[A-Za-z0-9]+)*"
+              required
+            />
             <button type="submit">{t("coding.session.next")}</button>
           </Form>
         )

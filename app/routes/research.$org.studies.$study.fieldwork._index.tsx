@@ -33,7 +33,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     kind: field(form, "kind"),
     label: field(form, "label"),
     heldOn: field(form, "heldOn"),
-    languages: field(form, "languages").split(/[\s,]+/).filter(Boolean),
+    languages: field(form, "languages")
+      .split(/[\s,]+/)
+      .filter(Boolean),
     facilitatorUserId: field(form, "facilitator") || null,
     interpreter: field(form, "interpreter") || "none",
     notes: field(form, "notes"),

@@ -23,7 +23,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, study } = await requireStudyMember(request, context, params, "study:status");
   const parsed = statusSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ error: "invalid" }, { status: 400 });
-  const result = await setStudyStatus(member.db, { organisationId: member.organisation.id, studyId: study.id, status: parsed.data.status, actorUserId: member.session.userId });
+  const result = await setStudyStatus(member.db, {
+    organisationId: member.organisation.id,
+    studyId: study.id,
+    status: parsed.data.status,
+    actorUserId: member.session.userId,
+  });
   if (!result.ok) return json({ error: result.error }, { status: 400 });
   return redirect(`/research/${member.organisation.slug}/studies/${study.slug}`);
 }

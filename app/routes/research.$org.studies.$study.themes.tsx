@@ -25,12 +25,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     at: m.created_at.toISOString().slice(0, 10),
   }));
   const selected = new URL(request.url).searchParams.get("theme");
-  const detail = selected && themes.some((t) => t.id === selected)
-    ? {
-        history: (await themeHistory(db, scope, selected)).map((h) => ({ change: h.change, detail: h.detail as Record<string, unknown>, at: h.changed_at.toISOString().slice(0, 10) })),
-        memos: (await listMemos(db, scope, { on: "theme", themeId: selected })).map((m) => ({ id: m.id, text: m.text, author: m.author ?? "", at: m.created_at.toISOString().slice(0, 10) })),
-      }
-    : null;
+  const detail =
+    selected && themes.some((t) => t.id === selected)
+      ? {
+          history: (await themeHistory(db, scope, selected)).map((h) => ({
+            change: h.change,
+            detail: h.detail as Record<string, unknown>,
+            at: h.changed_at.toISOString().slice(0, 10),
+          })),
+          memos: (await listMemos(db, scope, { on: "theme", themeId: selected })).map((m) => ({
+            id: m.id,
+            text: m.text,
+            author: m.author ?? "",
+            at: m.created_at.toISOString().slice(0, 10),
+          })),
+        }
+      : null;
   return {
     base,
     themes,
@@ -77,7 +87,8 @@ export default function Themes() {
       <ul className="coding-tree">
         {d.themes.map((th) => (
           <li key={th.id} style={{ marginInlineStart: `${th.depth * 1.5}rem` }}>
-            <span className="coding-swatch" style={{ background: th.colour }} aria-hidden="true" /> <Link to={`?theme=${th.id}`}>{th.name}</Link>
+            <span className="coding-swatch" style={{ background: th.colour }} aria-hidden="true" />{" "}
+            <Link to={`?theme=${th.id}`}>{th.name}</Link>
             {th.status === "proposed" ? <> ({t("coding.themes.proposed")})</> : null}
             {th.definition ? <span className="ws-muted"> — {th.definition}</span> : null}
             {th.status === "proposed" && d.canManage ? (
@@ -151,7 +162,10 @@ export default function Themes() {
           <ul>
             {d.detail.memos.map((m) => (
               <li key={m.id}>
-                <span dir="auto">{m.text}</span> <span className="ws-muted">— {m.author}, {m.at}</span>
+                <span dir="auto">{m.text}</span>{" "}
+                <span className="ws-muted">
+                  — {m.author}, {m.at}
+                </span>
               </li>
             ))}
           </ul>
@@ -184,7 +198,16 @@ export default function Themes() {
                     <input type="hidden" name="intent" value="editMemo" />
                     <input type="hidden" name="memo" value={m.id} />
                     <label htmlFor={`${m.id}-edit`}>{t("coding.code.memo")}</label>
-                    <textarea id={`${m.id}-edit`} name="text" rows={3} required maxLength={4000} defaultValue={m.text} dir="auto" style={{ width: "100%" }} />
+                    <textarea
+                      id={`${m.id}-edit`}
+                      name="text"
+                      rows={3}
+                      required
+                      maxLength={4000}
+                      defaultValue={m.text}
+                      dir="auto"
+                      style={{ width: "100%" }}
+                    />
                     <button type="submit">{t("coding.themes.saveMemo")}</button>
                   </Form>
                 </details>

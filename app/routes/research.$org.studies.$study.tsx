@@ -13,7 +13,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     base: `/research/${member.organisation.slug}/studies/${study.slug}`,
     titles: study.titles,
     status: study.status,
-    nav: { edit: member.can("study:edit"), dashboard: member.can("dashboard:read"), fieldwork: member.can("fieldwork:record"), exports: member.can("export:raw") },
+    nav: {
+      edit: member.can("study:edit"),
+      dashboard: member.can("dashboard:read"),
+      fieldwork: member.can("fieldwork:record"),
+      exports: member.can("export:raw"),
+    },
   };
 }
 

@@ -4,7 +4,11 @@ import { wellbeingCsv } from "~/wellbeing/export.server";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 
-const exportSchema = z.object({ measure: z.string().max(100).optional(), cohort: z.string().uuid().optional().or(z.literal("")), csrf: z.string().optional() });
+const exportSchema = z.object({
+  measure: z.string().max(100).optional(),
+  cohort: z.string().uuid().optional().or(z.literal("")),
+  csrf: z.string().optional(),
+});
 
 /**
  * The wellbeing CSV (one row per participant and timepoint). Only a POST carrying the session's
@@ -18,7 +22,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
   const scope = { organisationId: member.organisation.id, studyId: study.id };
   const cohort = parsed.data.cohort
-    ? await member.db.selectFrom("cohort").select("id").where("id", "=", parsed.data.cohort).where("study_id", "=", study.id).executeTakeFirst()
+    ? await member.db
+        .selectFrom("cohort")
+        .select("id")
+        .where("id", "=", parsed.data.cohort)
+        .where("study_id", "=", study.id)
+        .executeTakeFirst()
     : undefined;
   const result = await wellbeingCsv(member.db, {
     ...scope,

@@ -46,7 +46,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     organisationId: member.organisation.id,
     action: "export",
     subject: study.slug,
-    detail: { export: "wellbeing_chart", chart, measure: measureId, filter: { cohort: cohortId, before: timepoints.pre, after: timepoints.post }, rows: rows.length },
+    detail: {
+      export: "wellbeing_chart",
+      chart,
+      measure: measureId,
+      filter: { cohort: cohortId, before: timepoints.pre, after: timepoints.post },
+      rows: rows.length,
+    },
   });
   return new Response(toCsv(rows), {
     headers: {

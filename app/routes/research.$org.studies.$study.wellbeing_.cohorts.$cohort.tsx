@@ -39,7 +39,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, study, scope, cohort } = await load(request, context, params);
   const canEdit = member.can("study:edit");
   const facilitatorIds = canEdit
-    ? (await member.db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohort.id).execute()).map((f) => f.user_id)
+    ? (await member.db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohort.id).execute()).map(
+        (f) => f.user_id,
+      )
     : [];
   return {
     base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
@@ -51,9 +53,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .or(z.literal(""))
+  .optional();
 const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("edit"), name: userText().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
+  z.object({
+    intent: z.literal("edit"),
+    name: userText().trim().min(1).max(100),
+    startsOn: date,
+    endsOn: date,
+    facilitators: z.array(z.string().uuid()).default([]),
+  }),
   z.object({ intent: z.literal("session"), heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   z.object({ intent: z.literal("mark"), session: z.string().uuid(), code: z.string().min(1).max(100) }),
 ]);
@@ -64,7 +76,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, scope, cohort } = await load(request, context, params);
   const form = await readFormBody(request);
   const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
-  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: form.get("intent") === "edit" ? "name" : "code" }, { status: 400 });
+  if (!parsed.success)
+    return json<ActionResult>({ ok: false, error: "invalid", field: form.get("intent") === "edit" ? "name" : "code" }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "edit") {
     if (!member.can("study:edit")) throw new Response("Forbidden", { status: 403 });
@@ -78,7 +91,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       );
       return json<ActionResult>({ ok: true, message: changed.length ? "edited" : "unchanged" });
     } catch (error) {
-      if (error instanceof CohortProblem) return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
+      if (error instanceof CohortProblem)
+        return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
       throw error;
     }
   }
@@ -86,7 +100,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await addGroupSession(member.db, scope, { cohortId: cohort.id, heldOn: input.heldOn, createdBy: member.session.userId });
     return json<ActionResult>({ ok: true, message: "sessionAdded" });
   }
-  const result = await markAttendance(member.db, scope, { groupSessionId: input.session, code: input.code, markedBy: member.session.userId }, member.context.secrets.codeHashKey);
+  const result = await markAttendance(
+    member.db,
+    scope,
+    { groupSessionId: input.session, code: input.code, markedBy: member.session.userId },
+    member.context.secrets.codeHashKey,
+  );
   if (!result.ok) return json<ActionResult>({ ok: false, error: result.reason, field: "code" }, { status: 400 });
   return json<ActionResult>({ ok: true, message: result.alreadyMarked ? "alreadyMarked" : "marked" });
 }
@@ -101,9 +120,7 @@ export default function CohortSessions() {
         <Link to={`${d.base}/cohorts`}>{t("wellbeing.manage.title")}</Link>
       </p>
       <h1>{t("wellbeing.manage.sessionsTitle", { cohort: d.cohort.name })}</h1>
-      {result && !result.ok ? (
-        <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} />
-      ) : null}
+      {result && !result.ok ? <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} /> : null}
       {result?.ok ? (
         <p role="status" className="ws-notice">
           {t(`wellbeing.result.${result.message}`)}
@@ -144,7 +161,16 @@ export default function CohortSessions() {
                   {t("wellbeing.manage.joinHint")}
                 </span>
                 <br />
-                <input id="code" name="code" autoComplete="off" spellCheck={false} autoCapitalize="characters" aria-describedby="code-hint" dir="ltr" required />
+                <input
+                  id="code"
+                  name="code"
+                  autoComplete="off"
+                  spellCheck={false}
+                  autoCapitalize="characters"
+                  aria-describedby="code-hint"
+                  dir="ltr"
+                  required
+                />
               </p>
               <button type="submit">{t("wellbeing.manage.markButton")}</button>
             </Form>

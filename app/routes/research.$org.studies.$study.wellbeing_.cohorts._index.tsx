@@ -26,9 +26,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal("")).optional();
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .or(z.literal(""))
+  .optional();
 const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("create"), name: userText().trim().min(1).max(100), startsOn: date, endsOn: date, facilitators: z.array(z.string().uuid()).default([]) }),
+  z.object({
+    intent: z.literal("create"),
+    name: userText().trim().min(1).max(100),
+    startsOn: date,
+    endsOn: date,
+    facilitators: z.array(z.string().uuid()).default([]),
+  }),
   z.object({ intent: z.literal("join"), cohort: z.string().uuid(), code: z.string().min(1).max(100) }),
 ]);
 
@@ -40,13 +50,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   const { member, scope } = await requireStudyMember(request, context, params, intent === "create" ? "study:edit" : "fieldwork:record");
   const parsed = intentSchema.safeParse({ ...Object.fromEntries(form), facilitators: form.getAll("facilitators") });
-  if (!parsed.success) return json<ActionResult>({ ok: false, error: "invalid", field: intent === "create" ? "name" : "code" }, { status: 400 });
+  if (!parsed.success)
+    return json<ActionResult>({ ok: false, error: "invalid", field: intent === "create" ? "name" : "code" }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "create") {
     try {
-      await createCohort(member.db, scope, { name: input.name, startsOn: input.startsOn || null, endsOn: input.endsOn || null, facilitatorIds: input.facilitators });
+      await createCohort(member.db, scope, {
+        name: input.name,
+        startsOn: input.startsOn || null,
+        endsOn: input.endsOn || null,
+        facilitatorIds: input.facilitators,
+      });
     } catch (error) {
-      if (error instanceof CohortProblem) return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
+      if (error instanceof CohortProblem)
+        return json<ActionResult>({ ok: false, error: error.problem.kind, field: "name" }, { status: 400 });
       throw error;
     }
     return json<ActionResult>({ ok: true, message: "created" });
@@ -75,9 +92,7 @@ export default function Cohorts() {
         <Link to={d.base}>{t("wellbeing.manage.back")}</Link>
       </p>
       <h1>{t("wellbeing.manage.title")}</h1>
-      {result && !result.ok ? (
-        <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} />
-      ) : null}
+      {result && !result.ok ? <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} /> : null}
       {result?.ok ? (
         <p role="status" className="ws-notice">
           {t(`wellbeing.result.${result.message}`)}
@@ -137,7 +152,16 @@ export default function Cohorts() {
                 {t("wellbeing.manage.joinHint")}
               </span>
               <br />
-              <input id="code" name="code" autoComplete="off" spellCheck={false} autoCapitalize="characters" aria-describedby="code-hint" dir="ltr" required />
+              <input
+                id="code"
+                name="code"
+                autoComplete="off"
+                spellCheck={false}
+                autoCapitalize="characters"
+                aria-describedby="code-hint"
+                dir="ltr"
+                required
+              />
             </p>
             <button type="submit">{t("wellbeing.manage.joinButton")}</button>
           </Form>

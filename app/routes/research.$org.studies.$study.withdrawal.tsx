@@ -24,7 +24,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { member, study } = await requireStudyMember(request, context, params, "fieldwork:record");
   const parsed = withdrawalSchema.safeParse(Object.fromEntries(await readFormBody(request)));
   if (!parsed.success) return json({ ok: false as const, error: "invalid_code" }, { status: 400 });
-  const result = await recordStaffWithdrawal(member.db, { studyId: study.id, ...parsed.data, codeHashKey: member.context.secrets.codeHashKey, actorUserId: member.session.userId });
+  const result = await recordStaffWithdrawal(member.db, {
+    studyId: study.id,
+    ...parsed.data,
+    codeHashKey: member.context.secrets.codeHashKey,
+    actorUserId: member.session.userId,
+  });
   if (!result.ok) return json({ ok: false as const, error: result.error }, { status: 400 });
   return json({ ok: true as const, mode: result.value.mode });
 }

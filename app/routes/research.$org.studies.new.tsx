@@ -27,7 +27,11 @@ export default function NewStudy() {
   const t = useT();
   const { instruments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const values: Partial<StudyInput> = result?.values ?? { languages: ["en"], withdrawalModes: [...WITHDRAWAL_MODES], openTimepoints: ["once"] };
+  const values: Partial<StudyInput> = result?.values ?? {
+    languages: ["en"],
+    withdrawalModes: [...WITHDRAWAL_MODES],
+    openTimepoints: ["once"],
+  };
   return (
     <main id="main" className="ws-main">
       <h1>{t("workspace.studies.new")}</h1>

@@ -11,7 +11,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     organisation: { slug: member.organisation.slug, name: member.organisation.name },
     role: member.role,
-    nav: { people: member.can("people:manage"), audit: member.can("audit:read"), reportBack: member.can("publication:draft"), createStudy: member.can("study:create") },
+    nav: {
+      people: member.can("people:manage"),
+      audit: member.can("audit:read"),
+      reportBack: member.can("publication:draft"),
+      createStudy: member.can("study:create"),
+    },
   };
 }
 

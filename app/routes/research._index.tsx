@@ -50,7 +50,11 @@ export default function OrganisationPicker() {
       {result ? (
         result.ok ? (
           <div className="ws-panel" role="status">
-            <p>{t(result.answer === "accept" ? "workspace.picker.accepted" : "workspace.picker.declined", { organisation: result.organisation })}</p>
+            <p>
+              {t(result.answer === "accept" ? "workspace.picker.accepted" : "workspace.picker.declined", {
+                organisation: result.organisation,
+              })}
+            </p>
           </div>
         ) : (
           <ErrorSummary errors={[{ message: t("workspace.picker.gone") }]} />

@@ -12,5 +12,12 @@ export default function InvitationPage() {
   const t = useT();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  return <SetPasswordForm title={t("workspace.link.invitationTitle")} email={data.email} formToken={data.formToken} problems={result?.problems} />;
+  return (
+    <SetPasswordForm
+      title={t("workspace.link.invitationTitle")}
+      email={data.email}
+      formToken={data.formToken}
+      problems={result?.problems}
+    />
+  );
 }

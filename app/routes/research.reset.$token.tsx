@@ -12,5 +12,7 @@ export default function ResetPage() {
   const t = useT();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  return <SetPasswordForm title={t("workspace.link.resetTitle")} email={data.email} formToken={data.formToken} problems={result?.problems} />;
+  return (
+    <SetPasswordForm title={t("workspace.link.resetTitle")} email={data.email} formToken={data.formToken} problems={result?.problems} />
+  );
 }

@@ -59,7 +59,11 @@ export default function SignIn() {
         </p>
       ) : null}
       {result?.error ? (
-        <ErrorSummary errors={[{ field: "email", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.signIn.invalid") }]} />
+        <ErrorSummary
+          errors={[
+            { field: "email", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.signIn.invalid") },
+          ]}
+        />
       ) : null}
       <Form method="post" className="ws-form">
         <CsrfInput token={formToken} />

@@ -29,7 +29,8 @@ async function currentSession(request: Request, context: LoaderFunctionArgs["con
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await currentSession(request, context);
   const next = safeNext(new URL(request.url).searchParams.get("next"));
-  if (session.totpEnabled) return json({ mode: session.pendingTotp ? ("verify" as const) : ("enabled" as const), next, secret: null, qr: null });
+  if (session.totpEnabled)
+    return json({ mode: session.pendingTotp ? ("verify" as const) : ("enabled" as const), next, secret: null, qr: null });
   // A fresh secret each time the page is read: nothing is stored until a code proves the app has it.
   return json({ mode: "enrol" as const, next, ...(await enrolView(generateTotpSecret(), session.email)) });
 }
@@ -55,12 +56,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return json({ error: "invalid" as const, enrol: null }, { status: 400 });
   const next = safeNext(parsed.data.next);
   if (session.pendingTotp) {
-    const result = await completeSecondFactor(db, { sessionHash: session.idHash, userId: session.userId, code: parsed.data.code, clientKey, totpKey: secrets.totpKey, enrolSecret: parsed.data.secret });
-    if (!result.ok) return json({ error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) }, { status: result.reason === "rate_limited" ? 429 : 400 });
+    const result = await completeSecondFactor(db, {
+      sessionHash: session.idHash,
+      userId: session.userId,
+      code: parsed.data.code,
+      clientKey,
+      totpKey: secrets.totpKey,
+      enrolSecret: parsed.data.secret,
+    });
+    if (!result.ok)
+      return json(
+        { error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) },
+        { status: result.reason === "rate_limited" ? 429 : 400 },
+      );
     return redirect(next, { headers: { "Set-Cookie": sessionCookie(result.token, secureCookies) } });
   }
-  const result = await enableTotp(db, { userId: session.userId, code: parsed.data.code, clientKey, totpKey: secrets.totpKey, enrolSecret: parsed.data.secret });
-  if (!result.ok) return json({ error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) }, { status: result.reason === "rate_limited" ? 429 : 400 });
+  const result = await enableTotp(db, {
+    userId: session.userId,
+    code: parsed.data.code,
+    clientKey,
+    totpKey: secrets.totpKey,
+    enrolSecret: parsed.data.secret,
+  });
+  if (!result.ok)
+    return json(
+      { error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) },
+      { status: result.reason === "rate_limited" ? 429 : 400 },
+    );
   return redirect(next);
 }
 
@@ -81,7 +103,11 @@ export default function SecondFactor() {
     <main id="main" className="ws-main ws-narrow">
       <h1>{t(data.mode === "verify" ? "workspace.totp.verifyTitle" : "workspace.totp.setUpTitle")}</h1>
       {result?.error ? (
-        <ErrorSummary errors={[{ field: "code", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.totp.invalid") }]} />
+        <ErrorSummary
+          errors={[
+            { field: "code", message: t(result.error === "rate_limited" ? "workspace.signIn.rateLimited" : "workspace.totp.invalid") },
+          ]}
+        />
       ) : null}
       {data.mode === "enrol" ? (
         <>

@@ -27,10 +27,15 @@ export async function loader(args: LoaderFunctionArgs) {
   // that the study is not in Pashto and chooses among the offered languages. Its title agrees.
   const pageLanguage = requestLanguage(args.request);
   const pageT = pageLanguage === language ? t : makeTranslate(pageLanguage, messagesFor(pageLanguage));
-  const catalogues = study.languages.filter(isLanguageCode).map((code) => ({ code, dir: getLanguage(code).dir, messages: messagesFor(code) }));
+  const catalogues = study.languages
+    .filter(isLanguageCode)
+    .map((code) => ({ code, dir: getLanguage(code).dir, messages: messagesFor(code) }));
   const inEach = (key: string) => catalogues.map(({ code, dir, messages }) => ({ code, dir, text: messages[key] ?? "" }));
   // Current language first: the heading, the exit and "I already have a code" are in every offered language.
-  const ordered = <T extends { code: string }>(list: T[]) => [...list.filter((l) => l.code === pageLanguage), ...list.filter((l) => l.code !== pageLanguage)];
+  const ordered = <T extends { code: string }>(list: T[]) => [
+    ...list.filter((l) => l.code === pageLanguage),
+    ...list.filter((l) => l.code !== pageLanguage),
+  ];
   return {
     slug: study.slug,
     next: next ?? null,
@@ -63,7 +68,11 @@ export default function ChooseLanguage() {
       <ul className="language-list">
         {data.languages.map((l) => (
           <li key={l.code} lang={l.code} dir={l.dir}>
-            <a className="button button-secondary" href={`/s/${data.slug}?lang=${l.code}${data.next ? `&next=${encodeURIComponent(data.next)}` : ""}`} hrefLang={l.code}>
+            <a
+              className="button button-secondary"
+              href={`/s/${data.slug}?lang=${l.code}${data.next ? `&next=${encodeURIComponent(data.next)}` : ""}`}
+              hrefLang={l.code}
+            >
               {l.endonym}
             </a>
           </li>

@@ -29,7 +29,10 @@ export default function TakeABreak() {
       <h2>{t("participant.break.howTitle")}</h2>
       <ol>
         <li>
-          {t("participant.break.howGo")} <a className="url" href={`/s/${data.slug}/resume`} dir="ltr">{data.resumeUrl}</a>
+          {t("participant.break.howGo")}{" "}
+          <a className="url" href={`/s/${data.slug}/resume`} dir="ltr">
+            {data.resumeUrl}
+          </a>
         </li>
         <li>{t("participant.break.howCode")}</li>
       </ol>

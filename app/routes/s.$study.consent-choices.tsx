@@ -86,7 +86,14 @@ export default function ConsentChoicesPage() {
                 <legend {...(s.lang ? { lang: s.lang } : {})}>{s.text}</legend>
                 {error ? <p className="error-message">{error.message}</p> : null}
                 <div className="choice">
-                  <input type="radio" id={`f-${s.flag}`} name={s.flag} value="yes" defaultChecked={data.choices[s.flag]} disabled={data.withdrawn && !data.choices[s.flag]} />
+                  <input
+                    type="radio"
+                    id={`f-${s.flag}`}
+                    name={s.flag}
+                    value="yes"
+                    defaultChecked={data.choices[s.flag]}
+                    disabled={data.withdrawn && !data.choices[s.flag]}
+                  />
                   <label htmlFor={`f-${s.flag}`}>{t("participant.consent.yes")}</label>
                 </div>
                 <div className="choice">

@@ -8,7 +8,13 @@ import { ParticipantError } from "~/participants/errors";
 import { noStore, notFound, pageTitle, participantRequest, readForm } from "~/participants/page.server";
 import { field } from "~/security/form-body.server";
 import { textOf } from "~/participants/render.server";
-import { issueConsentFormToken, openParticipantSession, sessionCookie, sessionTokenForConsent, verifyConsentFormToken } from "~/participants/session.server";
+import {
+  issueConsentFormToken,
+  openParticipantSession,
+  sessionCookie,
+  sessionTokenForConsent,
+  verifyConsentFormToken,
+} from "~/participants/session.server";
 import { currentConsentForm, type ParticipantStudy } from "~/participants/study.server";
 import { messageKeys } from "~/instruments/messages";
 
@@ -42,18 +48,21 @@ export async function loader(args: LoaderFunctionArgs) {
     return { id: e.field, message, summary: statement ? t("participant.error.named", { message, subject: statement.text }) : message };
   });
   const title = pageTitle(t, "participant.consent.title", study, language);
-  return json({
-    flash: { errors, values: (flash.content?.values ?? {}) as Record<string, string> },
-    slug: study.slug,
-    title: errors.length > 0 ? `${t("participant.q.errorPrefix")} ${title}` : title,
-    formTitle,
-    statements,
-    renewal: session !== null,
-    // One-time token, signed by the server: a second submit of this page (double tap, retry) finds the
-    // first one's result. It is not the session cookie, which is derived from it under the server's key.
-    token: issueConsentFormToken(args.context.secrets.participantFormKey),
-    closed: study.status === "closed" && session === null,
-  }, { headers: { ...noStore, ...flash.headers } });
+  return json(
+    {
+      flash: { errors, values: (flash.content?.values ?? {}) as Record<string, string> },
+      slug: study.slug,
+      title: errors.length > 0 ? `${t("participant.q.errorPrefix")} ${title}` : title,
+      formTitle,
+      statements,
+      renewal: session !== null,
+      // One-time token, signed by the server: a second submit of this page (double tap, retry) finds the
+      // first one's result. It is not the session cookie, which is derived from it under the server's key.
+      token: issueConsentFormToken(args.context.secrets.participantFormKey),
+      closed: study.status === "closed" && session === null,
+    },
+    { headers: { ...noStore, ...flash.headers } },
+  );
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -99,11 +108,14 @@ export async function action(args: ActionFunctionArgs) {
       onCreated: (trx, participantId, code) => openParticipantSession(trx, { token: sessionToken, participantId, studyId: study.id, code }),
     });
   } catch (error) {
-    if (error instanceof ParticipantError && error.reason === "required_not_agreed") throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
+    if (error instanceof ParticipantError && error.reason === "required_not_agreed")
+      throw redirect(`/s/${study.slug}/declined`, { headers: noStore });
     throw error;
   }
   // Created now or by an earlier submit of this same page: either way this browser gets the session.
-  throw redirect(`/s/${study.slug}/code`, { headers: { ...noStore, "Set-Cookie": sessionCookie(sessionToken, args.context.secureCookies) } });
+  throw redirect(`/s/${study.slug}/code`, {
+    headers: { ...noStore, "Set-Cookie": sessionCookie(sessionToken, args.context.secureCookies) },
+  });
 }
 
 export default function Consent() {

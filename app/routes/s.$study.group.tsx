@@ -53,7 +53,12 @@ export async function action(args: ActionFunctionArgs) {
   let content: FlashContent;
   if (!parsed.success) content = { notice: { error: "participant.group.choose" } };
   else {
-    const result = await joinCohortAsParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, cohortId: parsed.data.cohort, on: today() });
+    const result = await joinCohortAsParticipant(args.context.db, {
+      studyId: study.id,
+      participantId: session.participant.id,
+      cohortId: parsed.data.cohort,
+      on: today(),
+    });
     content = result.ok
       ? { notice: { joined: true, already: result.already } }
       : { notice: { error: result.reason === "withdrawn" ? "participant.group.withdrawn" : "participant.group.notJoinable" } };
@@ -71,7 +76,9 @@ export default function GroupPage() {
   return (
     <ParticipantPage slug={data.slug}>
       {/* The summary links to the first choice, or to the sentence saying why there is none. */}
-      <ErrorSummary errors={error ? [{ id: !data.withdrawn && data.groups[0] ? `g-${data.groups[0].id}` : "groups", message: error }] : []} />
+      <ErrorSummary
+        errors={error ? [{ id: !data.withdrawn && data.groups[0] ? `g-${data.groups[0].id}` : "groups", message: error }] : []}
+      />
       {result?.ok ? (
         <div className="panel panel-success" role="status">
           {t(result.already ? "participant.group.already" : "participant.group.joined", { group: result.name })}

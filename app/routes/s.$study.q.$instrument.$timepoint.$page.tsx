@@ -7,7 +7,17 @@ import { Blocks } from "~/participants/components/Blocks";
 import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
 import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
-import { checkHref, hasConditions, hasQuestions, nearestShownPage, pageHref, pagesOf, pageShown, studyProgress, type JourneyPage } from "~/participants/journey.server";
+import {
+  checkHref,
+  hasConditions,
+  hasQuestions,
+  nearestShownPage,
+  pageHref,
+  pagesOf,
+  pageShown,
+  studyProgress,
+  type JourneyPage,
+} from "~/participants/journey.server";
 import { flashPath, putFlash, samePage, takeFlash } from "~/participants/flash.server";
 import { contactIn, noStore, notFound, participantRequest, readForm } from "~/participants/page.server";
 import { questionPageView, type QuestionView } from "~/participants/question-view.server";
@@ -27,7 +37,8 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
   const pages = pagesOf(study, use);
   const index = pages.findIndex((p) => p.id === args.params.page);
   if (index < 0) notFound();
-  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id))) throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id)))
+    throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
   return { ...request, session, use, pages, index };
 }
 
@@ -45,7 +56,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const errors = (flash.content?.errors ?? []).map((e) => {
     const question = view.items.find((i): i is QuestionView => i.kind === "question" && i.id === e.about);
     const message = t(e.key);
-    return { id: question ? e.field : view.firstFieldId, item: e.about, message, summary: question ? t("participant.error.named", { message, subject: question.text.text }) : message };
+    return {
+      id: question ? e.field : view.firstFieldId,
+      item: e.about,
+      message,
+      summary: question ? t("participant.error.named", { message, subject: question.text.text }) : message,
+    };
   });
   return json(
     {
@@ -69,16 +85,33 @@ export async function action(args: ActionFunctionArgs) {
   }
   const skip = body.get("_intent") === "skip";
   try {
-    const result = await savePage(args.context.db, { study, use, participantId: session.participant.id, pageId: pages[index]!.id, raw, skip, language });
+    const result = await savePage(args.context.db, {
+      study,
+      use,
+      participantId: session.participant.id,
+      pageId: pages[index]!.id,
+      raw,
+      skip,
+      language,
+    });
     if (!result.ok) {
       // Post/redirect/get: the errors and what was typed go to this page's next GET, once.
       const values = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string | string[]] => e[1] !== undefined));
-      const errors = Object.entries(result.errors).map(([id, error]) => ({ field: `f-${id}`, key: `participant.error.${error}`, about: id }));
-      const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { errors, values }, secure: args.context.secureCookies });
+      const errors = Object.entries(result.errors).map(([id, error]) => ({
+        field: `f-${id}`,
+        key: `participant.error.${error}`,
+        about: id,
+      }));
+      const cookie = await putFlash(args.context.db, {
+        path: flashPath(args.request),
+        content: { errors, values },
+        secure: args.context.secureCookies,
+      });
       throw redirect(samePage(args.request), { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
     }
   } catch (error) {
-    if (error instanceof ParticipantError && error.reason === "withdrawn") throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
+    if (error instanceof ParticipantError && error.reason === "withdrawn")
+      throw redirect(`/s/${study.slug}/withdrawn`, { headers: noStore });
     throw error;
   }
   // A change made from "Check your answers" goes back there.
@@ -92,7 +125,8 @@ export async function action(args: ActionFunctionArgs) {
 /** The next page shown given the answers; after the last, "Check your answers" (or what is next). */
 function followingHref(slug: string, use: StudyUse, pages: JourneyPage[], index: number, answers: Record<string, AnswerValue>) {
   const following = nearestShownPage(pages, index, answers, 1);
-  if (following !== undefined) return pageHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: pages[following]!.id });
+  if (following !== undefined)
+    return pageHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint, pageId: pages[following]!.id });
   return hasQuestions(pages) ? checkHref(slug, { instrumentId: use.version.id, timepoint: use.timepoint }) : `/s/${slug}/next`;
 }
 
@@ -116,7 +150,12 @@ export default function QuestionPage() {
           item.kind === "block" ? (
             <Blocks key={item.id} blocks={[item.block]} />
           ) : (
-            <QuestionField key={item.id} question={item as unknown as QuestionView} error={errors.find((e) => e.item === item.id)?.message} submitted={data.values?.[item.id]} />
+            <QuestionField
+              key={item.id}
+              question={item as unknown as QuestionView}
+              error={errors.find((e) => e.item === item.id)?.message}
+              submitted={data.values?.[item.id]}
+            />
           ),
         )}
         <div className="actions">

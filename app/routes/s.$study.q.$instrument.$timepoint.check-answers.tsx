@@ -26,7 +26,8 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
   if (!use || !study.settings.open_timepoints.includes(use.timepoint)) notFound();
   const pages = pagesOf(study, use);
   if (!hasQuestions(pages)) notFound();
-  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id))) throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id)))
+    throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
   return { ...request, session, use, pages };
 }
 
@@ -70,7 +71,8 @@ export async function action(args: ActionFunctionArgs) {
   try {
     await confirmAnswers(args.context.db, { study, use, participantId: session.participant.id, language });
   } catch (error) {
-    if (error instanceof ParticipantError && error.reason === "withdrawn") throw redirect(`/s/${study.slug}/withdrawn`, { status: 303, headers: noStore });
+    if (error instanceof ParticipantError && error.reason === "withdrawn")
+      throw redirect(`/s/${study.slug}/withdrawn`, { status: 303, headers: noStore });
     throw error;
   }
   throw redirect(`/s/${study.slug}/next`, { status: 303, headers: noStore });
@@ -90,7 +92,11 @@ export default function CheckAnswers() {
         {data.rows.map((row) => (
           <div className="summary-row" key={row.id}>
             <dt {...(row.question.lang ? { lang: row.question.lang } : {})}>{row.question.text}</dt>
-            <dd {...(row.answer?.lang ? { lang: row.answer.lang } : {})} {...(row.answer?.typed ? { dir: "auto" } : {})} className={row.answer ? "answer" : "answer hint"}>
+            <dd
+              {...(row.answer?.lang ? { lang: row.answer.lang } : {})}
+              {...(row.answer?.typed ? { dir: "auto" } : {})}
+              className={row.answer ? "answer" : "answer hint"}
+            >
               {row.answer ? row.answer.text : data.notAnswered}
             </dd>
             <dd className="change">

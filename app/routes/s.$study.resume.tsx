@@ -45,7 +45,11 @@ export async function loader(args: LoaderFunctionArgs) {
  */
 export async function action(args: ActionFunctionArgs) {
   const refused = await checkCode(args);
-  const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { notice: { error: refused.error } }, secure: args.context.secureCookies });
+  const cookie = await putFlash(args.context.db, {
+    path: flashPath(args.request),
+    content: { notice: { error: refused.error } },
+    secure: args.context.secureCookies,
+  });
   throw redirect(samePage(args.request), { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
 }
 

@@ -38,13 +38,21 @@ export async function action(args: ActionFunctionArgs) {
   const mode = field(body, "mode");
   const secure = args.context.secureCookies;
   const back = async (key: string) => {
-    const cookie = await putFlash(args.context.db, { path: flashPath(args.request), content: { errors: [{ field: "f-mode", key }] }, secure });
+    const cookie = await putFlash(args.context.db, {
+      path: flashPath(args.request),
+      content: { errors: [{ field: "f-mode", key }] },
+      secure,
+    });
     return redirect(`/s/${study.slug}/withdraw`, { status: 303, headers: { ...noStore, "Set-Cookie": cookie } });
   };
   if (!withdrawalModesOffered(study).includes(mode as WithdrawalMode)) throw await back("participant.withdraw.choose");
   if (field(body, "_intent") !== "confirm") throw redirect(`/s/${study.slug}/withdraw?mode=${mode}`, { status: 303, headers: noStore });
   try {
-    const result = await withdrawParticipant(args.context.db, { studyId: study.id, participantId: session.participant.id, mode: mode as WithdrawalMode });
+    const result = await withdrawParticipant(args.context.db, {
+      studyId: study.id,
+      participantId: session.participant.id,
+      mode: mode as WithdrawalMode,
+    });
     await endParticipantSession(args.context.db, session.token);
     // What happened goes to the next page once, from the server; the address carries nothing.
     const withdrawn = `/s/${study.slug}/withdrawn`;

@@ -18,7 +18,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session } = await participantRequest(args);
   const flash = await takeFlash(args.context.db, args.request, { path: flashPath(args.request), secure: args.context.secureCookies });
   const notice = flash.content?.notice;
-  const fromFlash = notice && (notice.mode === "erase" || notice.mode === "keep") ? { mode: notice.mode, answers: Number(notice.answers) || 0 } : null;
+  const fromFlash =
+    notice && (notice.mode === "erase" || notice.mode === "keep") ? { mode: notice.mode, answers: Number(notice.answers) || 0 } : null;
   return json(
     {
       slug: study.slug,

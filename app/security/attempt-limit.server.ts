@@ -52,7 +52,11 @@ export async function attemptsMade(db: DB, key: string): Promise<number> {
 
 /** Takes back one counted attempt (it turned out to be a success that must not count against the key). */
 export async function returnAttempt(db: DB, key: string): Promise<void> {
-  await db.updateTable("attempt_counter").set({ attempts: sql`greatest(attempts - 1, 0)` }).where("limit_key", "=", key).execute();
+  await db
+    .updateTable("attempt_counter")
+    .set({ attempts: sql`greatest(attempts - 1, 0)` })
+    .where("limit_key", "=", key)
+    .execute();
 }
 
 /** Forgets a key's attempts (after a success that clears it). */

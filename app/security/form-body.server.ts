@@ -13,7 +13,10 @@ export async function readFormBody(request: Request): Promise<FormData> {
 }
 
 export function badRequest(): Response {
-  return new Response("Bad request", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response("Bad request", {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 /**

@@ -19,7 +19,13 @@ const workspaceLanguages = languages;
  * The study form, one page, plain HTML fields (works without JavaScript). Per-language fields are
  * shown for every language in the registry; only the languages ticked as offered are kept.
  */
-export function StudyForm(props: { values: Partial<StudyInput>; instruments: InstrumentChoice[]; errors?: Record<string, string>; submitLabel: string; slugLocked?: boolean }) {
+export function StudyForm(props: {
+  values: Partial<StudyInput>;
+  instruments: InstrumentChoice[];
+  errors?: Record<string, string>;
+  submitLabel: string;
+  slugLocked?: boolean;
+}) {
   const t = useT();
   const v = props.values;
   const errors = props.errors ?? {};
@@ -36,7 +42,12 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
   return (
     <Form method="post" className="ws-form ws-study-form">
       <CsrfInput />
-      <ErrorSummary errors={errorEntries.map(([field, code]) => ({ field: field.replace(/\./g, "-"), message: t(`workspace.studyForm.errors.${code}`) }))} />
+      <ErrorSummary
+        errors={errorEntries.map(([field, code]) => ({
+          field: field.replace(/\./g, "-"),
+          message: t(`workspace.studyForm.errors.${code}`),
+        }))}
+      />
 
       <fieldset>
         <legend>{t("workspace.studyForm.basics")}</legend>
@@ -45,7 +56,16 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
           {t("workspace.studyForm.slugHint")}
         </p>
         {errorFor("slug")}
-        <input id="slug" name="slug" defaultValue={v.slug ?? ""} required pattern="[a-z0-9][a-z0-9\-]{0,62}" aria-describedby="slug-hint" readOnly={props.slugLocked} spellCheck={false} />
+        <input
+          id="slug"
+          name="slug"
+          defaultValue={v.slug ?? ""}
+          required
+          pattern="[a-z0-9][a-z0-9\-]{0,62}"
+          aria-describedby="slug-hint"
+          readOnly={props.slugLocked}
+          spellCheck={false}
+        />
       </fieldset>
 
       <fieldset id="languages">
@@ -85,7 +105,13 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
             <label htmlFor={`timepoints-${i.id}`} className="ws-inline-label">
               {t("workspace.studyForm.timepoints")}
             </label>
-            <input id={`timepoints-${i.id}`} name={`timepoints.${i.id}`} defaultValue={chosen.get(i.id) ?? "once"} size={16} spellCheck={false} />
+            <input
+              id={`timepoints-${i.id}`}
+              name={`timepoints.${i.id}`}
+              defaultValue={chosen.get(i.id) ?? "once"}
+              size={16}
+              spellCheck={false}
+            />
           </div>
         ))}
         <label htmlFor="open_timepoints">{t("workspace.studyForm.openTimepoints")}</label>
@@ -119,7 +145,9 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
               <div key={l.code} className="ws-support-lang">
                 {(["name", "description", "contact"] as const).map((part) => (
                   <div key={part}>
-                    <label htmlFor={`support-${index}-${part}-${l.code}`}>{t(`workspace.studyForm.support_${part}`, { language: l.englishName })}</label>
+                    <label htmlFor={`support-${index}-${part}-${l.code}`}>
+                      {t(`workspace.studyForm.support_${part}`, { language: l.englishName })}
+                    </label>
                     <input
                       id={`support-${index}-${part}-${l.code}`}
                       name={`support.${index}.${part}.${l.code}`}
@@ -140,7 +168,13 @@ export function StudyForm(props: { values: Partial<StudyInput>; instruments: Ins
         {errorFor("withdrawalModes")}
         {WITHDRAWAL_MODES.map((mode) => (
           <div key={mode} className="ws-check">
-            <input type="checkbox" id={`withdrawal-${mode}`} name="withdrawal_mode" value={mode} defaultChecked={(v.withdrawalModes ?? WITHDRAWAL_MODES).includes(mode)} />
+            <input
+              type="checkbox"
+              id={`withdrawal-${mode}`}
+              name="withdrawal_mode"
+              value={mode}
+              defaultChecked={(v.withdrawalModes ?? WITHDRAWAL_MODES).includes(mode)}
+            />
             <label htmlFor={`withdrawal-${mode}`}>{t(`workspace.studyForm.withdrawal_${mode}`)}</label>
           </div>
         ))}

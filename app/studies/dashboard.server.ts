@@ -31,7 +31,11 @@ export async function studyDashboard(db: DB, studyId: string) {
     participants: Number(participants.total),
     consents: consentTotal,
     consentsByMethod: Object.fromEntries(consents.map((row) => [row.method, Number(row.n)])) as Record<string, number>,
-    withdrawals: { total: Number(participants.withdrawn), erase: Number(participants.withdrawn_erase), keep: Number(participants.withdrawn_keep) },
+    withdrawals: {
+      total: Number(participants.withdrawn),
+      erase: Number(participants.withdrawn_erase),
+      keep: Number(participants.withdrawn_keep),
+    },
     responses: responses.map((row) => ({
       instrument: `${row.instrument_id} v${row.version}`,
       timepoint: row.timepoint,

@@ -21,7 +21,10 @@ export const studySettingsSchema = z.object({
   withdrawal: z
     .object({
       /** Which choices a person who withdraws is offered; a study may offer only erasure. */
-      modes: z.array(z.enum(WITHDRAWAL_MODES)).min(1).default([...WITHDRAWAL_MODES]),
+      modes: z
+        .array(z.enum(WITHDRAWAL_MODES))
+        .min(1)
+        .default([...WITHDRAWAL_MODES]),
       /** After this date content can no longer be removed (e.g. analysis is published). */
       deadline: z.string().nullable().default(null),
     })

@@ -40,7 +40,8 @@ export const studyInputSchema = z
     for (const language of study.languages) {
       if (!study.titles[language]?.trim()) ctx.addIssue({ code: "custom", path: ["titles", language], message: "title_missing" });
     }
-    if (new Set(study.cohorts).size !== study.cohorts.length) ctx.addIssue({ code: "custom", path: ["cohorts"], message: "cohort_duplicate" });
+    if (new Set(study.cohorts).size !== study.cohorts.length)
+      ctx.addIssue({ code: "custom", path: ["cohorts"], message: "cohort_duplicate" });
   });
 export type StudyInput = z.input<typeof studyInputSchema>;
 type ParsedStudy = z.output<typeof studyInputSchema>;
@@ -70,7 +71,11 @@ export function studyInputFromForm(form: FormData): StudyInput {
     Object.fromEntries(languageCodes.map((code) => [code, text(`${prefix}.${code}`)]).filter(([, value]) => value !== ""));
   const support: StudyInput["support"] = [];
   for (let i = 0; i < 20; i++) {
-    const row = { name: perLang(`support.${i}.name`), description: perLang(`support.${i}.description`), contact: perLang(`support.${i}.contact`) };
+    const row = {
+      name: perLang(`support.${i}.name`),
+      description: perLang(`support.${i}.description`),
+      contact: perLang(`support.${i}.contact`),
+    };
     if (Object.keys(row.name).length + Object.keys(row.description).length + Object.keys(row.contact).length > 0) support.push(row);
   }
   return {
@@ -142,14 +147,21 @@ async function writeParts(trx: DB, studyId: string, study: ParsedStudy): Promise
     for (const tp of new Set(use.timepoints)) {
       await trx
         .insertInto("study_instrument")
-        .values({ study_id: studyId, instrument_version_id: use.versionId, role: roleForKind(kinds.get(use.versionId)!), timepoint: tp, position: position++ })
+        .values({
+          study_id: studyId,
+          instrument_version_id: use.versionId,
+          role: roleForKind(kinds.get(use.versionId)!),
+          timepoint: tp,
+          position: position++,
+        })
         .execute();
     }
   }
   const existing = await trx.selectFrom("cohort").select(["id", "name"]).where("study_id", "=", studyId).execute();
   const wanted = new Set(study.cohorts);
   for (const name of study.cohorts) {
-    if (!existing.some((c) => c.name === name)) await trx.insertInto("cohort").values({ study_id: studyId, name, starts_on: null, ends_on: null }).execute();
+    if (!existing.some((c) => c.name === name))
+      await trx.insertInto("cohort").values({ study_id: studyId, name, starts_on: null, ends_on: null }).execute();
   }
   for (const cohort of existing) {
     if (wanted.has(cohort.name)) continue;
@@ -188,7 +200,12 @@ export async function createStudy(db: DB, input: { organisationId: string; actor
         .executeTakeFirstOrThrow();
       const errors = await writeParts(trx, row.id, study);
       if (errors) throw new Rollback(errors);
-      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "study_created", subject: study.slug });
+      await recordAudit(trx, {
+        actorUserId: input.actorUserId,
+        organisationId: input.organisationId,
+        action: "study_created",
+        subject: study.slug,
+      });
       return { ok: true as const, studyId: row.id, slug: row.slug };
     });
   } catch (error) {
@@ -197,11 +214,19 @@ export async function createStudy(db: DB, input: { organisationId: string; actor
   }
 }
 
-export async function updateStudy(db: DB, input: { organisationId: string; studyId: string; actorUserId: string; study: StudyInput }): Promise<SaveResult> {
+export async function updateStudy(
+  db: DB,
+  input: { organisationId: string; studyId: string; actorUserId: string; study: StudyInput },
+): Promise<SaveResult> {
   const parsed = studyInputSchema.safeParse(input.study);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
   const study = parsed.data;
-  const current = await db.selectFrom("study").select(["id", "slug", "status", "settings"]).where("id", "=", input.studyId).where("organisation_id", "=", input.organisationId).executeTakeFirst();
+  const current = await db
+    .selectFrom("study")
+    .select(["id", "slug", "status", "settings"])
+    .where("id", "=", input.studyId)
+    .where("organisation_id", "=", input.organisationId)
+    .executeTakeFirst();
   if (!current) return { ok: false, errors: { form: "not_found" } };
   // The slug is the participants' link: once a study has been opened it stays.
   if (current.status !== "draft" && study.slug !== current.slug) return { ok: false, errors: { slug: "slug_fixed" } };
@@ -223,7 +248,12 @@ export async function updateStudy(db: DB, input: { organisationId: string; study
         .execute();
       const errors = await writeParts(trx, current.id, study);
       if (errors) throw new Rollback(errors);
-      await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "study_updated", subject: study.slug });
+      await recordAudit(trx, {
+        actorUserId: input.actorUserId,
+        organisationId: input.organisationId,
+        action: "study_updated",
+        subject: study.slug,
+      });
       return { ok: true as const, studyId: current.id, slug: study.slug };
     });
   } catch (error) {
@@ -242,8 +272,16 @@ export type StudyStatus = "draft" | "open" | "closed";
  * Opens or closes a study. Opening needs what a participant meets first: an information sheet and a
  * consent form. A closed study can be opened again (a second wave), never returned to draft.
  */
-export async function setStudyStatus(db: DB, input: { organisationId: string; studyId: string; status: "open" | "closed"; actorUserId: string }) {
-  const study = await db.selectFrom("study").select(["id", "slug", "status"]).where("id", "=", input.studyId).where("organisation_id", "=", input.organisationId).executeTakeFirst();
+export async function setStudyStatus(
+  db: DB,
+  input: { organisationId: string; studyId: string; status: "open" | "closed"; actorUserId: string },
+) {
+  const study = await db
+    .selectFrom("study")
+    .select(["id", "slug", "status"])
+    .where("id", "=", input.studyId)
+    .where("organisation_id", "=", input.organisationId)
+    .executeTakeFirst();
   if (!study) return { ok: false as const, error: "not_found" };
   if (study.status === input.status) return { ok: true as const };
   if (input.status === "open") {
@@ -253,7 +291,13 @@ export async function setStudyStatus(db: DB, input: { organisationId: string; st
   }
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("study").set({ status: input.status }).where("id", "=", study.id).execute();
-    await recordAudit(trx, { actorUserId: input.actorUserId, organisationId: input.organisationId, action: "study_status_changed", subject: study.slug, detail: { from: study.status, to: input.status } });
+    await recordAudit(trx, {
+      actorUserId: input.actorUserId,
+      organisationId: input.organisationId,
+      action: "study_status_changed",
+      subject: study.slug,
+      detail: { from: study.status, to: input.status },
+    });
   });
   return { ok: true as const };
 }
@@ -279,7 +323,13 @@ export async function findStudy(db: DB, organisationId: string, slug: string) {
   const instruments = await db
     .selectFrom("study_instrument")
     .innerJoin("instrument_version", "instrument_version.id", "study_instrument.instrument_version_id")
-    .select(["study_instrument.instrument_version_id", "study_instrument.role", "study_instrument.timepoint", "instrument_version.instrument_id", "instrument_version.version"])
+    .select([
+      "study_instrument.instrument_version_id",
+      "study_instrument.role",
+      "study_instrument.timepoint",
+      "instrument_version.instrument_id",
+      "instrument_version.version",
+    ])
     .where("study_instrument.study_id", "=", study.id)
     .orderBy("study_instrument.position")
     .execute();
@@ -291,7 +341,8 @@ export type StudyDetail = NonNullable<Awaited<ReturnType<typeof findStudy>>>;
 /** The edit form's starting values for an existing study. */
 export function studyInputFromStudy(study: StudyDetail): StudyInput {
   const byVersion = new Map<string, string[]>();
-  for (const use of study.instruments) byVersion.set(use.instrument_version_id, [...(byVersion.get(use.instrument_version_id) ?? []), use.timepoint]);
+  for (const use of study.instruments)
+    byVersion.set(use.instrument_version_id, [...(byVersion.get(use.instrument_version_id) ?? []), use.timepoint]);
   return {
     slug: study.slug,
     languages: study.languages as StudyInput["languages"],
@@ -308,4 +359,3 @@ export function studyInputFromStudy(study: StudyDetail): StudyInput {
     cohorts: study.cohorts.map((c) => c.name),
   };
 }
-

@@ -61,9 +61,7 @@ export async function listGroupSessions(db: DB, ref: StudyScope, cohortId: strin
 }
 
 export type AttendanceMark =
-  | { ok: true; alreadyMarked: boolean }
-  | Extract<CodeLookup, { ok: false }>
-  | { ok: false; reason: "other_cohort" };
+  { ok: true; alreadyMarked: boolean } | Extract<CodeLookup, { ok: false }> | { ok: false; reason: "other_cohort" };
 
 /**
  * Marks the person with this code present at the session. They must be in the session's cohort:
@@ -119,8 +117,18 @@ export async function attendanceSummaries(db: DB, ref: StudyScope): Promise<Map<
     .innerJoin("study as s", "s.id", "c.study_id")
     .select([
       "c.id",
-      (eb) => eb.selectFrom("group_session as gs").select(sql<number>`count(*)::int`.as("n")).whereRef("gs.cohort_id", "=", "c.id").as("sessions"),
-      (eb) => eb.selectFrom("participant as p").select(sql<number>`count(*)::int`.as("n")).whereRef("p.cohort_id", "=", "c.id").as("members"),
+      (eb) =>
+        eb
+          .selectFrom("group_session as gs")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .whereRef("gs.cohort_id", "=", "c.id")
+          .as("sessions"),
+      (eb) =>
+        eb
+          .selectFrom("participant as p")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .whereRef("p.cohort_id", "=", "c.id")
+          .as("members"),
     ])
     .where("c.study_id", "=", ref.studyId)
     .where("s.organisation_id", "=", ref.organisationId)

@@ -88,10 +88,15 @@ export type ChartKind = "pairs" | "change" | "bands";
 export const CHART_KINDS: readonly ChartKind[] = ["pairs", "change", "bands"];
 
 /** CSV rows of a chart, with column names an analyst can read without the page. */
-export function chartCsvRows(kind: ChartKind, data: { pairs: readonly ScorePair[]; bands: BandTransitions | null; bandIds: readonly string[] }): Record<string, unknown>[] {
+export function chartCsvRows(
+  kind: ChartKind,
+  data: { pairs: readonly ScorePair[]; bands: BandTransitions | null; bandIds: readonly string[] },
+): Record<string, unknown>[] {
   if (kind === "pairs") return pairPoints(data.pairs).map((p) => ({ score_before: p.before, score_after: p.after, people: p.people }));
   if (kind === "change") {
-    return changeBins(data.pairs).map((b) => (b.from === b.to ? { change: b.from, people: b.people } : { change_from: b.from, change_to: b.to, people: b.people }));
+    return changeBins(data.pairs).map((b) =>
+      b.from === b.to ? { change: b.from, people: b.people } : { change_from: b.from, change_to: b.to, people: b.people },
+    );
   }
   if (!data.bands) return [];
   return data.bands.transitions.map((t) => ({ band_before: t.from, band_after: t.to, people: t.n }));

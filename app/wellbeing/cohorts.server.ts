@@ -116,11 +116,21 @@ export async function updateCohort(
   if (current.name !== name) changed.push("name");
   if ((current.starts_on ?? null) !== (input.startsOn ?? null)) changed.push("starts_on");
   if ((current.ends_on ?? null) !== (input.endsOn ?? null)) changed.push("ends_on");
-  if (before.map((f) => f.user_id).sort().join() !== wanted.join()) changed.push("facilitators");
+  if (
+    before
+      .map((f) => f.user_id)
+      .sort()
+      .join() !== wanted.join()
+  )
+    changed.push("facilitators");
   if (changed.length === 0) return { changed };
   const study = await db.selectFrom("study").select("slug").where("id", "=", ref.studyId).executeTakeFirstOrThrow();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("cohort").set({ name, starts_on: input.startsOn ?? null, ends_on: input.endsOn ?? null }).where("id", "=", cohortId).execute();
+    await trx
+      .updateTable("cohort")
+      .set({ name, starts_on: input.startsOn ?? null, ends_on: input.endsOn ?? null })
+      .where("id", "=", cohortId)
+      .execute();
     await setFacilitatorsIn(trx, ref, cohortId, wanted);
     await recordAudit(trx, {
       actorUserId: actor.userId,
@@ -176,7 +186,12 @@ export async function listCohorts(db: DB, ref: StudyScope): Promise<Cohort[]> {
           .select(sql<number>`count(*)::int`.as("n"))
           .whereRef("p.cohort_id", "=", "c.id")
           .as("members"),
-      (eb) => eb.selectFrom("group_session as gs").select(sql<number>`count(*)::int`.as("n")).whereRef("gs.cohort_id", "=", "c.id").as("sessions"),
+      (eb) =>
+        eb
+          .selectFrom("group_session as gs")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .whereRef("gs.cohort_id", "=", "c.id")
+          .as("sessions"),
     ])
     .where("c.study_id", "=", ref.studyId)
     .orderBy("c.starts_on")
@@ -202,15 +217,12 @@ export async function listCohorts(db: DB, ref: StudyScope): Promise<Cohort[]> {
     endsOn: c.ends_on,
     members: Number(c.members ?? 0),
     sessions: Number(c.sessions ?? 0),
-    facilitators: facilitators
-      .filter((f) => f.cohort_id === c.id)
-      .map((f) => ({ userId: f.id, displayName: f.display_name || f.email })),
+    facilitators: facilitators.filter((f) => f.cohort_id === c.id).map((f) => ({ userId: f.id, displayName: f.display_name || f.email })),
   }));
 }
 
 export type CodeLookup =
-  | { ok: true; participantId: string }
-  | { ok: false; reason: "length" | "characters" | "check" | "unknown" | "withdrawn" };
+  { ok: true; participantId: string } | { ok: false; reason: "length" | "characters" | "check" | "unknown" | "withdrawn" };
 
 /**
  * The study's participant holding this code. A participant who has withdrawn (either way) cannot
@@ -219,7 +231,12 @@ export type CodeLookup =
 export async function participantByCode(db: DB, ref: StudyScope, code: string, codeHashKey: Buffer | string): Promise<CodeLookup> {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) return { ok: false, reason: normalised.reason };
-  const participant = await findParticipantByCode(db, { studyId: ref.studyId, organisationId: ref.organisationId, code: normalised.code, codeHashKey });
+  const participant = await findParticipantByCode(db, {
+    studyId: ref.studyId,
+    organisationId: ref.organisationId,
+    code: normalised.code,
+    codeHashKey,
+  });
   if (!participant) return { ok: false, reason: "unknown" };
   if (participant.withdrawn_on !== null) return { ok: false, reason: "withdrawn" };
   return { ok: true, participantId: participant.id };
@@ -242,7 +259,9 @@ export async function joinCohort(
   const found = await participantByCode(db, ref, input.code, codeHashKey);
   if (!found.ok) return found;
   const participantId = found.participantId;
-  const moved = await db.transaction().execute((trx) => enterCohort(trx, participantId, input.cohortId, input.joinedOn, input.recordedBy ?? null));
+  const moved = await db
+    .transaction()
+    .execute((trx) => enterCohort(trx, participantId, input.cohortId, input.joinedOn, input.recordedBy ?? null));
   if (moved === "withdrawn") return { ok: false as const, reason: "withdrawn" as const };
   return { ok: true as const, participantId, moved };
 }
@@ -255,8 +274,19 @@ export async function joinCohort(
  * the same moment are one after the other (not a unique-key error), and a withdrawal that has just
  * happened is seen.
  */
-async function enterCohort(trx: DB, participantId: string, cohortId: string, joinedOn: string, recordedBy: string | null): Promise<boolean | "withdrawn"> {
-  const participant = await trx.selectFrom("participant").select("withdrawn_on").where("id", "=", participantId).forUpdate().executeTakeFirst();
+async function enterCohort(
+  trx: DB,
+  participantId: string,
+  cohortId: string,
+  joinedOn: string,
+  recordedBy: string | null,
+): Promise<boolean | "withdrawn"> {
+  const participant = await trx
+    .selectFrom("participant")
+    .select("withdrawn_on")
+    .where("id", "=", participantId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!participant || participant.withdrawn_on !== null) return "withdrawn";
   const open = await trx
     .selectFrom("cohort_membership")
@@ -269,7 +299,10 @@ async function enterCohort(trx: DB, participantId: string, cohortId: string, joi
     const leftOn = joinedOn < open.joined_on ? open.joined_on : joinedOn;
     await trx.updateTable("cohort_membership").set({ left_on: leftOn }).where("id", "=", open.id).execute();
   }
-  await trx.insertInto("cohort_membership").values({ cohort_id: cohortId, participant_id: participantId, joined_on: joinedOn, recorded_by: recordedBy }).execute();
+  await trx
+    .insertInto("cohort_membership")
+    .values({ cohort_id: cohortId, participant_id: participantId, joined_on: joinedOn, recorded_by: recordedBy })
+    .execute();
   await trx.updateTable("participant").set({ cohort_id: cohortId }).where("id", "=", participantId).execute();
   return open !== undefined;
 }
@@ -356,6 +389,11 @@ export async function organisationStaff(db: DB, organisationId: string) {
 
 /** Whether the user is one of the cohort's facilitators. */
 export async function facilitates(db: DB, cohortId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", cohortId).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("cohort_facilitator")
+    .select("user_id")
+    .where("cohort_id", "=", cohortId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -96,7 +96,11 @@ export async function wellbeingCsv(db: DB, query: WellbeingExportQuery): Promise
       }
       return row;
     })
-    .sort((a, b) => String(a.participant).localeCompare(String(b.participant)) || (order.get(String(a.timepoint)) ?? 0) - (order.get(String(b.timepoint)) ?? 0));
+    .sort(
+      (a, b) =>
+        String(a.participant).localeCompare(String(b.participant)) ||
+        (order.get(String(a.timepoint)) ?? 0) - (order.get(String(b.timepoint)) ?? 0),
+    );
 
   const columns = [
     "participant",

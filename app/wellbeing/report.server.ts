@@ -10,7 +10,12 @@ import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
-import { analysableItemValues, analysableMeasureScores, analysableResponses, answeredInstrumentVersions } from "../consent/wellbeing.server";
+import {
+  analysableItemValues,
+  analysableMeasureScores,
+  analysableResponses,
+  answeredInstrumentVersions,
+} from "../consent/wellbeing.server";
 import type { StudyScope } from "../consent/scope.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
@@ -95,13 +100,20 @@ export function itemScales(version: PublishedInstrumentVersion, measure: Measure
  */
 async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<string>) {
   const definitions = new Map<string, { definition: MeasureDefinition; scales: ItemScales; rules: string }>();
-  const newest = { definition: measureDefinition(source.measure), scales: itemScales(source.version, source.measure), rules: source.version.rowId };
+  const newest = {
+    definition: measureDefinition(source.measure),
+    scales: itemScales(source.version, source.measure),
+    rules: source.version.rowId,
+  };
   definitions.set(source.version.rowId, newest);
   for (const versionId of versionIds) {
     if (definitions.has(versionId)) continue;
     const version = await getInstrumentVersionByRowId(db, versionId);
     const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
-    definitions.set(versionId, version && own ? { definition: measureDefinition(own), scales: itemScales(version, own), rules: versionId } : newest);
+    definitions.set(
+      versionId,
+      version && own ? { definition: measureDefinition(own), scales: itemScales(version, own), rules: versionId } : newest,
+    );
   }
   const columns = [...new Set([...definitions.values()].flatMap((d) => d.definition.items))];
   const scorers = new Map<string, (values: readonly unknown[]) => number | null>();
@@ -178,7 +190,9 @@ export async function studyTimepoints(db: DB, studyId: string, instrumentId: str
     .execute();
   const rank = (t: string) => (t === DEFAULT_TIMEPOINTS.pre ? -1 : t === DEFAULT_TIMEPOINTS.post ? 1 : 0);
   return rows
-    .sort((a, b) => rank(a.timepoint) - rank(b.timepoint) || Number(a.position) - Number(b.position) || a.timepoint.localeCompare(b.timepoint))
+    .sort(
+      (a, b) => rank(a.timepoint) - rank(b.timepoint) || Number(a.position) - Number(b.position) || a.timepoint.localeCompare(b.timepoint),
+    )
     .map((r) => r.timepoint);
 }
 
@@ -199,7 +213,12 @@ export async function participantScores(
   source ??= await findMeasure(db, query.studyId, query.measureId);
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
-  const scope = { organisationId: query.organisationId, studyId: query.studyId, instrumentId: source.instrumentId, timepoints: [...new Set([pre, post, ...alsoAt])] };
+  const scope = {
+    organisationId: query.organisationId,
+    studyId: query.studyId,
+    instrumentId: source.instrumentId,
+    timepoints: [...new Set([pre, post, ...alsoAt])],
+  };
   const responses = await analysableMeasureScores(db, {
     ...scope,
     measureId: source.measure.id,
@@ -212,7 +231,8 @@ export async function participantScores(
     const scorer = await makeScorer(db, source, new Set(unscored.map((r) => r.unscored!.instrumentVersionId)));
     // All of them in one read when most are unscored (a first report); by id otherwise.
     const byId = unscored.length * 2 < responses.length;
-    const read = (responseIds?: string[]) => analysableItemValues(db, { ...scope, numberItems: scorer.columns, textItems: [], ...(responseIds ? { responseIds } : {}) });
+    const read = (responseIds?: string[]) =>
+      analysableItemValues(db, { ...scope, numberItems: scorer.columns, textItems: [], ...(responseIds ? { responseIds } : {}) });
     const values = await read(byId ? unscored.map((r) => r.unscored!.responseId) : undefined);
     const byResponse = new Map(values.map((v) => [v.responseId, v]));
     // Reading all chooses again; a response in a newer version since the first read would leave
@@ -225,21 +245,32 @@ export async function participantScores(
       // Gone between the two reads (erased meanwhile): not scored.
       if (!read) continue;
       response.score = scorer.score(read.instrumentVersionId, read.numbers);
-      toKeep.push({ responseId: read.responseId, scoredWith: scorer.rulesOf(read.instrumentVersionId), answersRevision: read.answersRevision, score: response.score });
+      toKeep.push({
+        responseId: read.responseId,
+        scoredWith: scorer.rulesOf(read.instrumentVersionId),
+        answersRevision: read.answersRevision,
+        score: response.score,
+      });
     }
     await keepScores(db, source.measure.id, toKeep);
   }
 
   const choiceIds = query.choices === false ? [] : singleChoiceItems(source.version).map((item) => item.id);
-  const choices = choiceIds.length
-    ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds })
-    : [];
+  const choices = choiceIds.length ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds }) : [];
   const byParticipant = new Map<string, ParticipantScores>();
   for (const response of responses) {
     if (query.cohortId && response.cohortId !== query.cohortId) continue;
     let entry = byParticipant.get(response.participantId);
     if (!entry) {
-      entry = { participantId: response.participantId, cohortId: response.cohortId, language: response.participantLanguage, pre: null, post: null, at: {}, choices: {} };
+      entry = {
+        participantId: response.participantId,
+        cohortId: response.cohortId,
+        language: response.participantLanguage,
+        pre: null,
+        post: null,
+        at: {},
+        choices: {},
+      };
       byParticipant.set(response.participantId, entry);
     }
     const value = response.score;
@@ -273,7 +304,10 @@ function scoreMaps(scores: readonly ParticipantScores[]) {
 }
 
 export function compareScores(measure: Measure, scores: readonly ParticipantScores[]): PairedComparison {
-  return comparePrePost(scoreMaps(scores), { meaningfulChange: measure.meaningful_change ?? null, higherIsBetter: measure.higher_is_better });
+  return comparePrePost(scoreMaps(scores), {
+    meaningfulChange: measure.meaningful_change ?? null,
+    higherIsBetter: measure.higher_is_better,
+  });
 }
 
 /** The CLI's object: the measure and exactly the comparison's twenty figures, unrounded. */
@@ -347,7 +381,9 @@ export function subgroupComparisons(
     .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))
     .map(([key, members]) => ({ key, comparison: compareScores(measure, members) }));
   const hidden = hiddenGroups ?? suppressedGroups(rows.map((r) => ({ key: r.key, nPairs: r.comparison.n_pairs })));
-  return rows.map(({ key, comparison }) => (hidden.has(key) ? { key, suppressed: true, comparison: null } : { key, suppressed: false, comparison }));
+  return rows.map(({ key, comparison }) =>
+    hidden.has(key) ? { key, suppressed: true, comparison: null } : { key, suppressed: false, comparison },
+  );
 }
 
 /** A breakdown's name in withheldGroups' result: "cohort", "language" or "item:<item id>". */
@@ -357,7 +393,11 @@ export function breakdownId(by: SubgroupBy): string {
 
 /** Every breakdown a page may offer for the measure's instrument: cohort, language, each single-choice question. */
 export function breakdownsOf(source: MeasureSource): SubgroupBy[] {
-  return [{ kind: "cohort" }, { kind: "language" }, ...singleChoiceItems(source.version).map((item) => ({ kind: "item" as const, itemId: item.id }))];
+  return [
+    { kind: "cohort" },
+    { kind: "language" },
+    ...singleChoiceItems(source.version).map((item) => ({ kind: "item" as const, itemId: item.id })),
+  ];
 }
 
 /**
@@ -404,7 +444,15 @@ export function withheldGroups(
     return differ > 0;
   };
   for (;;) {
-    const hidden = new Map(breakdownCells.map((c) => [c.id, suppressedGroups([...c.groups].map(([key, members]) => ({ key, nPairs: members.size })), forced.get(c.id))]));
+    const hidden = new Map(
+      breakdownCells.map((c) => [
+        c.id,
+        suppressedGroups(
+          [...c.groups].map(([key, members]) => ({ key, nPairs: members.size })),
+          forced.get(c.id),
+        ),
+      ]),
+    );
     type Cell = { id: string; key: string | null; members: ReadonlySet<string> };
     const cells: Cell[] = [];
     for (const c of breakdownCells) {
@@ -431,7 +479,10 @@ export function withheldGroups(
         // Hide the shown rows involved; a hidden union is pulled apart from a fixed set or another
         // union by hiding one more row of its breakdown.
         const unions = [a, b].filter((c) => c.key === null && c.id !== "");
-        const toHide = a.key === null && b.key === null ? [smallestShown(unions[0]?.id ?? "") ?? smallestShown(unions[1]?.id ?? "")] : [a, b].filter((c) => c.key !== null);
+        const toHide =
+          a.key === null && b.key === null
+            ? [smallestShown(unions[0]?.id ?? "") ?? smallestShown(unions[1]?.id ?? "")]
+            : [a, b].filter((c) => c.key !== null);
         for (const cell of toHide) {
           if (!cell || forced.get(cell.id)!.has(cell.key!)) continue;
           forced.get(cell.id)!.add(cell.key!);
@@ -458,7 +509,9 @@ function reportFromScores(source: MeasureSource, scores: readonly ParticipantSco
   const maps = scoreMaps(scores);
   const pairs = pairScores(maps.pre, maps.post).sort((a, b) => a.pre - b.pre || a.post - b.post);
   const rci =
-    measure.reliability === undefined ? null : reliableChange(pairs, { reliability: measure.reliability, higherIsBetter: measure.higher_is_better });
+    measure.reliability === undefined
+      ? null
+      : reliableChange(pairs, { reliability: measure.reliability, higherIsBetter: measure.higher_is_better });
   let reliable: MeasureReport["reliableChange"] = null;
   if (rci) {
     const { rci: _perPair, ...rest } = rci;
@@ -519,7 +572,12 @@ function timepointsGiveAway(scores: readonly ParticipantScores[], pre: string, p
  * The sets of people whose pairs are shown at the other choices of timepoints the page offers: the
  * study's and each cohort's, with 5 or more pairs. They are fixed cells for withheldGroups.
  */
-export function otherTimepointCells(scores: readonly ParticipantScores[], pre: string, post: string, offered: readonly string[]): Set<string>[] {
+export function otherTimepointCells(
+  scores: readonly ParticipantScores[],
+  pre: string,
+  post: string,
+  offered: readonly string[],
+): Set<string>[] {
   const cells: Set<string>[] = [];
   const cohorts = new Map<string, ParticipantScores[]>();
   for (const s of scores) {
@@ -580,7 +638,9 @@ export async function disclosableReport(
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
   const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
-  const hiddenGroups = groupsNeeded ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read.scores, pre, post, offered)) : null;
+  const hiddenGroups = groupsNeeded
+    ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read.scores, pre, post, offered))
+    : null;
   const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
   const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
   const report = reportFromScores(source, mine);
@@ -638,13 +698,24 @@ export function satisfactionItems(version: PublishedInstrumentVersion, post: str
     .filter((item) => ["rating", "scale_0_10", "number", "single_choice", "yes_no"].includes(item.type));
 }
 
-export async function cohortSummaries(db: DB, scope: StudyScope, source: MeasureSource, post: string = DEFAULT_TIMEPOINTS.post): Promise<CohortSummary[]> {
+export async function cohortSummaries(
+  db: DB,
+  scope: StudyScope,
+  source: MeasureSource,
+  post: string = DEFAULT_TIMEPOINTS.post,
+): Promise<CohortSummary[]> {
   const items = satisfactionItems(source.version, post);
   const responses = items.length
     ? await analysableResponses(db, { ...scope, instrumentId: source.instrumentId, timepoints: [post], itemIds: items.map((i) => i.id) })
     : [];
   const attendance = await attendanceSummaries(db, scope);
-  const cohorts = await db.selectFrom("cohort").select("id").where("study_id", "=", scope.studyId).orderBy("starts_on").orderBy("name").execute();
+  const cohorts = await db
+    .selectFrom("cohort")
+    .select("id")
+    .where("study_id", "=", scope.studyId)
+    .orderBy("starts_on")
+    .orderBy("name")
+    .execute();
   return cohorts.map(({ id }) => {
     const mine = responses.filter((r) => r.cohortId === id);
     const satisfaction = items.map((item): SatisfactionItem => {

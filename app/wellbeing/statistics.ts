@@ -62,10 +62,7 @@ export interface PairedComparison {
  * everyone with a pre (or post) score: the change, its test and its effect size are about the
  * paired sample, and describing a different sample beside them would mislead when people drop out.
  */
-export function comparePaired(
-  pairs: readonly ScorePair[],
-  options: PairedComparisonOptions = {},
-): PairedComparison {
+export function comparePaired(pairs: readonly ScorePair[], options: PairedComparisonOptions = {}): PairedComparison {
   const n = pairs.length;
   const pre = pairs.map((p) => p.pre);
   const post = pairs.map((p) => p.post);
@@ -103,10 +100,7 @@ export function comparePaired(
 }
 
 /** Pairs participants present at both timepoints, in the order of the pre scores. */
-export function pairScores(
-  pre: ReadonlyMap<ParticipantId, number>,
-  post: ReadonlyMap<ParticipantId, number>,
-): ScorePair[] {
+export function pairScores(pre: ReadonlyMap<ParticipantId, number>, post: ReadonlyMap<ParticipantId, number>): ScorePair[] {
   const pairs: ScorePair[] = [];
   for (const [participant, preScore] of pre) {
     const postScore = post.get(participant);
@@ -162,11 +156,7 @@ export interface BandTransitions {
   unclassified: number;
 }
 
-export function bandTransitions(
-  pairs: readonly ScorePair[],
-  bands: readonly Band[],
-  higherIsBetter = true,
-): BandTransitions {
+export function bandTransitions(pairs: readonly ScorePair[], bands: readonly Band[], higherIsBetter = true): BandTransitions {
   const index = new Map(bands.map((band, i) => [band.id, i]));
   const counts = bands.map(() => bands.map(() => 0));
   let up = 0;
@@ -187,9 +177,7 @@ export function bandTransitions(
     else same++;
   }
   const transitions: BandTransitions["transitions"] = [];
-  bands.forEach((from, i) =>
-    bands.forEach((to, j) => transitions.push({ from: from.id, to: to.id, n: counts[i]?.[j] ?? 0 })),
-  );
+  bands.forEach((from, i) => bands.forEach((to, j) => transitions.push({ from: from.id, to: to.id, n: counts[i]?.[j] ?? 0 })));
   // Bands ascend with the score, so moving up a band is better exactly when higher is better.
   return {
     transitions,
@@ -231,10 +219,7 @@ export interface ReliableChange {
 }
 
 /** Jacobson & Truax (1991): RCI = change / (√2 · SD_pre · √(1 − reliability)); reliable if |RCI| > 1.96. */
-export function reliableChange(
-  pairs: readonly ScorePair[],
-  options: ReliableChangeOptions,
-): ReliableChange | null {
+export function reliableChange(pairs: readonly ScorePair[], options: ReliableChangeOptions): ReliableChange | null {
   const { reliability } = options;
   if (!(reliability >= 0 && reliability < 1)) {
     throw new RangeError(`reliability must be in [0, 1), got ${reliability}`);
@@ -285,10 +270,7 @@ export function compareMeasure(
       higherIsBetter,
     }),
     bands: measure.bands?.length ? bandTransitions(pairs, measure.bands, higherIsBetter) : null,
-    reliable_change:
-      measure.reliability === undefined
-        ? null
-        : reliableChange(pairs, { reliability: measure.reliability, higherIsBetter }),
+    reliable_change: measure.reliability === undefined ? null : reliableChange(pairs, { reliability: measure.reliability, higherIsBetter }),
   };
 }
 
@@ -444,12 +426,12 @@ export function normalCdf(x: number): number {
   let tail: number;
   if (y <= Math.sqrt(32)) {
     const c = [
-      0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226,
-      2494.5375852903726711, 6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218,
+      0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226, 2494.5375852903726711,
+      6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218,
     ];
     const d = [
-      22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755,
-      18615.571640885098091, 34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
+      22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755, 18615.571640885098091,
+      34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
     ];
     let num = 1.0765576773720192317e-8 * y;
     let den = y;
@@ -459,14 +441,8 @@ export function normalCdf(x: number): number {
     }
     tail = gaussianFactor(y) * ((num + (c[7] ?? 0)) / (den + (d[7] ?? 0)));
   } else if (y < 38.4674) {
-    const p = [
-      0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466,
-      2.9112874951168792e-5,
-    ];
-    const q = [
-      1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244,
-      7.29751555083966205e-5,
-    ];
+    const p = [0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5];
+    const q = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5];
     const xsq = 1 / (y * y);
     let num = 0.02307344176494017303 * xsq;
     let den = xsq;
@@ -571,8 +547,8 @@ function logBeta(a: number, b: number): number {
 }
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(z) for z > 0 by the Lanczos approximation (g = 7, n = 9), relative error near 1e-15. */

@@ -5,7 +5,16 @@
  */
 import type { DB } from "../../db/index";
 import { localise, messageKeys } from "../instruments/messages";
-import { bandRows, changeBins, pairDirections, pairPoints, type BandRow, type ChangeBin, type PairDirections, type PairPoint } from "./chart-data";
+import {
+  bandRows,
+  changeBins,
+  pairDirections,
+  pairPoints,
+  type BandRow,
+  type ChangeBin,
+  type PairDirections,
+  type PairPoint,
+} from "./chart-data";
 import { listCohorts, type Cohort } from "./cohorts.server";
 import {
   cohortSummaries,
@@ -74,7 +83,13 @@ export interface WellbeingView {
   suppressed: boolean;
   withheld: Withheld | null;
   reliableChange: Omit<ReliableChange, "rci"> | null;
-  charts: { points: PairPoint[]; directions: PairDirections; bins: ChangeBin[]; bandRows: BandRow[]; bandMoves: { improved: number; unchanged: number; worsened: number } | null } | null;
+  charts: {
+    points: PairPoint[];
+    directions: PairDirections;
+    bins: ChangeBin[];
+    bandRows: BandRow[];
+    bandMoves: { improved: number; unchanged: number; worsened: number } | null;
+  } | null;
   subgroupOptions: SubgroupOption[];
   subgroups: { key: string; label: string; suppressed: boolean; comparison: PairedComparison | null }[] | null;
   /** A breakdown was asked for together with a cohort: breakdowns are of the whole study only. */
@@ -100,7 +115,8 @@ function decided(hiddenGroups: Map<string, Set<string>> | null): Map<string, Set
 
 export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingViewQuery, language: string): Promise<WellbeingView> {
   const sources = await studyMeasures(db, scope.studyId);
-  const measureName = (s: MeasureSource) => localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id));
+  const measureName = (s: MeasureSource) =>
+    localise(s.version.definition, s.version.translations, language)(messageKeys.measureName(s.measure.id));
   const cohorts = await listCohorts(db, scope);
   const source = sources.find((s) => s.measure.id === query.measureId) ?? sources[0];
   const cohortId = cohorts.some((c) => c.id === query.cohortId) ? query.cohortId! : null;
@@ -154,14 +170,21 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
   const overview: MeasureOverview[] = [];
   for (const other of sources) {
     // Another instrument's measure uses the same timepoints when it is asked at them, else pre and post.
-    const otherTimepoints = other.instrumentId === source.instrumentId ? timepoints : await studyTimepoints(db, scope.studyId, other.instrumentId);
+    const otherTimepoints =
+      other.instrumentId === source.instrumentId ? timepoints : await studyTimepoints(db, scope.studyId, other.instrumentId);
     const same = otherTimepoints.includes(before) && otherTimepoints.includes(after);
     const shown =
       other === source
         ? { report, withheld }
         : await disclosableReport(
             db,
-            { ...scope, measureId: other.measure.id, cohortId, pre: same ? before : DEFAULT_TIMEPOINTS.pre, post: same ? after : DEFAULT_TIMEPOINTS.post },
+            {
+              ...scope,
+              measureId: other.measure.id,
+              cohortId,
+              pre: same ? before : DEFAULT_TIMEPOINTS.pre,
+              post: same ? after : DEFAULT_TIMEPOINTS.post,
+            },
             other,
             otherTimepoints,
           );
@@ -209,7 +232,9 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
           directions: pairDirections(report.pairs),
           bins: changeBins(report.pairs),
           bandRows: report.bands ? bandRows(report.bands, bandIds) : [],
-          bandMoves: report.bands ? { improved: report.bands.improved, unchanged: report.bands.unchanged, worsened: report.bands.worsened } : null,
+          bandMoves: report.bands
+            ? { improved: report.bands.improved, unchanged: report.bands.unchanged, worsened: report.bands.worsened }
+            : null,
         }
       : null,
     subgroupOptions: [
@@ -221,7 +246,13 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     // breakdown of the study, would let one be subtracted from the other
     // (docs/decisions/043-complementary-suppression.md).
     // ...and of the default timepoints only, for the same reason across timepoints.
-    subgroups: by && !cohortId && isDefault && report ? subgroupComparisons(measure, scores, by, decided(hiddenGroups).get(breakdownId(by))).map((row) => ({ ...row, label: subgroupLabel(row.key) })) : null,
+    subgroups:
+      by && !cohortId && isDefault && report
+        ? subgroupComparisons(measure, scores, by, decided(hiddenGroups).get(breakdownId(by))).map((row) => ({
+            ...row,
+            label: subgroupLabel(row.key),
+          }))
+        : null,
     subgroupsNeedAllCohorts: by !== null && (cohortId !== null || !isDefault),
     cohortSummaries: summaries.map((s) => ({ ...s, name: cohortName.get(s.cohortId) ?? "" })),
     satisfactionLabels,

@@ -16,7 +16,12 @@ export interface WorkspaceParams {
 }
 
 /** A member of the organisation in the address who holds `permission`. */
-export async function requireOrganisationMember(request: Request, context: AppLoadContext, params: WorkspaceParams, permission: Permission) {
+export async function requireOrganisationMember(
+  request: Request,
+  context: AppLoadContext,
+  params: WorkspaceParams,
+  permission: Permission,
+) {
   const member = await requireMembership(request, context, params.org, permission);
   return { member, db: member.db, base: `/research/${member.organisation.slug}`, userId: member.session.userId };
 }

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { linkFor } from "../../app/auth/invitations.server";
 import { endUserSessions } from "../../app/auth/sessions.server";
 import { recordAudit } from "../../app/audit/log.server";
-import { addPerson, createOrganisation, DomainError, issuePasswordLinkByOperator, ROLE_VALUES } from "../../app/organisations/people.server";
+import {
+  addPerson,
+  createOrganisation,
+  DomainError,
+  issuePasswordLinkByOperator,
+  ROLE_VALUES,
+} from "../../app/organisations/people.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 
 /** Links printed by the CLI point at PUBLIC_URL, the address people reach the app on. */
@@ -12,7 +18,11 @@ function baseUrl(ctx: CommandContext) {
 
 async function userByEmail(ctx: CommandContext, email: string) {
   const { db } = await ctx.openDb();
-  const user = await db.selectFrom("app_user").select(["id", "password_hash", "disabled_at"]).where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+  const user = await db
+    .selectFrom("app_user")
+    .select(["id", "password_hash", "disabled_at"])
+    .where("email", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
   if (!user) throw new CliError(`No account has the e-mail address ${email}.`);
   return { db, user };
 }
@@ -25,7 +35,8 @@ function domainMessage(error: unknown): never {
     };
     throw new CliError(messages[error.code] ?? error.code);
   }
-  if (error instanceof z.ZodError) throw new CliError(`Invalid value: ${error.issues.map((i) => i.path.join(".") || i.message).join(", ")}.`);
+  if (error instanceof z.ZodError)
+    throw new CliError(`Invalid value: ${error.issues.map((i) => i.path.join(".") || i.message).join(", ")}.`);
   throw error;
 }
 
@@ -33,13 +44,16 @@ export const accountCommands: Command[] = [
   {
     name: "org create",
     summary: "Create an organisation (a tenant)",
-    usage: "npm run cli -- org create --slug <slug> --name <name>\n\n  --slug  lower-case letters, digits and hyphens; part of workspace addresses\n  --name  the organisation's name",
+    usage:
+      "npm run cli -- org create --slug <slug> --name <name>\n\n  --slug  lower-case letters, digits and hyphens; part of workspace addresses\n  --name  the organisation's name",
     async run(args, ctx) {
       const { values } = parseOptions(args, { values: ["slug", "name"] });
       const { db } = await ctx.openDb();
       try {
         const organisation = await createOrganisation(db, { slug: requireOption(values, "slug"), name: requireOption(values, "name") });
-        ctx.out(`Created organisation "${organisation.slug}". Add its first admin with: npm run cli -- user create --org ${organisation.slug} --email <e-mail> --role admin`);
+        ctx.out(
+          `Created organisation "${organisation.slug}". Add its first admin with: npm run cli -- user create --org ${organisation.slug} --email <e-mail> --role admin`,
+        );
         return 0;
       } catch (error) {
         domainMessage(error);
@@ -59,7 +73,12 @@ export const accountCommands: Command[] = [
       const organisation = await db.selectFrom("organisation").select("id").where("slug", "=", slug).executeTakeFirst();
       if (!organisation) throw new CliError(`No organisation has the slug "${slug}".`);
       try {
-        const added = await addPerson(db, { organisationId: organisation.id, email: requireOption(values, "email"), role: role.data, actorUserId: null });
+        const added = await addPerson(db, {
+          organisationId: organisation.id,
+          email: requireOption(values, "email"),
+          role: role.data,
+          actorUserId: null,
+        });
         if (added.invitationToken) {
           ctx.out(`Invitation link (works once, expires in 7 days):\n${linkFor(baseUrl(ctx), "invitation", added.invitationToken)}`);
         } else {
@@ -74,7 +93,8 @@ export const accountCommands: Command[] = [
   {
     name: "user reset-password",
     summary: "Print a one-time password reset link for an account",
-    usage: "npm run cli -- user reset-password --email <e-mail>\n\nThe link works once and expires in 24 hours; using it ends the account's sessions.",
+    usage:
+      "npm run cli -- user reset-password --email <e-mail>\n\nThe link works once and expires in 24 hours; using it ends the account's sessions.",
     async run(args, ctx) {
       const { values } = parseOptions(args, { values: ["email"] });
       const { db, user } = await userByEmail(ctx, requireOption(values, "email"));

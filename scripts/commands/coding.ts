@@ -1,7 +1,13 @@
 import { createWriteStream, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { listThemes } from "../../app/coding/codebook.server";
-import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../../app/coding/exports.server";
+import {
+  exportAnswersLong,
+  exportAnswersWide,
+  exportCodebook,
+  exportCodedSpans,
+  exportDataDictionary,
+} from "../../app/coding/exports.server";
 import { exportQdpx } from "../../app/coding/qdpx.server";
 import { exportAnswersStats } from "../../app/coding/stats-export.server";
 import { exportQuotes, type QuoteFormat } from "../../app/coding/quotes.server";
@@ -23,7 +29,7 @@ const quotes: Command = {
     "",
     "Only participants who agreed to quotes and have not withdrawn appear (the consent gate decides).",
     "Each quote is the redacted text, its translation, language, themes, source, a pseudonym label",
-    "(\"Participant 3, Focus group 1\") and the month. Without --theme, every theme. The export is",
+    '("Participant 3, Focus group 1") and the month. Without --theme, every theme. The export is',
     "recorded in the audit log with its filter and row count, as the command line's own actor.",
   ].join("\n"),
   async run(args, ctx) {
@@ -51,7 +57,13 @@ const quotes: Command = {
           return theme.id;
         })
       : codebook.map((t) => t.id);
-    const result = await exportQuotes(db, scope, { userId: null, via: "cli" }, { themeIds, translationLanguage: values.translation }, format);
+    const result = await exportQuotes(
+      db,
+      scope,
+      { userId: null, via: "cli" },
+      { themeIds, translationLanguage: values.translation },
+      format,
+    );
     writeFileSync(out, result.body, "utf8");
     ctx.out(`${result.quotes.length} quote${result.quotes.length === 1 ? "" : "s"} written to ${out}.`);
     return 0;
@@ -75,7 +87,9 @@ const qdpx: Command = {
     const scope = await studyScope(db, requireOption(values, "study"));
     const result = await exportQdpx(db, scope, { userId: null, via: "cli" });
     writeFileSync(out, result.zip);
-    ctx.out(`${result.counts.sources} sources, ${result.counts.codes} codes, ${result.counts.selections} coded selections written to ${out}.`);
+    ctx.out(
+      `${result.counts.sources} sources, ${result.counts.codes} codes, ${result.counts.selections} coded selections written to ${out}.`,
+    );
     return 0;
   },
 };
@@ -107,8 +121,10 @@ const answers: Command = {
     const { values, positional } = parseOptions(args, { values: ["study", "format", "out", "language"] });
     if (positional.length > 0) throw new CliError(`Unexpected argument "${positional[0]}". See --help.`);
     const format = values.format ?? "long";
-    if (!["long", "wide", "dictionary", "sav", "dta"].includes(format)) throw new CliError("--format must be long, wide, dictionary, sav or dta.");
-    if (values.language !== undefined && !/^[a-z]{2,3}$/.test(values.language)) throw new CliError("--language must be a language code such as en, cy or ar.");
+    if (!["long", "wide", "dictionary", "sav", "dta"].includes(format))
+      throw new CliError("--format must be long, wide, dictionary, sav or dta.");
+    if (values.language !== undefined && !/^[a-z]{2,3}$/.test(values.language))
+      throw new CliError("--language must be a language code such as en, cy or ar.");
     const out = requireOption(values, "out");
     const { db } = await ctx.openDb();
     const scope = await studyScope(db, requireOption(values, "study"));
@@ -125,7 +141,8 @@ const answers: Command = {
       return 0;
     }
     const file = await fileWriter(out);
-    const rows = format === "long" ? await exportAnswersLong(db, scope, actor, file.write) : await exportAnswersWide(db, scope, actor, file.write);
+    const rows =
+      format === "long" ? await exportAnswersLong(db, scope, actor, file.write) : await exportAnswersWide(db, scope, actor, file.write);
     await file.close();
     ctx.out(`${rows} rows written to ${out}.`);
     return 0;

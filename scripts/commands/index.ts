@@ -7,4 +7,11 @@ import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
 
 // Each domain adds its commands here.
-export const allCommands: Command[] = [...instrumentCommands, ...wellbeingCommands, ...codingCommands, ...accountCommands, ...participantCommands, ...storageCommands];
+export const allCommands: Command[] = [
+  ...instrumentCommands,
+  ...wellbeingCommands,
+  ...codingCommands,
+  ...accountCommands,
+  ...participantCommands,
+  ...storageCommands,
+];

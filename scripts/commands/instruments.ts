@@ -43,7 +43,9 @@ const check: Command = {
       return 1;
     }
     const instruments = new Set(versions.map((v) => v.id)).size;
-    ctx.out(`${instruments} instrument${instruments === 1 ? "" : "s"}, ${versions.length} version${versions.length === 1 ? "" : "s"}: all valid`);
+    ctx.out(
+      `${instruments} instrument${instruments === 1 ? "" : "s"}, ${versions.length} version${versions.length === 1 ? "" : "s"}: all valid`,
+    );
     return 0;
   },
 };
@@ -98,7 +100,8 @@ const diff: Command = {
   async run(args, ctx) {
     const { values, positional } = parseOptions(args, { values: ["dir"] });
     const [id, fromText, toText, extra] = positional;
-    if (!id || extra !== undefined) throw new CliError("Give an instrument id and two versions, e.g. instruments diff consent-form 1 2. See --help.");
+    if (!id || extra !== undefined)
+      throw new CliError("Give an instrument id and two versions, e.g. instruments diff consent-form 1 2. See --help.");
     const from = versionNumber(fromText, "<from-version>");
     const to = versionNumber(toText, "<to-version>");
     const { versions } = loadInstrumentsFromDir(folder(values, ctx));
@@ -136,7 +139,9 @@ const list: Command = {
       const { db } = await ctx.openDb();
       const rows = await listPublishedVersions(db);
       for (const row of rows) {
-        ctx.out(`${row.id}  v${row.version}  ${row.kind}  ${row.languages.join(",") || "-"}  ${row.contentHash.slice(0, 12)}  ${row.publishedAt.toISOString()}`);
+        ctx.out(
+          `${row.id}  v${row.version}  ${row.kind}  ${row.languages.join(",") || "-"}  ${row.contentHash.slice(0, 12)}  ${row.publishedAt.toISOString()}`,
+        );
       }
       ctx.out(`${rows.length} published version${rows.length === 1 ? "" : "s"}.`);
       return 0;
@@ -168,7 +173,8 @@ const messages: Command = {
   async run(args, ctx) {
     const { values, switches, positional } = parseOptions(args, { values: ["dir"], switches: ["keys"] });
     const [id, versionText, extra] = positional;
-    if (!id || extra !== undefined) throw new CliError("Give an instrument id and a version, e.g. instruments messages consent-form 1. See --help.");
+    if (!id || extra !== undefined)
+      throw new CliError("Give an instrument id and a version, e.g. instruments messages consent-form 1. See --help.");
     const version = versionNumber(versionText, "<version>");
     const { definition, problems } = loadBaseDefinition(folder(values, ctx), id, version);
     if (!definition) {
@@ -197,7 +203,8 @@ const show: Command = {
   async run(args, ctx) {
     const { values, positional } = parseOptions(args, { values: ["lang"] });
     const [id, versionText, extra] = positional;
-    if (!id || extra !== undefined) throw new CliError("Give an instrument id and a version, e.g. instruments show consent-form 1. See --help.");
+    if (!id || extra !== undefined)
+      throw new CliError("Give an instrument id and a version, e.g. instruments show consent-form 1. See --help.");
     const version = versionNumber(versionText, "<version>");
     const language = values.lang ?? "en";
     const { db } = await ctx.openDb();
@@ -208,7 +215,9 @@ const show: Command = {
       const offered = ["en", ...Object.keys(published.translations)].join(", ");
       throw new CliError(`${id} version ${version} has no ${language} translation (it has ${offered}).`);
     }
-    ctx.out(`${id} version ${version} (${published.kind}), published ${published.publishedAt.toISOString()}, content hash ${published.contentHash}`);
+    ctx.out(
+      `${id} version ${version} (${published.kind}), published ${published.publishedAt.toISOString()}, content hash ${published.contentHash}`,
+    );
     ctx.out(translation ? `Language: ${language}, review status ${translation.review.status}` : "Language: en (the source text)");
     for (const [key, english] of Object.entries(instrumentMessages(published.definition))) {
       const text = translation?.messages[key];

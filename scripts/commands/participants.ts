@@ -71,13 +71,16 @@ export const changeConsent: Command = {
     "Usage: npm run cli -- participant consent --study <slug> --code <code> [--quotes yes|no] [--audio yes|no]",
     "",
     "For a change that arrives by phone or in person. Change only what the person asked; at least one",
-    "of --quotes and --audio. A \"no\" takes effect at once: their words leave quote exports and public",
+    'of --quotes and --audio. A "no" takes effect at once: their words leave quote exports and public',
     "pages. Someone who has withdrawn can still say no, never yes. Audited as the command line.",
   ].join("\n"),
   async run(args, ctx) {
     const { values } = parseOptions(args, { values: ["study", "code", "quotes", "audio"] });
     const choices: { quotes?: boolean; audio_recording?: boolean } = {};
-    for (const [option, flag] of [["quotes", "quotes"], ["audio", "audio_recording"]] as const) {
+    for (const [option, flag] of [
+      ["quotes", "quotes"],
+      ["audio", "audio_recording"],
+    ] as const) {
       const value = values[option];
       if (value === undefined) continue;
       if (value !== "yes" && value !== "no") throw new CliError(`--${option} must be yes or no.`);
@@ -121,15 +124,22 @@ export const issueCodes: Command = {
     if (!/^[1-9]\d{0,3}$/.test(countText) || Number(countText) > 1000) throw new CliError("--count must be a whole number from 1 to 1000.");
     const { db } = await ctx.openDb();
     try {
-      const issued = await issuePaperCodes(db, { studyId: await studyId(db, requireOption(values, "study")), count: Number(countText), codeHashKey: codeKey(ctx) });
+      const issued = await issuePaperCodes(db, {
+        studyId: await studyId(db, requireOption(values, "study")),
+        count: Number(countText),
+        codeHashKey: codeKey(ctx),
+      });
       if (switches.has("json")) ctx.out(JSON.stringify(issued.codes));
       else {
         for (const code of issued.codes) ctx.out(code);
-        ctx.err(`${issued.codes.length} code(s) issued with paper consent to ${issued.consentVersion.id} v${issued.consentVersion.version}.`);
+        ctx.err(
+          `${issued.codes.length} code(s) issued with paper consent to ${issued.consentVersion.id} v${issued.consentVersion.version}.`,
+        );
       }
       return 0;
     } catch (error) {
-      if (error instanceof ParticipantError) throw new CliError(error.reason === "no_consent_form" ? "The study has no consent form." : error.message);
+      if (error instanceof ParticipantError)
+        throw new CliError(error.reason === "no_consent_form" ? "The study has no consent form." : error.message);
       throw error;
     }
   },

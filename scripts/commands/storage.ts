@@ -32,7 +32,9 @@ export const backup: Command = {
     const { values } = parseOptions(args, { values: ["out"] });
     const out = requireOption(values, "out");
     const { bytes } = await asCliError(() => backupEmbedded(dataDir(ctx), out));
-    ctx.out(`Backed up the embedded database to ${out} (${(bytes / 1024 / 1024).toFixed(1)} MB, readable by you only). Keep secret.key apart from it.`);
+    ctx.out(
+      `Backed up the embedded database to ${out} (${(bytes / 1024 / 1024).toFixed(1)} MB, readable by you only). Keep secret.key apart from it.`,
+    );
     return 0;
   },
 };

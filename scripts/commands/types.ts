@@ -20,7 +20,10 @@ export interface Command {
 
 /** A failure the user can act on: printed as one line, exit code 1 (or the one given). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = "CliError";
   }

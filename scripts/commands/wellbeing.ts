@@ -32,7 +32,9 @@ function printComparison(out: CommandContext["out"], c: Awaited<ReturnType<typeo
   out(`  mean pre ${f(c.mean_pre)} (SD ${f(c.sd_pre)}), mean post ${f(c.mean_post)} (SD ${f(c.sd_post)})`);
   out(`  mean change ${f(c.mean_change)} (95% CI ${f(c.ci95_low)} to ${f(c.ci95_high)}); d_z ${f(c.d_z)}`);
   out(`  paired t ${f(c.t, 3)}, df ${c.df ?? "—"}, p ${f(c.p_t, 4)}`);
-  out(`  Wilcoxon V ${c.wilcoxon_v ?? "—"}, p ${f(c.p_wilcoxon, 4)} (${c.wilcoxon_exact === null ? "—" : c.wilcoxon_exact ? "exact" : "normal approximation"})`);
+  out(
+    `  Wilcoxon V ${c.wilcoxon_v ?? "—"}, p ${f(c.p_wilcoxon, 4)} (${c.wilcoxon_exact === null ? "—" : c.wilcoxon_exact ? "exact" : "normal approximation"})`,
+  );
   out(`  improved ${c.improved}, unchanged ${c.unchanged}, worsened ${c.worsened}`);
 }
 
@@ -134,7 +136,11 @@ const cohortJoin: Command = {
     const result = await joinCohort(
       db,
       scope,
-      { cohortId: cohort!, code: requireOption(values, "code"), joinedOn: optionalDate(values.on, "on") ?? new Date().toISOString().slice(0, 10) },
+      {
+        cohortId: cohort!,
+        code: requireOption(values, "code"),
+        joinedOn: optionalDate(values.on, "on") ?? new Date().toISOString().slice(0, 10),
+      },
       secrets.codeHashKey,
     );
     if (!result.ok) throw new CliError(`That code cannot join the cohort (${result.reason}).`);

@@ -47,7 +47,11 @@ describe("account commands", () => {
   });
 
   it("prints a reset link and disables an account, ending its sessions", async () => {
-    const user = await database.db.selectFrom("app_user").select("id").where("email", "=", "first.admin@example.org").executeTakeFirstOrThrow();
+    const user = await database.db
+      .selectFrom("app_user")
+      .select("id")
+      .where("email", "=", "first.admin@example.org")
+      .executeTakeFirstOrThrow();
     await createSession(database.db, user.id, { pendingTotp: false });
     out.length = 0;
     expect(await run("user reset-password", ["--email", "first.admin@example.org"])).toBe(0);

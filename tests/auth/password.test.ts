@@ -51,7 +51,11 @@ describe("hashPassword / verifyPassword", () => {
     expect(passwordNeedsRehash("$2b$12$abcdefghijklmnopqrstuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu")).toBe(true);
     expect(parseArgon2Hash("$2b$12$abc")).toBeNull();
     expect(parseArgon2Hash("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNo")).toEqual({
-      algorithm: "argon2id", version: 19, memoryCost: 19456, timeCost: 2, parallelism: 1,
+      algorithm: "argon2id",
+      version: 19,
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
     });
   });
 });

@@ -34,7 +34,11 @@ describe("sign-in", () => {
     const page = await client.get("/research/sign-in");
     expect(page.status).toBe(200);
     client.cookies.set("tandem_session", "A".repeat(43)); // a fixed id an attacker planted
-    const response = await client.post("/research/sign-in", { email: "  Admin@Demo.Tandem.Test ", password: TEST_ADMIN_PASSWORD, next: "/research/demo" }, { csrf: csrfFrom(await page.text()) });
+    const response = await client.post(
+      "/research/sign-in",
+      { email: "  Admin@Demo.Tandem.Test ", password: TEST_ADMIN_PASSWORD, next: "/research/demo" },
+      { csrf: csrfFrom(await page.text()) },
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/research/demo");
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("tandem_session="))!;
@@ -60,7 +64,11 @@ describe("sign-in", () => {
     const strip = (html: string) => html.replace(/name="csrf" value="[^"]*"/, "");
     expect(strip(await unknown.text())).toBe(strip(await wrong.text()));
     expect(a.cookies.has("tandem_session")).toBe(false);
-    const failures = await app.db.selectFrom("audit_event").select(["detail", "actor_user_id"]).where("action", "=", "sign_in_failed").execute();
+    const failures = await app.db
+      .selectFrom("audit_event")
+      .select(["detail", "actor_user_id"])
+      .where("action", "=", "sign_in_failed")
+      .execute();
     expect(failures.length).toBeGreaterThanOrEqual(2);
     // The typed address is never written to the audit log.
     expect(JSON.stringify(failures)).not.toContain("nobody@nowhere.test");
@@ -86,7 +94,11 @@ describe("sign-in", () => {
     await sql`update attempt_counter set window_started_at = now() - interval '16 minutes'`.execute(app.db);
     expect((await new WorkspaceClient(app.url).signIn(email, TEST_PASSWORD)).status).toBe(302);
     // Counters whose window ended are deleted, not kept: a keyed hash of an address lives 15 minutes at most.
-    const stale = await app.db.selectFrom("attempt_counter").select("limit_key").where("window_started_at", "<", new Date(Date.now() - 15 * 60_000)).execute();
+    const stale = await app.db
+      .selectFrom("attempt_counter")
+      .select("limit_key")
+      .where("window_started_at", "<", new Date(Date.now() - 15 * 60_000))
+      .execute();
     expect(stale).toEqual([]);
   });
 
@@ -94,11 +106,13 @@ describe("sign-in", () => {
     await app.db.deleteFrom("attempt_counter").execute();
     const email = "burst@demo.tandem.test";
     await makeMember(app.db, { organisationId: demoOrgId, email, role: "researcher" });
-    const clients = await Promise.all(Array.from({ length: 20 }, async () => {
-      const client = new WorkspaceClient(app.url);
-      await client.get("/research/sign-in");
-      return client;
-    }));
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const client = new WorkspaceClient(app.url);
+        await client.get("/research/sign-in");
+        return client;
+      }),
+    );
     const statuses = await Promise.all(clients.map((client, i) => client.signIn(email, `burst guess ${i}`).then((r) => r.status)));
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
@@ -158,7 +172,11 @@ describe("sessions", () => {
     const renewed = await app.db.selectFrom("user_session").select("last_seen_at").where("id_hash", "=", idHash).executeTakeFirstOrThrow();
     expect(new Date(renewed.last_seen_at).getTime()).toBeGreaterThan(tenMinutesAgo.getTime() + 60_000);
 
-    await app.db.updateTable("user_session").set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 1000) }).where("id_hash", "=", idHash).execute();
+    await app.db
+      .updateTable("user_session")
+      .set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 1000) })
+      .where("id_hash", "=", idHash)
+      .execute();
     const expired = await client.get("/research/demo");
     expect(expired.status).toBe(302);
     expect(expired.headers.get("location")).toMatch(/^\/research\/sign-in\?next=%2Fresearch%2Fdemo/);
@@ -169,7 +187,11 @@ describe("sessions", () => {
     const client = new WorkspaceClient(app.url);
     await client.signIn(ADMIN, TEST_ADMIN_PASSWORD);
     const idHash = hashToken(client.cookies.get("tandem_session")!);
-    await app.db.updateTable("user_session").set({ expires_at: new Date(Date.now() - 1000) }).where("id_hash", "=", idHash).execute();
+    await app.db
+      .updateTable("user_session")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("id_hash", "=", idHash)
+      .execute();
     expect((await client.get("/research/demo")).status).toBe(302);
   });
 
@@ -209,7 +231,12 @@ describe("sessions", () => {
 
 describe("invitations and passwords", () => {
   it("an invitation link works once, sets an argon2id (m=19456,t=2,p=1) hash, and the password is kept exactly as typed", async () => {
-    const added = await addPerson(app.db, { organisationId: demoOrgId, email: "invitee@demo.tandem.test", role: "researcher", actorUserId: null });
+    const added = await addPerson(app.db, {
+      organisationId: demoOrgId,
+      email: "invitee@demo.tandem.test",
+      role: "researcher",
+      actorUserId: null,
+    });
     const path = `/research/invitation/${added.invitationToken}`;
     const client = new WorkspaceClient(app.url);
     expect((await client.get(path)).status).toBe(200);
@@ -221,7 +248,11 @@ describe("invitations and passwords", () => {
     const password = "  Ünïcode spaced passphrase  ";
     const ok = await client.submit(path, { password, confirm: password });
     expect(ok.status).toBe(302);
-    const user = await app.db.selectFrom("app_user").select("password_hash").where("email", "=", "invitee@demo.tandem.test").executeTakeFirstOrThrow();
+    const user = await app.db
+      .selectFrom("app_user")
+      .select("password_hash")
+      .where("email", "=", "invitee@demo.tandem.test")
+      .executeTakeFirstOrThrow();
     expect(parseArgon2Hash(user.password_hash!)).toMatchObject({ algorithm: "argon2id", memoryCost: 19456, timeCost: 2, parallelism: 1 });
     expect((await client.get(path)).status).toBe(404);
     expect((await new WorkspaceClient(app.url).signIn("invitee@demo.tandem.test", password.trim())).status).toBe(401);
@@ -229,8 +260,17 @@ describe("invitations and passwords", () => {
   });
 
   it("an expired link does not work", async () => {
-    const added = await addPerson(app.db, { organisationId: demoOrgId, email: "late@demo.tandem.test", role: "facilitator", actorUserId: null });
-    await app.db.updateTable("user_token").set({ expires_at: new Date(Date.now() - 1000) }).where("token_hash", "=", hashToken(added.invitationToken!)).execute();
+    const added = await addPerson(app.db, {
+      organisationId: demoOrgId,
+      email: "late@demo.tandem.test",
+      role: "facilitator",
+      actorUserId: null,
+    });
+    await app.db
+      .updateTable("user_token")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("token_hash", "=", hashToken(added.invitationToken!))
+      .execute();
     expect((await new WorkspaceClient(app.url).get(`/research/invitation/${added.invitationToken}`)).status).toBe(404);
   });
 
@@ -256,7 +296,9 @@ describe("cookies in production", () => {
     const cookie = sessionCookie("t".repeat(43), true);
     expect(cookie).toMatch(/^__Host-tandem_session=t{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
     expect(clearSessionCookie(true)).toMatch(/^__Host-tandem_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax; Secure$/);
-    expect(anonymousFormToken(new Request("https://x.test/research/sign-in"), true).setCookie).toMatch(/HttpOnly; SameSite=Strict; Secure$/);
+    expect(anonymousFormToken(new Request("https://x.test/research/sign-in"), true).setCookie).toMatch(
+      /HttpOnly; SameSite=Strict; Secure$/,
+    );
   });
 });
 
@@ -270,7 +312,15 @@ describe("headers", () => {
     expect(signIn.headers.get("content-security-policy-report-only")).toBeNull();
     expect(signIn.headers.get("cache-control")).toBe("no-store");
     await client.signIn(ADMIN, TEST_ADMIN_PASSWORD);
-    for (const path of ["/research", "/research/demo", "/research/demo/people", "/research/demo/audit", "/research/demo/studies/demo", "/research/demo/studies/demo/dashboard", "/research/nope"]) {
+    for (const path of [
+      "/research",
+      "/research/demo",
+      "/research/demo/people",
+      "/research/demo/audit",
+      "/research/demo/studies/demo",
+      "/research/demo/studies/demo/dashboard",
+      "/research/nope",
+    ]) {
       const response = await client.get(path);
       expect(response.headers.get("cache-control"), path).toBe("no-store");
     }

@@ -54,7 +54,11 @@ describe("two-step sign-in", () => {
       // Next time: a code is asked for, and the code just used is refused (replay).
       const again = new WorkspaceClient(app.url);
       expect((await again.signIn(email, TEST_PASSWORD)).headers.get("location")).toMatch(/^\/research\/totp/);
-      const user = await app.db.selectFrom("app_user").select(["totp_enabled", "totp_last_step"]).where("email", "=", email).executeTakeFirstOrThrow();
+      const user = await app.db
+        .selectFrom("app_user")
+        .select(["totp_enabled", "totp_last_step"])
+        .where("email", "=", email)
+        .executeTakeFirstOrThrow();
       expect(user.totp_enabled).toBe(true);
       const lastStep = Number(user.totp_last_step);
       // Stored sealed under the master secret, never in the clear.

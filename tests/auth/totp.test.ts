@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  base32Decode,
-  base32Encode,
-  generateTotpSecret,
-  matchTotpStep,
-  totpCode,
-  totpUri,
-  verifyTotp,
-} from "~/auth/totp";
+import { base32Decode, base32Encode, generateTotpSecret, matchTotpStep, totpCode, totpUri, verifyTotp } from "~/auth/totp";
 
 const ascii = (s: string) => base32Encode(Buffer.from(s, "ascii"));
 const SHA1_SEED = ascii("12345678901234567890");

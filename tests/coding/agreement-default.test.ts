@@ -29,7 +29,8 @@ beforeAll(async () => {
     participants.push(p);
     units.push(await addAnswer(t.db, fx, p, `Answer number ${i} about trust and waiting`));
   }
-  const code = (coder: string, i: number, theme: string) => applyTheme(t.db, fx.scope, coder, { unit: units[i - 1]!, themeId: theme, start: 0, end: 6 });
+  const code = (coder: string, i: number, theme: string) =>
+    applyTheme(t.db, fx.scope, coder, { unit: units[i - 1]!, themeId: theme, start: 0, end: 6 });
   // Trust: A on 1,2,3; B on 1,2 and left 3 blank. Waiting: B alone on 4. Nobody coded 5 or 6.
   for (const i of [1, 2, 3]) await code(A, i, T);
   for (const i of [1, 2]) await code(B, i, T);

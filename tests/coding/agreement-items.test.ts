@@ -24,7 +24,9 @@ let B: string;
 beforeAll(async () => {
   app = await startTestApp({ demo: false });
   fx = await createCodingFixture(app.db);
-  instrumentId = (await app.db.selectFrom("instrument_version").select("instrument_id").where("id", "=", fx.versionId).executeTakeFirstOrThrow()).instrument_id;
+  instrumentId = (
+    await app.db.selectFrom("instrument_version").select("instrument_id").where("id", "=", fx.versionId).executeTakeFirstOrThrow()
+  ).instrument_id;
   // The chooser names questions by their text: give this instrument a title and question texts.
   await app.db
     .updateTable("instrument_version")
@@ -39,7 +41,11 @@ beforeAll(async () => {
           {
             id: "main",
             items: [
-              { id: "what_helped", type: "long_text", text: "What helped you most when you arrived, and who helped you? Tell us as much as you like." },
+              {
+                id: "what_helped",
+                type: "long_text",
+                text: "What helped you most when you arrived, and who helped you? Tell us as much as you like.",
+              },
               { id: "short_note", type: "short_text", text: "Anything else?" },
               { id: "liked", type: "yes_no", text: "Did you like it?" },
             ],

@@ -27,7 +27,8 @@ beforeAll(async () => {
   }
   const A = fx.users.researcher;
   const B = fx.users.second;
-  const code = (coder: string, i: number, theme: string) => applyTheme(t.db, fx.scope, coder, { unit: units[i - 1]!, themeId: theme, start: 0, end: 6 });
+  const code = (coder: string, i: number, theme: string) =>
+    applyTheme(t.db, fx.scope, coder, { unit: units[i - 1]!, themeId: theme, start: 0, end: 6 });
   // Trust: A on 1,2,3; B on 1,2,4. Waiting: both on 5,6. Both coders finished.
   for (const i of [1, 2, 3]) await code(A, i, T);
   for (const i of [1, 2, 4]) await code(B, i, T);
@@ -76,7 +77,9 @@ describe("agreement report", () => {
     const report = await agreementReport(t.db, fx.scope, { coders: [fx.users.researcher, fx.users.second], units });
     expect(report.disagreements.find((d) => d.unit === units[2])!.resolved).toBe(true);
     expect(report.themes.find((r) => r.themeId === T)!.percentAgreement).toBeCloseTo(4 / 6, 10);
-    expect((await codingsForUnits(t.db, fx.scope, fx.users.second, [units[2]!])).filter((c) => c.coderId === fx.users.second)).toHaveLength(0);
+    expect((await codingsForUnits(t.db, fx.scope, fx.users.second, [units[2]!])).filter((c) => c.coderId === fx.users.second)).toHaveLength(
+      0,
+    );
   });
 
   it("drops an erased participant's unit from the set", async () => {

@@ -81,9 +81,7 @@ describe("agreementForTheme agrees with R", () => {
 
 describe("edge cases", () => {
   it("gives no figures when no unit was coded by two coders", () => {
-    const result = agreementForTheme(["a", "b"], ["x", "y"], (unit, coder) =>
-      (unit === "a") === (coder === "x") ? true : undefined,
-    );
+    const result = agreementForTheme(["a", "b"], ["x", "y"], (unit, coder) => ((unit === "a") === (coder === "x") ? true : undefined));
     expect(result).toEqual({
       percentAgreement: null,
       cohensKappa: null,

@@ -57,7 +57,9 @@ describe("blind double coding over HTTP", () => {
     expect(page).toContain('name="intent" value="blind"');
     const peerPage = await (await agreementPage()).text();
     expect(peerPage).not.toContain('name="intent" value="blind"');
-    expect((await coderB.post(`${base}/coding/agreement`, { intent: "blind", blind: "on" }, { csrf: csrfFrom(peerPage) })).status).toBe(403);
+    expect((await coderB.post(`${base}/coding/agreement`, { intent: "blind", blind: "on" }, { csrf: csrfFrom(peerPage) })).status).toBe(
+      403,
+    );
     expect((await lead.post(`${base}/coding/agreement`, { intent: "blind", blind: "on" })).status).toBe(403); // no CSRF token
     expect(await isBlind(app.db, fx.scope.studyId)).toBe(false);
 
@@ -65,7 +67,11 @@ describe("blind double coding over HTTP", () => {
     expect(on.status).toBe(200);
     expect(await isBlind(app.db, fx.scope.studyId)).toBe(true);
     expect(await (await lead.get(`${base}/coding/agreement`)).text()).toContain("Blind double coding is on.");
-    const audit = await app.db.selectFrom("audit_event").select(["actor_user_id", "subject", "detail"]).where("action", "=", "coding_settings_changed").execute();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select(["actor_user_id", "subject", "detail"])
+      .where("action", "=", "coding_settings_changed")
+      .execute();
     expect(audit).toEqual([{ actor_user_id: leadId, subject: fx.studySlug, detail: { blind: true } }]);
   });
 

@@ -29,19 +29,29 @@ describe("codebook", () => {
   });
 
   it("takes proposals from peer researchers, which a researcher accepts, renames and merges, keeping the history", async () => {
-    const proposal = await proposeTheme(study.db, study.fx.scope, study.fx.users.peer, { name: "Feeling seen in my language", definition: "Being addressed in one's own language" });
+    const proposal = await proposeTheme(study.db, study.fx.scope, study.fx.users.peer, {
+      name: "Feeling seen in my language",
+      definition: "Being addressed in one's own language",
+    });
     expect(proposal.status).toBe("proposed");
-    await expect(createTheme(study.db, study.fx.scope, study.fx.users.researcher, { name: "feeling SEEN in my language" })).rejects.toMatchObject({ reason: "duplicate_name" });
+    await expect(
+      createTheme(study.db, study.fx.scope, study.fx.users.researcher, { name: "feeling SEEN in my language" }),
+    ).rejects.toMatchObject({ reason: "duplicate_name" });
     await acceptTheme(study.db, study.fx.scope, study.fx.users.researcher, proposal.id);
     await renameTheme(study.db, study.fx.scope, study.fx.users.researcher, proposal.id, "Being seen in one's language");
-    await editTheme(study.db, study.fx.scope, study.fx.users.researcher, proposal.id, { useWhen: "Interpreting, staff who speak the language", colour: "#AABBCC" });
+    await editTheme(study.db, study.fx.scope, study.fx.users.researcher, proposal.id, {
+      useWhen: "Interpreting, staff who speak the language",
+      colour: "#AABBCC",
+    });
 
     const duplicate = await proposeTheme(study.db, study.fx.scope, study.fx.users.peer, { name: "Language" });
     // the proposer can code with their proposal straight away
     const p = await addParticipant(study.db, study.fx);
     const unit = await addAnswer(study.db, study.fx, p, "Someone spoke Arabic to me.");
     await applyTheme(study.db, study.fx.scope, study.fx.users.peer, { unit, themeId: duplicate.id, start: 0, end: 7 });
-    await expect(applyTheme(study.db, study.fx.scope, study.fx.users.second, { unit, themeId: duplicate.id, start: 0, end: 7 })).rejects.toMatchObject({ reason: "theme_not_usable" });
+    await expect(
+      applyTheme(study.db, study.fx.scope, study.fx.users.second, { unit, themeId: duplicate.id, start: 0, end: 7 }),
+    ).rejects.toMatchObject({ reason: "theme_not_usable" });
 
     await mergeThemes(study.db, study.fx.scope, study.fx.users.researcher, duplicate.id, proposal.id);
     const codings = await codingsForUnits(study.db, study.fx.scope, study.fx.users.peer, [unit]);

@@ -73,7 +73,10 @@ async function lastExport() {
     .where("organisation_id", "=", fx.scope.organisationId)
     .orderBy("id", "desc")
     .executeTakeFirstOrThrow();
-  return { ...row, detail: row.detail as { export: string; rows: number; via: string; filter?: unknown; format?: string; themes?: string[] } };
+  return {
+    ...row,
+    detail: row.detail as { export: string; rows: number; via: string; filter?: unknown; format?: string; themes?: string[] },
+  };
 }
 
 describe("the Exports page", () => {
@@ -109,7 +112,9 @@ describe("the Exports page", () => {
       expect(response.status, file).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/csv");
       expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(response.headers.get("content-disposition")).toMatch(new RegExp(`^attachment; filename="${fx.studySlug}-${file.replace(".csv", "")}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+      expect(response.headers.get("content-disposition")).toMatch(
+        new RegExp(`^attachment; filename="${fx.studySlug}-${file.replace(".csv", "")}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`),
+      );
       const body = decode(await response.arrayBuffer());
       expect(body.startsWith("\uFEFF"), file).toBe(true);
       expect(body.slice(1), file).toMatch(ALL_QUOTED);
@@ -147,7 +152,11 @@ describe("the Exports page", () => {
     expect((await lastExport()).detail).toMatchObject({ export: "quotes", format: "md", rows: 1 });
     const qdpx = await researcher.post(`${base}/quotes/qdpx`, {}, { csrf });
     expect(qdpx.status).toBe(200);
-    expect(Buffer.from(await qdpx.arrayBuffer()).subarray(0, 4).toString("hex")).toBe("504b0304");
+    expect(
+      Buffer.from(await qdpx.arrayBuffer())
+        .subarray(0, 4)
+        .toString("hex"),
+    ).toBe("504b0304");
     expect((await lastExport()).detail).toMatchObject({ export: "qdpx", via: "workspace" });
   });
 
@@ -187,7 +196,7 @@ describe("the audit page and the command line", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     const rows = [...html.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => m[1]!).filter((r) => r.includes("<td>"));
-    const cliRows = rows.filter((r) => r.includes('&quot;via&quot;:&quot;cli&quot;') || r.includes('"via":"cli"'));
+    const cliRows = rows.filter((r) => r.includes("&quot;via&quot;:&quot;cli&quot;") || r.includes('"via":"cli"'));
     expect(cliRows.length).toBe(2);
     for (const row of cliRows) {
       expect(row).toContain("<td>Command line</td>");

@@ -46,8 +46,23 @@ const DEFINITION = {
   ],
 };
 const TRANSLATIONS = {
-  ar: { messages: { "items.what_helped.text": "ما الذي ساعدك أكثر؟", "items.liked.text": "هل أعجبتك المجموعة؟", "items.support.text": "أين وجدت الدعم؟", "items.support.options.family.label": "العائلة", "items.support.options.charity.label": "جمعية خيرية" } },
-  cy: { messages: { "items.what_helped.text": "Beth helpodd chi fwyaf?", "items.support.text": "Ble cawsoch chi gefnogaeth?", "items.support.options.family.label": "Teulu", "items.support.options.charity.label": "Elusen" } },
+  ar: {
+    messages: {
+      "items.what_helped.text": "ما الذي ساعدك أكثر؟",
+      "items.liked.text": "هل أعجبتك المجموعة؟",
+      "items.support.text": "أين وجدت الدعم؟",
+      "items.support.options.family.label": "العائلة",
+      "items.support.options.charity.label": "جمعية خيرية",
+    },
+  },
+  cy: {
+    messages: {
+      "items.what_helped.text": "Beth helpodd chi fwyaf?",
+      "items.support.text": "Ble cawsoch chi gefnogaeth?",
+      "items.support.options.family.label": "Teulu",
+      "items.support.options.charity.label": "Elusen",
+    },
+  },
 };
 
 let t: TestDatabase;
@@ -58,7 +73,11 @@ let ctx: CommandContext;
 beforeAll(async () => {
   t = await createTestDatabase();
   fx = await createCodingFixture(t.db);
-  await t.db.updateTable("instrument_version").set({ definition: JSON.stringify(DEFINITION), translations: JSON.stringify(TRANSLATIONS) }).where("id", "=", fx.versionId).execute();
+  await t.db
+    .updateTable("instrument_version")
+    .set({ definition: JSON.stringify(DEFINITION), translations: JSON.stringify(TRANSLATIONS) })
+    .where("id", "=", fx.versionId)
+    .execute();
   // Participant 1 answers everything; 2 skips "liked" and "support"; 3 is erased.
   const p1 = await addParticipant(t.db, fx, { language: "ar" });
   await addAnswer(t.db, fx, p1, "المجموعة والمترجم", "what_helped", "ar");
@@ -72,15 +91,50 @@ beforeAll(async () => {
   // A second questionnaire answered by participant 2 only: its question is "not asked" for participant 1.
   const other = await t.db
     .insertInto("instrument_version")
-    .values({ instrument_id: `wb-${fx.studySlug}`, version: 1, kind: "questionnaire", content_hash: `wb-${fx.studySlug}`, definition: JSON.stringify({ id: "wb", kind: "questionnaire", sections: [{ id: "s", items: [{ id: "mood", type: "scale_0_10", text: "Mood today", scale: { min: 0, max: 10, labels: { "0": "Very low", "10": "Very good" } } }] }] }), translations: "{}" })
+    .values({
+      instrument_id: `wb-${fx.studySlug}`,
+      version: 1,
+      kind: "questionnaire",
+      content_hash: `wb-${fx.studySlug}`,
+      definition: JSON.stringify({
+        id: "wb",
+        kind: "questionnaire",
+        sections: [
+          {
+            id: "s",
+            items: [
+              {
+                id: "mood",
+                type: "scale_0_10",
+                text: "Mood today",
+                scale: { min: 0, max: 10, labels: { "0": "Very low", "10": "Very good" } },
+              },
+            ],
+          },
+        ],
+      }),
+      translations: "{}",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const r = await t.db
     .insertInto("response")
-    .values({ participant_id: p2, study_id: fx.scope.studyId, instrument_version_id: other.id, language: "cy", interpreter: null, entered_by: null, started_on: "2026-03-05", completed_on: "2026-03-05" })
+    .values({
+      participant_id: p2,
+      study_id: fx.scope.studyId,
+      instrument_version_id: other.id,
+      language: "cy",
+      interpreter: null,
+      entered_by: null,
+      started_on: "2026-03-05",
+      completed_on: "2026-03-05",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await t.db.insertInto("answer").values({ response_id: r.id, item_id: "mood", value: JSON.stringify(7), answered_on: "2026-03-05" }).execute();
+  await t.db
+    .insertInto("answer")
+    .values({ response_id: r.id, item_id: "mood", value: JSON.stringify(7), answered_on: "2026-03-05" })
+    .execute();
   dir = mkdtempSync(path.join(tmpdir(), "stats-export-"));
   ctx = { out: (l) => out.push(l), err: (l) => out.push(l), env: process.env, openDb: async () => t };
 });
@@ -119,8 +173,12 @@ for (v in names(d)) {
 
 describe("answers for SPSS and Stata", () => {
   it("refuses an unknown format or language with a clear message", async () => {
-    await expect(answers.run(["--study", fx.studySlug, "--format", "xlsx", "--out", path.join(dir, "x")], ctx)).rejects.toThrow(/--format must be/);
-    await expect(answers.run(["--study", fx.studySlug, "--format", "sav", "--language", "../x", "--out", path.join(dir, "x")], ctx)).rejects.toThrow(/--language/);
+    await expect(answers.run(["--study", fx.studySlug, "--format", "xlsx", "--out", path.join(dir, "x")], ctx)).rejects.toThrow(
+      /--format must be/,
+    );
+    await expect(
+      answers.run(["--study", fx.studySlug, "--format", "sav", "--language", "../x", "--out", path.join(dir, "x")], ctx),
+    ).rejects.toThrow(/--language/);
   });
 
   for (const format of ["sav", "dta"] as const) {
@@ -147,9 +205,15 @@ describe("answers for SPSS and Stata", () => {
       has(`support\tvaluelabel\t${skipped}=skipped`);
       has(`support\tvaluelabel\t${notAsked}=not asked`);
       // Rows: p1's questionnaire, p2's questionnaire (skipped two), p2's wellbeing (others not asked).
-      const column = (v: string) => facts.find((f) => f.startsWith(`${v}\tvalues\t`))!.split("\t")[2]!.split("|");
+      const column = (v: string) =>
+        facts
+          .find((f) => f.startsWith(`${v}\tvalues\t`))!
+          .split("\t")[2]!
+          .split("|");
       // Rows come in response order (random ids): put them in the order described above.
-      const order = column("instrument").map((instrument, i) => ({ i, key: `${instrument.slice(0, 2)}${column("language")[i]}` })).sort((a, b) => a.key.localeCompare(b.key));
+      const order = column("instrument")
+        .map((instrument, i) => ({ i, key: `${instrument.slice(0, 2)}${column("language")[i]}` }))
+        .sort((a, b) => a.key.localeCompare(b.key));
       const values = (v: string) => order.map(({ i }) => column(v)[i]);
       expect(values("what_helped")).toEqual(["المجموعة والمترجم", "Y grŵp a'r cyfieithydd", ""]);
       expect(values("liked")).toEqual(["1", skipped, notAsked]);
@@ -169,7 +233,15 @@ describe("answers for SPSS and Stata", () => {
       expect(facts).toContain("liked\tlabel\tDid you like the group?");
     }
     const audit = await t.db.selectFrom("audit_event").select(["detail", "subject"]).where("action", "=", "export").execute();
-    expect(audit.map((a) => [a.subject, (a.detail as { export: string }).export, (a.detail as { via: string }).via, (a.detail as { language: string }).language, (a.detail as { rows: number }).rows])).toEqual([
+    expect(
+      audit.map((a) => [
+        a.subject,
+        (a.detail as { export: string }).export,
+        (a.detail as { via: string }).via,
+        (a.detail as { language: string }).language,
+        (a.detail as { rows: number }).rows,
+      ]),
+    ).toEqual([
       [fx.studySlug, "answers_sav", "cli", "ar", 3],
       [fx.studySlug, "answers_dta", "cli", "ar", 3],
       [fx.studySlug, "answers_sav", "cli", "cy", 3],

@@ -2,7 +2,13 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { applyTheme } from "../../app/coding/codings.server";
-import { exportAnswersLong, exportAnswersWide, exportCodebook, exportCodedSpans, exportDataDictionary } from "../../app/coding/exports.server";
+import {
+  exportAnswersLong,
+  exportAnswersWide,
+  exportCodebook,
+  exportCodedSpans,
+  exportDataDictionary,
+} from "../../app/coding/exports.server";
 import { addRedaction } from "../../app/coding/redactions.server";
 import { answerBatches } from "../../app/consent/gate.server";
 import { addAnswer, addParticipant, withdraw, codingStudyForTests } from "./fixtures";
@@ -40,13 +46,20 @@ describe("analysis exports", () => {
     expect(table[1]![0]).toMatch(/^[2-9A-Z]{10}$/);
 
     let wide = "";
-    expect(await exportAnswersWide(study.db, study.fx.scope, { userId: null, via: "cli" }, (c) => {
-      wide += c;
-    })).toBe(2);
+    expect(
+      await exportAnswersWide(study.db, study.fx.scope, { userId: null, via: "cli" }, (c) => {
+        wide += c;
+      }),
+    ).toBe(2);
     const w = parse(wide);
     const column = w[0]!.findIndex((c) => c.endsWith(".what_helped"));
     expect(column).toBeGreaterThan(6);
-    expect(w.slice(1).map((r) => r[column]).sort()).toEqual(["Diolch i [redacted: name] am y gŵr 🙂", "Safe here"]);
+    expect(
+      w
+        .slice(1)
+        .map((r) => r[column])
+        .sort(),
+    ).toEqual(["Diolch i [redacted: name] am y gŵr 🙂", "Safe here"]);
 
     const dictionary = parse(await exportDataDictionary(study.db, study.fx.scope, { userId: null, via: "cli" }));
     expect(dictionary.map((r) => r[3])).toEqual(["item", "what_helped", "short_note", "liked"]);
@@ -59,7 +72,12 @@ describe("analysis exports", () => {
     expect(coded.csv).not.toContain("Rhodri");
     expect(await exportCodebook(study.db, study.fx.scope, { userId: study.fx.users.researcher, via: "workspace" })).toContain("Gratitude");
     // Every one of them audited in the domain function, so the command line's runs are too.
-    const audit = await study.db.selectFrom("audit_event").select(["detail", "actor_user_id"]).where("action", "=", "export").orderBy("id").execute();
+    const audit = await study.db
+      .selectFrom("audit_event")
+      .select(["detail", "actor_user_id"])
+      .where("action", "=", "export")
+      .orderBy("id")
+      .execute();
     const details = audit.map((a) => a.detail as { export: string; rows: number; via: string; filter: unknown });
     expect(details.map((d) => d.export)).toEqual(["answers_long", "answers_wide", "data_dictionary", "coded_spans", "codebook"]);
     expect(details.map((d) => d.rows)).toEqual([3, 2, 3, 1, 1]);
@@ -71,13 +89,18 @@ describe("analysis exports", () => {
 
 describe("reading answers in batches", () => {
   it("returns every permitted answer exactly once, in order, however small the batch", async () => {
-    const people = [await addParticipant(study.db, study.fx), await addParticipant(study.db, study.fx), await addParticipant(study.db, study.fx)];
+    const people = [
+      await addParticipant(study.db, study.fx),
+      await addParticipant(study.db, study.fx),
+      await addParticipant(study.db, study.fx),
+    ];
     for (const [i, p] of people.entries()) {
       await addAnswer(study.db, study.fx, p, `batch answer ${i}`);
       await addAnswer(study.db, study.fx, p, `batch note ${i}`, "short_note");
     }
     const whole: string[] = [];
-    for await (const batch of answerBatches(study.db, study.fx.scope, "analysis")) for (const row of batch) whole.push(`${row.responseId}/${row.itemId}`);
+    for await (const batch of answerBatches(study.db, study.fx.scope, "analysis"))
+      for (const row of batch) whole.push(`${row.responseId}/${row.itemId}`);
     for (const size of [1, 2, 3]) {
       const pieces: string[] = [];
       for await (const batch of answerBatches(study.db, study.fx.scope, "analysis", size)) {

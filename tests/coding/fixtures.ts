@@ -36,15 +36,32 @@ const QUESTIONNAIRE = {
 
 export async function createCodingFixture(db: DB): Promise<CodingFixture> {
   const tag = next();
-  const org = await db.insertInto("organisation").values({ slug: `org-${tag}`, name: "Org" }).returning("id").executeTakeFirstOrThrow();
+  const org = await db
+    .insertInto("organisation")
+    .values({ slug: `org-${tag}`, name: "Org" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const study = await db
     .insertInto("study")
-    .values({ organisation_id: org.id, slug: `study-${tag}`, titles: JSON.stringify({ en: "Study" }), languages: ["en", "cy", "ar"], settings: "{}" })
+    .values({
+      organisation_id: org.id,
+      slug: `study-${tag}`,
+      titles: JSON.stringify({ en: "Study" }),
+      languages: ["en", "cy", "ar"],
+      settings: "{}",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const version = await db
     .insertInto("instrument_version")
-    .values({ instrument_id: `fg-${tag}`, version: 1, kind: "questionnaire", content_hash: tag, definition: JSON.stringify(QUESTIONNAIRE), translations: "{}" })
+    .values({
+      instrument_id: `fg-${tag}`,
+      version: 1,
+      kind: "questionnaire",
+      content_hash: tag,
+      definition: JSON.stringify(QUESTIONNAIRE),
+      translations: "{}",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const consent = await db
@@ -55,7 +72,13 @@ export async function createCodingFixture(db: DB): Promise<CodingFixture> {
   const user = async (name: string, role: "researcher" | "peer_researcher") => {
     const u = await db
       .insertInto("app_user")
-      .values({ email: `${name.toLowerCase()}-${tag}@example.org`, display_name: name, password_hash: null, totp_secret: null, disabled_at: null })
+      .values({
+        email: `${name.toLowerCase()}-${tag}@example.org`,
+        display_name: name,
+        password_hash: null,
+        totp_secret: null,
+        disabled_at: null,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await db.insertInto("membership").values({ user_id: u.id, organisation_id: org.id, role }).execute();
@@ -67,7 +90,11 @@ export async function createCodingFixture(db: DB): Promise<CodingFixture> {
     studySlug: `study-${tag}`,
     versionId: version.id,
     consentVersionId: consent.id,
-    users: { researcher: await user("Rhian", "researcher"), peer: await user("Samir", "peer_researcher"), second: await user("Dafydd", "researcher") },
+    users: {
+      researcher: await user("Rhian", "researcher"),
+      peer: await user("Samir", "peer_researcher"),
+      second: await user("Dafydd", "researcher"),
+    },
   };
 }
 

@@ -79,7 +79,9 @@ describe("memos on coded spans", () => {
 describe("study memos", () => {
   it("are listed on the themes page, added by anyone who codes, and changed only by their author", async () => {
     expect((await peer.submit(`${base}/themes`, { intent: "studyMemo", text: STUDY_MEMO })).status).toBe(200);
-    expect(await (await peer.submit(`${base}/themes`, { intent: "studyMemo", text: "   " })).text()).toContain("Write something in the memo first.");
+    expect(await (await peer.submit(`${base}/themes`, { intent: "studyMemo", text: "   " })).text()).toContain(
+      "Write something in the memo first.",
+    );
     const [memo] = await listMemos(app.db, fx.scope, { on: "study" });
     expect(memo).toMatchObject({ text: STUDY_MEMO, author_id: peerId });
 
@@ -92,7 +94,9 @@ describe("study memos", () => {
 
     const peerHtml = await (await peer.get(`${base}/themes`)).text();
     expect(peerHtml).toContain('name="intent" value="editMemo"');
-    expect(await (await peer.submit(`${base}/themes`, { intent: "editMemo", memo: memo!.id, text: `${STUDY_MEMO}, and food` })).text()).toContain("Memo changed.");
+    expect(
+      await (await peer.submit(`${base}/themes`, { intent: "editMemo", memo: memo!.id, text: `${STUDY_MEMO}, and food` })).text(),
+    ).toContain("Memo changed.");
     expect((await listMemos(app.db, fx.scope, { on: "study" }))[0]!.text).toBe(`${STUDY_MEMO}, and food`);
   });
 });

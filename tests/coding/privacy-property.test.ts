@@ -42,7 +42,13 @@ const studyArb = fc.record({
   people: fc.array(personArb, { minLength: 1, maxLength: 6 }),
   turns: fc.array(fc.record({ speaker: fc.nat(), before: fc.constantFrom(...WORDS), after: fc.constantFrom(...WORDS) }), { maxLength: 12 }),
   codings: fc.array(
-    fc.record({ unit: fc.nat(), coder: fc.constantFrom(0, 1), theme: fc.constantFrom(0, 1), start: fc.nat({ max: 99 }), length: fc.integer({ min: 1, max: 100 }) }),
+    fc.record({
+      unit: fc.nat(),
+      coder: fc.constantFrom(0, 1),
+      theme: fc.constantFrom(0, 1),
+      start: fc.nat({ max: 99 }),
+      length: fc.integer({ min: 1, max: 100 }),
+    }),
     { maxLength: 16 },
   ),
 });
@@ -70,13 +76,30 @@ describe("privacy invariants over random studies", () => {
         const tag = run++;
         const fx = await createCodingFixture(t.db);
         const actor = { userId: fx.users.researcher, via: "workspace" as const };
-        const themes = [(await createTheme(t.db, fx.scope, null, { name: "A" })).id, (await createTheme(t.db, fx.scope, null, { name: "B" })).id];
+        const themes = [
+          (await createTheme(t.db, fx.scope, null, { name: "A" })).id,
+          (await createTheme(t.db, fx.scope, null, { name: "B" })).id,
+        ];
         const coders = [fx.users.researcher, fx.users.second];
-        const people: { id: string; marker: string; withdrawal: Withdrawal; quotes: QuoteChoice; answers: boolean; interpreted: boolean }[] = [];
+        const people: {
+          id: string;
+          marker: string;
+          withdrawal: Withdrawal;
+          quotes: QuoteChoice;
+          answers: boolean;
+          interpreted: boolean;
+        }[] = [];
         for (const [i, p] of study.people.entries()) {
           const agreedAtFirst = p.quotes === "agreed" || p.quotes === "revoked";
           const id = await addParticipant(t.db, fx, { quotes: agreedAtFirst, language: p.language });
-          people.push({ id, marker: `MARK${tag}X${i}Q`, withdrawal: p.withdrawal, quotes: p.quotes, answers: p.answers, interpreted: p.interpreted });
+          people.push({
+            id,
+            marker: `MARK${tag}X${i}Q`,
+            withdrawal: p.withdrawal,
+            quotes: p.quotes,
+            answers: p.answers,
+            interpreted: p.interpreted,
+          });
         }
 
         // A focus group with everyone: random turns, then one turn each that only holds their marker.
@@ -122,7 +145,11 @@ describe("privacy invariants over random studies", () => {
           if (p.withdrawal === "keep") await withdraw(t.db, p.id, "keep");
           if (p.withdrawal === "erase") await withdraw(t.db, p.id, "erase");
           if (p.withdrawal === "erase_flag") {
-            await t.db.updateTable("participant").set({ withdrawn_on: "2026-04-01", withdrawal_mode: "erase" }).where("id", "=", p.id).execute();
+            await t.db
+              .updateTable("participant")
+              .set({ withdrawn_on: "2026-04-01", withdrawal_mode: "erase" })
+              .where("id", "=", p.id)
+              .execute();
           }
         }
         const erased = people.filter((p) => p.withdrawal === "erase" || p.withdrawal === "erase_flag");
@@ -157,7 +184,8 @@ describe("privacy invariants over random studies", () => {
           agreement: agreementText,
         };
         for (const p of erased) {
-          for (const [what, text] of Object.entries(outputs)) expect(text.includes(p.marker), `${what} holds erased ${p.marker}`).toBe(false);
+          for (const [what, text] of Object.entries(outputs))
+            expect(text.includes(p.marker), `${what} holds erased ${p.marker}`).toBe(false);
         }
         // The agreement table compares no unit the gate would not show.
         expect(agreementUnits.size).toBe(agreement.units.length);

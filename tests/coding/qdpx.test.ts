@@ -28,7 +28,9 @@ const study = codingStudyForTests();
 
 describe("redaction with offsets", () => {
   it("maps coding offsets through markers", () => {
-    const { text, map } = redactWithOffsets("Call 07700 900123 now 🙏 ok", [{ id: "x", unit: "u", start: 5, end: 17, kind: "phone", status: "confirmed" }]);
+    const { text, map } = redactWithOffsets("Call 07700 900123 now 🙏 ok", [
+      { id: "x", unit: "u", start: 5, end: 17, kind: "phone", status: "confirmed" },
+    ]);
     expect(text).toBe("Call [redacted: phone] now 🙏 ok");
     expect(sliceCodePoints(text, map(18, "start"), map(21, "end"))).toBe("now");
     expect(sliceCodePoints(text, map(6, "start"), map(17, "end"))).toBe("[redacted: phone]");
@@ -37,24 +39,41 @@ describe("redaction with offsets", () => {
 
 describe("REFI-QDA export", () => {
   it("is a zip whose project.qde is valid against the REFI-QDA schema, with redacted sources and matching offsets", async () => {
-    const parent = await createTheme(study.db, study.fx.scope, null, { name: "Care & <trust>", definition: "When people feel cared for", useWhen: "kindness" });
+    const parent = await createTheme(study.db, study.fx.scope, null, {
+      name: "Care & <trust>",
+      definition: "When people feel cared for",
+      useWhen: "kindness",
+    });
     const child = await createTheme(study.db, study.fx.scope, null, { name: "Interpreters", parentId: parent.id });
     const a = await addParticipant(study.db, study.fx, { language: "ar" });
     const gone = await addParticipant(study.db, study.fx);
-    const session = await createGathering(study.db, study.fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-02-03" });
+    const session = await createGathering(study.db, study.fx.scope, null, {
+      kind: "interview",
+      label: "Interview 1",
+      heldOn: "2026-02-03",
+    });
     await addAttendee(study.db, study.fx.scope, session, a);
     await addAttendee(study.db, study.fx.scope, session, gone);
     await importTranscript(study.db, study.fx.scope, session, {
       source: "I: How was it?\nA: مرحبا 🙏 my caseworker Sara 07700 900123 was kind\nG: ERASED-WORDS",
       language: "ar",
-      mapping: { I: { role: "facilitator" }, A: { role: "participant", participantId: a }, G: { role: "participant", participantId: gone } },
+      mapping: {
+        I: { role: "facilitator" },
+        A: { role: "participant", participantId: a },
+        G: { role: "participant", participantId: gone },
+      },
     });
     const units = [...(await readUnits(study.db, study.fx.scope, "analysis", { sessionId: session })).values()];
     const seg = units[1]!;
     await addRedaction(study.db, study.fx.scope, study.fx.users.researcher, seg.key, { start: 22, end: 26 }, "name");
     const kind = utf16ToCodePoint(seg.text, seg.text.indexOf("kind"));
     await applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: seg.key, themeId: child.id, start: 0, end: 7 });
-    await applyTheme(study.db, study.fx.scope, study.fx.users.second, { unit: seg.key, themeId: parent.id, start: kind - 1, end: kind + 4 });
+    await applyTheme(study.db, study.fx.scope, study.fx.users.second, {
+      unit: seg.key,
+      themeId: parent.id,
+      start: kind - 1,
+      end: kind + 4,
+    });
     const answer = await addAnswer(study.db, study.fx, a, "Ŵyr — the kindness");
     await applyTheme(study.db, study.fx.scope, study.fx.users.second, { unit: answer, themeId: parent.id, start: 6, end: 18 });
     await withdraw(study.db, gone, "erase");
@@ -71,7 +90,8 @@ describe("REFI-QDA export", () => {
     const texts = new Map(result.sources.map((s) => [s.guid, s.text]));
     const selected: string[] = [];
     for (const m of result.xml.matchAll(/<TextSource guid="([^"]+)"[\s\S]*?<\/TextSource>/g)) {
-      for (const sel of m[0].matchAll(/startPosition="(\d+)" endPosition="(\d+)"/g)) selected.push(sliceCodePoints(texts.get(m[1]!)!, Number(sel[1]), Number(sel[2])));
+      for (const sel of m[0].matchAll(/startPosition="(\d+)" endPosition="(\d+)"/g))
+        selected.push(sliceCodePoints(texts.get(m[1]!)!, Number(sel[1]), Number(sel[2])));
     }
     expect(selected.sort()).toEqual([" kind", "the kindness", "مرحبا 🙏"].sort());
 

@@ -46,7 +46,13 @@ describe("quote export through the consent gate", () => {
     await withdraw(t.db, kept, "keep");
     await withdraw(t.db, erased, "erase");
     await setQuoteConsent(t.db, changesMind, false);
-    const { body, quotes } = await exportQuotes(t.db, fx.scope, { userId: fx.users.researcher, via: "workspace" }, { themeIds: [themeId] }, "csv");
+    const { body, quotes } = await exportQuotes(
+      t.db,
+      fx.scope,
+      { userId: fx.users.researcher, via: "workspace" },
+      { themeIds: [themeId] },
+      "csv",
+    );
     expect(quotes.map((q) => q.text)).toEqual(["QUOTE-YES the staff listened"]);
     for (const gone of ["QUOTE-NO", "QUOTE-KEPT", "QUOTE-ERASED", "QUOTE-CHANGED"]) expect(body).not.toContain(gone);
     // withdrawn-but-kept still counts for analysis, never for quotes
@@ -73,7 +79,9 @@ describe("quote export through the consent gate", () => {
 
   it("never crosses organisations", async () => {
     const other = await createCodingFixture(t.db);
-    await expect(collectQuotes(t.db, { organisationId: other.scope.organisationId, studyId: fx.scope.studyId }, { themeIds: [themeId] })).rejects.toThrow(/No such study/);
+    await expect(
+      collectQuotes(t.db, { organisationId: other.scope.organisationId, studyId: fx.scope.studyId }, { themeIds: [themeId] }),
+    ).rejects.toThrow(/No such study/);
   });
 });
 
@@ -88,11 +96,15 @@ describe("redaction and the exported quote", () => {
     await importTranscript(t.db, fx.scope, session, {
       source: [
         "Facilitator: Thank you, Amal Haddad.",
-        "P1: =HYPERLINK(\"x\") My Home Office ref is B1234567, call +44 7700 900123 — Rhodri Jones helped 🙏",
+        'P1: =HYPERLINK("x") My Home Office ref is B1234567, call +44 7700 900123 — Rhodri Jones helped 🙏',
         "P2: <script>alert(1)</script> Diolch, Rhodri. Ffôn: 029 2018 3000",
       ].join("\n"),
       language: "en",
-      mapping: { Facilitator: { role: "facilitator" }, P1: { role: "participant", participantId: a }, P2: { role: "participant", participantId: b } },
+      mapping: {
+        Facilitator: { role: "facilitator" },
+        P1: { role: "participant", participantId: a },
+        P2: { role: "participant", participantId: b },
+      },
     });
     const units = [...(await readUnits(t.db, fx.scope, "analysis", { sessionId: session })).values()];
     const [, p1, p2] = units;
@@ -112,7 +124,13 @@ describe("redaction and the exported quote", () => {
     await setTranslation(t.db, fx.scope, null, { segmentId: p2!.key.slice(2) }, "ar", "شكراً يا Rhodri");
 
     for (const u of [p1!, p2!]) await codeWhole(u.key);
-    const { quotes, body } = await exportQuotes(t.db, fx.scope, { userId: null, via: "cli" }, { themeIds: [themeId], translationLanguage: "ar" }, "csv");
+    const { quotes, body } = await exportQuotes(
+      t.db,
+      fx.scope,
+      { userId: null, via: "cli" },
+      { themeIds: [themeId], translationLanguage: "ar" },
+      "csv",
+    );
     const q1 = quotes.find((q) => q.speaker === "Participant 1, Focus group 1")!;
     const q2 = quotes.find((q) => q.speaker === "Participant 2, Focus group 1")!;
     expect(q1.text).not.toContain("B1234567");
@@ -127,7 +145,20 @@ describe("redaction and the exported quote", () => {
     expect(body).not.toContain("Amal");
     expect(body.startsWith("\uFEFF")).toBe(true);
     const rows = Papa.parse<string[]>(body.slice(1)).data;
-    expect(rows[0]).toEqual(["quote", "translation", "translation_language", "language", "interpretation", "interpretation_language", "original", "original_language", "themes", "source", "speaker", "month"]);
+    expect(rows[0]).toEqual([
+      "quote",
+      "translation",
+      "translation_language",
+      "language",
+      "interpretation",
+      "interpretation_language",
+      "original",
+      "original_language",
+      "themes",
+      "source",
+      "speaker",
+      "month",
+    ]);
     const cell = rows.find((r) => r[rows[0]!.indexOf("speaker")] === q1.speaker)![0]!;
     expect(cell.startsWith("'=")).toBe(true);
     const codeHashes = (await t.db.selectFrom("participant").select("code_hash").execute()).map((r) => r.code_hash);

@@ -47,7 +47,9 @@ describe("findRedactionCandidates: contact details", () => {
 
   it("finds web addresses without trailing punctuation", () => {
     expect(
-      flagged("My story is at https://facebook.com/amira.h?id=123, and www.example.org/page (see https://en.wikipedia.org/wiki/Cardiff_(city)).")
+      flagged(
+        "My story is at https://facebook.com/amira.h?id=123, and www.example.org/page (see https://en.wikipedia.org/wiki/Cardiff_(city)).",
+      ),
     ).toEqual([
       ["url", "https://facebook.com/amira.h?id=123"],
       ["url", "www.example.org/page"],
@@ -206,9 +208,12 @@ describe("applyRedactions", () => {
   });
 
   it("merges overlapping spans into one marker", () => {
-    expect(applyRedactions("abcdefghij", [{ start: 2, end: 6, kind: "name" }, { start: 4, end: 8, kind: "phone" }])).toBe(
-      "ab[redacted: name, phone]ij",
-    );
+    expect(
+      applyRedactions("abcdefghij", [
+        { start: 2, end: 6, kind: "name" },
+        { start: 4, end: 8, kind: "phone" },
+      ]),
+    ).toBe("ab[redacted: name, phone]ij");
   });
 
   it("refuses spans outside the text rather than publishing what they should have covered", () => {

@@ -31,7 +31,12 @@ beforeAll(async () => {
   client = new WorkspaceClient(app.url);
   expect((await client.signIn("coder@browser.test", TEST_PASSWORD)).status).toBe(302);
   const p1 = await addParticipant(app.db, fx, { quotes: true, language: "cy" });
-  sessionId = await createGathering(app.db, fx.scope, null, { kind: "interview", label: "Interview 1", heldOn: "2026-03-12", languages: ["cy"] });
+  sessionId = await createGathering(app.db, fx.scope, null, {
+    kind: "interview",
+    label: "Interview 1",
+    heldOn: "2026-03-12",
+    languages: ["cy"],
+  });
   await addAttendee(app.db, fx.scope, sessionId, p1);
   themeId = (await createTheme(app.db, fx.scope, null, { name: "Genuine care" })).id;
   browser = await launchBrowser();
@@ -61,7 +66,10 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     page.on("pageerror", (e) => errors.push(e.message));
 
     await page.goto(`${app.url}${base}/fieldwork/${sessionId}`);
-    await page.fill("#source", `Cyfwelydd: Sut oedd hi?\nGwyn: <img src=x onerror="alert('xss')">Roedd y gŵr yn garedig iawn 🙂 a chefais amser i wella.`);
+    await page.fill(
+      "#source",
+      `Cyfwelydd: Sut oedd hi?\nGwyn: <img src=x onerror="alert('xss')">Roedd y gŵr yn garedig iawn 🙂 a chefais amser i wella.`,
+    );
     await page.fill("#language", "cy");
     await page.click("text=Continue");
     await page.selectOption("#map_0", "facilitator");
@@ -79,8 +87,12 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     await page.keyboard.press("Control+Home");
     for (let i = 0; i < from; i++) await page.keyboard.press("ArrowRight");
     for (let i = 0; i < "gŵr yn garedig".length; i++) await page.keyboard.press("Shift+ArrowRight");
-    await page.waitForFunction(() => (document.querySelector<HTMLInputElement>("section:nth-of-type(2) input[name=end]")?.value ?? "") !== "");
-    expect(await page.locator("#u1-text ~ div input[name=start], section:nth-of-type(2) input[name=start]").first().inputValue()).toBe(String(from));
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLInputElement>("section:nth-of-type(2) input[name=end]")?.value ?? "") !== "",
+    );
+    expect(await page.locator("#u1-text ~ div input[name=start], section:nth-of-type(2) input[name=start]").first().inputValue()).toBe(
+      String(from),
+    );
     await page.keyboard.press("Tab"); // from
     await page.keyboard.press("Tab"); // to
     await page.keyboard.press("Tab"); // theme
@@ -88,7 +100,11 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     await page.focus("section:nth-of-type(2) button:has-text('Apply theme')");
     await page.keyboard.press("Enter");
     await page.waitForSelector("text=Theme applied.");
-    const coding = await app.db.selectFrom("coding").select(["start_cp", "end_cp"]).where("theme_id", "=", themeId).executeTakeFirstOrThrow();
+    const coding = await app.db
+      .selectFrom("coding")
+      .select(["start_cp", "end_cp"])
+      .where("theme_id", "=", themeId)
+      .executeTakeFirstOrThrow();
     expect(Array.from(text).slice(coding.start_cp, coding.end_cp).join("")).toBe("gŵr yn garedig");
     expect(await page.locator("mark.coding-mark").first().innerText()).toBe("gŵr yn garedig");
     expect(await axeViolations(page)).toEqual([]);

@@ -36,7 +36,12 @@ beforeAll(async () => {
   expect((await peer.signIn("samir@coding.test", TEST_PASSWORD)).status).toBe(302);
   quoted = await addParticipant(app.db, fx, { quotes: true, language: "ar" });
   unquoted = await addParticipant(app.db, fx, { quotes: false });
-  sessionId = await createGathering(app.db, fx.scope, null, { kind: "focus_group", label: "Focus group 1", heldOn: "2026-03-10", languages: ["ar", "en"] });
+  sessionId = await createGathering(app.db, fx.scope, null, {
+    kind: "focus_group",
+    label: "Focus group 1",
+    heldOn: "2026-03-10",
+    languages: ["ar", "en"],
+  });
   await addAttendee(app.db, fx.scope, sessionId, quoted);
   await addAttendee(app.db, fx.scope, sessionId, unquoted);
   themeId = (await createTheme(app.db, fx.scope, null, { name: "Being heard" })).id;
@@ -57,7 +62,11 @@ describe("coding screens over HTTP", () => {
     expect(preview.status).toBe(200);
     expect(previewHtml).toContain('name="map_0"');
     expect(previewHtml).toContain("Amal");
-    const imported = await researcher.post(page, { intent: "import", source, language: "ar", map_0: "facilitator", map_1: "p:1", map_2: "p:2" }, { csrf });
+    const imported = await researcher.post(
+      page,
+      { intent: "import", source, language: "ar", map_0: "facilitator", map_1: "p:1", map_2: "p:2" },
+      { csrf },
+    );
     expect(await imported.text()).toContain("3 turns added");
     const segments = await readSegments(app.db, fx.scope, "analysis", { sessionId });
     expect(segments.map((s) => s.speakerRole)).toEqual(["facilitator", "participant", "participant"]);
@@ -76,9 +85,17 @@ describe("coding screens over HTTP", () => {
     const [, amal, ben] = await readSegments(app.db, fx.scope, "analysis", { sessionId });
     const csrf = csrfFrom(html);
     const start = Array.from(amal!.text).indexOf("ش");
-    const applied = await researcher.post(`${base}/coding?session=${sessionId}`, { intent: "apply", unit: amal!.key, theme: themeId, start: String(start), end: String(Array.from(amal!.text).length) }, { csrf });
+    const applied = await researcher.post(
+      `${base}/coding?session=${sessionId}`,
+      { intent: "apply", unit: amal!.key, theme: themeId, start: String(start), end: String(Array.from(amal!.text).length) },
+      { csrf },
+    );
     expect(await applied.text()).toContain("Theme applied");
-    const bad = await researcher.post(`${base}/coding?session=${sessionId}`, { intent: "apply", unit: amal!.key, theme: themeId, start: "0", end: "9999" }, { csrf });
+    const bad = await researcher.post(
+      `${base}/coding?session=${sessionId}`,
+      { intent: "apply", unit: amal!.key, theme: themeId, start: "0", end: "9999" },
+      { csrf },
+    );
     expect(await bad.text()).toContain("goes beyond the end");
     const users = await app.db.selectFrom("app_user").select("id").where("email", "=", "rhian@coding.test").executeTakeFirstOrThrow();
     await applyTheme(app.db, fx.scope, users.id, { unit: ben!.key, themeId, start: 0, end: 14 });
@@ -114,7 +131,12 @@ describe("coding screens over HTTP", () => {
     const printHtml = await print.text();
     expect(printHtml).toContain("Quotes: 1");
     expect(printHtml).not.toContain("<script>alert");
-    const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").where("organisation_id", "=", fx.scope.organisationId).execute();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select("detail")
+      .where("action", "=", "export")
+      .where("organisation_id", "=", fx.scope.organisationId)
+      .execute();
     expect(audit.map((a) => (a.detail as { format: string }).format)).toEqual(["csv", "md", "print"]);
   });
 

@@ -39,7 +39,10 @@ describe("the seeded codebook", () => {
     for (const theme of SEED_CODEBOOK.flatMap((g) => g.children)) {
       const pointer = /use ([^:.]+?)\.$/.exec(theme.notUseWhen)?.[1];
       expect(pointer, theme.name).toBeDefined();
-      expect(names.some((n) => n === pointer || n.startsWith(`${pointer} (`)), `${theme.name} → ${pointer}`).toBe(true);
+      expect(
+        names.some((n) => n === pointer || n.startsWith(`${pointer} (`)),
+        `${theme.name} → ${pointer}`,
+      ).toBe(true);
     }
   });
 

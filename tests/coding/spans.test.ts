@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createTheme } from "../../app/coding/codebook.server";
 import { addMemo, applyTheme, codingsForUnits, listMemos, removeCoding, setBlind, setFinished } from "../../app/coding/codings.server";
-import { checkSpan, codePointLength, codePointToUtf16, extractWithContext, sliceCodePoints, utf16ToCodePoint } from "../../app/coding/spans";
+import {
+  checkSpan,
+  codePointLength,
+  codePointToUtf16,
+  extractWithContext,
+  sliceCodePoints,
+  utf16ToCodePoint,
+} from "../../app/coding/spans";
 import { addAnswer, addParticipant, codingStudyForTests } from "./fixtures";
 
 // Texts chosen for code points that are not UTF-16 units: emoji (surrogate pairs, a skin-tone
@@ -51,17 +58,33 @@ describe("coding in the database", () => {
     const p = await addParticipant(study.db, study.fx, { language: "ar" });
     const ar = await addAnswer(study.db, study.fx, p, ARABIC, "what_helped", "ar");
     const cy = await addAnswer(study.db, study.fx, p, WELSH, "short_note", "ar");
-    await applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: ar, themeId: theme.id, start: 6, end: codePointLength(ARABIC) });
+    await applyTheme(study.db, study.fx.scope, study.fx.users.researcher, {
+      unit: ar,
+      themeId: theme.id,
+      start: 6,
+      end: codePointLength(ARABIC),
+    });
     await applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: cy, themeId: theme.id, start: 8, end: 11 });
-    await expect(applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: ar, themeId: theme.id, start: 0, end: ARABIC.length })).rejects.toMatchObject({ reason: "out_of_bounds" });
+    await expect(
+      applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: ar, themeId: theme.id, start: 0, end: ARABIC.length }),
+    ).rejects.toMatchObject({ reason: "out_of_bounds" });
     const rows = await codingsForUnits(study.db, study.fx.scope, study.fx.users.researcher, [ar, cy]);
-    expect(rows.map((r) => [r.start, r.end])).toEqual([[6, codePointLength(ARABIC)], [8, 11]]);
+    expect(rows.map((r) => [r.start, r.end])).toEqual([
+      [6, codePointLength(ARABIC)],
+      [8, 11],
+    ]);
     // PostgreSQL agrees that the stored text has that many characters
-    const len = await study.db.selectFrom("answer").select((eb) => eb.fn<number>("length", [eb.cast(eb.ref("value"), "text")]).as("n")).where("item_id", "=", "what_helped").executeTakeFirstOrThrow();
+    const len = await study.db
+      .selectFrom("answer")
+      .select((eb) => eb.fn<number>("length", [eb.cast(eb.ref("value"), "text")]).as("n"))
+      .where("item_id", "=", "what_helped")
+      .executeTakeFirstOrThrow();
     expect(Number(len.n)).toBe(codePointLength(ARABIC) + 2); // the JSON quotes
     // a yes/no answer is not free text, so it is not a unit
     const yn = await addAnswer(study.db, study.fx, await addParticipant(study.db, study.fx), "yes", "liked");
-    await expect(applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: yn, themeId: theme.id, start: 0, end: 1 })).rejects.toMatchObject({ reason: "unit_not_found" });
+    await expect(
+      applyTheme(study.db, study.fx.scope, study.fx.users.researcher, { unit: yn, themeId: theme.id, start: 0, end: 1 }),
+    ).rejects.toMatchObject({ reason: "unit_not_found" });
   });
 
   it("keeps each coder's coding as theirs and hides others' in blind mode until the viewer has finished", async () => {
@@ -71,11 +94,19 @@ describe("coding in the database", () => {
     await applyTheme(study.db, study.fx.scope, study.fx.users.second, { unit, themeId: theme.id, start: 11, end: 13 });
     expect(await codingsForUnits(study.db, study.fx.scope, study.fx.users.second, [unit])).toHaveLength(2);
     await setBlind(study.db, study.fx.scope, study.fx.users.researcher, true);
-    expect((await codingsForUnits(study.db, study.fx.scope, study.fx.users.second, [unit])).map((c) => c.coderId)).toEqual([study.fx.users.second]);
+    expect((await codingsForUnits(study.db, study.fx.scope, study.fx.users.second, [unit])).map((c) => c.coderId)).toEqual([
+      study.fx.users.second,
+    ]);
     await setFinished(study.db, study.fx.scope, study.fx.users.second, true);
     expect(await codingsForUnits(study.db, study.fx.scope, study.fx.users.second, [unit])).toHaveLength(2);
     await expect(removeCoding(study.db, study.fx.scope, study.fx.users.second, mine)).rejects.toMatchObject({ reason: "not_yours" });
-    await addMemo(study.db, study.fx.scope, study.fx.users.second, { on: "coding", codingId: mine }, "Laughing and crying together — care?");
+    await addMemo(
+      study.db,
+      study.fx.scope,
+      study.fx.users.second,
+      { on: "coding", codingId: mine },
+      "Laughing and crying together — care?",
+    );
     await addMemo(study.db, study.fx.scope, study.fx.users.researcher, { on: "study" }, "Coding round 1 started");
     expect(await listMemos(study.db, study.fx.scope, { on: "coding", codingId: mine })).toHaveLength(1);
     expect(await listMemos(study.db, study.fx.scope, { on: "study" })).toHaveLength(1);

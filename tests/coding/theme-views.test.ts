@@ -10,7 +10,11 @@ const study = codingStudyForTests();
 
 describe("theme views", () => {
   it("counts people, not mentions, by language, source and cohort; co-occurrence; extracts; erasure removes them", async () => {
-    const cohort = await study.db.insertInto("cohort").values({ study_id: study.fx.scope.studyId, name: "Cardiff", starts_on: null, ends_on: null }).returning("id").executeTakeFirstOrThrow();
+    const cohort = await study.db
+      .insertInto("cohort")
+      .values({ study_id: study.fx.scope.studyId, name: "Cardiff", starts_on: null, ends_on: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const care = (await createTheme(study.db, study.fx.scope, null, { name: "Care" })).id;
     const time = (await createTheme(study.db, study.fx.scope, null, { name: "Time" })).id;
     const ar = await addParticipant(study.db, study.fx, { language: "ar", cohortId: cohort.id });
@@ -42,7 +46,12 @@ describe("theme views", () => {
     // person who reads Arabic pages said these in English
     expect(c).toMatchObject({ people: 1, mentions: 3, byLanguage: { en: 1 }, bySource: { focus_group: 1 }, byCohort: { Cardiff: 1 } });
     const tm = counts.find((x) => x.themeId === time)!;
-    expect(tm).toMatchObject({ people: 2, byLanguage: { en: 1, cy: 1 }, bySource: { focus_group: 2, answer: 1 }, byCohort: { Cardiff: 1, "": 1 } });
+    expect(tm).toMatchObject({
+      people: 2,
+      byLanguage: { en: 1, cy: 1 },
+      bySource: { focus_group: 2, answer: 1 },
+      byCohort: { Cardiff: 1, "": 1 },
+    });
 
     const co = await coOccurrence(study.db, study.fx.scope);
     const i = co.themes.findIndex((x) => x.id === care);

@@ -18,7 +18,15 @@ import { themeCounts } from "../../app/coding/theme-views.server";
 import { readSegments, readUnits } from "../../app/consent/units.server";
 import { consentedQuotesByCoding } from "../../app/report-back/quotes.server";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
-import { addAttendee, createGathering, importTranscript, listTurns, GatheringError, updateTurns, type SpeakerMapping } from "../../app/fieldwork/gatherings.server";
+import {
+  addAttendee,
+  createGathering,
+  importTranscript,
+  listTurns,
+  GatheringError,
+  updateTurns,
+  type SpeakerMapping,
+} from "../../app/fieldwork/gatherings.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { addParticipant, createCodingFixture, type CodingFixture } from "./fixtures";
 
@@ -55,7 +63,13 @@ async function focusGroup() {
   const carys = await addParticipant(t.db, fx, { quotes: true });
   const dara = await addParticipant(t.db, fx, { quotes: true });
   const eli = await addParticipant(t.db, fx, { quotes: true });
-  const session = await createGathering(t.db, fx.scope, null, { kind: "focus_group", label: "Group 1", heldOn: "2026-03-03", languages: ["en", "ar"], interpreter: "in_person" });
+  const session = await createGathering(t.db, fx.scope, null, {
+    kind: "focus_group",
+    label: "Group 1",
+    heldOn: "2026-03-03",
+    languages: ["en", "ar"],
+    interpreter: "in_person",
+  });
   const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" } };
   for (const [label, id] of Object.entries({ A: amal, B: bashir, C: carys, D: dara, E: eli })) {
     await addAttendee(t.db, fx.scope, session, id);
@@ -66,7 +80,12 @@ async function focusGroup() {
   const byMarker = (marker: string) => turns.find((x) => x.text.includes(marker))!;
   // every turn coded whole, by the researcher
   for (const turn of turns) {
-    await applyTheme(t.db, fx.scope, fx.users.researcher, { unit: `s:${turn.id}`, themeId: theme, start: 0, end: codePointLength(turn.text) });
+    await applyTheme(t.db, fx.scope, fx.users.researcher, {
+      unit: `s:${turn.id}`,
+      themeId: theme,
+      start: 0,
+      end: codePointLength(turn.text),
+    });
   }
   return { fx, theme, session, turns, byMarker, people: { amal, bashir, carys, dara, eli } };
 }
@@ -79,7 +98,16 @@ async function outputs(fx: CodingFixture, theme: string) {
   const codingIds = (await t.db.selectFrom("coding").select("id").where("study_id", "=", fx.scope.studyId).execute()).map((r) => r.id);
   const reportBack = JSON.stringify([...(await consentedQuotesByCoding(t.db, fx.scope, codingIds)).values()]);
   const codingPage = (await readSegments(t.db, fx.scope, "analysis")).map((u) => u.text).join("\n");
-  return { coded, quotesCsv: quotes.body, quotes: quotes.quotes, quotesMd, qdpx, qdpxText: qdpx.xml + qdpx.sources.map((s) => s.text).join("\n"), reportBack, codingPage };
+  return {
+    coded,
+    quotesCsv: quotes.body,
+    quotes: quotes.quotes,
+    quotesMd,
+    qdpx,
+    qdpxText: qdpx.xml + qdpx.sources.map((s) => s.text).join("\n"),
+    reportBack,
+    codingPage,
+  };
 }
 
 const rows = (csv: string) => Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
@@ -95,7 +123,10 @@ describe("each turn in its own language", () => {
     expect(byMarker("QAR").text.startsWith("=")).toBe(false);
 
     // Welsh read as the transcript's English: corrected on the session page
-    await updateTurns(t.db, fx.scope, session, [{ segmentId: byMarker("QCO").id, language: "cy" }, { segmentId: byMarker("QIX").id, rendersSegmentId: byMarker("Welcome").id }]);
+    await updateTurns(t.db, fx.scope, session, [
+      { segmentId: byMarker("QCO").id, language: "cy" },
+      { segmentId: byMarker("QIX").id, rendersSegmentId: byMarker("Welcome").id },
+    ]);
     const after = await listTurns(t.db, fx.scope, session);
     expect(after.find((x) => x.text.includes("QCO"))!.language).toBe("cy");
     expect(after.find((x) => x.text.includes("QIX"))!.rendersId).toBe(after[0]!.id);
@@ -117,9 +148,23 @@ describe("each turn in its own language", () => {
     await refused([ok, { segmentId: byMarker("QIX").id, rendersSegmentId: otherTurn.id }], "rendering_invalid"); // another session
     await refused([ok, { segmentId: otherTurn.id, language: "cy" }], "turn_not_found");
     // and the database holds the same rules whoever writes
-    await expect(t.db.updateTable("transcript_segment").set({ renders_segment_id: otherTurn.id }).where("id", "=", byMarker("QIX").id).execute()).rejects.toThrow();
-    await expect(t.db.updateTable("transcript_segment").set({ renders_segment_id: byMarker("QAR").id }).where("id", "=", byMarker("QIX").id).execute()).rejects.toThrow();
-    await expect(t.db.updateTable("transcript_segment").set({ renders_segment_id: byMarker("QBO").id }).where("id", "=", byMarker("QAO").id).execute()).rejects.toThrow();
+    await expect(
+      t.db.updateTable("transcript_segment").set({ renders_segment_id: otherTurn.id }).where("id", "=", byMarker("QIX").id).execute(),
+    ).rejects.toThrow();
+    await expect(
+      t.db
+        .updateTable("transcript_segment")
+        .set({ renders_segment_id: byMarker("QAR").id })
+        .where("id", "=", byMarker("QIX").id)
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      t.db
+        .updateTable("transcript_segment")
+        .set({ renders_segment_id: byMarker("QBO").id })
+        .where("id", "=", byMarker("QAO").id)
+        .execute(),
+    ).rejects.toThrow();
   });
 
   it("reads '=' only on the interpreter's turns, and refuses an interpreter's '=' turn with nothing before it, adding nothing", async () => {
@@ -127,9 +172,17 @@ describe("each turn in its own language", () => {
     const p = await addParticipant(t.db, fx);
     const session = await createGathering(t.db, fx.scope, null, { kind: "interview", label: "Interview", heldOn: "2026-03-03" });
     await addAttendee(t.db, fx.scope, session, p);
-    const mapping: Record<string, SpeakerMapping> = { F: { role: "facilitator" }, I: { role: "interpreter" }, P: { role: "participant", participantId: p } };
-    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toMatchObject({ reason: "rendering_without_original" });
-    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toBeInstanceOf(GatheringError);
+    const mapping: Record<string, SpeakerMapping> = {
+      F: { role: "facilitator" },
+      I: { role: "interpreter" },
+      P: { role: "participant", participantId: p },
+    };
+    await expect(importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping })).rejects.toMatchObject(
+      { reason: "rendering_without_original" },
+    );
+    await expect(
+      importTranscript(t.db, fx.scope, session, { source: "I: = hello\nP: hi", language: "en", mapping }),
+    ).rejects.toBeInstanceOf(GatheringError);
     expect(await listTurns(t.db, fx.scope, session)).toEqual([]);
     // a participant's "=" is their words, kept as written and linked to nothing
     await importTranscript(t.db, fx.scope, session, { source: "F: hi\nP: = hello\nI: = she says hello", language: "en", mapping });
@@ -223,7 +276,13 @@ describe("a linked translation belongs to the participant whose words it renders
     // Eli's consent record is gone (recorded in error): nothing of theirs may be analysed
     await t.db.deleteFrom("consent_record").where("participant_id", "=", people.eli).execute();
     const out = await outputs(fx, theme);
-    for (const [what, text] of Object.entries({ coded: out.coded, qdpx: out.qdpxText, codingPage: out.codingPage, quotes: out.quotesCsv, md: out.quotesMd })) {
+    for (const [what, text] of Object.entries({
+      coded: out.coded,
+      qdpx: out.qdpxText,
+      codingPage: out.codingPage,
+      quotes: out.quotesCsv,
+      md: out.quotesMd,
+    })) {
       expect(text.includes("QEO"), `${what} holds Eli's words`).toBe(false);
       expect(text.includes("QER"), `${what} holds the rendering of Eli's words`).toBe(false);
     }
@@ -237,7 +296,12 @@ describe("a linked translation belongs to the participant whose words it renders
       expect(text).not.toContain("QCR");
     }
     const units = [...(await readUnits(t.db, fx.scope, "quote")).values()];
-    expect(units.filter((u) => u.renders).map((u) => u.text.slice(-3)).sort()).toEqual(["QAR", "QDR"]);
+    expect(
+      units
+        .filter((u) => u.renders)
+        .map((u) => u.text.slice(-3))
+        .sort(),
+    ).toEqual(["QAR", "QDR"]);
   });
 });
 

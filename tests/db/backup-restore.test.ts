@@ -41,7 +41,7 @@ async function cli(dataDir: string, ...argv: string[]) {
   }
 }
 
-describe.skipIf(onPostgres)("embedded backup and restore (PostgreSQL: pg_dump and pg_restore, README \"Backups\")", () => {
+describe.skipIf(onPostgres)('embedded backup and restore (PostgreSQL: pg_dump and pg_restore, README "Backups")', () => {
   const parent = mkdtempSync(path.join(tmpdir(), "tandem-backup-"));
   const source = path.join(parent, "source");
   const target = path.join(parent, "target");
@@ -92,33 +92,37 @@ describe.skipIf(onPostgres)("embedded backup and restore (PostgreSQL: pg_dump an
     expect(loose).toEqual([]);
   });
 
-  it("refuses while the database is held and, without --force, refuses to replace a database; changing nothing", { timeout: 400_000 }, async () => {
-    // Held: the handle opened on the restored folder above is still open.
-    const held = await cli(target, "restore", "--file", backupFile, "--force");
-    expect(held.code).toBe(1);
-    expect(held.err).toMatch(/in use by another Tandem process/);
-    await sql`insert into organisation (slug, name) values ('after-restore', 'Added after the restore')`.execute(handle!.db);
-    const current = await snapshot(handle!.db);
-    await handle!.close();
-    handle = undefined;
+  it(
+    "refuses while the database is held and, without --force, refuses to replace a database; changing nothing",
+    { timeout: 400_000 },
+    async () => {
+      // Held: the handle opened on the restored folder above is still open.
+      const held = await cli(target, "restore", "--file", backupFile, "--force");
+      expect(held.code).toBe(1);
+      expect(held.err).toMatch(/in use by another Tandem process/);
+      await sql`insert into organisation (slug, name) values ('after-restore', 'Added after the restore')`.execute(handle!.db);
+      const current = await snapshot(handle!.db);
+      await handle!.close();
+      handle = undefined;
 
-    const refused = await cli(target, "restore", "--file", backupFile);
-    expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/already holds a database; nothing was changed.*--force/);
-    const notABackup = path.join(parent, "notes.txt");
-    writeFileSync(notABackup, "not a backup");
-    expect((await cli(target, "restore", "--file", notABackup, "--force")).err).toMatch(/not a backup made by "cli backup"/);
-    handle = await openDatabase({ dataDir: target });
-    expect(await snapshot(handle.db)).toEqual(current);
-    await handle.close();
-    handle = undefined;
+      const refused = await cli(target, "restore", "--file", backupFile);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/already holds a database; nothing was changed.*--force/);
+      const notABackup = path.join(parent, "notes.txt");
+      writeFileSync(notABackup, "not a backup");
+      expect((await cli(target, "restore", "--file", notABackup, "--force")).err).toMatch(/not a backup made by "cli backup"/);
+      handle = await openDatabase({ dataDir: target });
+      expect(await snapshot(handle.db)).toEqual(current);
+      await handle.close();
+      handle = undefined;
 
-    const forced = await cli(target, "restore", "--file", backupFile, "--force");
-    expect(forced.code).toBe(0);
-    expect(forced.out).toMatch(/pgdata\.before-restore-.*delete it once you have checked/);
-    handle = await openDatabase({ dataDir: target });
-    expect(await snapshot(handle.db)).toEqual(before);
-  });
+      const forced = await cli(target, "restore", "--file", backupFile, "--force");
+      expect(forced.code).toBe(0);
+      expect(forced.out).toMatch(/pgdata\.before-restore-.*delete it once you have checked/);
+      handle = await openDatabase({ dataDir: target });
+      expect(await snapshot(handle.db)).toEqual(before);
+    },
+  );
 });
 
 describe.runIf(onPostgres)("backup and restore with DATABASE_URL", () => {

@@ -62,7 +62,11 @@ describe.skipIf(onPostgres)("erasure on disk, embedded database (on PostgreSQL t
     await importTranscript(db, fx.scope, session, {
       source: ["Facilitator: What helped?", `Amal: ${erasedTurnWords.join(" ")}`, `Dara: ${controlWords.slice(8).join(" ")}`].join("\n"),
       language: "en",
-      mapping: { Facilitator: { role: "facilitator" }, Amal: { role: "participant", participantId: erased }, Dara: { role: "participant", participantId: control } },
+      mapping: {
+        Facilitator: { role: "facilitator" },
+        Amal: { role: "participant", participantId: erased },
+        Dara: { role: "participant", participantId: control },
+      },
     });
     // Statistics keep samples of column values; have some, as a long-running database would.
     await sql`analyze`.execute(db);

@@ -20,7 +20,16 @@ describe(`migrations on the ${onPostgres ? "PostgreSQL" : "embedded"} database`,
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = 'public'`.execute(database.db);
       const names = tables.rows.map((r) => r.table_name);
-      for (const table of ["organisation", "app_user", "study", "instrument_version", "participant", "consent_record", "answer", "audit_event"]) {
+      for (const table of [
+        "organisation",
+        "app_user",
+        "study",
+        "instrument_version",
+        "participant",
+        "consent_record",
+        "answer",
+        "audit_event",
+      ]) {
         expect(names).toContain(table);
       }
       expect(await migrateToLatest(database.db)).toEqual([]);

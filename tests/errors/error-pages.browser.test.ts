@@ -31,12 +31,30 @@ beforeAll(async () => {
   await makeMember(app.db, { organisationId: demo.id, email: "admin@errors.test", role: "admin" });
   const other = await createOrganisation(app.db, { slug: "other", name: "Another organisation" });
   const otherAdmin = await makeMember(app.db, { organisationId: other.id, email: "admin@other.test", role: "admin" });
-  expect((await createStudy(app.db, { organisationId: other.id, actorUserId: otherAdmin, study: { slug: "other-study", languages: ["en"], titles: { en: "Other" }, withdrawalModes: ["erase"] } })).ok).toBe(true);
+  expect(
+    (
+      await createStudy(app.db, {
+        organisationId: other.id,
+        actorUserId: otherAdmin,
+        study: { slug: "other-study", languages: ["en"], titles: { en: "Other" }, withdrawalModes: ["erase"] },
+      })
+    ).ok,
+  ).toBe(true);
   const otherStudy = await app.db.selectFrom("study").select("id").where("slug", "=", "other-study").executeTakeFirstOrThrow();
   const scope = { organisationId: other.id, studyId: otherStudy.id };
   foreign.study = otherStudy.id;
-  foreign.theme = (await createTheme(app.db, scope, otherAdmin, { name: "Another organisation's theme", definition: "", useWhen: "", notUseWhen: "", parentId: null })).id;
-  foreign.cohort = (await createCohort(app.db, scope, { name: "Another organisation's group", startsOn: null, endsOn: null, facilitatorIds: [] })).id;
+  foreign.theme = (
+    await createTheme(app.db, scope, otherAdmin, {
+      name: "Another organisation's theme",
+      definition: "",
+      useWhen: "",
+      notUseWhen: "",
+      parentId: null,
+    })
+  ).id;
+  foreign.cohort = (
+    await createCohort(app.db, scope, { name: "Another organisation's group", startsOn: null, endsOn: null, facilitatorIds: [] })
+  ).id;
   admin = new WorkspaceClient(app.url);
   expect((await admin.signIn("admin@errors.test", TEST_PASSWORD)).status).toBe(302);
   csrf = await admin.csrf();
@@ -93,7 +111,7 @@ describe("error pages are kind and in the person's language", () => {
       const response = await fetch(`${app.url}/research/demo/studies/demo/themes`, {
         method: "POST",
         headers: { cookie: `${admin.cookieHeader()}; ${cookie}`, "content-type": "multipart/form-data; boundary=XX" },
-        body: "--XX\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\ncut off here",
+        body: '--XX\r\nContent-Disposition: form-data; name="intent"\r\n\r\ncut off here',
       });
       expect(response.status).toBe(400);
       expectKindPage(await response.text(), language, "common.errors.badRequest", "malformed multipart");
@@ -126,8 +144,16 @@ describe("error pages are kind and in the person's language", () => {
     it(`${language}: the server's own refusals (405, 413, 403) and a 500 render the same kind page`, async () => {
       // scripts/server.ts refuses these before Remix runs; the build gives it the page to send.
       const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
-      const errorDocument = (build.entry.module as unknown as { errorDocument: (input: { path: string; cookie?: string; status: number }) => string }).errorDocument;
-      const keys = { 403: "common.errors.forbidden", 405: "common.errors.methodNotAllowed", 413: "common.errors.tooLarge", 500: "common.error", 503: "common.errors.unavailable" } as const;
+      const errorDocument = (
+        build.entry.module as unknown as { errorDocument: (input: { path: string; cookie?: string; status: number }) => string }
+      ).errorDocument;
+      const keys = {
+        403: "common.errors.forbidden",
+        405: "common.errors.methodNotAllowed",
+        413: "common.errors.tooLarge",
+        500: "common.error",
+        503: "common.errors.unavailable",
+      } as const;
       for (const [status, key] of Object.entries(keys)) {
         const html = errorDocument({ path: "/s/demo/consent", cookie, status: Number(status) });
         expectKindPage(html, language, key, `errorDocument ${status}`);
@@ -177,7 +203,13 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
         statuses.push(`${response.status} POST ${to} ${JSON.stringify(body)}`);
         expect(await response.text()).not.toContain("Another organisation's");
       }
-      for (const page of [`${base}/fieldwork/${encodeURIComponent(id)}`, `${base}/coding?session=${encodeURIComponent(id)}`, `${base}/wellbeing/cohorts/${encodeURIComponent(id)}`, `${base}/themes?theme=${encodeURIComponent(id)}`, `${base}/wellbeing?cohort=${encodeURIComponent(id)}`]) {
+      for (const page of [
+        `${base}/fieldwork/${encodeURIComponent(id)}`,
+        `${base}/coding?session=${encodeURIComponent(id)}`,
+        `${base}/wellbeing/cohorts/${encodeURIComponent(id)}`,
+        `${base}/themes?theme=${encodeURIComponent(id)}`,
+        `${base}/wellbeing?cohort=${encodeURIComponent(id)}`,
+      ]) {
         const response = await admin.get(page);
         statuses.push(`${response.status} GET ${page}`);
         expect(await response.text()).not.toContain("Another organisation's");
@@ -185,15 +217,43 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
     }
     expect(statuses.filter((s) => s.startsWith("5"))).toEqual([]);
     // And nothing of the other organisation's changed: its theme and group are as they were.
-    const theme = await app.db.selectFrom("theme").select(["name", "status", "parent_id"]).where("id", "=", foreign.theme!).executeTakeFirstOrThrow();
+    const theme = await app.db
+      .selectFrom("theme")
+      .select(["name", "status", "parent_id"])
+      .where("id", "=", foreign.theme!)
+      .executeTakeFirstOrThrow();
     expect(theme).toEqual({ name: "Another organisation's theme", status: "accepted", parent_id: null });
     expect(await app.db.selectFrom("memo").select("id").where("theme_id", "=", foreign.theme!).execute()).toEqual([]);
     expect(await app.db.selectFrom("group_session").select("id").where("cohort_id", "=", foreign.cohort!).execute()).toEqual([]);
   }, 300_000);
 
   it("fuzz: garbage cookies, bodies and ids to a list of routes get no 500", async () => {
-    const pages = ["/", "/s/demo", "/s/demo/information", "/s/demo/consent", "/s/demo/resume", "/s/demo/withdraw", "/o/demo/you-said-we-did", "/research", "/research/sign-in", "/research/demo", `${base}/themes`, `${base}/coding`, `${base}/wellbeing/cohorts`, "/research/demo/people"];
-    const cookies = ["tandem_lang=%E0%A4%A", "tandem_lang=%%", "tandem_p=%zz", "tandem_p=" + "A".repeat(300), "tandem_session=%", "__Host-tandem_session=%zz; tandem_lang=ar", "=;;=; tandem_lang", "tandem_lang=ar\u00e9".normalize()];
+    const pages = [
+      "/",
+      "/s/demo",
+      "/s/demo/information",
+      "/s/demo/consent",
+      "/s/demo/resume",
+      "/s/demo/withdraw",
+      "/o/demo/you-said-we-did",
+      "/research",
+      "/research/sign-in",
+      "/research/demo",
+      `${base}/themes`,
+      `${base}/coding`,
+      `${base}/wellbeing/cohorts`,
+      "/research/demo/people",
+    ];
+    const cookies = [
+      "tandem_lang=%E0%A4%A",
+      "tandem_lang=%%",
+      "tandem_p=%zz",
+      "tandem_p=" + "A".repeat(300),
+      "tandem_session=%",
+      "__Host-tandem_session=%zz; tandem_lang=ar",
+      "=;;=; tandem_lang",
+      "tandem_lang=ar\u00e9".normalize(),
+    ];
     const bodies: [string, string][] = [
       ["multipart/form-data", "garbage"],
       ["multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data\r\n\r\nbroken"],
@@ -201,7 +261,7 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
       ["application/x-www-form-urlencoded", "a=%zz&b=%&&&=&csrf=%E0%A4%A"],
       ["application/x-www-form-urlencoded", `intent=apply&unit=s:${"x".repeat(2000)}&theme=${"'".repeat(50)}`],
       ["text/plain", "\u0000\u0001\u0002"],
-      ["application/json", "{\"intent\":"],
+      ["application/json", '{"intent":'],
     ];
     const failures: string[] = [];
     for (const page of pages) {
@@ -211,7 +271,12 @@ describe("ids that are not ours are refused with a 4xx, never a 500", () => {
         if (response.status >= 500) failures.push(`${response.status} GET ${page} cookie ${cookie}`);
       }
       for (const [type, body] of bodies) {
-        const response = await fetch(app.url + page, { method: "POST", redirect: "manual", headers: { cookie: admin.cookieHeader(), "content-type": type, origin: app.url }, body });
+        const response = await fetch(app.url + page, {
+          method: "POST",
+          redirect: "manual",
+          headers: { cookie: admin.cookieHeader(), "content-type": type, origin: app.url },
+          body,
+        });
         await response.arrayBuffer();
         if (response.status >= 500) failures.push(`${response.status} POST ${page} ${type} ${JSON.stringify(body).slice(0, 60)}`);
       }

@@ -29,7 +29,12 @@ beforeAll(async () => {
   // Every shipped language, offered by the demo study on this throwaway copy (as bench:pages does).
   const study = await app.db.selectFrom("study").select(["id", "languages"]).where("slug", "=", "demo").executeTakeFirstOrThrow();
   const missing = shipped.filter((code) => !study.languages.includes(code));
-  if (missing.length > 0) await app.db.updateTable("study").set({ languages: [...study.languages, ...missing] }).where("id", "=", study.id).execute();
+  if (missing.length > 0)
+    await app.db
+      .updateTable("study")
+      .set({ languages: [...study.languages, ...missing] })
+      .where("id", "=", study.id)
+      .execute();
   if (hasBrowser) browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -49,14 +54,21 @@ function longText(sentence: string, bytes: number): string {
 
 const LONG_ANSWERS = {
   ar: longText("ساعدني الموظفون كثيراً، وكانوا صبورين ولطفاء معي ومع أطفالي عندما وصلنا إلى كارديف لأول مرة، وشرحوا لي كل شيء بهدوء.", 7000),
-  fa: longText("کارکنان خیلی به من کمک کردند و با من و بچه‌هایم صبور و مهربان بودند، وقتی برای اولین بار به کاردیف رسیدیم همه چیز را آرام توضیح دادند.", 7000),
-  cy: longText("Roedd y staff yn garedig ac yn amyneddgar; fe wnaethon nhw esbonio popeth yn Gymraeg, a dw i’n ddiolchgar iawn i’r gŵr a’r ŵyr â’u cŷn.", 4800),
+  fa: longText(
+    "کارکنان خیلی به من کمک کردند و با من و بچه‌هایم صبور و مهربان بودند، وقتی برای اولین بار به کاردیف رسیدیم همه چیز را آرام توضیح دادند.",
+    7000,
+  ),
+  cy: longText(
+    "Roedd y staff yn garedig ac yn amyneddgar; fe wnaethon nhw esbonio popeth yn Gymraeg, a dw i’n ddiolchgar iawn i’r gŵr a’r ŵyr â’u cŷn.",
+    4800,
+  ),
 };
 
 /** Every choice group answered with its first value and every text box with `text`. */
 function answersFor(html: string, text: string): Record<string, string> {
   const form: Record<string, string> = { _intent: "save" };
-  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g)) form[name!] ??= value!;
+  for (const [, name, value] of html.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="([a-z0-9_]+)" value="([^"]*)"/g))
+    form[name!] ??= value!;
   for (const [, name] of html.matchAll(/<textarea[^>]*name="([a-z0-9_]+)"/g)) form[name!] = text;
   for (const [tag, name] of html.matchAll(/<input[^>]*name="([a-z0-9_]+)"[^>]*type="text"[^>]*>/g)) {
     if (!name!.startsWith("_")) form[name!] = /inputmode="decimal"/i.test(tag) ? "3" : "Cardiff";
@@ -74,9 +86,23 @@ function expectIntact(what: string, page: { status: number; html: string }) {
  * Consents and walks the questionnaire, answering every text box with `text`; returns the path of
  * the first page with a text box.
  */
-async function journey(client: ParticipantClient, language: string, text: string, seen: (what: string, page: { status: number; html: string }) => void) {
+async function journey(
+  client: ParticipantClient,
+  language: string,
+  text: string,
+  seen: (what: string, page: { status: number; html: string }) => void,
+) {
   seen("information", await client.get(`/s/demo?lang=${language}`));
-  for (const page of ["/s/demo", "/s/demo/support", "/s/demo/break", "/s/demo/stop", "/s/demo/resume", "/s/demo/withdraw", "/s/demo/no-such-page"]) seen(page, await client.get(page));
+  for (const page of [
+    "/s/demo",
+    "/s/demo/support",
+    "/s/demo/break",
+    "/s/demo/stop",
+    "/s/demo/resume",
+    "/s/demo/withdraw",
+    "/s/demo/no-such-page",
+  ])
+    seen(page, await client.get(page));
   seen("resume (wrong code)", await client.post("/s/demo/resume", { _to: "next", code: "0000-0000-0000-0000" }));
   const consent = await client.get("/s/demo/consent");
   seen("consent", consent);

@@ -78,7 +78,9 @@ describe("cli fieldwork", () => {
     const participants = await database.db.selectFrom("participant").select(["id", "source"]).where("study_id", "=", studyId).execute();
     expect(participants.length - participantsBefore).toBe(3);
     // Only keyed hashes are stored: the printed codes appear nowhere in the participant table.
-    expect(JSON.stringify(await database.db.selectFrom("participant").selectAll().execute())).not.toContain(codes[0]!.replace(/-/g, "").slice(0, 8));
+    expect(JSON.stringify(await database.db.selectFrom("participant").selectAll().execute())).not.toContain(
+      codes[0]!.replace(/-/g, "").slice(0, 8),
+    );
     await expect(run("codes issue", ["--study", "demo", "--count", "0", "--json"])).rejects.toThrow(/--count must be/);
     await expect(run("codes issue", ["--study", "nope", "--count", "1"])).rejects.toThrow(/No study "nope"/);
   });
@@ -95,7 +97,12 @@ describe("cli fieldwork", () => {
 
   it("import responses: a good file imports every row", async () => {
     const before = await answerCount();
-    const file = csvFile("good.csv", ["participant_code,who5_1,who5_2,ons_happy", `${codes[0]},3,4,7`, `${codes[1]},2,,6`, `${codes[2]!.toLowerCase()},1,5,5`]);
+    const file = csvFile("good.csv", [
+      "participant_code,who5_1,who5_2,ons_happy",
+      `${codes[0]},3,4,7`,
+      `${codes[1]},2,,6`,
+      `${codes[2]!.toLowerCase()},1,5,5`,
+    ]);
     expect(await run("import responses", importArgs(file))).toBe(0);
     expect(out).toEqual(["Imported 3 row(s), 8 answer(s)."]);
     expect(await answerCount()).toBe(before + 8);
@@ -106,7 +113,12 @@ describe("cli fieldwork", () => {
     expect(await run("participant withdraw", ["--study", "demo", "--code", codes[1]!, "--mode", "keep"])).toBe(0);
     expect(out.join("\n")).toMatch(/^Withdrawn, keeping what was given: 1 response\(s\) with 2 answer\(s\) stay/);
     expect(await answerCount()).toBe(before);
-    const withdrawn = await database.db.selectFrom("participant").select(["withdrawal_mode"]).where("study_id", "=", studyId).where("withdrawal_mode", "is not", null).execute();
+    const withdrawn = await database.db
+      .selectFrom("participant")
+      .select(["withdrawal_mode"])
+      .where("study_id", "=", studyId)
+      .where("withdrawal_mode", "is not", null)
+      .execute();
     expect(withdrawn).toEqual([{ withdrawal_mode: "keep" }]);
   });
 
@@ -114,18 +126,26 @@ describe("cli fieldwork", () => {
     const before = await answerCount();
     const participantsBefore = (await database.db.selectFrom("participant").select("id").where("study_id", "=", studyId).execute()).length;
     // Read forgivingly, as a code read out over the phone: lower case, spaces for dashes.
-    expect(await run("participant withdraw", ["--study", "demo", "--code", codes[0]!.toLowerCase().replace(/-/g, " "), "--mode", "erase"])).toBe(0);
+    expect(
+      await run("participant withdraw", ["--study", "demo", "--code", codes[0]!.toLowerCase().replace(/-/g, " "), "--mode", "erase"]),
+    ).toBe(0);
     expect(out.join("\n")).toMatch(/^Withdrawn with erasure: 1 response\(s\) and 3 answer\(s\) deleted/);
     expect(await answerCount()).toBe(before - 3);
-    expect((await database.db.selectFrom("participant").select("id").where("study_id", "=", studyId).execute()).length).toBe(participantsBefore - 1);
+    expect((await database.db.selectFrom("participant").select("id").where("study_id", "=", studyId).execute()).length).toBe(
+      participantsBefore - 1,
+    );
     // Never printed: the code itself.
     expect(out.join("\n")).not.toContain(codes[0]!);
-    await expect(run("participant withdraw", ["--study", "demo", "--code", codes[0]!, "--mode", "erase"])).rejects.toThrow(/No participant of this study has that code/);
+    await expect(run("participant withdraw", ["--study", "demo", "--code", codes[0]!, "--mode", "erase"])).rejects.toThrow(
+      /No participant of this study has that code/,
+    );
     await expect(run("participant consent", ["--study", "demo", "--code", codes[0]!, "--quotes", "no"])).rejects.toThrow(CliError);
     const again = csvFile("again.csv", ["participant_code,who5_1", `${codes[0]},3`]);
     expect(await run("import responses", importArgs(again))).toBe(1);
     expect(out).toEqual(["row 2, column participant_code: no participant with this code in the study"]);
-    await expect(run("participant withdraw", ["--study", "demo", "--code", codes[2]!, "--mode", "later"])).rejects.toThrow(/--mode must be erase or keep/);
+    await expect(run("participant withdraw", ["--study", "demo", "--code", codes[2]!, "--mode", "later"])).rejects.toThrow(
+      /--mode must be erase or keep/,
+    );
   });
 });
 

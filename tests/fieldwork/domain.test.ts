@@ -24,7 +24,13 @@ const TRANSCRIPT = [
 
 describe("sessions", () => {
   it("cannot be marked recorded while an attendee has not agreed to audio recording", async () => {
-    const session = await createGathering(study.db, study.fx.scope, study.fx.users.researcher, { kind: "focus_group", label: "Focus group A", heldOn: "2026-03-10", languages: ["en", "ar"], interpreter: "in_person" });
+    const session = await createGathering(study.db, study.fx.scope, study.fx.users.researcher, {
+      kind: "focus_group",
+      label: "Focus group A",
+      heldOn: "2026-03-10",
+      languages: ["en", "ar"],
+      interpreter: "in_person",
+    });
     const yes = await addParticipant(study.db, study.fx, { audio: true });
     const no = await addParticipant(study.db, study.fx, { audio: false });
     expect(await addAttendee(study.db, study.fx.scope, session, yes)).toBe(1);
@@ -33,20 +39,31 @@ describe("sessions", () => {
     // a later attendee without audio consent un-marks it, and marking is refused
     expect(await addAttendee(study.db, study.fx.scope, session, no)).toBe(2);
     expect((await listGatherings(study.db, study.fx.scope)).find((s) => s.id === session)?.recorded).toBe(false);
-    await expect(setRecorded(study.db, study.fx.scope, session, true)).rejects.toMatchObject({ reason: "audio_consent_missing", detail: { positions: [2] } });
+    await expect(setRecorded(study.db, study.fx.scope, session, true)).rejects.toMatchObject({
+      reason: "audio_consent_missing",
+      detail: { positions: [2] },
+    });
   });
 
   it("refuses another organisation's study", async () => {
     const other = await createCodingFixture(study.db);
     await expect(
-      createGathering(study.db, { organisationId: other.scope.organisationId, studyId: study.fx.scope.studyId }, null, { kind: "interview", label: "x", heldOn: "2026-01-01" }),
+      createGathering(study.db, { organisationId: other.scope.organisationId, studyId: study.fx.scope.studyId }, null, {
+        kind: "interview",
+        label: "x",
+        heldOn: "2026-01-01",
+      }),
     ).rejects.toThrow(/No such study/);
   });
 });
 
 describe("transcripts", () => {
   it("maps every label to an attendee, the facilitator or the interpreter, stores ordered segments without the labels", async () => {
-    const session = await createGathering(study.db, study.fx.scope, null, { kind: "focus_group", label: "Focus group B", heldOn: "2026-03-11" });
+    const session = await createGathering(study.db, study.fx.scope, null, {
+      kind: "focus_group",
+      label: "Focus group B",
+      heldOn: "2026-03-11",
+    });
     const amal = await addParticipant(study.db, study.fx, { language: "ar" });
     const wyn = await addParticipant(study.db, study.fx, { language: "cy" });
     await addAttendee(study.db, study.fx.scope, session, amal);
@@ -54,14 +71,23 @@ describe("transcripts", () => {
     expect(previewTranscript(TRANSCRIPT).labels).toEqual(["Facilitator", "Amal", "Interpreter", "Ŵyn"]);
 
     await expect(
-      importTranscript(study.db, study.fx.scope, session, { source: TRANSCRIPT, language: "en", mapping: { Facilitator: { role: "facilitator" } } }),
+      importTranscript(study.db, study.fx.scope, session, {
+        source: TRANSCRIPT,
+        language: "en",
+        mapping: { Facilitator: { role: "facilitator" } },
+      }),
     ).rejects.toMatchObject({ reason: "label_unmapped" });
     const stranger = await addParticipant(study.db, study.fx);
     await expect(
       importTranscript(study.db, study.fx.scope, session, {
         source: TRANSCRIPT,
         language: "en",
-        mapping: { Facilitator: { role: "facilitator" }, Amal: { role: "participant", participantId: stranger }, Interpreter: { role: "interpreter" }, Ŵyn: { role: "participant", participantId: wyn } },
+        mapping: {
+          Facilitator: { role: "facilitator" },
+          Amal: { role: "participant", participantId: stranger },
+          Interpreter: { role: "interpreter" },
+          Ŵyn: { role: "participant", participantId: wyn },
+        },
       }),
     ).rejects.toBeInstanceOf(GatheringError);
 
@@ -85,7 +111,14 @@ describe("transcripts", () => {
       [5, "participant", amal],
     ]);
     expect(segments.map((s) => s.text).join(" ")).not.toContain("Amal");
-    await setTranslation(study.db, study.fx.scope, study.fx.users.researcher, { segmentId: segments[1]!.key.slice(2) }, "en", "I felt safe");
+    await setTranslation(
+      study.db,
+      study.fx.scope,
+      study.fx.users.researcher,
+      { segmentId: segments[1]!.key.slice(2) },
+      "en",
+      "I felt safe",
+    );
 
     // erasure: Amal's segments (and their translation) go; everyone else's stay
     await withdraw(study.db, amal, "erase");

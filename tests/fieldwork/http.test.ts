@@ -41,7 +41,12 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 async function sessionByLabel(label: string) {
-  return app.db.selectFrom("study_session").selectAll().where("study_id", "=", fx.scope.studyId).where("label", "=", label).executeTakeFirst();
+  return app.db
+    .selectFrom("study_session")
+    .selectAll()
+    .where("study_id", "=", fx.scope.studyId)
+    .where("label", "=", label)
+    .executeTakeFirst();
 }
 
 describe("the session form", () => {
@@ -60,7 +65,15 @@ describe("the session form", () => {
     const csrf = csrfFrom(await (await fran.get(`${base}/fieldwork`)).text());
     const created = await fran.post(
       `${base}/fieldwork`,
-      { kind: "focus_group", label: "Fran's group", heldOn: "2026-05-01", languages: "en, cy", interpreter: "none", facilitator: gwenId, notes: "Room 2; tea first.\nTwo left early." },
+      {
+        kind: "focus_group",
+        label: "Fran's group",
+        heldOn: "2026-05-01",
+        languages: "en, cy",
+        interpreter: "none",
+        facilitator: gwenId,
+        notes: "Room 2; tea first.\nTwo left early.",
+      },
       { csrf },
     );
     expect(created.status).toBe(302);
@@ -69,7 +82,11 @@ describe("the session form", () => {
     const page = await (await fran.get(created.headers.get("location")!)).text();
     expect(page).toContain("Room 2; tea first.");
 
-    const refused = await fran.post(`${base}/fieldwork`, { kind: "interview", label: "Bad facilitator", heldOn: "2026-05-02", facilitator: outsiderId }, { csrf });
+    const refused = await fran.post(
+      `${base}/fieldwork`,
+      { kind: "interview", label: "Bad facilitator", heldOn: "2026-05-02", facilitator: outsiderId },
+      { csrf },
+    );
     expect(refused.status).toBe(200);
     expect(await refused.text()).toContain("Something in the form was not right");
     expect(await sessionByLabel("Bad facilitator")).toBeUndefined();
@@ -78,8 +95,17 @@ describe("the session form", () => {
 
 describe("what a facilitator sees", () => {
   it("lists and opens only the sessions they created or facilitate; a researcher sees every session", async () => {
-    await createGathering(app.db, fx.scope, researcherId, { kind: "interview", label: "Facilitated by Fran", heldOn: "2026-05-03", facilitatorUserId: franId });
-    const othersId = await createGathering(app.db, fx.scope, researcherId, { kind: "interview", label: "Someone else's interview", heldOn: "2026-05-04" });
+    await createGathering(app.db, fx.scope, researcherId, {
+      kind: "interview",
+      label: "Facilitated by Fran",
+      heldOn: "2026-05-03",
+      facilitatorUserId: franId,
+    });
+    const othersId = await createGathering(app.db, fx.scope, researcherId, {
+      kind: "interview",
+      label: "Someone else's interview",
+      heldOn: "2026-05-04",
+    });
 
     const franList = await (await fran.get(`${base}/fieldwork`)).text();
     expect(franList).toContain("Fran&#x27;s group");

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { dominantScript, suggestTurnLanguage } from "../../app/fieldwork/turn-language";
 import { parseTranscript } from "../../app/fieldwork/transcript";
 
-const suggest = (text: string, transcriptLanguage: string, studyLanguages: string[] = []) => suggestTurnLanguage(text, { transcriptLanguage, studyLanguages });
+const suggest = (text: string, transcriptLanguage: string, studyLanguages: string[] = []) =>
+  suggestTurnLanguage(text, { transcriptLanguage, studyLanguages });
 
 describe("a turn's language from its script", () => {
   it("tells Arabic script from Latin by most letters, ignoring digits, marks and emoji", () => {
@@ -49,7 +50,9 @@ describe("a turn's language from its script", () => {
 
 describe("the rendering mark", () => {
   it('reads "=" after the label as a possible rendering, in plain text and WebVTT, keeping the words as written', () => {
-    const plain = parseTranscript("P1: كنت خائفة في البداية\nInterpreter: = I was afraid at first\nP2: =HYPERLINK(1) is what I typed\nP3: a = b\nP4: =");
+    const plain = parseTranscript(
+      "P1: كنت خائفة في البداية\nInterpreter: = I was afraid at first\nP2: =HYPERLINK(1) is what I typed\nP3: a = b\nP4: =",
+    );
     expect(plain.map((t) => [t.label, t.text, t.rendering ?? null])).toEqual([
       ["P1", "كنت خائفة في البداية", null],
       ["Interpreter", "= I was afraid at first", "I was afraid at first"],
@@ -57,7 +60,9 @@ describe("the rendering mark", () => {
       ["P3", "a = b", null],
       ["P4", "=", null],
     ]);
-    const vtt = parseTranscript("WEBVTT\n\n00:00.000 --> 00:02.000\n<v P1>شعرت بالأمان\n\n00:02.000 --> 00:04.000\n<v Interpreter>＝ I felt safe\n");
+    const vtt = parseTranscript(
+      "WEBVTT\n\n00:00.000 --> 00:02.000\n<v P1>شعرت بالأمان\n\n00:02.000 --> 00:04.000\n<v Interpreter>＝ I felt safe\n",
+    );
     expect(vtt.map((t) => [t.label, t.rendering ?? null])).toEqual([
       ["P1", null],
       ["Interpreter", "I felt safe"],

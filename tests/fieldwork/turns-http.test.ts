@@ -28,7 +28,12 @@ beforeAll(async () => {
   expect((await researcher.signIn("rhian@turns.test", TEST_PASSWORD)).status).toBe(302);
   expect((await fran.signIn("fran@turns.test", TEST_PASSWORD)).status).toBe(302);
   const amal = await addParticipant(app.db, fx);
-  sessionId = await createGathering(app.db, fx.scope, null, { kind: "focus_group", label: "Group A", heldOn: "2026-03-03", facilitatorUserId: franId });
+  sessionId = await createGathering(app.db, fx.scope, null, {
+    kind: "focus_group",
+    label: "Group A",
+    heldOn: "2026-03-03",
+    facilitatorUserId: franId,
+  });
   await addAttendee(app.db, fx.scope, sessionId, amal);
   await importTranscript(app.db, fx.scope, sessionId, {
     source: "F: Croeso. What helped?\nA: شعرت بالأمان هنا WORDS-A\nI: I felt safe here WORDS-I\nI: Thank you",
@@ -88,7 +93,11 @@ describe("the session page's turns", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain("WORDS-A");
     const [first] = await listTurns(app.db, fx.scope, sessionId);
-    const res = await fran.post(`${base}/fieldwork/${sessionId}`, { intent: "turns", turn: first!.id, [`lang_${first!.id}`]: "fa" }, { csrf: await fran.csrf() });
+    const res = await fran.post(
+      `${base}/fieldwork/${sessionId}`,
+      { intent: "turns", turn: first!.id, [`lang_${first!.id}`]: "fa" },
+      { csrf: await fran.csrf() },
+    );
     expect(res.status).toBe(403);
     expect((await listTurns(app.db, fx.scope, sessionId))[0]!.language).toBe("cy");
   });

@@ -32,10 +32,16 @@ describe("fieldwork screens", () => {
     expect(codes).toHaveLength(3);
     const participants = await app.db.selectFrom("participant").select(["source", "language"]).execute();
     expect(participants).toEqual(Array(3).fill({ source: "paper", language: "cy" }));
-    const audit = await app.db.selectFrom("audit_event").select(["action", "detail", "subject"]).where("action", "=", "codes_issued").execute();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select(["action", "detail", "subject"])
+      .where("action", "=", "codes_issued")
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toMatchObject({ count: 3 });
-    expect(JSON.stringify(await app.db.selectFrom("audit_event").selectAll().execute())).not.toContain(codes[0]!.replace(/-/g, "").slice(0, 8));
+    expect(JSON.stringify(await app.db.selectFrom("audit_event").selectAll().execute())).not.toContain(
+      codes[0]!.replace(/-/g, "").slice(0, 8),
+    );
   });
 
   it("records paper consent for a code, refusing one without the required statements", async () => {
@@ -48,7 +54,11 @@ describe("fieldwork screens", () => {
     const ok = await facilitator.submit(`${base}/paper-consent`, { code: codes[0]!.toLowerCase(), agreed: statementIds });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Consent recorded for this code.");
-    const consent = await app.db.selectFrom("consent_record").select(["quotes", "audio_recording", "method", "recorded_by"]).where("quotes", "=", true).execute();
+    const consent = await app.db
+      .selectFrom("consent_record")
+      .select(["quotes", "audio_recording", "method", "recorded_by"])
+      .where("quotes", "=", true)
+      .execute();
     expect(consent).toHaveLength(1);
     expect(consent[0]!.method).toBe("paper");
     const mistyped = await facilitator.submit(`${base}/paper-consent`, { code: "ABCD-12", agreed: statementIds });
@@ -57,7 +67,10 @@ describe("fieldwork screens", () => {
   });
 
   it("changes someone's quote choice by code at their request, audited without the code; asks for a choice first", async () => {
-    const quotesOf = async () => (await app.db.selectFrom("consent_record").select(["quotes", "audio_recording"]).where("method", "=", "paper").execute()).map((r) => r.quotes);
+    const quotesOf = async () =>
+      (await app.db.selectFrom("consent_record").select(["quotes", "audio_recording"]).where("method", "=", "paper").execute()).map(
+        (r) => r.quotes,
+      );
     expect(await quotesOf()).toContain(true);
     const nothing = await facilitator.submit(`${base}/consent-choices`, { code: codes[0]!, quotes: "", audio_recording: "" });
     expect(nothing.status).toBe(400);
@@ -69,7 +82,11 @@ describe("fieldwork screens", () => {
     const html = await done.text();
     expect(html).toContain("Saved. What they agree to now:");
     expect(await quotesOf()).not.toContain(true);
-    const audit = await app.db.selectFrom("audit_event").select(["detail", "actor_user_id"]).where("action", "=", "consent_changed_by_staff").execute();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select(["detail", "actor_user_id"])
+      .where("action", "=", "consent_changed_by_staff")
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toMatchObject({ changed: ["quotes"], via: "workspace" });
     expect(audit[0]!.actor_user_id).not.toBeNull();
@@ -83,13 +100,18 @@ describe("fieldwork screens", () => {
   it("enters answers with a participant (assisted), refusing invalid answers and writing nothing then", async () => {
     const form = await (await facilitator.get(`${base}/assisted?use=peer-support-wellbeing:pre&language=cy`)).text();
     expect(form).toContain('lang="cy"');
-    const radios = [...form.matchAll(/type="radio"[^>]*name="([^"]+)"[^>]*value="([^"]+)"|name="([^"]+)"[^>]*type="radio"[^>]*value="([^"]+)"/g)];
+    const radios = [
+      ...form.matchAll(/type="radio"[^>]*name="([^"]+)"[^>]*value="([^"]+)"|name="([^"]+)"[^>]*type="radio"[^>]*value="([^"]+)"/g),
+    ];
     expect(radios.length).toBeGreaterThan(0);
     const first = radios[0]!;
     const item = first[1] ?? first[3]!;
     const value = first[2] ?? first[4]!;
     const control = { _use: "peer-support-wellbeing:pre", _language: "cy", _interpreter: "phone", _code: codes[0]! };
-    const bad = await facilitator.submit(`${base}/assisted?use=peer-support-wellbeing:pre&language=cy`, { ...control, [item]: "not-an-option" });
+    const bad = await facilitator.submit(`${base}/assisted?use=peer-support-wellbeing:pre&language=cy`, {
+      ...control,
+      [item]: "not-an-option",
+    });
     expect(bad.status).toBe(400);
     expect(await app.db.selectFrom("response").select("id").execute()).toEqual([]);
     const ok = await facilitator.submit(`${base}/assisted?use=peer-support-wellbeing:pre&language=cy`, { ...control, [item]: value });

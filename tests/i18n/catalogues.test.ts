@@ -48,8 +48,11 @@ describe("UI catalogues", () => {
       const merged = messagesFor(language);
       expect(Object.keys(merged).sort()).toEqual(Object.keys(messagesFor("en")).sort());
       for (const area of Object.keys(catalogues.en)) {
-        const expected = participantAreas.includes(area as never) ? catalogues[language][area] : (catalogues[language][area] ?? catalogues.en[area]);
-        for (const [key, message] of Object.entries(messagesFor(language, [area]))) expect(message, key).toBe(expected?.[key] ?? catalogues.en[area]![key]);
+        const expected = participantAreas.includes(area as never)
+          ? catalogues[language][area]
+          : (catalogues[language][area] ?? catalogues.en[area]);
+        for (const [key, message] of Object.entries(messagesFor(language, [area])))
+          expect(message, key).toBe(expected?.[key] ?? catalogues.en[area]![key]);
       }
       // A workspace message in Pashto or Sorani is the English one, formatted without error.
       const t = makeTranslate(language, merged);
@@ -120,9 +123,14 @@ describe("plurals in Welsh and Arabic", () => {
         for (const [key, message] of Object.entries(catalogues[language][area] ?? {})) {
           for (const options of pluralOptions(parse(message))) {
             plurals++;
-            expect(options.filter((o) => !o.startsWith("=")).sort(), `${language} ${key}`).toEqual(
-              ["few", "many", "one", "other", "two", "zero"],
-            );
+            expect(options.filter((o) => !o.startsWith("=")).sort(), `${language} ${key}`).toEqual([
+              "few",
+              "many",
+              "one",
+              "other",
+              "two",
+              "zero",
+            ]);
           }
         }
       }
@@ -153,7 +161,12 @@ describe("plural categories in every catalogue", () => {
     it(`${language}: one for 1, other for 0, 2 and 5, with the language's own digits`, () => {
       const t = makeTranslate(language as LanguageCode, { m: "{count, plural, one {O #} other {X #}}" });
       const digits = new Intl.NumberFormat(language).format;
-      expect([0, 1, 2, 5].map((count) => t("m", { count }))).toEqual([`X ${digits(0)}`, `O ${digits(1)}`, `X ${digits(2)}`, `X ${digits(5)}`]);
+      expect([0, 1, 2, 5].map((count) => t("m", { count }))).toEqual([
+        `X ${digits(0)}`,
+        `O ${digits(1)}`,
+        `X ${digits(2)}`,
+        `X ${digits(5)}`,
+      ]);
     });
   }
 });

@@ -19,7 +19,8 @@ describe("numbering per language", () => {
   });
 
   it("page numbers in a message follow the language", () => {
-    const progress = (language: "fa" | "ar" | "ckb") => makeTranslate(language, { p: "{page, number} / {total, number}" })("p", { page: 2, total: 10 });
+    const progress = (language: "fa" | "ar" | "ckb") =>
+      makeTranslate(language, { p: "{page, number} / {total, number}" })("p", { page: 2, total: 10 });
     expect(progress("fa")).toBe("۲ / ۱۰");
     expect(progress("ckb")).toBe("٢ / ١٠");
     expect(progress("ar")).toBe("2 / 10");

@@ -31,10 +31,17 @@ async function signedIn(email: string) {
 }
 
 const memberships = async (userId: string) =>
-  (await app.db.selectFrom("membership").select("organisation_id").where("user_id", "=", userId).execute()).map((m) => m.organisation_id).sort();
+  (await app.db.selectFrom("membership").select("organisation_id").where("user_id", "=", userId).execute())
+    .map((m) => m.organisation_id)
+    .sort();
 
 const auditOf = async (organisationId: string, action: string) =>
-  app.db.selectFrom("audit_event").select(["actor_user_id", "subject", "detail"]).where("organisation_id", "=", organisationId).where("action", "=", action).execute();
+  app.db
+    .selectFrom("audit_event")
+    .select(["actor_user_id", "subject", "detail"])
+    .where("organisation_id", "=", organisationId)
+    .where("action", "=", action)
+    .execute();
 
 describe("adding another organisation's member", () => {
   it("only invites them: they are not a member, no link is shown, and no link can be asked for", async () => {
@@ -56,7 +63,11 @@ describe("adding another organisation's member", () => {
   });
 
   it("nobody but the account's owner can accept the invitation", async () => {
-    const invitation = await app.db.selectFrom("membership_invitation").select("id").where("user_id", "=", victimId).executeTakeFirstOrThrow();
+    const invitation = await app.db
+      .selectFrom("membership_invitation")
+      .select("id")
+      .where("user_id", "=", victimId)
+      .executeTakeFirstOrThrow();
     const attacker = await signedIn(ATTACKER);
     const stolen = await attacker.post("/research?index", { invitation: invitation.id, answer: "accept" }, { csrf: await attacker.csrf() });
     expect(stolen.status).toBe(404);
@@ -71,7 +82,11 @@ describe("adding another organisation's member", () => {
     const victim = await signedIn(VICTIM);
     const home = await (await victim.get("/research")).text();
     expect(home).toContain("Other organisation invites you");
-    const invitation = await app.db.selectFrom("membership_invitation").select("id").where("user_id", "=", victimId).executeTakeFirstOrThrow();
+    const invitation = await app.db
+      .selectFrom("membership_invitation")
+      .select("id")
+      .where("user_id", "=", victimId)
+      .executeTakeFirstOrThrow();
     const answered = await victim.post("/research?index", { invitation: invitation.id, answer: "accept" }, { csrf: csrfFrom(home) });
     expect(answered.status).toBe(200);
     expect(await memberships(victimId)).toEqual([demoOrgId, otherOrgId].sort());

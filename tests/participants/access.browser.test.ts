@@ -11,7 +11,6 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeViolations, appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-
 const run = appAndBrowser();
 const { hasBrowser } = run;
 const REQUIRED = REQUIRED_STATEMENTS;
@@ -95,7 +94,12 @@ describe.skipIf(!hasBrowser)("the participant journey by keyboard alone (Chromiu
     }
     expect(answered).toBe(true);
     expect(await page.textContent("h1")).toBeTruthy();
-    const saved = await run.app.db.selectFrom("answer").innerJoin("response", "response.id", "answer.response_id").select("answer.value").where("response.language", "=", "cy").execute();
+    const saved = await run.app.db
+      .selectFrom("answer")
+      .innerJoin("response", "response.id", "answer.response_id")
+      .select("answer.value")
+      .where("response.language", "=", "cy")
+      .execute();
     expect(saved.length).toBeGreaterThan(0);
     await context.close();
   }, 120_000);
@@ -111,7 +115,10 @@ describe.skipIf(!hasBrowser)("the participant journey at 200 % zoom", () => {
       const check = async (what: string) => {
         seen++;
         for (const v of await axeViolations(page)) problems.push(`${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
-        const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+        }));
         if (scrollWidth > clientWidth) problems.push(`${what}: ${scrollWidth}px wide at ${clientWidth}px (scrolls sideways)`);
       };
       const submit = async (selector = "main form button[type=submit]") => {

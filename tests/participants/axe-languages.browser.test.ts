@@ -41,7 +41,8 @@ describe.skipIf(!run.hasBrowser)("axe in every language", () => {
       }
     }
     for (const path of ["/information", "/consent", "/support", "/stop"]) {
-      for (const language of ["ar", "fa"]) expect(checked[`${language} ${path}`], `${language} ${path}`).toBeGreaterThanOrEqual(checked[`en ${path}`]! - 2);
+      for (const language of ["ar", "fa"])
+        expect(checked[`${language} ${path}`], `${language} ${path}`).toBeGreaterThanOrEqual(checked[`en ${path}`]! - 2);
     }
     await context.close();
   }, 400_000);

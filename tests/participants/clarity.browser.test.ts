@@ -124,7 +124,7 @@ describe.skipIf(!run.hasBrowser)("clear question pages (Chromium, no JavaScript,
     await page.goto(`${run.app.url}/s/demo/next`);
     expect(new URL(page.url()).pathname).toMatch(/\/q\/peer-support-wellbeing\/pre\//);
     await context.close();
-   }, 240_000); // about twenty pages, one at a time, on a shared 2-core machine
+  }, 240_000); // about twenty pages, one at a time, on a shared 2-core machine
 
   it("Arabic: consent errors name each statement, the title says Error, the summary is read first; Back shows a page", async () => {
     const context = await phone();
@@ -134,7 +134,9 @@ describe.skipIf(!run.hasBrowser)("clear question pages (Chromium, no JavaScript,
     await Promise.all([page.waitForURL(/\/consent$/), page.click("main .actions a.button")]);
     const [first, second, ...rest] = REQUIRED_STATEMENTS;
     for (const id of rest) await page.check(`input[name=${id}][value=yes]`);
-    const statements = await Promise.all([first, second].map(async (id) => (await page.textContent(`fieldset:has(input[name=${id}]) legend`))!.trim()));
+    const statements = await Promise.all(
+      [first, second].map(async (id) => (await page.textContent(`fieldset:has(input[name=${id}]) legend`))!.trim()),
+    );
     const methods: string[] = [];
     page.on("request", (r) => {
       if (r.isNavigationRequest()) methods.push(r.method());

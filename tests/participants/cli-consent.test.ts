@@ -40,7 +40,9 @@ describe("cli participant consent", () => {
     const before = await choices();
 
     out.length = 0;
-    expect(await run("participant consent", ["--study", "demo", "--code", code!.toLowerCase(), "--quotes", before.quotes ? "no" : "yes"])).toBe(0);
+    expect(
+      await run("participant consent", ["--study", "demo", "--code", code!.toLowerCase(), "--quotes", before.quotes ? "no" : "yes"]),
+    ).toBe(0);
     expect(out.join("\n")).toMatch(/^Changed\. Now: quotes (yes|no), audio recording (yes|no)\.$/);
     const after = await choices();
     expect(after).toEqual({ quotes: !before.quotes, audio_recording: before.audio_recording });
@@ -55,7 +57,9 @@ describe("cli participant consent", () => {
   it("refuses a missing choice, a bad value and an unknown code with one clear line, changing nothing", async () => {
     const before = await database.db.selectFrom("consent_record").select(["quotes", "audio_recording"]).execute();
     await expect(run("participant consent", ["--study", "demo", "--code", "ABCD"])).rejects.toThrow(/Say what changes/);
-    await expect(run("participant consent", ["--study", "demo", "--code", "ABCD", "--quotes", "maybe"])).rejects.toThrow(/--quotes must be yes or no/);
+    await expect(run("participant consent", ["--study", "demo", "--code", "ABCD", "--quotes", "maybe"])).rejects.toThrow(
+      /--quotes must be yes or no/,
+    );
     await expect(run("participant consent", ["--study", "demo", "--code", "ABCD-12", "--audio", "no"])).rejects.toThrow(CliError);
     await expect(run("participant consent", ["--study", "nope", "--code", "ABCD-12", "--audio", "no"])).rejects.toThrow(/No study/);
     expect(await database.db.selectFrom("consent_record").select(["quotes", "audio_recording"]).execute()).toEqual(before);

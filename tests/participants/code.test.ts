@@ -158,9 +158,7 @@ describe("hashParticipantCode", () => {
 
   it("the same code typed differently finds the same record", () => {
     const code = generateParticipantCode();
-    expect(hashParticipantCode(canonical(code.toLowerCase().replaceAll("-", " ")), KEY)).toBe(
-      hashParticipantCode(canonical(code), KEY),
-    );
+    expect(hashParticipantCode(canonical(code.toLowerCase().replaceAll("-", " ")), KEY)).toBe(hashParticipantCode(canonical(code), KEY));
   });
 
   it("depends on the server key, so a database dump alone cannot be checked against guesses", () => {

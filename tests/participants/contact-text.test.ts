@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { contactParts } from "../../app/participants/contact-text";
 
-const links = (text: string) => contactParts(text).filter((p) => p.kind !== "text").map((p) => [p.kind, p.text, "href" in p ? p.href : ""]);
+const links = (text: string) =>
+  contactParts(text)
+    .filter((p) => p.kind !== "text")
+    .map((p) => [p.kind, p.text, "href" in p ? p.href : ""]);
 
 describe("contactParts", () => {
   it("finds UK helpline numbers, in Latin or Persian digits, and gives the number to dial", () => {

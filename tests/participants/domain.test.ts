@@ -10,7 +10,13 @@ import { answersForAnalysis, gatedParticipantCounts, quotableAnswers } from "../
 import { StudyOutsideOrganisationError } from "../../app/consent/scope.server";
 import { enterAssistedAnswers } from "../../app/participants/answers.server";
 import { savePage } from "../../app/participants/answers.server";
-import { enrolOnline, findParticipantByCode, issuePaperCodes, recordPaperConsent, recordRenewedConsent } from "../../app/participants/enrolment.server";
+import {
+  enrolOnline,
+  findParticipantByCode,
+  issuePaperCodes,
+  recordPaperConsent,
+  recordRenewedConsent,
+} from "../../app/participants/enrolment.server";
 import { nextStep } from "../../app/participants/journey.server";
 import { findStudyBySlug, questionnaireUse, type ParticipantStudy } from "../../app/participants/study.server";
 import { changeConsentChoicesByCode, withdrawByCode, withdrawParticipant } from "../../app/participants/withdrawal.server";
@@ -38,12 +44,22 @@ async function enrol(options: { quotes?: boolean } = {}) {
 
 async function answerWho5(participantId: string, value = "3") {
   const use = questionnaireUse(study, "peer-support-wellbeing", "pre")!;
-  const result = await savePage(database.db, { study, use, participantId, pageId: "who5_section", raw: { who5_1: value, who5_2: "4" }, language: "en" });
+  const result = await savePage(database.db, {
+    study,
+    use,
+    participantId,
+    pageId: "who5_section",
+    raw: { who5_1: value, who5_2: "4" },
+    language: "en",
+  });
   expect(result.ok).toBe(true);
 }
 
 async function count(table: "participant" | "consent_record" | "response" | "answer" | "form_submission" | "participant_session") {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -106,28 +122,50 @@ describe("withdrawal", () => {
     expect(answers.some((a) => a.participantId === goes.participantId)).toBe(false);
     expect(answers.filter((a) => a.participantId === stays.participantId)).toHaveLength(2);
     // The code no longer works.
-    await expect(withdrawByCode(database.db, { studyId: study.id, code: goes.code, codeHashKey: KEY, mode: "erase" })).rejects.toMatchObject({ reason: "unknown_code" });
+    await expect(
+      withdrawByCode(database.db, { studyId: study.id, code: goes.code, codeHashKey: KEY, mode: "erase" }),
+    ).rejects.toMatchObject({ reason: "unknown_code" });
   });
 
   it("keeping what was given: still analysed, never quoted, and nothing more can be recorded", async () => {
     const person = await enrol({ quotes: true });
     await answerWho5(person.participantId);
-    expect((await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId)).toBe(true);
+    expect(
+      (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId),
+    ).toBe(true);
     await withdrawParticipant(database.db, { studyId: study.id, participantId: person.participantId, mode: "keep" });
-    expect((await answersForAnalysis(database.db, { organisationId, studyId: study.id })).filter((a) => a.participantId === person.participantId)).toHaveLength(2);
-    expect((await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId)).toBe(false);
+    expect(
+      (await answersForAnalysis(database.db, { organisationId, studyId: study.id })).filter(
+        (a) => a.participantId === person.participantId,
+      ),
+    ).toHaveLength(2);
+    expect(
+      (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId),
+    ).toBe(false);
     const use = questionnaireUse(study, "peer-support-wellbeing", "pre")!;
-    await expect(savePage(database.db, { study, use, participantId: person.participantId, pageId: "ons4_section", raw: {}, language: "en" })).rejects.toMatchObject({ reason: "withdrawn" });
+    await expect(
+      savePage(database.db, { study, use, participantId: person.participantId, pageId: "ons4_section", raw: {}, language: "en" }),
+    ).rejects.toMatchObject({ reason: "withdrawn" });
     expect(await nextStep(database.db, study, { id: person.participantId, withdrawn_on: "2026-01-01" })).toEqual({ kind: "withdrawn" });
   });
 
   it("refuses a mode the study does not offer", async () => {
     const person = await enrol();
-    await database.db.updateTable("study").set({ settings: JSON.stringify({ ...study.settings, withdrawal: { modes: ["erase"], deadline: null } }) }).where("id", "=", study.id).execute();
+    await database.db
+      .updateTable("study")
+      .set({ settings: JSON.stringify({ ...study.settings, withdrawal: { modes: ["erase"], deadline: null } }) })
+      .where("id", "=", study.id)
+      .execute();
     try {
-      await expect(withdrawParticipant(database.db, { studyId: study.id, participantId: person.participantId, mode: "keep" })).rejects.toMatchObject({ reason: "mode_not_offered" });
+      await expect(
+        withdrawParticipant(database.db, { studyId: study.id, participantId: person.participantId, mode: "keep" }),
+      ).rejects.toMatchObject({ reason: "mode_not_offered" });
     } finally {
-      await database.db.updateTable("study").set({ settings: JSON.stringify(study.settings) }).where("id", "=", study.id).execute();
+      await database.db
+        .updateTable("study")
+        .set({ settings: JSON.stringify(study.settings) })
+        .where("id", "=", study.id)
+        .execute();
     }
   });
 });
@@ -136,9 +174,15 @@ describe("the consent gate", () => {
   it("quotes only people who currently say yes to quotes, and follows a change at once", async () => {
     const person = await enrol({ quotes: true });
     await answerWho5(person.participantId);
-    const quoted = async () => (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId);
+    const quoted = async () =>
+      (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId);
     expect(await quoted()).toBe(true);
-    const change = await changeConsentChoicesByCode(database.db, { studyId: study.id, code: person.code, codeHashKey: KEY, choices: { quotes: false } });
+    const change = await changeConsentChoicesByCode(database.db, {
+      studyId: study.id,
+      code: person.code,
+      codeHashKey: KEY,
+      choices: { quotes: false },
+    });
     expect(change.changed).toEqual(["quotes"]);
     expect(await quoted()).toBe(false);
     const changes = await database.db.selectFrom("consent_change").selectAll().execute();
@@ -146,9 +190,17 @@ describe("the consent gate", () => {
   });
 
   it("checks the tenant: another organisation's study is refused, not quietly empty", async () => {
-    const other = await database.db.insertInto("organisation").values({ slug: "other", name: "Other" }).returning("id").executeTakeFirstOrThrow();
-    await expect(answersForAnalysis(database.db, { organisationId: other.id, studyId: study.id })).rejects.toBeInstanceOf(StudyOutsideOrganisationError);
-    await expect(gatedParticipantCounts(database.db, { organisationId: other.id, studyId: study.id })).rejects.toBeInstanceOf(StudyOutsideOrganisationError);
+    const other = await database.db
+      .insertInto("organisation")
+      .values({ slug: "other", name: "Other" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expect(answersForAnalysis(database.db, { organisationId: other.id, studyId: study.id })).rejects.toBeInstanceOf(
+      StudyOutsideOrganisationError,
+    );
+    await expect(gatedParticipantCounts(database.db, { organisationId: other.id, studyId: study.id })).rejects.toBeInstanceOf(
+      StudyOutsideOrganisationError,
+    );
   });
 });
 
@@ -157,12 +209,28 @@ describe("paper and assisted", () => {
     const issued = await issuePaperCodes(database.db, { studyId: study.id, count: 3, codeHashKey: KEY });
     expect(issued.codes).toHaveLength(3);
     for (const code of issued.codes) expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-    const result = await recordPaperConsent(database.db, { studyId: study.id, code: issued.codes[0]!, agreedStatementIds: [...ALL_REQUIRED, "quotes"], recordedBy: null, codeHashKey: KEY });
+    const result = await recordPaperConsent(database.db, {
+      studyId: study.id,
+      code: issued.codes[0]!,
+      agreedStatementIds: [...ALL_REQUIRED, "quotes"],
+      recordedBy: null,
+      codeHashKey: KEY,
+    });
     expect(result).toMatchObject({ created: false, quotes: true, audioRecording: false });
-    const records = await database.db.selectFrom("consent_record").select(["method", "quotes"]).where("participant_id", "=", result.participantId).execute();
+    const records = await database.db
+      .selectFrom("consent_record")
+      .select(["method", "quotes"])
+      .where("participant_id", "=", result.participantId)
+      .execute();
     expect(records).toEqual([{ method: "paper", quotes: true }]);
     await expect(
-      recordPaperConsent(database.db, { studyId: study.id, code: issued.codes[1]!, agreedStatementIds: ["quotes"], recordedBy: null, codeHashKey: KEY }),
+      recordPaperConsent(database.db, {
+        studyId: study.id,
+        code: issued.codes[1]!,
+        agreedStatementIds: ["quotes"],
+        recordedBy: null,
+        codeHashKey: KEY,
+      }),
     ).rejects.toMatchObject({ reason: "required_not_agreed" });
   });
 
@@ -170,18 +238,36 @@ describe("paper and assisted", () => {
     const [code] = (await issuePaperCodes(database.db, { studyId: study.id, count: 1, codeHashKey: KEY })).codes;
     const admin = await database.db.selectFrom("app_user").select("id").executeTakeFirstOrThrow();
     const bad = await enterAssistedAnswers(database.db, {
-      studyId: study.id, code: code!, codeHashKey: KEY, instrumentId: "peer-support-wellbeing", timepoint: "pre",
-      raw: { who5_1: "2", who5_2: "9", nonsense: "1" }, interpreter: "phone", enteredBy: admin.id, language: "ar",
+      studyId: study.id,
+      code: code!,
+      codeHashKey: KEY,
+      instrumentId: "peer-support-wellbeing",
+      timepoint: "pre",
+      raw: { who5_1: "2", who5_2: "9", nonsense: "1" },
+      interpreter: "phone",
+      enteredBy: admin.id,
+      language: "ar",
     });
     expect(bad).toEqual({ ok: false, errors: { who5_2: "out_of_range", nonsense: "unknown_item" } });
     const participant = (await findParticipantByCode(database.db, { studyId: study.id, code: code!, codeHashKey: KEY }))!;
     expect(await database.db.selectFrom("response").select("id").where("participant_id", "=", participant.id).execute()).toEqual([]);
     const good = await enterAssistedAnswers(database.db, {
-      studyId: study.id, code: code!, codeHashKey: KEY, instrumentId: "peer-support-wellbeing", timepoint: "pre",
-      raw: { who5_1: "2", ons_happy: "7" }, interpreter: "phone", enteredBy: admin.id, language: "ar",
+      studyId: study.id,
+      code: code!,
+      codeHashKey: KEY,
+      instrumentId: "peer-support-wellbeing",
+      timepoint: "pre",
+      raw: { who5_1: "2", ons_happy: "7" },
+      interpreter: "phone",
+      enteredBy: admin.id,
+      language: "ar",
     });
     expect(good.ok).toBe(true);
-    const response = await database.db.selectFrom("response").select(["mode", "interpreter", "entered_by"]).where("participant_id", "=", participant.id).executeTakeFirstOrThrow();
+    const response = await database.db
+      .selectFrom("response")
+      .select(["mode", "interpreter", "entered_by"])
+      .where("participant_id", "=", participant.id)
+      .executeTakeFirstOrThrow();
     expect(response).toEqual({ mode: "assisted", interpreter: "phone", entered_by: admin.id });
   });
 });
@@ -192,24 +278,44 @@ describe("timepoints and consent-form versions", () => {
     const participant = { id: person.participantId, withdrawn_on: null };
     expect((await nextStep(database.db, study, participant)).kind).toBe("page");
     // A second consent-form version is added to the study.
-    const v1 = await database.db.selectFrom("instrument_version").selectAll().where("instrument_id", "=", "consent-form").executeTakeFirstOrThrow();
+    const v1 = await database.db
+      .selectFrom("instrument_version")
+      .selectAll()
+      .where("instrument_id", "=", "consent-form")
+      .executeTakeFirstOrThrow();
     const definition = { ...(v1.definition as object), version: 2 };
     const v2 = await database.db
       .insertInto("instrument_version")
-      .values({ instrument_id: "consent-form", version: 2, kind: v1.kind, content_hash: "test-v2", definition: JSON.stringify(definition), translations: JSON.stringify(v1.translations) })
+      .values({
+        instrument_id: "consent-form",
+        version: 2,
+        kind: v1.kind,
+        content_hash: "test-v2",
+        definition: JSON.stringify(definition),
+        translations: JSON.stringify(v1.translations),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await database.db.insertInto("study_instrument").values({ study_id: study.id, instrument_version_id: v2.id, role: "consent_form", timepoint: "once", position: 99 }).execute();
+    await database.db
+      .insertInto("study_instrument")
+      .values({ study_id: study.id, instrument_version_id: v2.id, role: "consent_form", timepoint: "once", position: 99 })
+      .execute();
     try {
       const updated = (await findStudyBySlug(database.db, "demo"))!;
       expect(await nextStep(database.db, updated, participant)).toEqual({ kind: "consent" });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });
-      expect(await database.db.selectFrom("consent_record").select("id").where("participant_id", "=", person.participantId).execute()).toHaveLength(2);
+      expect(
+        await database.db.selectFrom("consent_record").select("id").where("participant_id", "=", person.participantId).execute(),
+      ).toHaveLength(2);
       expect((await nextStep(database.db, updated, participant)).kind).toBe("page");
       // Only "post" open: the person is taken to the post questionnaire.
       const postOnly = { ...updated, settings: { ...updated.settings, open_timepoints: ["post"] } };
-      expect(await nextStep(database.db, postOnly, participant)).toMatchObject({ kind: "page", instrumentId: "peer-support-wellbeing", timepoint: "post" });
+      expect(await nextStep(database.db, postOnly, participant)).toMatchObject({
+        kind: "page",
+        instrumentId: "peer-support-wellbeing",
+        timepoint: "post",
+      });
     } finally {
       await database.db.deleteFrom("consent_record").where("instrument_version_id", "=", v2.id).execute();
       await database.db.deleteFrom("study_instrument").where("instrument_version_id", "=", v2.id).execute();
@@ -220,7 +326,14 @@ describe("timepoints and consent-form versions", () => {
   it("a page with a bad value changes nothing, and a page sent twice is stored once", async () => {
     const person = await enrol();
     const use = questionnaireUse(study, "peer-support-wellbeing", "pre")!;
-    const bad = await savePage(database.db, { study, use, participantId: person.participantId, pageId: "who5_section", raw: { who5_1: "3", who5_2: "42" }, language: "en" });
+    const bad = await savePage(database.db, {
+      study,
+      use,
+      participantId: person.participantId,
+      pageId: "who5_section",
+      raw: { who5_1: "3", who5_2: "42" },
+      language: "en",
+    });
     expect(bad).toEqual({ ok: false, errors: { who5_2: "out_of_range" } });
     expect(await database.db.selectFrom("response").select("id").where("participant_id", "=", person.participantId).execute()).toEqual([]);
     await answerWho5(person.participantId, "1");

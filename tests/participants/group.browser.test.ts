@@ -62,7 +62,10 @@ describe.skipIf(!hasBrowser)("joining a group with one's code (Chromium)", () =>
     await page.click("main form button[type=submit]");
     expect(await page.textContent(".error-summary")).toContain("اختر مجموعتك");
     expect(await axeViolations(page)).toEqual([]);
-    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     await context.close();
   });

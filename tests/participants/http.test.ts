@@ -17,8 +17,15 @@ beforeAll(async () => {
   const study = await app.db.selectFrom("study").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
   studyId = study.id;
   // The after-appointment form, whose "What was misunderstood?" is asked only after "yes".
-  const version = await app.db.selectFrom("instrument_version").select("id").where("instrument_id", "=", "communication-feedback").executeTakeFirstOrThrow();
-  await app.db.insertInto("study_instrument").values({ study_id: studyId, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 }).execute();
+  const version = await app.db
+    .selectFrom("instrument_version")
+    .select("id")
+    .where("instrument_id", "=", "communication-feedback")
+    .executeTakeFirstOrThrow();
+  await app.db
+    .insertInto("study_instrument")
+    .values({ study_id: studyId, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 })
+    .execute();
 });
 afterAll(async () => app?.close());
 
@@ -35,11 +42,19 @@ async function participant(optional: { quotes?: boolean } = {}) {
 async function withPageMode<T>(pageMode: "section" | "question", run: () => Promise<T>): Promise<T> {
   const row = await app.db.selectFrom("study").select("settings").where("id", "=", studyId).executeTakeFirstOrThrow();
   const settings = row.settings as Record<string, unknown>;
-  await app.db.updateTable("study").set({ settings: JSON.stringify({ ...settings, page_mode: pageMode }) }).where("id", "=", studyId).execute();
+  await app.db
+    .updateTable("study")
+    .set({ settings: JSON.stringify({ ...settings, page_mode: pageMode }) })
+    .where("id", "=", studyId)
+    .execute();
   try {
     return await run();
   } finally {
-    await app.db.updateTable("study").set({ settings: JSON.stringify(settings) }).where("id", "=", studyId).execute();
+    await app.db
+      .updateTable("study")
+      .set({ settings: JSON.stringify(settings) })
+      .where("id", "=", studyId)
+      .execute();
   }
 }
 
@@ -111,8 +126,16 @@ describe("optional consent choices left blank", () => {
     const done = await client.post("/s/demo/consent", requiredOnly);
     expect(new URL(done.url).pathname).toBe("/s/demo/code");
     expect(done.html).not.toContain("Choose yes or no");
-    const person = await findParticipantByCode(app.db, { studyId, code: codeOnPage(done.html), codeHashKey: secretsFrom(TEST_SECRET).codeHashKey });
-    const record = await app.db.selectFrom("consent_record").select(["audio_recording", "quotes"]).where("participant_id", "=", person!.id).executeTakeFirstOrThrow();
+    const person = await findParticipantByCode(app.db, {
+      studyId,
+      code: codeOnPage(done.html),
+      codeHashKey: secretsFrom(TEST_SECRET).codeHashKey,
+    });
+    const record = await app.db
+      .selectFrom("consent_record")
+      .select(["audio_recording", "quotes"])
+      .where("participant_id", "=", person!.id)
+      .executeTakeFirstOrThrow();
     expect(record).toEqual({ audio_recording: false, quotes: false });
   });
 
@@ -175,7 +198,10 @@ describe("nothing about a visit is kept longer than it is useful", () => {
     const client = await participant();
     const code = codeOnPage((await client.get("/s/demo/code")).html);
     const someone = await app.db.selectFrom("participant").select("id").executeTakeFirstOrThrow();
-    await app.db.insertInto("participant_session").values({ id_hash: "ended-yesterday", participant_id: someone.id, sealed_code: null, expires_at: new Date(Date.now() - 86400_000) }).execute();
+    await app.db
+      .insertInto("participant_session")
+      .values({ id_hash: "ended-yesterday", participant_id: someone.id, sealed_code: null, expires_at: new Date(Date.now() - 86400_000) })
+      .execute();
     const phone = new ParticipantClient(app.url);
     await phone.get("/s/demo?lang=en");
     const resumed = await phone.post("/s/demo/resume", { code, _to: "next" });
@@ -202,7 +228,11 @@ describe("measures' attribution", () => {
 /** The text of the contact panel (a <p class="panel"> with exactly these attributes before class), tags removed. */
 function panelText(html: string, attributes: string): string | undefined {
   const match = new RegExp(`<p${attributes} class="panel">(.*?)</p>`, "s").exec(html);
-  return match?.[1]!.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&").replace(/&#x27;/g, "'").replace(/&quot;/g, '"');
+  return match?.[1]!
+    .replace(/<[^>]+>/g, "")
+    .replace(/&amp;/g, "&")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"');
 }
 
 describe("the study's contact line", () => {
@@ -210,7 +240,11 @@ describe("the study's contact line", () => {
     const row = await app.db.selectFrom("study").select("settings").where("id", "=", studyId).executeTakeFirstOrThrow();
     const settings = row.settings as { contact: Record<string, string> };
     const englishOnly = { ...settings, contact: { en: settings.contact.en! } };
-    await app.db.updateTable("study").set({ settings: JSON.stringify(englishOnly) }).where("id", "=", studyId).execute();
+    await app.db
+      .updateTable("study")
+      .set({ settings: JSON.stringify(englishOnly) })
+      .where("id", "=", studyId)
+      .execute();
     try {
       const client = new ParticipantClient(app.url);
       await client.get("/s/demo?lang=cy");
@@ -218,7 +252,11 @@ describe("the study's contact line", () => {
       // Phone numbers and addresses inside it are links (issue 12 item 2); the words are the English line.
       expect(panelText(page.html, ' lang="en"')).toBe(settings.contact.en);
     } finally {
-      await app.db.updateTable("study").set({ settings: JSON.stringify(row.settings) }).where("id", "=", studyId).execute();
+      await app.db
+        .updateTable("study")
+        .set({ settings: JSON.stringify(row.settings) })
+        .where("id", "=", studyId)
+        .execute();
     }
     const client = new ParticipantClient(app.url);
     await client.get("/s/demo?lang=cy");

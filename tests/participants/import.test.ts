@@ -24,7 +24,15 @@ beforeAll(async () => {
 afterAll(async () => database?.destroy());
 
 const run = (csv: string, options: { timepoint?: string; version?: number; language?: string } = {}) =>
-  importResponses(database.db, { studyId: study.id, instrumentId: "peer-support-wellbeing", version: options.version, timepoint: options.timepoint ?? "pre", csv, codeHashKey: KEY, language: options.language });
+  importResponses(database.db, {
+    studyId: study.id,
+    instrumentId: "peer-support-wellbeing",
+    version: options.version,
+    timepoint: options.timepoint ?? "pre",
+    csv,
+    codeHashKey: KEY,
+    language: options.language,
+  });
 
 async function answerCount() {
   return (await answersForAnalysis(database.db, { organisationId: study.organisationId, studyId: study.id })).length;
@@ -96,9 +104,19 @@ describe("import responses", () => {
     const [welsh] = (await issuePaperCodes(database.db, { studyId: study.id, count: 1, language: "cy", codeHashKey: KEY })).codes;
     expect(await run(["participant_code,who5_3", `${welsh},2`].join("\n"))).toMatchObject({ imported: 1, problems: [] });
     const languageOf = async () =>
-      (await database.db.selectFrom("response").innerJoin("participant", "participant.id", "response.participant_id").select("response.language").where("participant.language", "=", "cy").executeTakeFirstOrThrow()).language;
+      (
+        await database.db
+          .selectFrom("response")
+          .innerJoin("participant", "participant.id", "response.participant_id")
+          .select("response.language")
+          .where("participant.language", "=", "cy")
+          .executeTakeFirstOrThrow()
+      ).language;
     expect(await languageOf()).toBe("cy");
-    expect(await run(["participant_code,who5_3", `${welsh},3`].join("\n"), { language: "ar" })).toMatchObject({ imported: 1, problems: [] });
+    expect(await run(["participant_code,who5_3", `${welsh},3`].join("\n"), { language: "ar" })).toMatchObject({
+      imported: 1,
+      problems: [],
+    });
     expect(await languageOf()).toBe("ar");
     await expect(run(["participant_code,who5_3", `${welsh},3`].join("\n"), { language: "ps" })).rejects.toThrow(/not offered in "ps"/);
   });

@@ -6,7 +6,6 @@ import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-
 const run = appAndBrowser();
 const { hasBrowser } = run;
 const REQUIRED = REQUIRED_STATEMENTS;
@@ -16,7 +15,10 @@ async function newContext(width = 390): Promise<BrowserContext> {
 }
 
 async function count(table: "participant" | "consent_record" | "answer" | "response" | "form_submission") {
-  const row = await run.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await run.app.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -77,7 +79,11 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       await clickSave(page);
     }
     expect(await page.textContent("h1")).toBe("شكرًا لك");
-    const participant = await run.app.db.selectFrom("participant").select(["id", "language"]).where("language", "=", "ar").executeTakeFirstOrThrow();
+    const participant = await run.app.db
+      .selectFrom("participant")
+      .select(["id", "language"])
+      .where("language", "=", "ar")
+      .executeTakeFirstOrThrow();
     const answers = await run.app.db
       .selectFrom("answer")
       .innerJoin("response", "response.id", "answer.response_id")
@@ -86,7 +92,11 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
       .execute();
     expect(answers.filter((a) => a.value === typed).length).toBeGreaterThan(0);
     expect(answers.every((a) => a.language === "ar" && a.completed_on !== null)).toBe(true);
-    const consent = await run.app.db.selectFrom("consent_record").select(["quotes", "audio_recording", "method"]).where("participant_id", "=", participant.id).executeTakeFirstOrThrow();
+    const consent = await run.app.db
+      .selectFrom("consent_record")
+      .select(["quotes", "audio_recording", "method"])
+      .where("participant_id", "=", participant.id)
+      .executeTakeFirstOrThrow();
     expect(consent).toEqual({ quotes: true, audio_recording: false, method: "online" });
     // Going back shows the typed text, in its own direction.
     // The demo asks the focus-group questions one to a page.
@@ -163,12 +173,14 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.check("input[name=audio_recording][value=no]");
     await page.check("input[name=quotes][value=no]");
     // The same form sent twice (a double tap, or a retry after a timeout), then the real click.
-    const form = await page.evaluate(() => null).then(async () => {
-      const token = await page.getAttribute("input[name=_token]", "value");
-      const fields: Record<string, string> = { _token: token!, audio_recording: "no", quotes: "no" };
-      for (const id of REQUIRED) fields[id] = "yes";
-      return fields;
-    });
+    const form = await page
+      .evaluate(() => null)
+      .then(async () => {
+        const token = await page.getAttribute("input[name=_token]", "value");
+        const fields: Record<string, string> = { _token: token!, audio_recording: "no", quotes: "no" };
+        for (const id of REQUIRED) fields[id] = "yes";
+        return fields;
+      });
     const post = () => context.request.post(`${run.app.url}/s/demo/consent`, { form, headers: { origin: run.app.url }, maxRedirects: 0 });
     const [a, b] = await Promise.all([post(), post()]);
     expect([a.status(), b.status()]).toEqual([302, 302]);
@@ -183,7 +195,9 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.check("input[name=who5_1][value='4']");
     const answersBefore = await count("answer");
     const answerForm = { who5_1: "4", _intent: "save" };
-    await Promise.all([1, 2].map(() => context.request.post(page.url(), { form: answerForm, headers: { origin: run.app.url }, maxRedirects: 0 })));
+    await Promise.all(
+      [1, 2].map(() => context.request.post(page.url(), { form: answerForm, headers: { origin: run.app.url }, maxRedirects: 0 })),
+    );
     await clickSave(page);
     expect(await count("answer")).toBe(answersBefore + 1);
     await context.close();
@@ -238,7 +252,10 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     const left = await run.app.db.selectFrom("answer").select("value").execute();
     expect(left.filter((a) => JSON.stringify(a.value).includes("7f3a"))).toEqual([]);
     for (const table of ["response", "consent_record", "participant_session"] as const) {
-      expect(await run.app.db.selectFrom(table).select("participant_id").where("participant_id", "=", participant.participant_id).execute(), table).toEqual([]);
+      expect(
+        await run.app.db.selectFrom(table).select("participant_id").where("participant_id", "=", participant.participant_id).execute(),
+        table,
+      ).toEqual([]);
     }
     expect(await run.app.db.selectFrom("participant").select("id").where("id", "=", participant.participant_id).execute()).toEqual([]);
     await context.close();
@@ -255,7 +272,12 @@ describe.skipIf(!hasBrowser)("participant journey (Chromium, no JavaScript)", ()
     await page.click("main form button[type=submit]");
     expect(await page.textContent("[role=status]")).toContain("Your choices are saved.");
     const changes = await run.app.db.selectFrom("consent_change").select(["flag", "value"]).orderBy("id", "desc").limit(2).execute();
-    expect(changes).toEqual(expect.arrayContaining([{ flag: "quotes", value: false }, { flag: "audio_recording", value: true }]));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { flag: "quotes", value: false },
+        { flag: "audio_recording", value: true },
+      ]),
+    );
     await context.close();
   });
 });

@@ -8,7 +8,6 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeViolations, appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
-
 const run = appAndBrowser();
 const { hasBrowser } = run;
 const REQUIRED = REQUIRED_STATEMENTS;
@@ -18,7 +17,10 @@ async function check(page: Page, what: string, seen: string[], problems: string[
   if (process.env.DEBUG_PAGES) console.log(Date.now() % 100000, what);
   const violations = await axeViolations(page);
   for (const v of violations) problems.push(`${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
   if (scrollWidth > clientWidth) problems.push(`${what}: ${scrollWidth}px wide at ${clientWidth}px (scrolls sideways)`);
   // The one script allowed is the quick exit's Shift×3 (ADR 064); the page works without it.
   expect(await page.locator("script:not([src='/quick-exit.js'])").count(), `${what} ships JavaScript`).toBe(0);
@@ -44,7 +46,8 @@ describe.skipIf(!hasBrowser)("participant pages: accessible and 320 px wide, in 
       await page.waitForURL(/\/information$/);
       expect(await page.getAttribute("html", "lang")).toBe(language);
       await check(page, "/s/demo/information", seen, problems);
-      for (const path of ["/s/demo/support", "/s/demo/break", "/s/demo/stop", "/s/demo/resume", "/s/demo/declined", "/s/demo/finished"]) await visit(path);
+      for (const path of ["/s/demo/support", "/s/demo/break", "/s/demo/stop", "/s/demo/resume", "/s/demo/declined", "/s/demo/finished"])
+        await visit(path);
       await page.goto(`${run.app.url}/s/demo/resume`);
       await page.fill("#code", "not a code");
       await submit(page);

@@ -69,7 +69,10 @@ async function back(page: Page) {
 }
 
 async function sessions() {
-  const row = await run.app.db.selectFrom("participant_session").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const row = await run.app.db
+    .selectFrom("participant_session")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -125,7 +128,11 @@ describe.skipIf(!run.hasBrowser)("quick exit (JavaScript off, 320 px)", () => {
     expect(cleared.some((c) => /^tandem_p=;.*Max-Age=0/.test(c))).toBe(true);
     expect(cleared.some((c) => /^tandem_lang=;.*Max-Age=0/.test(c))).toBe(true);
     // An exit never fails, not even for a study that does not exist.
-    const unknown = await fetch(`${run.app.url}/s/no-such-study/exit`, { method: "POST", redirect: "manual", headers: { origin: run.app.url } });
+    const unknown = await fetch(`${run.app.url}/s/no-such-study/exit`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: run.app.url },
+    });
     expect([unknown.status, unknown.headers.get("location")]).toEqual([303, QUICK_EXIT_URL]);
   });
 
@@ -186,7 +193,9 @@ describe.skipIf(!run.hasBrowser)("quick exit with JavaScript on", () => {
     const context = await phone({ javaScript: true, width: 1280 });
     const page = await context.newPage();
     const code = await startStudy(page, "en");
-    const scripts = await page.locator("script").evaluateAll((s) => s.map((e) => [e.getAttribute("src"), (e as HTMLScriptElement).nonce !== ""]));
+    const scripts = await page
+      .locator("script")
+      .evaluateAll((s) => s.map((e) => [e.getAttribute("src"), (e as HTMLScriptElement).nonce !== ""]));
     expect(scripts).toEqual([["/quick-exit.js", true]]);
     const before = await sessions();
     await page.keyboard.press("Shift");
@@ -233,7 +242,17 @@ describe.skipIf(!run.hasBrowser)("helplines and e-mail addresses in right-to-lef
             range.setEnd(node, m.index + m[0].length);
             groups.push({ text: m[0], left: range.getBoundingClientRect().left });
           }
-          return { href: a.getAttribute("href"), dir: a.getAttribute("dir"), lines: a.getClientRects().length, groups, visual: [...groups].sort((x, y) => x.left - y.left).map((g) => g.text).join(" "), text };
+          return {
+            href: a.getAttribute("href"),
+            dir: a.getAttribute("dir"),
+            lines: a.getClientRects().length,
+            groups,
+            visual: [...groups]
+              .sort((x, y) => x.left - y.left)
+              .map((g) => g.text)
+              .join(" "),
+            text,
+          };
         }),
       );
       expect(numbers.map((n) => n.href)).toEqual(["tel:116123", "tel:0800132737"]);
@@ -270,7 +289,10 @@ describe.skipIf(!run.hasBrowser)("language (JavaScript off, 320 px)", () => {
     const page = await context.newPage();
     await page.goto(`${run.app.url}/s/demo`);
     const offered = ["en", "cy", "ar", "fa"] as const;
-    const marked = async (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => [e.getAttribute("lang"), e.getAttribute("dir"), (e.textContent ?? "").trim()]));
+    const marked = async (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((els) => els.map((e) => [e.getAttribute("lang"), e.getAttribute("dir"), (e.textContent ?? "").trim()]));
     const expected = (key: string) => offered.map((code) => [code, code === "ar" || code === "fa" ? "rtl" : "ltr", messagesFor(code)[key]]);
     expect(await marked("h1 [lang]")).toEqual(expected("participant.language.title"));
     expect(await marked(".quick-exit [lang]")).toEqual(expected("participant.bar.leave"));
@@ -281,7 +303,10 @@ describe.skipIf(!run.hasBrowser)("language (JavaScript off, 320 px)", () => {
     await go(page, () => page.click(".multilingual-links a[hreflang=fa]"));
     expect(new URL(page.url()).pathname).toBe("/s/demo/resume");
     expect(await page.getAttribute("html", "lang")).toBe("fa");
-    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     await context.close();
   }, 60_000);
@@ -309,7 +334,12 @@ describe.skipIf(!run.hasBrowser)("language (JavaScript off, 320 px)", () => {
       expect(await page.getAttribute("html", "lang")).toBe("ps");
       expect(await page.title()).toBe(`${ps["participant.language.title"]} – Tandem`);
       expect(await page.locator("main").innerText()).toContain(ps["participant.language.notOffered"]!.replace("{language}", "پښتو"));
-      expect(await page.locator("main a.button[hreflang]").evaluateAll((links) => links.map((a) => a.getAttribute("hreflang")))).toEqual(["en", "cy", "ar", "fa"]);
+      expect(await page.locator("main a.button[hreflang]").evaluateAll((links) => links.map((a) => a.getAttribute("hreflang")))).toEqual([
+        "en",
+        "cy",
+        "ar",
+        "fa",
+      ]);
     }
     await context.close();
   }, 60_000);
@@ -332,7 +362,16 @@ describe.skipIf(!run.hasBrowser)("participant codes at 320 px in Arabic (JavaScr
         return { g, left: range.getBoundingClientRect().left };
       });
       const box = el.getBoundingClientRect();
-      return { text, lines: el.getClientRects().length, visual: [...groups].sort((a, b) => a.left - b.left).map((x) => x.g).join("-"), right: box.right, left: box.left };
+      return {
+        text,
+        lines: el.getClientRects().length,
+        visual: [...groups]
+          .sort((a, b) => a.left - b.left)
+          .map((x) => x.g)
+          .join("-"),
+        right: box.right,
+        left: box.left,
+      };
     });
     expect(example.text).toBe("7K3M-Q9XA-2BHD-W4PZ");
     expect(example.lines).toBe(1);
@@ -340,11 +379,16 @@ describe.skipIf(!run.hasBrowser)("participant codes at 320 px in Arabic (JavaScr
     expect(example.left).toBeGreaterThanOrEqual(0);
     expect(example.right).toBeLessThanOrEqual(320);
     await page.fill("#code", "7K3M-Q9XA-2BHD-W4PZ");
-    const input = await page.locator("#code").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, direction: getComputedStyle(el).direction }));
+    const input = await page
+      .locator("#code")
+      .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, direction: getComputedStyle(el).direction }));
     expect(input.direction).toBe("ltr");
     // The whole code shows in the box: nothing clipped or scrolled out of sight.
     expect(input.scroll).toBeLessThanOrEqual(input.client);
-    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     await context.close();
   }, 60_000);

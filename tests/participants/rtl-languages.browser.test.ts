@@ -34,7 +34,12 @@ beforeAll(async () => {
     organisationId: organisation.id,
     studyId: study.id,
     actorUserId: admin.id,
-    study: { ...input, languages: [...input.languages, ...LANGUAGES], titles: { ...input.titles, ...TITLES }, contact: { ...input.contact, ...CONTACT } },
+    study: {
+      ...input,
+      languages: [...input.languages, ...LANGUAGES],
+      titles: { ...input.titles, ...TITLES },
+      contact: { ...input.contact, ...CONTACT },
+    },
   });
   expect(saved.ok).toBe(true);
 }, 120_000);
@@ -74,7 +79,10 @@ function mislabelled(blocks: { text: string; lang: string | null }[], language: 
 async function layoutProblems(page: Page, what: string) {
   const problems: string[] = [];
   for (const v of await axeViolations(page)) problems.push(`${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
   if (scrollWidth > clientWidth) problems.push(`${what}: ${scrollWidth}px wide at ${clientWidth}px (scrolls sideways)`);
   return problems;
 }
@@ -90,7 +98,10 @@ describe.skipIf(!hasBrowser)("Pashto and Sorani for participants, without JavaSc
       // The choice itself, not the "I already have a code" link that also leads into the language.
       const link = page.locator(`a[hreflang=${code}]:not([href*="next="])`);
       expect((await link.textContent())?.trim()).toBe(getLanguage(code).endonym);
-      expect(await link.evaluate((a) => [a.closest("[lang]")?.getAttribute("lang"), a.closest("[dir]")?.getAttribute("dir")])).toEqual([code, "rtl"]);
+      expect(await link.evaluate((a) => [a.closest("[lang]")?.getAttribute("lang"), a.closest("[dir]")?.getAttribute("dir")])).toEqual([
+        code,
+        "rtl",
+      ]);
     }
     expect(await page.locator("script:not([src='/quick-exit.js'])").count()).toBe(0);
     await context.close();

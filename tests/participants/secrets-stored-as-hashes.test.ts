@@ -88,7 +88,10 @@ describe("a copy of the database", () => {
 
 describe("only tokens the server issued become sessions", () => {
   it("a made-up form token enrols nobody and sets no cookie", async () => {
-    const before = await app.db.selectFrom("participant").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const before = await app.db
+      .selectFrom("participant")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     const client = new ParticipantClient(app.url);
     await client.get("/s/demo?lang=en");
     await client.get("/s/demo/consent");
@@ -97,7 +100,10 @@ describe("only tokens the server issued become sessions", () => {
       expect(new URL(result.url).pathname).toBe("/s/demo/consent");
       expect(client.cookies.has("tandem_p")).toBe(false);
     }
-    const after = await app.db.selectFrom("participant").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const after = await app.db
+      .selectFrom("participant")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -110,17 +116,26 @@ describe("only tokens the server issued become sessions", () => {
   });
 
   it("submitting the same consent form twice makes one participant, and both answers carry the same working session", async () => {
-    const before = await app.db.selectFrom("participant").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const before = await app.db
+      .selectFrom("participant")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     const first = new ParticipantClient(app.url);
     await first.get("/s/demo?lang=en");
     const token = hiddenValue((await first.get("/s/demo/consent")).html, "_token");
     const second = new ParticipantClient(app.url);
     second.cookies.set("tandem_lang", first.cookies.get("tandem_lang")!);
-    const [a, b] = await Promise.all([first.post("/s/demo/consent", consentForm(token)), second.post("/s/demo/consent", consentForm(token))]);
+    const [a, b] = await Promise.all([
+      first.post("/s/demo/consent", consentForm(token)),
+      second.post("/s/demo/consent", consentForm(token)),
+    ]);
     expect(new URL(a.url).pathname).toBe("/s/demo/code");
     expect(new URL(b.url).pathname).toBe("/s/demo/code");
     expect(second.cookies.get("tandem_p")).toBe(first.cookies.get("tandem_p"));
-    const after = await app.db.selectFrom("participant").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const after = await app.db
+      .selectFrom("participant")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n + 1);
   });
 });

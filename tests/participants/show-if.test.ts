@@ -23,15 +23,28 @@ beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   await bootstrap(database, { demo: true, demoAdminPassword: "correct horse battery staple 42" });
   const demo = (await findStudyBySlug(database.db, "demo"))!;
-  const version = await database.db.selectFrom("instrument_version").select("id").where("instrument_id", "=", "communication-feedback").executeTakeFirstOrThrow();
-  await database.db.insertInto("study_instrument").values({ study_id: demo.id, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 }).execute();
+  const version = await database.db
+    .selectFrom("instrument_version")
+    .select("id")
+    .where("instrument_id", "=", "communication-feedback")
+    .executeTakeFirstOrThrow();
+  await database.db
+    .insertInto("study_instrument")
+    .values({ study_id: demo.id, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 })
+    .execute();
   study = (await findStudyBySlug(database.db, "demo"))!;
   use = questionnaireUse(study, "communication-feedback", "once")!;
 });
 afterAll(async () => database?.destroy());
 
 async function enrol() {
-  const result = await enrolOnline(database.db, { study, language: "en", agreed: REQUIRED, codeHashKey: KEY, submissionToken: randomBytes(32).toString("base64url") });
+  const result = await enrolOnline(database.db, {
+    study,
+    language: "en",
+    agreed: REQUIRED,
+    codeHashKey: KEY,
+    submissionToken: randomBytes(32).toString("base64url"),
+  });
   if (!result.created) throw new Error("expected a new participant");
   return { id: result.participantId, withdrawn_on: null };
 }
@@ -50,7 +63,13 @@ describe("pages of a questionnaire with a condition", () => {
 
   it("one question per page: the conditional page is shown only after a yes, and the rest always", () => {
     const pages = questionnairePages(use.version.definition, "once", "question");
-    expect(pages.map((p) => p.id)).toEqual(["interpreter", "comfort_communicating", "misunderstood", "what_misunderstood", "anything_else"]);
+    expect(pages.map((p) => p.id)).toEqual([
+      "interpreter",
+      "comfort_communicating",
+      "misunderstood",
+      "what_misunderstood",
+      "anything_else",
+    ]);
     const hidden = pages.filter((p) => !pageShown(p, { misunderstood: "no" })).map((p) => p.id);
     expect(hidden).toEqual(["what_misunderstood"]);
     expect(pages.filter((p) => !pageShown(p, {})).map((p) => p.id)).toEqual(["what_misunderstood"]);
@@ -72,10 +91,20 @@ describe("the journey through it (one question per page)", () => {
     await save("interpreter", { interpreter: "phone" });
     await save("comfort_communicating", { comfort_communicating: "4" });
     await save("misunderstood", { misunderstood: "no" });
-    expect(await nextStep(database.db, questionStudy, person)).toEqual({ kind: "page", instrumentId: "communication-feedback", timepoint: "once", pageId: "anything_else" });
+    expect(await nextStep(database.db, questionStudy, person)).toEqual({
+      kind: "page",
+      instrumentId: "communication-feedback",
+      timepoint: "once",
+      pageId: "anything_else",
+    });
     const last = await save("anything_else", {});
     expect(last.completed).toBe(true);
-    const response = await database.db.selectFrom("response").select(["completed_on", "sections_done"]).where("participant_id", "=", person.id).where("instrument_version_id", "=", use.version.rowId).executeTakeFirstOrThrow();
+    const response = await database.db
+      .selectFrom("response")
+      .select(["completed_on", "sections_done"])
+      .where("participant_id", "=", person.id)
+      .where("instrument_version_id", "=", use.version.rowId)
+      .executeTakeFirstOrThrow();
     expect(response.completed_on).not.toBeNull();
     expect(response.sections_done).not.toContain("what_misunderstood");
   });
@@ -83,7 +112,14 @@ describe("the journey through it (one question per page)", () => {
   it("after 'yes' the conditional question is the next page", async () => {
     const questionStudy = inMode("question");
     const person = await enrol();
-    await savePage(database.db, { study: questionStudy, use, participantId: person.id, pageId: "misunderstood", raw: { misunderstood: "yes" }, language: "en" });
+    await savePage(database.db, {
+      study: questionStudy,
+      use,
+      participantId: person.id,
+      pageId: "misunderstood",
+      raw: { misunderstood: "yes" },
+      language: "en",
+    });
     const pages = pagesOf(questionStudy, use);
     const answers = await savedAnswers(database.db, person.id, use);
     expect(pages[nearestShownPage(pages, 2, answers, 1)!]!.id).toBe("what_misunderstood");

@@ -61,9 +61,19 @@ describe("workflow", () => {
     await publishEntry(t.db, org, { userId: fx.users.admin }, id);
     expect(await reason(saveEntryText(t.db, org, author, id, "en", { title: "Changed" }))).toBe("not_editable");
     await unpublishEntry(t.db, org, { userId: fx.users.admin }, id, { en: "Taken down to correct a date" });
-    expect((await loadEntry(t.db, org, "workflow"))).toBeNull();
-    const audit = await t.db.selectFrom("audit_event").select(["action", "subject", "detail"]).where("organisation_id", "=", org).where("action", "=", "publication").execute();
-    expect(audit.map((a) => (a.detail as { change: string }).change)).toEqual(["text_reviewed", "text_reviewed", "published", "unpublished"]);
+    expect(await loadEntry(t.db, org, "workflow")).toBeNull();
+    const audit = await t.db
+      .selectFrom("audit_event")
+      .select(["action", "subject", "detail"])
+      .where("organisation_id", "=", org)
+      .where("action", "=", "publication")
+      .execute();
+    expect(audit.map((a) => (a.detail as { change: string }).change)).toEqual([
+      "text_reviewed",
+      "text_reviewed",
+      "published",
+      "unpublished",
+    ]);
     expect(audit.every((a) => a.subject === "you-said-we-did/workflow")).toBe(true);
   });
 
@@ -74,7 +84,12 @@ describe("workflow", () => {
     await saveEntryText(t.db, org, author, id, "en", { title: "Mine" });
     await saveEntryText(t.db, org, { userId: fx.users.researcher }, id, "ar", { title: "لي" });
     const status = async (language: string) =>
-      (await t.db.selectFrom("report_entry_text").select(["review_status", "reviewed_by"]).where("entry_id", "=", id).where("language", "=", language).executeTakeFirstOrThrow());
+      await t.db
+        .selectFrom("report_entry_text")
+        .select(["review_status", "reviewed_by"])
+        .where("entry_id", "=", id)
+        .where("language", "=", language)
+        .executeTakeFirstOrThrow();
     // the author may not check their own words; the creator of the entry may check words someone else wrote
     expect(await reason(markTextReviewed(t.db, org, author, id, "en"))).toBe("self_review");
     expect((await status("en")).review_status).toBe("draft");
@@ -147,7 +162,12 @@ describe("consent, always live", () => {
     expect(entry.themes[0]!.quotes).toEqual([]);
     expect(entry.themes[0]!.people).toEqual({ exact: 5 });
     // the link stays, pointing at nothing, so the editor can say a quote has gone
-    const links = await t.db.selectFrom("report_entry_quote").innerJoin("report_entry", "report_entry.id", "report_entry_quote.entry_id").select("coding_id").where("report_entry.organisation_id", "=", org).execute();
+    const links = await t.db
+      .selectFrom("report_entry_quote")
+      .innerJoin("report_entry", "report_entry.id", "report_entry_quote.entry_id")
+      .select("coding_id")
+      .where("report_entry.organisation_id", "=", org)
+      .execute();
     expect(links.map((l) => l.coding_id === null).sort()).toEqual([false, true]);
   });
 
@@ -168,7 +188,12 @@ describe("choosing quotes", () => {
     expect(await reason(addEntryQuote(t.db, org, author, id, other.quotedCoding))).toBe("coding_not_found");
     // a coding of a theme the entry does not have
     expect(await reason(addEntryQuote(t.db, org, author, id, other.otherCoding))).toBe("coding_not_found");
-    const codings = await t.db.selectFrom("coding").select("id").where("theme_id", "=", other.themes.heard).where("id", "<>", other.quotedCoding).execute();
+    const codings = await t.db
+      .selectFrom("coding")
+      .select("id")
+      .where("theme_id", "=", other.themes.heard)
+      .where("id", "<>", other.quotedCoding)
+      .execute();
     for (const c of codings.slice(0, 3)) await addEntryQuote(t.db, org, author, id, c.id);
     expect(await reason(addEntryQuote(t.db, org, author, id, codings[3]!.id))).toBe("too_many_quotes");
   });

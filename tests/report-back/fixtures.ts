@@ -117,7 +117,8 @@ export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "list
     did: "ندرّب كل متطوع على الاستماع المراعي للصدمات، بقيادة أشخاص لديهم تجربة معاشة.",
     decidedBy: "مجلس الأمناء",
   });
-  if (options.allLanguages) for (const [language, text] of Object.entries(MORE_TEXTS)) await saveEntryText(db, org, author, id, language, text);
+  if (options.allLanguages)
+    for (const [language, text] of Object.entries(MORE_TEXTS)) await saveEntryText(db, org, author, id, language, text);
   const more = (cy: string, fa: string): Record<string, string> => (options.allLanguages ? { cy, fa } : {});
   await setEntryThemes(db, org, author, id, [
     { themeId: fx.themes.heard, labels: { en: "Being listened to", ar: "أن يُستمع إلينا", ...more("Cael ein clywed", "شنیده شدن") } },
@@ -125,8 +126,12 @@ export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "list
   ]);
   await addEntryQuote(db, org, author, id, fx.quotedCoding);
   await addEntryQuote(db, org, author, id, fx.otherCoding);
-  await addMilestone(db, org, author, id, { dueOn: "2026-05-01", labels: { en: "First training day", ar: "أول يوم تدريب", ...more("Y diwrnod hyfforddi cyntaf", "نخستین روز آموزش") } });
-  for (const language of ["en", "ar", ...(options.allLanguages ? Object.keys(MORE_TEXTS) : [])]) await markTextReviewed(db, org, { userId: fx.users.researcher }, id, language);
+  await addMilestone(db, org, author, id, {
+    dueOn: "2026-05-01",
+    labels: { en: "First training day", ar: "أول يوم تدريب", ...more("Y diwrnod hyfforddi cyntaf", "نخستین روز آموزش") },
+  });
+  for (const language of ["en", "ar", ...(options.allLanguages ? Object.keys(MORE_TEXTS) : [])])
+    await markTextReviewed(db, org, { userId: fx.users.researcher }, id, language);
   await submitForReview(db, org, author, id);
   await reviewEntry(db, org, { userId: fx.users.second }, id, "approve");
   await publishEntry(db, org, { userId: fx.users.admin }, id);

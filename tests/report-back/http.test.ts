@@ -19,7 +19,12 @@ beforeAll(async () => {
   fx = await createReportBackFixture(app.db);
   other = await createReportBackFixture(app.db, { heardPeople: 1 });
   await publishedEntry(app.db, fx, "published-one");
-  const draft = await createEntry(app.db, fx.scope.organisationId, { userId: fx.users.publisher }, { studyId: fx.scope.studyId, slug: "still-a-draft" });
+  const draft = await createEntry(
+    app.db,
+    fx.scope.organisationId,
+    { userId: fx.users.publisher },
+    { studyId: fx.scope.studyId, slug: "still-a-draft" },
+  );
   await saveEntryText(app.db, fx.scope.organisationId, { userId: fx.users.publisher }, draft, "en", { title: "Secret draft" });
   for (const role of ROLES) {
     await makeMember(app.db, { organisationId: fx.scope.organisationId, email: `${role}-http@example.org`, role });
@@ -55,7 +60,9 @@ describe("workspace editor permissions", () => {
     expect((await admin.post(`/research/${fx.orgSlug}/report-back`, { studyId: fx.scope.studyId, slug: "x" })).status).toBe(403);
     // another organisation's study cannot be reported on from here
     const csrf = await admin.csrf();
-    expect((await admin.post(`/research/${fx.orgSlug}/report-back`, { studyId: other.scope.studyId, slug: "borrowed" }, { csrf })).status).toBe(400);
+    expect(
+      (await admin.post(`/research/${fx.orgSlug}/report-back`, { studyId: other.scope.studyId, slug: "borrowed" }, { csrf })).status,
+    ).toBe(400);
   });
 
   it("sends a signed-out visitor to sign in", async () => {

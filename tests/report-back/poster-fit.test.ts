@@ -10,9 +10,7 @@ function entry(did: string, quotes = 1): PublicEntry {
   const quote = { text: "They listened to me and did not rush me.", language: "en", translations: {} };
   return {
     texts: { en: { title: "Listening at the drop-in", asked: "We asked how the drop-in could feel safer.", did, notDoingReason: "" } },
-    themes: [
-      { themeId: "a", labels: { en: "Being heard" }, people: { exact: 6 }, quotes: Array.from({ length: quotes }, () => quote) },
-    ],
+    themes: [{ themeId: "a", labels: { en: "Being heard" }, people: { exact: 6 }, quotes: Array.from({ length: quotes }, () => quote) }],
     actionStatus: "in_progress",
   } as unknown as PublicEntry;
 }

@@ -3,7 +3,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
-import { markTextReviewed, publishEntry, reviewEntry, saveEntryText, submitForReview, unpublishEntry } from "../../app/report-back/entries.server";
+import {
+  markTextReviewed,
+  publishEntry,
+  reviewEntry,
+  saveEntryText,
+  submitForReview,
+  unpublishEntry,
+} from "../../app/report-back/entries.server";
 import { fitPoster, POSTER_SIZES, posterLanguages } from "../../app/report-back/poster.server";
 import { loadEntry } from "../../app/report-back/public.server";
 import { startTestApp, type TestApp } from "../support/app";
@@ -36,7 +43,10 @@ afterAll(async () => {
 /** Everything the participant pages are held to: axe clean, nothing scrolls sideways, no script. */
 async function problemsOn(page: Page, what: string): Promise<string[]> {
   const problems = (await axeViolations(page)).map((v) => `${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
   if (scrollWidth > clientWidth) problems.push(`${what}: ${scrollWidth}px wide at ${clientWidth}px (scrolls sideways)`);
   if ((await page.locator("script").count()) > 0) problems.push(`${what}: ships JavaScript`);
   return problems;
@@ -104,7 +114,11 @@ describe.runIf(run)("public report back", () => {
     const page = await browser.newPage();
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, "application/xml");
-      return { error: doc.getElementsByTagName("parsererror").length, entries: doc.getElementsByTagName("entry").length, root: doc.documentElement.namespaceURI };
+      return {
+        error: doc.getElementsByTagName("parsererror").length,
+        entries: doc.getElementsByTagName("entry").length,
+        root: doc.documentElement.namespaceURI,
+      };
     }, xml);
     expect(parsed).toEqual({ error: 0, entries: 1, root: "http://www.w3.org/2005/Atom" });
     await page.close();
@@ -165,7 +179,11 @@ describe.runIf(run)("public report back", () => {
     const page = await context.newPage();
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
     for (const [language, scan, printed] of [
-      ["en", "Scan for the current version", `Printed on ${new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(today)}`],
+      [
+        "en",
+        "Scan for the current version",
+        `Printed on ${new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(today)}`,
+      ],
       ["ar", "امسحوا الرمز للاطلاع على النسخة الحالية", "طُبع في"],
     ] as const) {
       await page.goto(`${entryUrl}?lang=${language}`);
@@ -190,7 +208,12 @@ describe.runIf(run)("public report back", () => {
     const page = await context.newPage();
     const sentence = "We listened to everything you told us about the drop-in and the waiting room. ";
     await republishWith("fill-short", { title: "Tea", asked: "We asked what would help.", did: "We trained every volunteer." });
-    for (const repeats of [3, 8]) await republishWith(`fill-${repeats}`, { title: "A long report", asked: "We asked about the drop-in.", did: sentence.repeat(repeats) });
+    for (const repeats of [3, 8])
+      await republishWith(`fill-${repeats}`, {
+        title: "A long report",
+        asked: "We asked about the drop-in.",
+        did: sentence.repeat(repeats),
+      });
     const sizes = Object.keys(POSTER_SIZES);
     const report: string[] = [];
     for (const path of ["listening-better", "listening-better?lang=ar", "listening-better?lang=fa", "fill-short", "fill-3", "fill-8"]) {
@@ -206,7 +229,9 @@ describe.runIf(run)("public report back", () => {
           const words = Math.max(
             ...[...document.querySelectorAll(".rb-poster-column")].map((column) => {
               const last = column.lastElementChild!;
-              return last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom) - column.getBoundingClientRect().top;
+              return (
+                last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom) - column.getBoundingClientRect().top
+              );
             }),
           );
           const mm = 96 / 25.4;
@@ -216,7 +241,9 @@ describe.runIf(run)("public report back", () => {
       const fill = await measure(chosen);
       const index = sizes.indexOf(chosen);
       const twoUp = index >= 2 ? await measure(sizes[index - 2]!) : null;
-      report.push(`${path}: ${chosen}, ${Math.round(fill * 100)} % full${twoUp === null ? "" : `, ${sizes[index - 2]} would need ${Math.round(twoUp * 100)} %`}`);
+      report.push(
+        `${path}: ${chosen}, ${Math.round(fill * 100)} % full${twoUp === null ? "" : `, ${sizes[index - 2]} would need ${Math.round(twoUp * 100)} %`}`,
+      );
       expect(fill, report.join("; ")).toBeLessThanOrEqual(1);
       // Larger type would not fit two sizes up: the estimate is at most one step cautious.
       if (twoUp !== null) expect(twoUp, report.join("; ")).toBeGreaterThan(1);
@@ -252,7 +279,10 @@ describe.runIf(run)("public report back", () => {
       );
       expect(clipped, slug).toBe(false);
       const className = (await poster.getAttribute("class")) ?? "";
-      seen.push({ size: className.match(/rb-poster-size-(\w+)/)?.[1] ?? "", quotes: (await page.locator(".rb-poster-quote").count()) / (await page.locator(".rb-poster-column").count()) });
+      seen.push({
+        size: className.match(/rb-poster-size-(\w+)/)?.[1] ?? "",
+        quotes: (await page.locator(".rb-poster-quote").count()) / (await page.locator(".rb-poster-column").count()),
+      });
       // the estimate errs on the safe side: what the server says fits prints on one sheet; what does
       // not fit even at the smallest size runs onto a second sheet rather than losing words
       if (fit.fits) expect(await pdfPages(page), slug).toBe(1);

@@ -56,10 +56,14 @@ describe.runIf(run)("drafting, review and publishing", () => {
     await publisher.fill("#did-en", "We are training volunteers in listening.");
     await publisher.fill("#decidedBy-en", "The board");
     await Promise.all([publisher.waitForLoadState("load"), publisher.locator("form:has(#title-en) button[value=text]").click()]);
-    expect(await publisher.locator("form:has(#title-en)").innerText()).toContain("You changed these words last, so someone else who reads this language checks them.");
+    expect(await publisher.locator("form:has(#title-en)").innerText()).toContain(
+      "You changed these words last, so someone else who reads this language checks them.",
+    );
     await publisher.locator("form:has(#title-en) button[value=text-reviewed]").click();
     await publisher.waitForLoadState("load");
-    expect(await publisher.locator(".ws-error-summary").innerText()).toContain("Someone else checks this language: not the person who last changed its words.");
+    expect(await publisher.locator(".ws-error-summary").innerText()).toContain(
+      "Someone else checks this language: not the person who last changed its words.",
+    );
 
     // the themes, then a quote chosen from those the gate offers
     await publisher.check(`#theme-${fx.themes.heard}`);
@@ -99,7 +103,13 @@ describe.runIf(run)("drafting, review and publishing", () => {
     await admin.waitForLoadState("load");
     expect(await admin.locator(".ws-status").innerText()).toBe("Published");
 
-    const audit = await app.db.selectFrom("audit_event").selectAll().where("organisation_id", "=", fx.scope.organisationId).where("action", "=", "publication").orderBy("id").execute();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("organisation_id", "=", fx.scope.organisationId)
+      .where("action", "=", "publication")
+      .orderBy("id")
+      .execute();
     expect(audit.map((a) => [a.actor_user_id === fx.users.publisher, (a.detail as { change: string }).change])).toEqual([
       [false, "text_reviewed"],
       [false, "published"],
@@ -131,7 +141,13 @@ describe.runIf(run)("drafting, review and publishing", () => {
     await addMilestone(app.db, org, { userId: fx.users.publisher }, draft, { dueOn: "2026-06-01", labels: { en: "Start" } });
     const admin = await signedIn("admin");
     const draftUrl = `${app.url}/research/${fx.orgSlug}/report-back/axe-draft`;
-    for (const url of [`${app.url}/research/${fx.orgSlug}/report-back`, editorUrl(), `${editorUrl()}/preview`, draftUrl, `${draftUrl}/preview`]) {
+    for (const url of [
+      `${app.url}/research/${fx.orgSlug}/report-back`,
+      editorUrl(),
+      `${editorUrl()}/preview`,
+      draftUrl,
+      `${draftUrl}/preview`,
+    ]) {
       await admin.goto(url);
       expect(await axeViolations(admin), url).toEqual([]);
     }

@@ -32,7 +32,13 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/research/{org}", permission: "organisation:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/people", permission: "people:manage", allowed: 200 },
   { method: "POST", path: "/research/{org}/people", permission: "people:manage", body: { intent: "nonsense" }, allowed: 400 },
-  { method: "POST", path: "/research/{org}/people", permission: "people:manage", body: { intent: "role", userId: "{user}", role: "researcher" }, allowed: 200 },
+  {
+    method: "POST",
+    path: "/research/{org}/people",
+    permission: "people:manage",
+    body: { intent: "role", userId: "{user}", role: "researcher" },
+    allowed: 200,
+  },
   { method: "GET", path: "/research/{org}/audit", permission: "audit:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/new", permission: "study:create", allowed: 200 },
   { method: "POST", path: "/research/{org}/studies/new", permission: "study:create", body: { slug: "Not A Slug" }, allowed: 400 },
@@ -46,14 +52,37 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/research/{org}/studies/{study}/codes", permission: "fieldwork:record", allowed: 200 },
   { method: "POST", path: "/research/{org}/studies/{study}/codes", permission: "fieldwork:record", body: { count: "0" }, allowed: 400 },
   { method: "GET", path: "/research/{org}/studies/{study}/paper-consent", permission: "fieldwork:record", allowed: 200 },
-  { method: "POST", path: "/research/{org}/studies/{study}/paper-consent", permission: "fieldwork:record", body: { code: "not-a-code" }, allowed: 400 },
+  {
+    method: "POST",
+    path: "/research/{org}/studies/{study}/paper-consent",
+    permission: "fieldwork:record",
+    body: { code: "not-a-code" },
+    allowed: 400,
+  },
   { method: "GET", path: "/research/{org}/studies/{study}/assisted", permission: "fieldwork:record", allowed: 200 },
-  { method: "GET", path: "/research/{org}/studies/{study}/assisted?use=peer-support-wellbeing:pre&language=cy", permission: "fieldwork:record", allowed: 200 },
+  {
+    method: "GET",
+    path: "/research/{org}/studies/{study}/assisted?use=peer-support-wellbeing:pre&language=cy",
+    permission: "fieldwork:record",
+    allowed: 200,
+  },
   { method: "POST", path: "/research/{org}/studies/{study}/assisted", permission: "fieldwork:record", body: { _code: "" }, allowed: 400 },
   { method: "GET", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", allowed: 200 },
-  { method: "POST", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", body: { code: "", mode: "erase" }, allowed: 400 },
+  {
+    method: "POST",
+    path: "/research/{org}/studies/{study}/withdrawal",
+    permission: "fieldwork:record",
+    body: { code: "", mode: "erase" },
+    allowed: 400,
+  },
   { method: "GET", path: "/research/{org}/studies/{study}/consent-choices", permission: "fieldwork:record", allowed: 200 },
-  { method: "POST", path: "/research/{org}/studies/{study}/consent-choices", permission: "fieldwork:record", body: { code: "", quotes: "no" }, allowed: 400 },
+  {
+    method: "POST",
+    path: "/research/{org}/studies/{study}/consent-choices",
+    permission: "fieldwork:record",
+    body: { code: "", quotes: "no" },
+    allowed: 400,
+  },
   { method: "GET", path: "/research/{org}/studies/{study}/exports", permission: "export:raw", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/coding", permission: "data:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/coding/agreement", permission: "data:read", allowed: 200 },
@@ -99,9 +128,7 @@ afterAll(async () => app?.close());
 function pathFor(route: Route, scope: Scope): string | null {
   const needsId = route.path.includes("{study}") || JSON.stringify(route.body ?? {}).includes("{user}");
   if (scope === "foreign_id" && !needsId) return null;
-  return route.path
-    .replace("{org}", scope === "other_org" ? "other" : "demo")
-    .replace("{study}", scope === "own" ? "demo" : "other-study");
+  return route.path.replace("{org}", scope === "other_org" ? "other" : "demo").replace("{study}", scope === "own" ? "demo" : "other-study");
 }
 
 function bodyFor(route: Route, scope: Scope) {
@@ -167,9 +194,22 @@ describe("authorisation matrix", () => {
   // Walks every page: a minute on an idle two-core machine, more when other test files run beside it.
   it("no GET changes anything: every page, read by every role, leaves the data as it was", async () => {
     const snapshot = async () => {
-      const tables = ["organisation", "app_user", "membership", "user_token", "audit_event", "study", "study_instrument", "cohort", "participant", "consent_record", "response"] as const;
+      const tables = [
+        "organisation",
+        "app_user",
+        "membership",
+        "user_token",
+        "audit_event",
+        "study",
+        "study_instrument",
+        "cohort",
+        "participant",
+        "consent_record",
+        "response",
+      ] as const;
       const counts: Record<string, unknown> = {};
-      for (const table of tables) counts[table] = (await app.db.selectFrom(table).selectAll().execute()).map((row) => JSON.stringify(row)).sort();
+      for (const table of tables)
+        counts[table] = (await app.db.selectFrom(table).selectAll().execute()).map((row) => JSON.stringify(row)).sort();
       return counts;
     };
     const before = await snapshot();
@@ -195,7 +235,14 @@ describe("authorisation matrix", () => {
       const parent = route.parentId ? fullPath(route.parentId) : "";
       return route.path ? `${parent}/${route.path}`.replace(/\/+/g, "/") : parent;
     };
-    const anonymous = new Set(["/research", "/research/sign-in", "/research/sign-out", "/research/totp", "/research/invitation/:token", "/research/reset/:token"]);
+    const anonymous = new Set([
+      "/research",
+      "/research/sign-in",
+      "/research/sign-out",
+      "/research/totp",
+      "/research/invitation/:token",
+      "/research/reset/:token",
+    ]);
     const routes = Object.keys(build.routes)
       .filter((id) => id.startsWith("routes/research"))
       .map((id) => ({ id, template: fullPath(id), module: build.routes[id]!.module }))
@@ -203,7 +250,10 @@ describe("authorisation matrix", () => {
     expect(routes.length).toBeGreaterThan(10);
     const outsider = clients.get("admin")!;
     const fill = (template: string, org: string, study: string) =>
-      template.replace(":org", org).replace(":study", study).replace(/:[a-z]+/g, "00000000-0000-4000-8000-000000000000");
+      template
+        .replace(":org", org)
+        .replace(":study", study)
+        .replace(/:[a-z]+/g, "00000000-0000-4000-8000-000000000000");
     for (const route of routes) {
       const own = fill(route.template, "demo", "demo");
       const other = fill(route.template, "other", "other-study");
@@ -227,9 +277,20 @@ describe("authorisation matrix", () => {
   });
 
   it("another organisation's theme, cohort or session id, sent in our own study's forms and addresses, is a 4xx and changes nothing", async () => {
-    const other = await app.db.selectFrom("study").innerJoin("organisation", "organisation.id", "study.organisation_id").select(["study.id as studyId", "organisation.id as organisationId"]).where("study.slug", "=", "other-study").executeTakeFirstOrThrow();
+    const other = await app.db
+      .selectFrom("study")
+      .innerJoin("organisation", "organisation.id", "study.organisation_id")
+      .select(["study.id as studyId", "organisation.id as organisationId"])
+      .where("study.slug", "=", "other-study")
+      .executeTakeFirstOrThrow();
     const scope = { organisationId: other.organisationId, studyId: other.studyId };
-    const theme = await createTheme(app.db, scope, ids.otherAdmin!, { name: "SECRET other theme", definition: "", useWhen: "", notUseWhen: "", parentId: null });
+    const theme = await createTheme(app.db, scope, ids.otherAdmin!, {
+      name: "SECRET other theme",
+      definition: "",
+      useWhen: "",
+      notUseWhen: "",
+      parentId: null,
+    });
     const cohort = await createCohort(app.db, scope, { name: "SECRET other group", startsOn: null, endsOn: null, facilitatorIds: [] });
     const base = "/research/demo/studies/demo";
     const client = clients.get("admin")!;
@@ -250,7 +311,12 @@ describe("authorisation matrix", () => {
       expect(response.status, `POST ${to} ${JSON.stringify(body)}`).toBeLessThan(500);
       expect(await response.text()).not.toContain("SECRET other");
     }
-    for (const page of [`${base}/wellbeing/cohorts/${cohort.id}`, `${base}/fieldwork/${cohort.id}`, `${base}/coding?session=${cohort.id}`, `${base}/themes?theme=${theme.id}`]) {
+    for (const page of [
+      `${base}/wellbeing/cohorts/${cohort.id}`,
+      `${base}/fieldwork/${cohort.id}`,
+      `${base}/coding?session=${cohort.id}`,
+      `${base}/themes?theme=${theme.id}`,
+    ]) {
       const response = await client.get(page);
       expect([200, 404], `GET ${page}`).toContain(response.status);
       expect(await response.text()).not.toContain("SECRET other");

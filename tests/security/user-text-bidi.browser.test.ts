@@ -38,12 +38,19 @@ describe("bidirectional controls in what workspace users type", () => {
   it("are removed from study titles, organisation, theme and group names as they are saved", async () => {
     const study = (await findStudy(app.db, organisationId, "demo"))!;
     const input = studyInputFromStudy(study);
-    const saved = await updateStudy(app.db, { organisationId, studyId: study.id, actorUserId: adminId, study: { ...input, titles: { ...input.titles, en: `Tandem ${RLO}Open day` } } });
+    const saved = await updateStudy(app.db, {
+      organisationId,
+      studyId: study.id,
+      actorUserId: adminId,
+      study: { ...input, titles: { ...input.titles, en: `Tandem ${RLO}Open day` } },
+    });
     expect(saved.ok).toBe(true);
     expect((await findStudy(app.db, organisationId, "demo"))!.titles.en).toBe("Tandem Open day");
 
     await createOrganisation(app.db, { slug: "bidi", name: `\u2067Refugee\u2069 ${RLO}Council` });
-    expect((await app.db.selectFrom("organisation").select("name").where("slug", "=", "bidi").executeTakeFirstOrThrow()).name).toBe("Refugee Council");
+    expect((await app.db.selectFrom("organisation").select("name").where("slug", "=", "bidi").executeTakeFirstOrThrow()).name).toBe(
+      "Refugee Council",
+    );
 
     const created = await admin.submit("/research/demo/studies/demo/themes", { intent: "create", name: `Housing ${RLO}worries` });
     expect(created.status).toBeLessThan(400);

@@ -23,11 +23,14 @@ function postgresBin(): string | undefined {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  return versions.map((v) => path.join(root, v, "bin")).find((bin) => existsSync(path.join(bin, "pg_ctl")) && existsSync(path.join(bin, "initdb")));
+  return versions
+    .map((v) => path.join(root, v, "bin"))
+    .find((bin) => existsSync(path.join(bin, "pg_ctl")) && existsSync(path.join(bin, "initdb")));
 }
 
 const bin = postgresBin();
-if (!bin) console.warn("server-database-restart: skipped, no PostgreSQL binaries under /usr/lib/postgresql/*/bin (install postgresql to run it)");
+if (!bin)
+  console.warn("server-database-restart: skipped, no PostgreSQL binaries under /usr/lib/postgresql/*/bin (install postgresql to run it)");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,7 +81,10 @@ describe.skipIf(!bin)("a PostgreSQL restart while participants submit", () => {
     asPostgres("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
     port = await freePort();
     // In its configuration, so that every start and restart below uses them.
-    appendFileSync(path.join(dataDir, "postgresql.conf"), `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\n`);
+    appendFileSync(
+      path.join(dataDir, "postgresql.conf"),
+      `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\n`,
+    );
     pgCtl("-l", path.join(dir, "postgres.log"), "start");
     const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
     await admin.connect();
@@ -171,8 +177,12 @@ describe.skipIf(!bin)("a PostgreSQL restart while participants submit", () => {
       const target = acknowledged.length + count;
       const deadline = Date.now() + 60_000;
       while (acknowledged.length < target) {
-        if (server!.exitCode !== null || server!.signalCode !== null) throw new Error(`the server process ended (${server!.exitCode ?? server!.signalCode}):\n${serverOutput}`);
-        if (Date.now() > deadline) throw new Error(`service did not resume: ${acknowledged.length} acknowledged, statuses ${JSON.stringify([...statuses])}\n${serverOutput}`);
+        if (server!.exitCode !== null || server!.signalCode !== null)
+          throw new Error(`the server process ended (${server!.exitCode ?? server!.signalCode}):\n${serverOutput}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `service did not resume: ${acknowledged.length} acknowledged, statuses ${JSON.stringify([...statuses])}\n${serverOutput}`,
+          );
         await sleep(100);
       }
     };

@@ -50,15 +50,34 @@ describe("the running server", () => {
   });
 
   it("refuses an oversized form post with 413 before reading it, and keeps nothing", async () => {
-    const before = Number((await app.db.selectFrom("participant").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const before = Number(
+      (
+        await app.db
+          .selectFrom("participant")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const body = new URLSearchParams({ language: "en", padding: "x".repeat(BODY_LIMITS.participant + 1) });
     const response = await fetch(`${app.url}/s/demo`, { method: "POST", headers: { Origin: app.url }, body });
     expect(response.status).toBe(413);
     expect(await response.text()).toMatch(/too much to send at once|more than this page can take/);
-    const after = Number((await app.db.selectFrom("participant").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const after = Number(
+      (
+        await app.db
+          .selectFrom("participant")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(after).toBe(before);
     // An ordinary post of the same form still goes through.
-    const ordinary = await fetch(`${app.url}/s/demo`, { method: "POST", headers: { Origin: app.url }, body: new URLSearchParams({ language: "en" }), redirect: "manual" });
+    const ordinary = await fetch(`${app.url}/s/demo`, {
+      method: "POST",
+      headers: { Origin: app.url },
+      body: new URLSearchParams({ language: "en" }),
+      redirect: "manual",
+    });
     expect(ordinary.status).not.toBe(413);
     expect(ordinary.status).toBeLessThan(500);
   });

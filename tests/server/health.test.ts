@@ -32,8 +32,12 @@ describe("/healthz", () => {
   });
 
   it("answers 503 when the database still reads but cannot write, and 200 again once it can", async () => {
-    await sql`create function refuse_writes() returns trigger language plpgsql as $$ begin raise exception 'writes refused for this test'; end $$`.execute(app.db);
-    await sql`create trigger refuse_writes before insert or update on health_probe for each row execute function refuse_writes()`.execute(app.db);
+    await sql`create function refuse_writes() returns trigger language plpgsql as $$ begin raise exception 'writes refused for this test'; end $$`.execute(
+      app.db,
+    );
+    await sql`create trigger refuse_writes before insert or update on health_probe for each row execute function refuse_writes()`.execute(
+      app.db,
+    );
     try {
       expect((await sql`select 1 as one`.execute(app.db)).rows).toHaveLength(1);
       const refused = await fetch(`${app.url}/healthz`);
@@ -69,55 +73,70 @@ describe("a storage failure of the embedded database", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("answers 503, turns /healthz red with the reason, logs one line and exits non-zero after the requests in flight; a restart serves again and keeps what was acknowledged", { timeout: 180_000 }, async () => {
-    const dataDir = path.join(dir, "data");
-    // The embedded database even when the suite runs on PostgreSQL (an empty url is not taken from DATABASE_URL).
-    const handle = await openDatabase({ url: "", dataDir });
-    await bootstrap(handle, { demo: true, demoAdminPassword: TEST_ADMIN_PASSWORD });
-    const lines: string[] = [];
-    let exited!: (code: number) => void;
-    const exitCode = new Promise<number>((resolve) => (exited = resolve));
-    const server = await startServer({ database: handle, secrets: secretsFrom(TEST_SECRET), port: 0, log: (line) => lines.push(line), exit: exited });
+  it(
+    "answers 503, turns /healthz red with the reason, logs one line and exits non-zero after the requests in flight; a restart serves again and keeps what was acknowledged",
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = path.join(dir, "data");
+      // The embedded database even when the suite runs on PostgreSQL (an empty url is not taken from DATABASE_URL).
+      const handle = await openDatabase({ url: "", dataDir });
+      await bootstrap(handle, { demo: true, demoAdminPassword: TEST_ADMIN_PASSWORD });
+      const lines: string[] = [];
+      let exited!: (code: number) => void;
+      const exitCode = new Promise<number>((resolve) => (exited = resolve));
+      const server = await startServer({
+        database: handle,
+        secrets: secretsFrom(TEST_SECRET),
+        port: 0,
+        log: (line) => lines.push(line),
+        exit: exited,
+      });
 
-    const client = new ParticipantClient(server.url);
-    await client.get("/s/demo?lang=en");
-    const consented = await client.post("/s/demo/consent", consentForm(hiddenValue((await client.get("/s/demo/consent")).html, "_token")));
-    expect(new URL(consented.url).pathname).toBe("/s/demo/code");
-    let page = "";
-    for (const candidate of ["how_supported", "personal_experience"].map((p) => `/s/demo/q/focus-group-questions/once/${p}`)) {
-      if (!page && (await client.get(candidate)).html.includes('name="how_supported"')) page = candidate;
-    }
+      const client = new ParticipantClient(server.url);
+      await client.get("/s/demo?lang=en");
+      const consented = await client.post(
+        "/s/demo/consent",
+        consentForm(hiddenValue((await client.get("/s/demo/consent")).html, "_token")),
+      );
+      expect(new URL(consented.url).pathname).toBe("/s/demo/code");
+      let page = "";
+      for (const candidate of ["how_supported", "personal_experience"].map((p) => `/s/demo/q/focus-group-questions/once/${p}`)) {
+        if (!page && (await client.get(candidate)).html.includes('name="how_supported"')) page = candidate;
+      }
 
-    // The answer table's free-space map cannot be opened: a directory stands where PostgreSQL keeps
-    // that file, so the first answer fails in the real storage layer (md.c), as a full or broken disk would.
-    const relation = (await sql<{ path: string }>`select pg_relation_filepath('answer') as path`.execute(handle.db)).rows[0]!.path;
-    const obstacle = path.join(dataDir, "pgdata", `${relation}_fsm`);
-    mkdirSync(obstacle);
+      // The answer table's free-space map cannot be opened: a directory stands where PostgreSQL keeps
+      // that file, so the first answer fails in the real storage layer (md.c), as a full or broken disk would.
+      const relation = (await sql<{ path: string }>`select pg_relation_filepath('answer') as path`.execute(handle.db)).rows[0]!.path;
+      const obstacle = path.join(dataDir, "pgdata", `${relation}_fsm`);
+      mkdirSync(obstacle);
 
-    const failed = await client.post(page, { how_supported: "kept after the restart", _intent: "save" });
-    expect(failed.status).toBe(503);
-    expect(new URL(failed.url).pathname).toBe(page);
-    expect(await exitCode).toBe(1);
-    expect(lines.filter((line) => line.startsWith("fatal:"))).toEqual([expect.stringMatching(/embedded database could not write to its files .*could not open file/)]);
-    // The server stopped taking connections before it exited.
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+      const failed = await client.post(page, { how_supported: "kept after the restart", _intent: "save" });
+      expect(failed.status).toBe(503);
+      expect(new URL(failed.url).pathname).toBe(page);
+      expect(await exitCode).toBe(1);
+      expect(lines.filter((line) => line.startsWith("fatal:"))).toEqual([
+        expect.stringMatching(/embedded database could not write to its files .*could not open file/),
+      ]);
+      // The server stopped taking connections before it exited.
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
 
-    // The supervisor starts it again (here with the obstacle gone, as the failure was brief).
-    rmSync(obstacle, { recursive: true });
-    const again = await openDatabase({ url: "", dataDir });
-    const restarted = await startServer({ database: again, secrets: secretsFrom(TEST_SECRET), port: 0, log: () => {}, exit: () => {} });
-    try {
-      expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
-      const resumed = new ParticipantClient(restarted.url);
-      resumed.cookies = client.cookies;
-      const saved = await resumed.post(page, { how_supported: "kept after the restart", _intent: "save" });
-      expect(new URL(saved.url).pathname).not.toBe(page);
-      const rows = await again.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
-      expect(rows.map((row) => row.value)).toEqual(["kept after the restart"]);
-    } finally {
-      await restarted.close();
-    }
-  });
+      // The supervisor starts it again (here with the obstacle gone, as the failure was brief).
+      rmSync(obstacle, { recursive: true });
+      const again = await openDatabase({ url: "", dataDir });
+      const restarted = await startServer({ database: again, secrets: secretsFrom(TEST_SECRET), port: 0, log: () => {}, exit: () => {} });
+      try {
+        expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
+        const resumed = new ParticipantClient(restarted.url);
+        resumed.cookies = client.cookies;
+        const saved = await resumed.post(page, { how_supported: "kept after the restart", _intent: "save" });
+        expect(new URL(saved.url).pathname).not.toBe(page);
+        const rows = await again.db.selectFrom("answer").select("value").where("item_id", "=", "how_supported").execute();
+        expect(rows.map((row) => row.value)).toEqual(["kept after the restart"]);
+      } finally {
+        await restarted.close();
+      }
+    },
+  );
 
   it("is reported while the server runs: /healthz says unhealthy with the reason", async () => {
     const handle = await openDatabase({ url: "", dataDir: "memory://" });

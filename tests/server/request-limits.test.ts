@@ -44,7 +44,13 @@ function chunkedPost(url: string, total: number, cookie = ""): Promise<{ status:
     let written = 0;
     let answered = false;
     const request = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: target.origin, cookie } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: target.origin, cookie },
+      },
       (response) => {
         answered = true;
         let body = "";
@@ -104,7 +110,11 @@ describe("a body without Content-Length", () => {
 
   it("one byte over the limit is refused", async () => {
     let tooLarge = false;
-    const body = limitedBody(Readable.from([Buffer.alloc(BODY_LIMITS.participant), Buffer.alloc(1)]), BODY_LIMITS.participant, () => (tooLarge = true));
+    const body = limitedBody(
+      Readable.from([Buffer.alloc(BODY_LIMITS.participant), Buffer.alloc(1)]),
+      BODY_LIMITS.participant,
+      () => (tooLarge = true),
+    );
     await expect(async () => {
       for await (const _chunk of body) {
         // read
@@ -132,7 +142,11 @@ describe("behind one trusted proxy", () => {
     for (let i = 0; i < 12; i++) {
       await fetch(`${server.url}/s/demo/resume`, {
         method: "POST",
-        headers: { Origin: server.url, "X-Forwarded-For": `203.0.113.${i}, 198.51.100.9`, "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          Origin: server.url,
+          "X-Forwarded-For": `203.0.113.${i}, 198.51.100.9`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ code: `WRNG-${String(i).padStart(4, "0")}-AAAA-AAAA` }),
       });
     }
@@ -167,7 +181,9 @@ describe("TRUST_PROXY", () => {
   });
 
   it("startServer refuses to trust every hop", async () => {
-    await expect(startServer({ database, secrets, port: 0, trustProxy: true as never, log: () => {} })).rejects.toThrow(TrustProxySettingError);
+    await expect(startServer({ database, secrets, port: 0, trustProxy: true as never, log: () => {} })).rejects.toThrow(
+      TrustProxySettingError,
+    );
   });
 });
 
@@ -188,7 +204,12 @@ describe("methods and origins", () => {
 
   it("an Origin that is not this site is 403, never 500, whatever Sec-Fetch-Site or X-Forwarded-Host claim", async () => {
     const post = (headers: Record<string, string>) =>
-      fetch(`${server.url}/s/demo/resume`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: "code=", redirect: "manual" });
+      fetch(`${server.url}/s/demo/resume`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: "code=",
+        redirect: "manual",
+      });
     expect((await post({ Origin: "https://evil.example", "Sec-Fetch-Site": "same-origin" })).status).toBe(403);
     expect((await post({ Origin: server.url, "X-Forwarded-Host": "evil.example" })).status).toBe(403);
     expect((await post({ Origin: "https://evil.example" })).status).toBe(403);
@@ -202,7 +223,14 @@ describe("methods and origins", () => {
 
 describe("in production", () => {
   it("participant cookies are Secure and __Host- prefixed even when the proxy does not say HTTPS", async () => {
-    const production = await startServer({ database: { ...database, close: async () => {} }, secrets, port: 0, log: () => {}, production: true, trustProxy: 1 });
+    const production = await startServer({
+      database: { ...database, close: async () => {} },
+      secrets,
+      port: 0,
+      log: () => {},
+      production: true,
+      trustProxy: 1,
+    });
     try {
       const client = new ParticipantClient(production.url);
       await client.get("/s/demo?lang=en");
@@ -210,7 +238,11 @@ describe("in production", () => {
       const response = await fetch(`${production.url}/s/demo/consent`, {
         method: "POST",
         redirect: "manual",
-        headers: { Origin: production.url, "content-type": "application/x-www-form-urlencoded", cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+        headers: {
+          Origin: production.url,
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        },
         body: new URLSearchParams(consentForm(hiddenValue(consent.html, "_token"))),
       });
       expect(response.status).toBeGreaterThanOrEqual(300);

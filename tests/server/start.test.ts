@@ -19,8 +19,17 @@ afterEach(async () => {
 });
 
 async function counts() {
-  const count = async (table: "organisation" | "app_user" | "study" | "study_instrument" | "instrument_version" | "cohort" | "membership") =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const count = async (
+    table: "organisation" | "app_user" | "study" | "study_instrument" | "instrument_version" | "cohort" | "membership",
+  ) =>
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     organisations: await count("organisation"),
     users: await count("app_user"),
@@ -89,17 +98,31 @@ describe("npm start's preparation of the database", () => {
     expect(failure).toBeInstanceOf(Error);
     expect(failure.message).toMatch(/consent-form/);
     expect(failure.message).toMatch(/new version|consent-form\/2/);
-    const before = await database.db.selectFrom("instrument_version").select(["instrument_id", "version", "content_hash"]).where("instrument_id", "=", "consent-form").execute();
+    const before = await database.db
+      .selectFrom("instrument_version")
+      .select(["instrument_id", "version", "content_hash"])
+      .where("instrument_id", "=", "consent-form")
+      .execute();
     expect(before).toHaveLength(1);
 
     // The fix the message names: restore version 1 and put the edit into version 2.
     writeFileSync(file, original);
     cpSync(path.join(instruments, "consent-form", "1"), path.join(instruments, "consent-form", "2"), { recursive: true });
     const v2 = path.join(instruments, "consent-form", "2", "instrument.yaml");
-    writeFileSync(v2, readFileSync(v2, "utf8").replace(/^version: 1$/m, "version: 2").replace("participation is voluntary", "participation is entirely voluntary"));
+    writeFileSync(
+      v2,
+      readFileSync(v2, "utf8")
+        .replace(/^version: 1$/m, "version: 2")
+        .replace("participation is voluntary", "participation is entirely voluntary"),
+    );
     const result = await bootstrap(database, { instrumentsDir: instruments, demo: false });
     expect(result.published).toEqual(["consent-form@2"]);
-    const versions = await database.db.selectFrom("instrument_version").select(["version", "content_hash"]).where("instrument_id", "=", "consent-form").orderBy("version").execute();
+    const versions = await database.db
+      .selectFrom("instrument_version")
+      .select(["version", "content_hash"])
+      .where("instrument_id", "=", "consent-form")
+      .orderBy("version")
+      .execute();
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect(versions[0]!.content_hash).toBe(before[0]!.content_hash);
   });

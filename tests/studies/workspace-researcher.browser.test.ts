@@ -80,7 +80,11 @@ describe.runIf(run)("researcher workspace in Chromium", () => {
     expect(await page.getByTestId("study-status").textContent()).toBe("Open");
     expect(await axeViolations(page)).toEqual([]);
 
-    const study = await app.db.selectFrom("study").select(["status", "languages"]).where("slug", "=", "listening-2027").executeTakeFirstOrThrow();
+    const study = await app.db
+      .selectFrom("study")
+      .select(["status", "languages"])
+      .where("slug", "=", "listening-2027")
+      .executeTakeFirstOrThrow();
     expect(study).toEqual({ status: "open", languages: ["en", "ar"] });
     const audit = await app.db.selectFrom("audit_event").select("action").where("subject", "=", "listening-2027").execute();
     expect(audit.map((a) => a.action)).toEqual(["study_created", "study_status_changed"]);

@@ -20,7 +20,8 @@ beforeAll(async () => {
   orgId = (await createOrganisation(database.db, { slug: "north", name: "North" })).id;
   otherOrgId = (await createOrganisation(database.db, { slug: "south", name: "South" })).id;
   actor = await makeMember(database.db, { organisationId: orgId, email: "lead@north.test", role: "admin" });
-  for (const v of await database.db.selectFrom("instrument_version").select(["id", "instrument_id"]).execute()) versions[v.instrument_id] = v.id;
+  for (const v of await database.db.selectFrom("instrument_version").select(["id", "instrument_id"]).execute())
+    versions[v.instrument_id] = v.id;
 });
 afterAll(async () => database?.destroy());
 
@@ -49,7 +50,12 @@ describe("studies", () => {
     const study = (await findStudy(database.db, orgId, "wellbeing-2026"))!;
     expect(study.status).toBe("draft");
     expect(study.titles).toEqual({ en: "Wellbeing in 2026", cy: "Lles yn 2026" });
-    expect(study.instruments.map((i) => `${i.role}:${i.timepoint}`)).toEqual(["information_sheet:once", "consent_form:once", "questionnaire:pre", "questionnaire:post"]);
+    expect(study.instruments.map((i) => `${i.role}:${i.timepoint}`)).toEqual([
+      "information_sheet:once",
+      "consent_form:once",
+      "questionnaire:pre",
+      "questionnaire:post",
+    ]);
     expect(study.cohorts.map((c) => c.name)).toEqual(["Cardiff", "Swansea"]);
     expect(study.settings.withdrawal).toEqual({ modes: ["erase"], deadline: "2026-12-31" });
     expect(study.settings.retention_until).toBe("2031-12-31");
@@ -57,26 +63,60 @@ describe("studies", () => {
   });
 
   it("refuses a title missing for an offered language, a taken slug, and a reserved slug", async () => {
-    const missing = await createStudy(database.db, { organisationId: orgId, actorUserId: actor, study: { ...base(), slug: "other", titles: { en: "Only English" } } });
+    const missing = await createStudy(database.db, {
+      organisationId: orgId,
+      actorUserId: actor,
+      study: { ...base(), slug: "other", titles: { en: "Only English" } },
+    });
     expect(missing).toEqual({ ok: false, errors: { "titles.cy": "title_missing" } });
-    expect(await createStudy(database.db, { organisationId: otherOrgId, actorUserId: actor, study: base() })).toEqual({ ok: false, errors: { slug: "slug_taken" } });
-    expect((await createStudy(database.db, { organisationId: orgId, actorUserId: actor, study: { ...base(), slug: "new" } })).ok).toBe(false);
+    expect(await createStudy(database.db, { organisationId: otherOrgId, actorUserId: actor, study: base() })).toEqual({
+      ok: false,
+      errors: { slug: "slug_taken" },
+    });
+    expect((await createStudy(database.db, { organisationId: orgId, actorUserId: actor, study: { ...base(), slug: "new" } })).ok).toBe(
+      false,
+    );
   });
 
   it("another organisation's study is not found, not edited and not opened", async () => {
     const study = (await findStudy(database.db, orgId, "wellbeing-2026"))!;
     expect(await findStudy(database.db, otherOrgId, "wellbeing-2026")).toBeNull();
-    expect(await updateStudy(database.db, { organisationId: otherOrgId, studyId: study.id, actorUserId: actor, study: base() })).toEqual({ ok: false, errors: { form: "not_found" } });
-    expect(await setStudyStatus(database.db, { organisationId: otherOrgId, studyId: study.id, status: "open", actorUserId: actor })).toEqual({ ok: false, error: "not_found" });
+    expect(await updateStudy(database.db, { organisationId: otherOrgId, studyId: study.id, actorUserId: actor, study: base() })).toEqual({
+      ok: false,
+      errors: { form: "not_found" },
+    });
+    expect(
+      await setStudyStatus(database.db, { organisationId: otherOrgId, studyId: study.id, status: "open", actorUserId: actor }),
+    ).toEqual({ ok: false, error: "not_found" });
   });
 
   it("opens only with an information sheet and consent form; the slug is fixed once open", async () => {
-    const bare = await createStudy(database.db, { organisationId: orgId, actorUserId: actor, study: { ...base(), slug: "bare", instruments: [], cohorts: [] } });
-    expect(bare.ok && (await setStudyStatus(database.db, { organisationId: orgId, studyId: bare.studyId, status: "open", actorUserId: actor }))).toEqual({ ok: false, error: "needs_consent_instruments" });
+    const bare = await createStudy(database.db, {
+      organisationId: orgId,
+      actorUserId: actor,
+      study: { ...base(), slug: "bare", instruments: [], cohorts: [] },
+    });
+    expect(
+      bare.ok && (await setStudyStatus(database.db, { organisationId: orgId, studyId: bare.studyId, status: "open", actorUserId: actor })),
+    ).toEqual({ ok: false, error: "needs_consent_instruments" });
     const study = (await findStudy(database.db, orgId, "wellbeing-2026"))!;
-    expect(await setStudyStatus(database.db, { organisationId: orgId, studyId: study.id, status: "open", actorUserId: actor })).toEqual({ ok: true });
-    expect(await updateStudy(database.db, { organisationId: orgId, studyId: study.id, actorUserId: actor, study: { ...base(), slug: "renamed" } })).toEqual({ ok: false, errors: { slug: "slug_fixed" } });
-    const edited = await updateStudy(database.db, { organisationId: orgId, studyId: study.id, actorUserId: actor, study: { ...base(), cohorts: ["Cardiff"], languages: ["en"] } });
+    expect(await setStudyStatus(database.db, { organisationId: orgId, studyId: study.id, status: "open", actorUserId: actor })).toEqual({
+      ok: true,
+    });
+    expect(
+      await updateStudy(database.db, {
+        organisationId: orgId,
+        studyId: study.id,
+        actorUserId: actor,
+        study: { ...base(), slug: "renamed" },
+      }),
+    ).toEqual({ ok: false, errors: { slug: "slug_fixed" } });
+    const edited = await updateStudy(database.db, {
+      organisationId: orgId,
+      studyId: study.id,
+      actorUserId: actor,
+      study: { ...base(), cohorts: ["Cardiff"], languages: ["en"] },
+    });
     expect(edited.ok).toBe(true);
     const after = (await findStudy(database.db, orgId, "wellbeing-2026"))!;
     expect(after.status).toBe("open");
@@ -118,11 +158,45 @@ describe("dashboard", () => {
     for (let i = 0; i < 7; i++) {
       const p = await database.db
         .insertInto("participant")
-        .values({ study_id: study.id, code_hash: `hash-${i}`, language: i < 6 ? "en" : "cy", source: "online", enrolled_on: today, enrolled_at: null, cohort_id: null, withdrawn_on: i === 0 ? today : null, withdrawal_mode: i === 0 ? "erase" : null })
+        .values({
+          study_id: study.id,
+          code_hash: `hash-${i}`,
+          language: i < 6 ? "en" : "cy",
+          source: "online",
+          enrolled_on: today,
+          enrolled_at: null,
+          cohort_id: null,
+          withdrawn_on: i === 0 ? today : null,
+          withdrawal_mode: i === 0 ? "erase" : null,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await database.db.insertInto("consent_record").values({ participant_id: p.id, instrument_version_id: versions["consent-form"]!, statements: "{}", method: i < 5 ? "online" : "paper", recorded_by: null, recorded_on: today, updated_on: today }).execute();
-      await database.db.insertInto("response").values({ participant_id: p.id, study_id: study.id, instrument_version_id: versions["peer-support-wellbeing"]!, timepoint: "pre", language: i < 6 ? "en" : "cy", interpreter: null, entered_by: null, started_on: today, completed_on: i < 5 ? today : null }).execute();
+      await database.db
+        .insertInto("consent_record")
+        .values({
+          participant_id: p.id,
+          instrument_version_id: versions["consent-form"]!,
+          statements: "{}",
+          method: i < 5 ? "online" : "paper",
+          recorded_by: null,
+          recorded_on: today,
+          updated_on: today,
+        })
+        .execute();
+      await database.db
+        .insertInto("response")
+        .values({
+          participant_id: p.id,
+          study_id: study.id,
+          instrument_version_id: versions["peer-support-wellbeing"]!,
+          timepoint: "pre",
+          language: i < 6 ? "en" : "cy",
+          interpreter: null,
+          entered_by: null,
+          started_on: today,
+          completed_on: i < 5 ? today : null,
+        })
+        .execute();
     }
     const d = await studyDashboard(database.db, study.id);
     expect(d.participants).toBe(7);
@@ -136,7 +210,13 @@ describe("dashboard", () => {
   });
 
   it("shows counts under 5 as 'fewer than 5' in what may leave the workspace", () => {
-    expect([0, 1, 4, 5, 12].map(shareableCount)).toEqual([{ fewerThan: 5 }, { fewerThan: 5 }, { fewerThan: 5 }, { exact: 5 }, { exact: 12 }]);
+    expect([0, 1, 4, 5, 12].map(shareableCount)).toEqual([
+      { fewerThan: 5 },
+      { fewerThan: 5 },
+      { fewerThan: 5 },
+      { exact: 5 },
+      { exact: 12 },
+    ]);
     expect(shareablePercent(5, 6)).toBe(83);
     expect(shareablePercent(1, 6)).toBeNull();
     expect(shareablePercent(4, 4)).toBeNull();
@@ -145,15 +225,28 @@ describe("dashboard", () => {
 
 describe("people and the audit log", () => {
   it("keeps the last admin, records role changes, and lets admins filter the log", async () => {
-    const added = await addPerson(database.db, { organisationId: orgId, email: "helper@north.test", role: "facilitator", actorUserId: actor });
+    const added = await addPerson(database.db, {
+      organisationId: orgId,
+      email: "helper@north.test",
+      role: "facilitator",
+      actorUserId: actor,
+    });
     expect(added.invitationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    await expect(addPerson(database.db, { organisationId: orgId, email: "HELPER@north.test", role: "facilitator", actorUserId: actor })).rejects.toThrow(DomainError);
-    await expect(changeRole(database.db, { organisationId: orgId, userId: actor, role: "researcher", actorUserId: actor })).rejects.toThrow("last_admin");
+    await expect(
+      addPerson(database.db, { organisationId: orgId, email: "HELPER@north.test", role: "facilitator", actorUserId: actor }),
+    ).rejects.toThrow(DomainError);
+    await expect(changeRole(database.db, { organisationId: orgId, userId: actor, role: "researcher", actorUserId: actor })).rejects.toThrow(
+      "last_admin",
+    );
     await changeRole(database.db, { organisationId: orgId, userId: added.userId, role: "researcher", actorUserId: actor });
     // An id from another organisation is unknown here.
     const southAdmin = await makeMember(database.db, { organisationId: otherOrgId, email: "lead@south.test", role: "admin" });
-    await expect(changeRole(database.db, { organisationId: orgId, userId: southAdmin, role: "researcher", actorUserId: actor })).rejects.toThrow("not_found");
-    await expect(disableMember(database.db, { organisationId: orgId, userId: southAdmin, actorUserId: actor })).rejects.toThrow("not_found");
+    await expect(
+      changeRole(database.db, { organisationId: orgId, userId: southAdmin, role: "researcher", actorUserId: actor }),
+    ).rejects.toThrow("not_found");
+    await expect(disableMember(database.db, { organisationId: orgId, userId: southAdmin, actorUserId: actor })).rejects.toThrow(
+      "not_found",
+    );
     // Someone in both organisations: North's admin removes them from North, but cannot disable or
     // re-enable the account South also relies on.
     const both = await makeMember(database.db, { organisationId: otherOrgId, email: "both@south.test", role: "researcher" });
@@ -161,9 +254,13 @@ describe("people and the audit log", () => {
     await disableMember(database.db, { organisationId: orgId, userId: both, actorUserId: actor });
     const account = await database.db.selectFrom("app_user").select("disabled_at").where("id", "=", both).executeTakeFirstOrThrow();
     expect(account.disabled_at).toBeNull();
-    expect(await database.db.selectFrom("membership").select("organisation_id").where("user_id", "=", both).execute()).toEqual([{ organisation_id: otherOrgId }]);
+    expect(await database.db.selectFrom("membership").select("organisation_id").where("user_id", "=", both).execute()).toEqual([
+      { organisation_id: otherOrgId },
+    ]);
     await database.db.insertInto("membership").values({ user_id: both, organisation_id: orgId, role: "researcher" }).execute();
-    await expect(enableMember(database.db, { organisationId: orgId, userId: both, actorUserId: actor })).rejects.toThrow("other_organisations");
+    await expect(enableMember(database.db, { organisationId: orgId, userId: both, actorUserId: actor })).rejects.toThrow(
+      "other_organisations",
+    );
 
     const roleChanges = await listAuditEvents(database.db, orgId, { action: "role_changed" });
     expect(roleChanges).toHaveLength(1);
@@ -171,7 +268,9 @@ describe("people and the audit log", () => {
     expect(roleChanges[0]!.actor_email).toBe("lead@north.test");
     expect(roleChanges[0]!.subject_email).toBe("helper@north.test");
     const all = await listAuditEvents(database.db, orgId, {});
-    expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(["organisation_created", "study_created", "study_status_changed", "user_created", "invitation_issued"]));
+    expect(all.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["organisation_created", "study_created", "study_status_changed", "user_created", "invitation_issued"]),
+    );
     // South's events are not North's.
     expect((await listAuditEvents(database.db, otherOrgId, {})).map((e) => e.action)).toEqual(["organisation_created"]);
     expect(await listAuditEvents(database.db, orgId, { actor: "nobody" })).toEqual([]);

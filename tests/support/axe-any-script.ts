@@ -24,7 +24,9 @@ export async function contrastInAnyScript(page: Page): Promise<{ checked: number
     const count = (list: { nodes: unknown[] }[]) => list.reduce((n, v) => n + v.nodes.length, 0);
     return {
       checked: count(r.passes) + count(r.violations) + count(r.incomplete),
-      violations: r.violations.flatMap((v: { nodes: { target: string[]; failureSummary: string }[] }) => v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary }))),
+      violations: r.violations.flatMap((v: { nodes: { target: string[]; failureSummary: string }[] }) =>
+        v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+      ),
     };
   });
 }

@@ -25,7 +25,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -35,7 +43,9 @@ export async function axeViolations(page: import("playwright-core").Page) {
   await page.evaluate(readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8"));
   const result = await page.evaluate(async () => {
     // @ts-expect-error axe is injected above
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    const r = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
     return r.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
       id: v.id,
       impact: v.impact,
@@ -46,7 +56,13 @@ export async function axeViolations(page: import("playwright-core").Page) {
 }
 
 /** The consent form's required statements, as the participant browser tests tick them. */
-export const REQUIRED_STATEMENTS = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
+export const REQUIRED_STATEMENTS = [
+  "read_information_sheet",
+  "voluntary_withdrawal",
+  "anonymised_confidential",
+  "pause_or_stop",
+  "agree_to_take_part",
+];
 
 /**
  * The built app on its own throwaway database (with the demo study) and Debian's Chromium, started

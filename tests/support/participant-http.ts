@@ -20,7 +20,10 @@ export class ParticipantClient {
     }
   }
 
-  async request(path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<{ status: number; url: string; html: string; response: Response }> {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string | string[]> } = {},
+  ): Promise<{ status: number; url: string; html: string; response: Response }> {
     let url = new URL(path, this.base).toString();
     let method = init.method ?? (init.form ? "POST" : "GET");
     let body: string | undefined;

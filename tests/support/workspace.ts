@@ -73,7 +73,12 @@ export const TEST_PASSWORD = "a long and unusual test passphrase 7";
 export async function makeMember(db: DB, input: { organisationId: string; email: string; role: Role; password?: string }) {
   const user = await db
     .insertInto("app_user")
-    .values({ email: input.email, password_hash: await hashPassword(input.password ?? TEST_PASSWORD), totp_secret: null, disabled_at: null })
+    .values({
+      email: input.email,
+      password_hash: await hashPassword(input.password ?? TEST_PASSWORD),
+      totp_secret: null,
+      disabled_at: null,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await db.insertInto("membership").values({ user_id: user.id, organisation_id: input.organisationId, role: input.role }).execute();

@@ -49,7 +49,8 @@ describe("npm run --silent cli -- report wellbeing --json", () => {
     expect(json.measure).toBe("who5");
     for (const key of COMPARISON_KEYS.slice(1)) {
       const expected = reportFixture.who5.all[key];
-      if (typeof expected === "number") expect(Math.abs((json[key] as number) - expected), key).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
+      if (typeof expected === "number")
+        expect(Math.abs((json[key] as number) - expected), key).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
       else expect(json[key], key).toEqual(expected);
     }
   }, 150_000);

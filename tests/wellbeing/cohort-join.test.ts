@@ -29,7 +29,13 @@ afterAll(async () => {
 
 const ON = "2026-03-15";
 const memberships = (participantId: string) =>
-  database.db.selectFrom("cohort_membership").select(["cohort_id", "joined_on", "left_on"]).where("participant_id", "=", participantId).orderBy("joined_on").orderBy("left_on").execute();
+  database.db
+    .selectFrom("cohort_membership")
+    .select(["cohort_id", "joined_on", "left_on"])
+    .where("participant_id", "=", participantId)
+    .orderBy("joined_on")
+    .orderBy("left_on")
+    .execute();
 
 describe("joining a group with one's code", () => {
   it("offers the study's groups that have not ended, including ones not started yet", async () => {
@@ -47,7 +53,12 @@ describe("joining a group with one's code", () => {
     const beforeA = await measureComparison(database.db, { ...scope, cohortId: study.cohortA });
     const beforeB = await measureComparison(database.db, { ...scope, cohortId: study.cohortB });
 
-    const result = await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: study.cohortB, on: ON });
+    const result = await joinCohortAsParticipant(database.db, {
+      studyId: study.studyId,
+      participantId: person,
+      cohortId: study.cohortB,
+      on: ON,
+    });
     expect(result).toMatchObject({ ok: true, moved: true, already: false, cohort: { id: study.cohortB, name: "Thursday group" } });
     expect(await currentCohort(database.db, person)).toEqual({ id: study.cohortB, name: "Thursday group" });
     expect(await memberships(person)).toEqual([
@@ -58,7 +69,14 @@ describe("joining a group with one's code", () => {
     expect((await measureComparison(database.db, { ...scope, cohortId: study.cohortB })).n_pairs).toBe(beforeB.n_pairs + 1);
 
     // Choosing the same group again changes nothing.
-    expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: study.cohortB, on: "2026-03-16" })).toMatchObject({
+    expect(
+      await joinCohortAsParticipant(database.db, {
+        studyId: study.studyId,
+        participantId: person,
+        cohortId: study.cohortB,
+        on: "2026-03-16",
+      }),
+    ).toMatchObject({
       ok: true,
       already: true,
       moved: false,
@@ -70,12 +88,17 @@ describe("joining a group with one's code", () => {
     const person = study.people.get("w02")!.id;
     const before = await memberships(person);
     for (const cohortId of [ended, other.cohortA]) {
-      expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId, on: ON })).toEqual({ ok: false, reason: "not_joinable" });
+      expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId, on: ON })).toEqual({
+        ok: false,
+        reason: "not_joinable",
+      });
     }
     expect(await memberships(person)).toEqual(before);
     expect((await currentCohort(database.db, person))?.id).toBe(study.cohortA);
     // A group that has not started yet can be joined.
-    expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: upcoming, on: ON })).toMatchObject({ ok: true, moved: true });
+    expect(
+      await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: upcoming, on: ON }),
+    ).toMatchObject({ ok: true, moved: true });
   });
 
   it("the person and a facilitator joining them at the same moment both finish, one after the other", async () => {
@@ -93,13 +116,24 @@ describe("joining a group with one's code", () => {
 
   it("refuses someone who has withdrawn, and changes nothing", async () => {
     const person = study.people.get("w05")!.id;
-    await database.db.updateTable("participant").set({ withdrawn_on: "2026-02-01", withdrawal_mode: "keep" }).where("id", "=", person).execute();
+    await database.db
+      .updateTable("participant")
+      .set({ withdrawn_on: "2026-02-01", withdrawal_mode: "keep" })
+      .where("id", "=", person)
+      .execute();
     const before = await memberships(person);
-    expect(await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: study.cohortB, on: ON })).toEqual({ ok: false, reason: "withdrawn" });
+    expect(
+      await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: person, cohortId: study.cohortB, on: ON }),
+    ).toEqual({ ok: false, reason: "withdrawn" });
     expect(await memberships(person)).toEqual(before);
     // Nor can someone of another study be joined through this one.
     expect(
-      await joinCohortAsParticipant(database.db, { studyId: study.studyId, participantId: other.people.get("w06")!.id, cohortId: study.cohortB, on: ON }),
+      await joinCohortAsParticipant(database.db, {
+        studyId: study.studyId,
+        participantId: other.people.get("w06")!.id,
+        cohortId: study.cohortB,
+        on: ON,
+      }),
     ).toEqual({ ok: false, reason: "withdrawn" });
   });
 });

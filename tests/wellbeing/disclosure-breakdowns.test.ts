@@ -62,7 +62,12 @@ describe("withheldGroups", () => {
     // everyone − en − so gives their 10 people together; the 11 who would not recommend are those
     // 10 and one Somali speaker, so "no" minus them would be that one person.
     const language = (i: number) => (i < 20 ? "en" : i < 30 ? "so" : i < 34 ? "ar" : "fa");
-    const scores = people(0).map((p, i) => ({ ...p, cohortId: "A", language: language(i), choices: { would_recommend: i >= 29 ? "no" : "yes" } }));
+    const scores = people(0).map((p, i) => ({
+      ...p,
+      cohortId: "A",
+      language: language(i),
+      choices: { would_recommend: i >= 29 ? "no" : "yes" },
+    }));
     expect(hidden(withheldGroups(scores, BY))).toEqual({ cohort: [], language: ["ar", "fa"], "item:would_recommend": ["no", "yes"] });
     // Without that one person, "no" is exactly the hidden languages' people: nothing to give away.
     const exact = scores.map((p, i) => (i === 29 ? { ...p, choices: { would_recommend: "yes" } } : p));
@@ -122,13 +127,23 @@ describe("across breakdowns, through the page's read", () => {
     expect(tuesday).toMatchObject({ report: null, withheld: "protects_smaller_group" });
     const everyone = await disclosableReport(database.db, { ...scope, choices: true });
     expect(everyone.report).not.toBeNull();
-    const byLanguage = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "language" }, everyone.hiddenGroups!.get(breakdownId({ kind: "language" })));
+    const byLanguage = subgroupComparisons(
+      everyone.source.measure,
+      everyone.scores,
+      { kind: "language" },
+      everyone.hiddenGroups!.get(breakdownId({ kind: "language" })),
+    );
     expect(byLanguage.map((r) => [r.key, r.suppressed])).toEqual([
       ["ar", true],
       ["en", true],
     ]);
     // The chart CSV route and the page read the same decision: the cohort row is hidden there too.
-    const byCohort = subgroupComparisons(everyone.source.measure, everyone.scores, { kind: "cohort" }, everyone.hiddenGroups!.get("cohort"));
+    const byCohort = subgroupComparisons(
+      everyone.source.measure,
+      everyone.scores,
+      { kind: "cohort" },
+      everyone.hiddenGroups!.get("cohort"),
+    );
     expect(byCohort.find((r) => r.key === study.cohortA)?.suppressed).toBe(true);
 
     // With five or more English speakers in the group, it is shown again.

@@ -19,7 +19,9 @@ interface RDataset {
 
 const statistics = JSON.parse(readFileSync("tests/fixtures/r/wellbeing-statistics.json", "utf8")) as { datasets: RDataset[] };
 export const reportFixture = JSON.parse(readFileSync("tests/fixtures/r/wellbeing-report.json", "utf8")) as {
-  who5: Record<"all" | "without_erased" | "cohort_a" | "cohort_b", Record<string, unknown>> & { bands: { from: string; to: string; n: number }[] };
+  who5: Record<"all" | "without_erased" | "cohort_a" | "cohort_b", Record<string, unknown>> & {
+    bands: { from: string; to: string; n: number }[];
+  };
   ucla3: Record<"all" | "cohort_a", Record<string, unknown>>;
 };
 
@@ -38,7 +40,12 @@ export function uclaAnswers(sum: number): Record<string, number> {
   return Object.fromEntries(ids.map((id, i) => [id, 1 + Math.min(2, Math.max(0, rest - 2 * i))]));
 }
 
-export const COHORT_A = new Set([...[...Array(15)].map((_, i) => `w${String(i + 1).padStart(2, "0")}`), "w31", "w34", ...[...Array(10)].map((_, i) => `u${String(i + 1).padStart(2, "0")}`)]);
+export const COHORT_A = new Set([
+  ...[...Array(15)].map((_, i) => `w${String(i + 1).padStart(2, "0")}`),
+  "w31",
+  "w34",
+  ...[...Array(10)].map((_, i) => `u${String(i + 1).padStart(2, "0")}`),
+]);
 /** Four people answering in Arabic: a subgroup that must be suppressed. */
 export const ARABIC = new Set(["w01", "w02", "w05", "w06"]);
 /** Three who would not recommend the group: suppressed too. */
@@ -59,14 +66,27 @@ export async function seedWellbeingStudy(db: DB, slug = "peer-support", codeKey:
   await publishInstrumentsFromDir(db);
   const version = (await getInstrumentVersion(db, "peer-support-wellbeing", 1))!;
   const consentForm = (await getInstrumentVersion(db, "consent-form", 1))!;
-  const org = await db.insertInto("organisation").values({ slug: `org-${slug}`, name: "Peer support org" }).returning("id").executeTakeFirstOrThrow();
+  const org = await db
+    .insertInto("organisation")
+    .values({ slug: `org-${slug}`, name: "Peer support org" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const study = await db
     .insertInto("study")
-    .values({ organisation_id: org.id, slug, titles: JSON.stringify({ en: "Peer support" }), languages: ["en", "cy", "ar", "fa"], settings: "{}" })
+    .values({
+      organisation_id: org.id,
+      slug,
+      titles: JSON.stringify({ en: "Peer support" }),
+      languages: ["en", "cy", "ar", "fa"],
+      settings: "{}",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   for (const timepoint of ["pre", "post"]) {
-    await db.insertInto("study_instrument").values({ study_id: study.id, instrument_version_id: version.rowId, role: "questionnaire", timepoint }).execute();
+    await db
+      .insertInto("study_instrument")
+      .values({ study_id: study.id, instrument_version_id: version.rowId, role: "questionnaire", timepoint })
+      .execute();
   }
   const scope = { organisationId: org.id, studyId: study.id };
   const cohortA = (await createCohort(db, scope, { name: "Tuesday group", startsOn: "2026-01-06", endsOn: "2026-03-31" })).id;
@@ -112,7 +132,14 @@ export async function seedWellbeingStudy(db: DB, slug = "peer-support", codeKey:
     // The consent gate reads only participants who consented.
     await db
       .insertInto("consent_record")
-      .values({ participant_id: participant.id, instrument_version_id: consentForm.rowId, statements: "{}", method: "online", recorded_on: "2026-01-01", updated_on: "2026-01-01" })
+      .values({
+        participant_id: participant.id,
+        instrument_version_id: consentForm.rowId,
+        statements: "{}",
+        method: "online",
+        recorded_on: "2026-01-01",
+        updated_on: "2026-01-01",
+      })
       .execute();
     const joined = await joinCohort(db, scope, { cohortId: COHORT_A.has(name) ? cohortA : cohortB, code, joinedOn: "2026-01-06" }, codeKey);
     if (!joined.ok) throw new Error(`join failed: ${joined.reason}`);
@@ -136,7 +163,14 @@ export async function seedWellbeingStudy(db: DB, slug = "peer-support", codeKey:
         .executeTakeFirstOrThrow();
       await db
         .insertInto("answer")
-        .values(Object.entries(answers).map(([item_id, value]) => ({ response_id: response.id, item_id, value: JSON.stringify(value), answered_on: "2026-01-06" })))
+        .values(
+          Object.entries(answers).map(([item_id, value]) => ({
+            response_id: response.id,
+            item_id,
+            value: JSON.stringify(value),
+            answered_on: "2026-01-06",
+          })),
+        )
         .execute();
     }
   }

@@ -24,7 +24,11 @@ beforeAll(async () => {
   study = await seedWellbeingStudy(app.db, "peer-support-page", secretsFrom(TEST_SECRET).codeHashKey);
   orgSlug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", study.organisationId).executeTakeFirstOrThrow()).slug;
   for (const role of ["researcher", "peer_researcher", "facilitator", "other_facilitator"] as const) {
-    const id = await makeMember(app.db, { organisationId: study.organisationId, email: `${role}@wellbeing.test`, role: role === "other_facilitator" ? "facilitator" : role });
+    const id = await makeMember(app.db, {
+      organisationId: study.organisationId,
+      email: `${role}@wellbeing.test`,
+      role: role === "other_facilitator" ? "facilitator" : role,
+    });
     if (role === "facilitator") facilitatorId = id;
     const client = new WorkspaceClient(app.url);
     expect((await client.signIn(`${role}@wellbeing.test`, TEST_PASSWORD)).status).toBe(302);
@@ -39,7 +43,12 @@ afterAll(async () => {
 const page = () => `/research/${orgSlug}/studies/${study.slug}/wellbeing`;
 /** The words of the page's <main> only: the message catalogue shipped to the browser holds every sentence. */
 const main = (html: string) => text(html.slice(html.indexOf("<main"), html.indexOf("</main>")));
-const text = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/\s+/g, " ");
 
 describe("the wellbeing page", () => {
   it("shows plain words first, then the table, then the charts, without JavaScript", async () => {
@@ -50,7 +59,9 @@ describe("the wellbeing page", () => {
     expect(words).toContain("28 people answered before and after.");
     expect(words).toContain("On average their WHO-5 Well-Being Index score rose by 2.3 points, on a scale from 0 to 100.");
     expect(words).toContain("10 people got better by 10 points or more, 6 people got worse by as much, and 12 people changed by less.");
-    const order = ["wellbeing-summary", "wellbeing-table", "chart-pairs-summary", "chart-change-summary", "chart-bands-summary"].map((id) => html.indexOf(`data-testid="${id}"`));
+    const order = ["wellbeing-summary", "wellbeing-table", "chart-pairs-summary", "chart-change-summary", "chart-bands-summary"].map((id) =>
+      html.indexOf(`data-testid="${id}"`),
+    );
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // Each chart is drawn on the server, with its table and a CSV link.
@@ -62,10 +73,19 @@ describe("the wellbeing page", () => {
 
   it("starts with a line per measure, each linking to its full comparison and suppressed like it", async () => {
     const html = await (await clients.researcher.get(`${page()}?measure=ucla3`)).text();
-    const overview = text(html.slice(html.indexOf('data-testid="wellbeing-overview"'), html.indexOf("</section>", html.indexOf('data-testid="wellbeing-overview"'))));
-    expect(overview).toContain("WHO-5 Well-Being Index : people who answered before and after: 28. On average the score rose by 2.3 points on a scale from 0 to 100 (better). Paired t-test: p =");
+    const overview = text(
+      html.slice(
+        html.indexOf('data-testid="wellbeing-overview"'),
+        html.indexOf("</section>", html.indexOf('data-testid="wellbeing-overview"')),
+      ),
+    );
+    expect(overview).toContain(
+      "WHO-5 Well-Being Index : people who answered before and after: 28. On average the score rose by 2.3 points on a scale from 0 to 100 (better). Paired t-test: p =",
+    );
     // UCLA-3: lower is better.
-    expect(overview).toMatch(/Loneliness \(UCLA 3-item scale\) : people who answered before and after: \d+\. On average the score (fell|rose) by [\d.]+ points on a scale from 3 to 9 \((better|worse)\)/);
+    expect(overview).toMatch(
+      /Loneliness \(UCLA 3-item scale\) : people who answered before and after: \d+\. On average the score (fell|rose) by [\d.]+ points on a scale from 3 to 9 \((better|worse)\)/,
+    );
     // No one answered the ONS questions in this study.
     expect(overview).toContain("Life satisfaction : fewer than 5 people answered before and after, so no figures are shown.");
     expect(html).toContain(`href="${page()}?measure=who5"`);
@@ -77,7 +97,11 @@ describe("the wellbeing page", () => {
   it("suppresses subgroups under 5 (language) and a selection under 5 pairs", async () => {
     const words = text(await (await clients.peer_researcher.get(`${page()}?measure=who5&by=language`)).text());
     expect(words).toMatch(/العربية fewer than 5/);
-    const empty = await app.db.insertInto("cohort").values({ study_id: study.studyId, name: "Tiny group" }).returning("id").executeTakeFirstOrThrow();
+    const empty = await app.db
+      .insertInto("cohort")
+      .values({ study_id: study.studyId, name: "Tiny group" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const html = await (await clients.researcher.get(`${page()}?measure=who5&cohort=${empty.id}`)).text();
     expect(text(html)).toContain("Fewer than 5 people answered both before and after");
     expect(html).not.toContain('data-testid="wellbeing-table"');
@@ -101,7 +125,12 @@ describe("the wellbeing page", () => {
     const csv = await response.text();
     // fetch's text() drops the byte order mark; the bytes show it is there.
     expect(csv.split("\r\n")[0]).toBe(`"band_before","band_after","people"`);
-    const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select("detail")
+      .where("action", "=", "export")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ export: "wellbeing_chart", chart: "bands", rows: 9 });
   });
 
@@ -114,7 +143,9 @@ describe("the wellbeing page", () => {
     const answers = `${page()}/answers.csv`;
     // No loader: a GET is refused (Remix answers 400 for a route without one) and exports nothing.
     expect((await clients.researcher.get(answers)).status).toBeGreaterThanOrEqual(400);
-    expect((await clients.peer_researcher.post(answers, { measure: "who5" }, { csrf: await clients.peer_researcher.csrf() })).status).toBe(403);
+    expect((await clients.peer_researcher.post(answers, { measure: "who5" }, { csrf: await clients.peer_researcher.csrf() })).status).toBe(
+      403,
+    );
     expect((await clients.researcher.post(answers, { measure: "who5" }, { csrf: null })).status).toBe(403);
     const response = await clients.researcher.post(answers, { measure: "who5", cohort: "" }, { csrf: await clients.researcher.csrf() });
     expect(response.status).toBe(200);
@@ -122,7 +153,12 @@ describe("the wellbeing page", () => {
     const csv = await response.text();
     expect(csv.split("\r\n")[0]).toMatch(/^"participant","cohort","participant_language","timepoint"/);
     for (const { code } of study.people.values()) expect(csv).not.toContain(code);
-    const audit = await app.db.selectFrom("audit_event").selectAll().where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("action", "=", "export")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ export: "wellbeing_csv", via: "workspace" });
     expect(audit.actor_user_id).not.toBeNull();
   });
@@ -135,15 +171,25 @@ describe("the wellbeing page", () => {
 describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
   it("a cohort of 3 stays hidden on the page, in its breakdown and in the chart CSVs", async () => {
     const attacked = await seedWellbeingStudy(app.db, "peer-support-attack", secretsFrom(TEST_SECRET).codeHashKey);
-    const slug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", attacked.organisationId).executeTakeFirstOrThrow()).slug;
-    const researcher = await makeMember(app.db, { organisationId: attacked.organisationId, email: "attack@wellbeing.test", role: "researcher" });
+    const slug = (
+      await app.db.selectFrom("organisation").select("slug").where("id", "=", attacked.organisationId).executeTakeFirstOrThrow()
+    ).slug;
+    const researcher = await makeMember(app.db, {
+      organisationId: attacked.organisationId,
+      email: "attack@wellbeing.test",
+      role: "researcher",
+    });
     expect(researcher).toBeTruthy();
     const client = new WorkspaceClient(app.url);
     expect((await client.signIn("attack@wellbeing.test", TEST_PASSWORD)).status).toBe(302);
     const base = `/research/${slug}/studies/${attacked.slug}/wellbeing`;
     // Three Thursday people with before and after scores (w16-w18) become a group of their own.
     const three = ["w16", "w17", "w18"].map((name) => attacked.people.get(name)!.id);
-    const small = await app.db.insertInto("cohort").values({ study_id: attacked.studyId, name: "Small group" }).returning("id").executeTakeFirstOrThrow();
+    const small = await app.db
+      .insertInto("cohort")
+      .values({ study_id: attacked.studyId, name: "Small group" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await app.db.updateTable("participant").set({ cohort_id: small.id }).where("id", "in", three).execute();
     const truth = (await measureReport(app.db, { ...attacked, measureId: "who5", cohortId: small.id })).report;
     expect(truth.comparison.n_pairs).toBe(3);
@@ -155,7 +201,9 @@ describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
     expect(main(thursdayPage)).toContain("they would give away the answers of a group of fewer than 5 people");
     expect(thursdayPage).not.toContain('data-testid="wellbeing-table"');
     expect(main(thursdayPage)).not.toContain("People with a score before");
-    expect(main(thursdayPage)).toContain("WHO-5 Well-Being Index : not shown, because with the figures for everyone it would give away a group of fewer than 5 people.");
+    expect(main(thursdayPage)).toContain(
+      "WHO-5 Well-Being Index : not shown, because with the figures for everyone it would give away a group of fewer than 5 people.",
+    );
     const byCohort = main(await (await client.get(`${base}?measure=who5&by=cohort`)).text());
     expect(byCohort).toMatch(/Small group fewer than 5/);
     expect(byCohort).toMatch(/Thursday group fewer than 5/);
@@ -168,7 +216,11 @@ describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
     const pairsCsv = async (cohort?: string) => {
       const response = await client.get(`${base}/chart.csv?chart=pairs&measure=who5${cohort ? `&cohort=${cohort}` : ""}`);
       if (response.status !== 200) return null;
-      const rows = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n").slice(1);
+      const rows = (await response.text())
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .split("\r\n")
+        .slice(1);
       return rows.flatMap((row) => {
         const [before, after, people] = row.split(",").map((cell) => Number(cell.replace(/"/g, "")));
         return Array.from({ length: people! }, () => `${before}->${after}`);
@@ -193,7 +245,8 @@ describe("subtraction cannot undo suppression (docs/decisions/043)", () => {
 describe("more timepoints", () => {
   it("before and after are chosen from the study's timepoints and travel to the chart CSVs", async () => {
     const seeded = await seedWellbeingStudy(app.db, "peer-support-mid", secretsFrom(TEST_SECRET).codeHashKey);
-    const slug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", seeded.organisationId).executeTakeFirstOrThrow()).slug;
+    const slug = (await app.db.selectFrom("organisation").select("slug").where("id", "=", seeded.organisationId).executeTakeFirstOrThrow())
+      .slug;
     await makeMember(app.db, { organisationId: seeded.organisationId, email: "mid@wellbeing.test", role: "researcher" });
     const client = new WorkspaceClient(app.url);
     expect((await client.signIn("mid@wellbeing.test", TEST_PASSWORD)).status).toBe(302);
@@ -218,7 +271,12 @@ describe("more timepoints", () => {
     expect(html).toContain("chart.csv?chart=pairs&amp;measure=who5&amp;before=pre&amp;after=mid");
     const csv = await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=pre&after=mid`);
     expect(csv.status).toBe(200);
-    const audit = await app.db.selectFrom("audit_event").select("detail").where("action", "=", "export").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .select("detail")
+      .where("action", "=", "export")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ export: "wellbeing_chart", filter: { before: "pre", after: "mid" } });
     expect((await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=pre&after=later`)).status).toBe(404);
     expect((await client.get(`${base}/chart.csv?chart=pairs&measure=who5&before=mid&after=mid`)).status).toBe(404);
@@ -241,7 +299,10 @@ describe("groups and attendance by code", () => {
     expect(text(await bad.text())).toMatch(/The code has a mistake in it|We could not find this code/);
     // Creating a group needs study:edit, which a facilitator does not have.
     expect((await clients.facilitator.submit(cohorts, { intent: "create", name: "Sneaky group" })).status).toBe(403);
-    expect((await clients.researcher.submit(cohorts, { intent: "create", name: "Friday group", startsOn: "2026-05-01", endsOn: "2026-06-30" })).status).toBe(200);
+    expect(
+      (await clients.researcher.submit(cohorts, { intent: "create", name: "Friday group", startsOn: "2026-05-01", endsOn: "2026-06-30" }))
+        .status,
+    ).toBe(200);
     const friday = await app.db.selectFrom("cohort").select("id").where("name", "=", "Friday group").executeTakeFirst();
     expect(friday).toBeDefined();
   });
@@ -267,19 +328,42 @@ describe("groups and attendance by code", () => {
     // A facilitator keeps the register but cannot change the group.
     expect(await (await clients.facilitator.get(mine)).text()).not.toContain('value="edit"');
     expect((await clients.facilitator.submit(mine, { intent: "edit", name: "Renamed by a facilitator" })).status).toBe(403);
-    const friday = await app.db.selectFrom("cohort").select("id").where("study_id", "=", study.studyId).where("name", "=", "Friday group").executeTakeFirstOrThrow();
+    const friday = await app.db
+      .selectFrom("cohort")
+      .select("id")
+      .where("study_id", "=", study.studyId)
+      .where("name", "=", "Friday group")
+      .executeTakeFirstOrThrow();
     const fridayPage = `${page()}/cohorts/${friday.id}`;
     expect(await (await clients.researcher.get(fridayPage)).text()).toContain('value="edit"');
     expect((await clients.researcher.submit(fridayPage, { intent: "edit", name: "Tuesday group" })).status).toBe(400);
-    expect((await clients.researcher.submit(fridayPage, { intent: "edit", name: "Friday group", startsOn: "2026-06-30", endsOn: "2026-05-01" })).status).toBe(400);
-    const saved = await clients.researcher.submit(fridayPage, { intent: "edit", name: "Friday evening group", startsOn: "2026-05-08", endsOn: "2026-06-30", facilitators: facilitatorId });
+    expect(
+      (await clients.researcher.submit(fridayPage, { intent: "edit", name: "Friday group", startsOn: "2026-06-30", endsOn: "2026-05-01" }))
+        .status,
+    ).toBe(400);
+    const saved = await clients.researcher.submit(fridayPage, {
+      intent: "edit",
+      name: "Friday evening group",
+      startsOn: "2026-05-08",
+      endsOn: "2026-06-30",
+      facilitators: facilitatorId,
+    });
     expect(saved.status).toBe(200);
     expect(text(await saved.text())).toContain("The group was changed.");
-    const row = await app.db.selectFrom("cohort").select(["name", "starts_on", "ends_on"]).where("id", "=", friday.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("cohort")
+      .select(["name", "starts_on", "ends_on"])
+      .where("id", "=", friday.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ name: "Friday evening group", starts_on: "2026-05-08", ends_on: "2026-06-30" });
     const facilitators = await app.db.selectFrom("cohort_facilitator").select("user_id").where("cohort_id", "=", friday.id).execute();
     expect(facilitators.map((f) => f.user_id)).toEqual([facilitatorId]);
-    const audit = await app.db.selectFrom("audit_event").selectAll().where("action", "=", "study_updated").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await app.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("action", "=", "study_updated")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     // Only what changed: the last session was already 2026-06-30.
     expect(audit.detail).toEqual({ cohort: friday.id, changed: ["name", "starts_on", "facilitators"] });
     expect(audit.actor_user_id).not.toBeNull();

@@ -45,7 +45,16 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
 }
 
 async function reportJson(measure: string, cohort?: string): Promise<Record<string, unknown>> {
-  const result = await cli(["report", "wellbeing", "--study", study.slug, "--measure", measure, ...(cohort ? ["--cohort", cohort] : []), "--json"]);
+  const result = await cli([
+    "report",
+    "wellbeing",
+    "--study",
+    study.slug,
+    "--measure",
+    measure,
+    ...(cohort ? ["--cohort", cohort] : []),
+    "--json",
+  ]);
   expect(result.code).toBe(0);
   expect(result.out).toHaveLength(1);
   return JSON.parse(result.out[0]!) as Record<string, unknown>;
@@ -104,17 +113,29 @@ describe("report wellbeing --json, against R", () => {
   });
 
   it("an unknown measure or cohort is a one-line error", async () => {
-    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "nope", "--json"])).rejects.toThrow(/no instrument with a measure "nope"/);
-    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "who5", "--cohort", "Nope"])).rejects.toThrow(/no cohort "Nope"/);
+    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "nope", "--json"])).rejects.toThrow(
+      /no instrument with a measure "nope"/,
+    );
+    await expect(cli(["report", "wellbeing", "--study", study.slug, "--measure", "who5", "--cohort", "Nope"])).rejects.toThrow(
+      /no cohort "Nope"/,
+    );
   });
 });
 
 describe("withdrawal", () => {
   it("erasure drops the pair, stop-and-keep does not (equal to R without w03)", async () => {
     const db = database.db;
-    await db.updateTable("participant").set({ withdrawn_on: "2026-02-01", withdrawal_mode: "keep" }).where("id", "=", study.people.get("w04")!.id).execute();
+    await db
+      .updateTable("participant")
+      .set({ withdrawn_on: "2026-02-01", withdrawal_mode: "keep" })
+      .where("id", "=", study.people.get("w04")!.id)
+      .execute();
     // Between the withdrawal and the deletion the gate already hides the participant...
-    await db.updateTable("participant").set({ withdrawn_on: "2026-02-01", withdrawal_mode: "erase" }).where("id", "=", study.people.get("w03")!.id).execute();
+    await db
+      .updateTable("participant")
+      .set({ withdrawn_on: "2026-02-01", withdrawal_mode: "erase" })
+      .where("id", "=", study.people.get("w03")!.id)
+      .execute();
     expectMatchesR(await reportJson("who5"), reportFixture.who5.without_erased);
     // ...and after it nothing of theirs is left to find.
     await db.deleteFrom("participant").where("id", "=", study.people.get("w03")!.id).execute();
@@ -136,7 +157,11 @@ describe("withdrawal", () => {
 
 describe("the consent gate decides who is read", () => {
   it("another organisation sees nothing of the study", async () => {
-    const other = await database.db.insertInto("organisation").values({ slug: "someone-else", name: "Someone else" }).returning("id").executeTakeFirstOrThrow();
+    const other = await database.db
+      .insertInto("organisation")
+      .values({ slug: "someone-else", name: "Someone else" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const { measureComparison } = await import("../../app/wellbeing/report.server");
     const comparison = await measureComparison(database.db, { organisationId: other.id, studyId: study.studyId, measureId: "who5" });
     expect(comparison).toMatchObject({ n_pre: 0, n_post: 0, n_pairs: 0 });
@@ -172,7 +197,8 @@ describe("subgroups", () => {
 });
 
 describe("complementary suppression (docs/decisions/043)", () => {
-  const hidden = (groups: Record<string, number>) => [...suppressedGroups(Object.entries(groups).map(([key, nPairs]) => ({ key, nPairs })))].sort();
+  const hidden = (groups: Record<string, number>) =>
+    [...suppressedGroups(Object.entries(groups).map(([key, nPairs]) => ({ key, nPairs })))].sort();
 
   it("hides the next-smallest groups until at least two, with 5 pairs between them, are hidden", () => {
     expect(hidden({ a: 20, b: 10 })).toEqual([]);
@@ -192,8 +218,20 @@ describe("complementary suppression (docs/decisions/043)", () => {
     // Three people of the Thursday group, each with a before and an after score, form a small group.
     const all = await participantScores(db, { ...attacked, measureId: "who5" }, source);
     const three = all.scores.filter((s) => s.cohortId === attacked.cohortB && s.pre !== null && s.post !== null).slice(0, 3);
-    const small = await db.insertInto("cohort").values({ study_id: attacked.studyId, name: "Small group" }).returning("id").executeTakeFirstOrThrow();
-    await db.updateTable("participant").set({ cohort_id: small.id }).where("id", "in", three.map((s) => s.participantId)).execute();
+    const small = await db
+      .insertInto("cohort")
+      .values({ study_id: attacked.studyId, name: "Small group" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("participant")
+      .set({ cohort_id: small.id })
+      .where(
+        "id",
+        "in",
+        three.map((s) => s.participantId),
+      )
+      .execute();
 
     // What the small group really is (an analyst's exact figures, never shown on the page).
     const truth = (await measureReport(db, { ...attacked, measureId: "who5", cohortId: small.id })).report;
@@ -215,7 +253,10 @@ describe("complementary suppression (docs/decisions/043)", () => {
 
     // The attack on the cohort filter: "all" minus each cohort that can be selected.
     const selections = await Promise.all(
-      [attacked.cohortA, attacked.cohortB, small.id].map(async (cohortId) => ({ cohortId, ...(await disclosableReport(db, { ...attacked, measureId: "who5", cohortId })) })),
+      [attacked.cohortA, attacked.cohortB, small.id].map(async (cohortId) => ({
+        cohortId,
+        ...(await disclosableReport(db, { ...attacked, measureId: "who5", cohortId })),
+      })),
     );
     expect(selections.find((s) => s.cohortId === small.id)).toMatchObject({ report: null, withheld: "fewer_than_5" });
     // Thursday (now 8 pairs) is the next-smallest: it would give the small group away.
@@ -260,8 +301,14 @@ describe("more timepoints (docs/decisions/043)", () => {
     const q = { ...seeded, measureId: "who5" };
     // pre→post and pre→mid pair the same people but w01 and w02: subtracting one from the other
     // would give those two people's scores, so neither is shown.
-    expect(await disclosableReport(db, { ...q, pre: "pre", post: "post" }, undefined, withMid)).toMatchObject({ report: null, withheld: "protects_smaller_group" });
-    expect(await disclosableReport(db, { ...q, pre: "pre", post: "mid" }, undefined, withMid)).toMatchObject({ report: null, withheld: "protects_smaller_group" });
+    expect(await disclosableReport(db, { ...q, pre: "pre", post: "post" }, undefined, withMid)).toMatchObject({
+      report: null,
+      withheld: "protects_smaller_group",
+    });
+    expect(await disclosableReport(db, { ...q, pre: "pre", post: "mid" }, undefined, withMid)).toMatchObject({
+      report: null,
+      withheld: "protects_smaller_group",
+    });
     // Once they answer in the middle too, pre→post, pre→mid and mid→post pair the same 28 people
     // and all are shown. (Had the one person with an after score but no before score answered in
     // the middle, mid→post would pair 29: one more than pre→mid, whose mid mean would then give
@@ -291,12 +338,20 @@ describe("cohorts, attendance and satisfaction", () => {
     const s2 = await addGroupSession(db, study, { cohortId: study.cohortA, heldOn: "2026-01-13" });
     expect([s1.number, s2.number]).toEqual([1, 2]);
     const code = (name: string) => study.people.get(name)!.code;
-    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01") }, CODE_KEY)).toEqual({ ok: true, alreadyMarked: false });
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01") }, CODE_KEY)).toEqual({
+      ok: true,
+      alreadyMarked: false,
+    });
     // Typed in lower case with spaces: the same code.
-    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01").toLowerCase().replace(/-/g, " ") }, CODE_KEY)).toEqual({ ok: true, alreadyMarked: true });
+    expect(
+      await markAttendance(db, study, { groupSessionId: s1.id, code: code("w01").toLowerCase().replace(/-/g, " ") }, CODE_KEY),
+    ).toEqual({ ok: true, alreadyMarked: true });
     expect(await markAttendance(db, study, { groupSessionId: s2.id, code: code("w01") }, CODE_KEY)).toMatchObject({ ok: true });
     expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w02") }, CODE_KEY)).toMatchObject({ ok: true });
-    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w20") }, CODE_KEY)).toEqual({ ok: false, reason: "other_cohort" });
+    expect(await markAttendance(db, study, { groupSessionId: s1.id, code: code("w20") }, CODE_KEY)).toEqual({
+      ok: false,
+      reason: "other_cohort",
+    });
     expect(await markAttendance(db, study, { groupSessionId: s1.id, code: "0000-0000-0000-0000" }, CODE_KEY)).toMatchObject({ ok: false });
     const summary = (await attendanceSummaries(db, study)).get(study.cohortA)!;
     expect(summary).toMatchObject({ sessions: 2, attendedAny: 2 });
@@ -363,7 +418,10 @@ describe("wellbeing CSV export", () => {
     const cohortColumn = header.indexOf("cohort");
     const values = lines.slice(1);
     expect(new Set(values.map((v) => v[cohortColumn]))).toEqual(new Set(["Thursday group"]));
-    const scores = values.map((v) => v[scoreColumn]).filter((s) => s !== "").map(Number);
+    const scores = values
+      .map((v) => v[scoreColumn])
+      .filter((s) => s !== "")
+      .map(Number);
     expect(scores.every((s) => s >= 0 && s <= 100 && s % 4 === 0)).toBe(true);
   });
 });

@@ -33,7 +33,12 @@ afterAll(async () => {
 const who5 = () => measureComparison(database.db, { organisationId: study.organisationId, studyId: study.studyId, measureId: "who5" });
 
 async function scoresOf(name: string) {
-  const { scores } = await participantScores(database.db, { organisationId: study.organisationId, studyId: study.studyId, measureId: "who5", choices: false });
+  const { scores } = await participantScores(database.db, {
+    organisationId: study.organisationId,
+    studyId: study.studyId,
+    measureId: "who5",
+    choices: false,
+  });
   return scores.find((s) => s.participantId === study.people.get(name)!.id)!;
 }
 
@@ -48,7 +53,12 @@ async function responseOf(name: string, timepoint: string) {
 }
 
 async function keptScore(responseId: string) {
-  return database.db.selectFrom("measure_score").selectAll().where("response_id", "=", responseId).where("measure_id", "=", "who5").executeTakeFirst();
+  return database.db
+    .selectFrom("measure_score")
+    .selectAll()
+    .where("response_id", "=", responseId)
+    .where("measure_id", "=", "who5")
+    .executeTakeFirst();
 }
 
 describe("kept measure scores", () => {
@@ -82,7 +92,11 @@ describe("kept measure scores", () => {
     // rules) moves the mean, which only reading it could do...
     const { id } = await responseOf("w10", "pre");
     const before = (await keptScore(id))!;
-    await database.db.updateTable("measure_score").set({ score: before.score! + 40 }).where("response_id", "=", id).execute();
+    await database.db
+      .updateTable("measure_score")
+      .set({ score: before.score! + 40 })
+      .where("response_id", "=", id)
+      .execute();
     const altered = await who5();
     expect(altered.mean_pre! - first.mean_pre!).toBeCloseTo(40 / first.n_pairs, 9);
     // ...and once it is gone the answers give the true score again.
@@ -97,11 +111,23 @@ describe("kept measure scores", () => {
     const was = (await scoresOf("w12")).post!;
     const studyRow = (await findStudyById(database.db, study.studyId))!;
     const use = questionnaireUse(studyRow, "peer-support-wellbeing", "post")!;
-    const answers = await database.db.selectFrom("answer").select(["item_id", "value"]).where("response_id", "=", id).where("item_id", "like", "who5_%").execute();
+    const answers = await database.db
+      .selectFrom("answer")
+      .select(["item_id", "value"])
+      .where("response_id", "=", id)
+      .where("item_id", "like", "who5_%")
+      .execute();
     const raw = Object.fromEntries(answers.map((a) => [a.item_id, String(a.value)]));
     const newFirst = raw.who5_1 === "5" ? "0" : "5";
     const delta = (Number(newFirst) - Number(raw.who5_1)) * 4;
-    const saved = await savePage(database.db, { study: studyRow, use, participantId: study.people.get("w12")!.id, pageId: "who5_section", raw: { ...raw, who5_1: newFirst }, language: "en" });
+    const saved = await savePage(database.db, {
+      study: studyRow,
+      use,
+      participantId: study.people.get("w12")!.id,
+      pageId: "who5_section",
+      raw: { ...raw, who5_1: newFirst },
+      language: "en",
+    });
     expect(saved.ok).toBe(true);
     expect((await responseOf("w12", "post")).answers_revision).toBeGreaterThan(answers_revision);
     expect((await scoresOf("w12")).post).toBe(was + delta);
@@ -113,9 +139,16 @@ describe("kept measure scores", () => {
     const before = await who5();
     const { id } = await responseOf("w14", "post");
     const was = (await scoresOf("w14")).post!;
-    const first = await database.db.selectFrom("answer").select("value").where("response_id", "=", id).where("item_id", "=", "who5_2").executeTakeFirstOrThrow();
+    const first = await database.db
+      .selectFrom("answer")
+      .select("value")
+      .where("response_id", "=", id)
+      .where("item_id", "=", "who5_2")
+      .executeTakeFirstOrThrow();
     const next = Number(first.value) === 0 ? 1 : 0;
-    await sql`update answer set value = ${JSON.stringify(next)}::jsonb where response_id = ${id} and item_id = 'who5_2'`.execute(database.db);
+    await sql`update answer set value = ${JSON.stringify(next)}::jsonb where response_id = ${id} and item_id = 'who5_2'`.execute(
+      database.db,
+    );
     expect((await scoresOf("w14")).post).toBe(was + (next - Number(first.value)) * 4);
 
     // One item gone: WHO-5 needs all five, so the score is missing and the pair drops.
@@ -130,7 +163,14 @@ describe("kept measure scores", () => {
     const post = await responseOf("w17", "post");
     const mid = await database.db
       .insertInto("response")
-      .values({ participant_id: study.people.get("w17")!.id, study_id: study.studyId, instrument_version_id: study.versionRowId, timepoint: "mid", language: "en", started_on: "2026-02-01" })
+      .values({
+        participant_id: study.people.get("w17")!.id,
+        study_id: study.studyId,
+        instrument_version_id: study.versionRowId,
+        timepoint: "mid",
+        language: "en",
+        started_on: "2026-02-01",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     // Entered under the wrong timepoint, moved in psql: "post" no longer has a WHO-5 score.
@@ -144,13 +184,21 @@ describe("kept measure scores", () => {
     await sql`update answer set value = '9'::jsonb where response_id = ${id} and item_id = 'who5_2'`.execute(database.db);
     expect((await scoresOf("w18")).pre).toBeNull();
     const kept = await keptScore(id);
-    expect(kept).toMatchObject({ score: null, answers_revision: (await responseOf("w18", "pre")).answers_revision, scoring_revision: SCORING_REVISION });
+    expect(kept).toMatchObject({
+      score: null,
+      answers_revision: (await responseOf("w18", "pre")).answers_revision,
+      scoring_revision: SCORING_REVISION,
+    });
   });
 
   it("a score kept by an earlier revision of the scoring code is not used", async () => {
     const truth = await who5();
     const { id } = await responseOf("w19", "post");
-    await database.db.updateTable("measure_score").set({ scoring_revision: SCORING_REVISION - 1, score: 999 }).where("response_id", "=", id).execute();
+    await database.db
+      .updateTable("measure_score")
+      .set({ scoring_revision: SCORING_REVISION - 1, score: 999 })
+      .where("response_id", "=", id)
+      .execute();
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scoring_revision: SCORING_REVISION });
   });
@@ -160,7 +208,11 @@ describe("kept measure scores", () => {
     const { id } = await responseOf("w11", "pre");
     const consentForm = (await getInstrumentVersion(database.db, "consent-form", 1))!;
     // As if kept under rules that no longer apply: not the response's own version, not the newest.
-    await database.db.updateTable("measure_score").set({ scored_with: consentForm.rowId, score: 999 }).where("response_id", "=", id).execute();
+    await database.db
+      .updateTable("measure_score")
+      .set({ scored_with: consentForm.rowId, score: 999 })
+      .where("response_id", "=", id)
+      .execute();
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
     expect((await keptScore(id))!.score).not.toBe(999);
@@ -218,13 +270,28 @@ describe("kept measure scores", () => {
     const wasPre = (await scoresOf("w13")).pre!;
     const response = await database.db
       .insertInto("response")
-      .values({ participant_id: study.people.get("w13")!.id, study_id: study.studyId, instrument_version_id: v2.rowId, timepoint: "pre", language: "en", started_on: "2026-01-07", completed_on: "2026-01-07" })
+      .values({
+        participant_id: study.people.get("w13")!.id,
+        study_id: study.studyId,
+        instrument_version_id: v2.rowId,
+        timepoint: "pre",
+        language: "en",
+        started_on: "2026-01-07",
+        completed_on: "2026-01-07",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const newPre = wasPre === 100 ? 0 : 100;
     await database.db
       .insertInto("answer")
-      .values([1, 2, 3, 4, 5].map((i) => ({ response_id: response.id, item_id: `who5_${i}`, value: JSON.stringify(newPre / 20), answered_on: "2026-01-07" })))
+      .values(
+        [1, 2, 3, 4, 5].map((i) => ({
+          response_id: response.id,
+          item_id: `who5_${i}`,
+          value: JSON.stringify(newPre / 20),
+          answered_on: "2026-01-07",
+        })),
+      )
       .execute();
     expect((await scoresOf("w13")).pre).toBe(newPre);
     const after = await who5();
@@ -260,13 +327,19 @@ describe("kept scores and the newest definition of a measure", () => {
       for (const v of [1, version]) {
         mkdirSync(join(dir, `peer-support-wellbeing/${v}`), { recursive: true });
         const yaml = readFileSync("instruments/peer-support-wellbeing/1/instrument.yaml", "utf8");
-        writeFileSync(join(dir, `peer-support-wellbeing/${v}/instrument.yaml`), v === 1 ? yaml : edit(yaml.replace(/^version: 1$/m, `version: ${v}`)));
+        writeFileSync(
+          join(dir, `peer-support-wellbeing/${v}/instrument.yaml`),
+          v === 1 ? yaml : edit(yaml.replace(/^version: 1$/m, `version: ${v}`)),
+        );
       }
       if (version === 1) return;
       // Version 1 is published with its translations already; only the new version is loaded here.
       const loaded = loadInstrumentsFromDir(dir);
       expect(loaded.problems).toEqual([]);
-      await publishInstruments(db.db, loaded.versions.filter((v) => v.version === version));
+      await publishInstruments(
+        db.db,
+        loaded.versions.filter((v) => v.version === version),
+      );
       return (await getInstrumentVersion(db.db, "peer-support-wellbeing", version))!;
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -280,36 +353,62 @@ describe("kept scores and the newest definition of a measure", () => {
     const person = seeded.people.get("w23")!.id;
     const response = await db.db
       .insertInto("response")
-      .values({ participant_id: person, study_id: seeded.studyId, instrument_version_id: v2.rowId, timepoint: "pre", language: "en", started_on: "2026-01-08", completed_on: "2026-01-08" })
+      .values({
+        participant_id: person,
+        study_id: seeded.studyId,
+        instrument_version_id: v2.rowId,
+        timepoint: "pre",
+        language: "en",
+        started_on: "2026-01-08",
+        completed_on: "2026-01-08",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await db.db
       .insertInto("answer")
-      .values([3, 3, 3, 3, 3].map((value, i) => ({ response_id: response.id, item_id: `who5_${i + 1}`, value: JSON.stringify(value), answered_on: "2026-01-08" })))
+      .values(
+        [3, 3, 3, 3, 3].map((value, i) => ({
+          response_id: response.id,
+          item_id: `who5_${i + 1}`,
+          value: JSON.stringify(value),
+          answered_on: "2026-01-08",
+        })),
+      )
       .execute();
     const scope = { organisationId: seeded.organisationId, studyId: seeded.studyId, measureId: "who5", choices: false };
     const preOf = async () => (await participantScores(db.db, scope)).scores.find((s) => s.participantId === person)!.pre;
     // Version 1's rules (the newest that defines WHO-5): 15 × 4.
     expect(await preOf()).toBe(60);
     const v1 = (await getInstrumentVersion(db.db, "peer-support-wellbeing", 1))!;
-    expect(await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst()).toEqual({ scored_with: v1.rowId, score: 60 });
+    expect(
+      await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst(),
+    ).toEqual({ scored_with: v1.rowId, score: 60 });
 
     // Version 3 defines WHO-5 with another multiplier, and the study uses it: the kept score was
     // made by rules that no longer apply to this response, so it is scored again (15 × 2).
     const halved = (yaml: string) =>
       yaml
-        .replace("multiplier: 4\n    min_answered: 5\n    range: { min: 0, max: 100 }", "multiplier: 2\n    min_answered: 5\n    range: { min: 0, max: 50 }")
+        .replace(
+          "multiplier: 4\n    min_answered: 5\n    range: { min: 0, max: 100 }",
+          "multiplier: 2\n    min_answered: 5\n    range: { min: 0, max: 50 }",
+        )
         .replace("{ id: poor, max: 28, label: Very low wellbeing }", "{ id: poor, max: 14, label: Very low wellbeing }")
         .replace("{ id: low, max: 50, label: Low wellbeing }", "{ id: low, max: 25, label: Low wellbeing }")
         .replace("meaningful_change: 10\n", "meaningful_change: 5\n");
-    const w24 = async () => (await participantScores(db.db, scope)).scores.find((s) => s.participantId === seeded.people.get("w24")!.id)!.pre;
+    const w24 = async () =>
+      (await participantScores(db.db, scope)).scores.find((s) => s.participantId === seeded.people.get("w24")!.id)!.pre;
     const w24Before = await w24();
     const v3 = (await publishVersion(3, halved))!;
-    await db.db.insertInto("study_instrument").values({ study_id: seeded.studyId, instrument_version_id: v3.rowId, role: "questionnaire", timepoint: "post" }).execute();
+    await db.db
+      .insertInto("study_instrument")
+      .values({ study_id: seeded.studyId, instrument_version_id: v3.rowId, role: "questionnaire", timepoint: "post" })
+      .execute();
     expect(await preOf()).toBe(30);
     // Responses in version 1 keep version 1's own rules.
     expect(w24Before).not.toBeNull();
     expect(await w24()).toBe(w24Before);
-    expect(await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst()).toEqual({ scored_with: v3.rowId, score: 30 });
+    expect(
+      await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst(),
+    ).toEqual({ scored_with: v3.rowId, score: 30 });
   });
 });

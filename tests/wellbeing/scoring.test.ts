@@ -60,9 +60,7 @@ describe("WHO-5", () => {
   });
 
   it("rejects an answer outside the item's scale", () => {
-    expect(() => scoreMeasure(who5, { who5_1: 6, who5_2: 4, who5_3: 2, who5_4: 5, who5_5: 1 }, who5Scales)).toThrow(
-      RangeError,
-    );
+    expect(() => scoreMeasure(who5, { who5_1: 6, who5_2: 4, who5_3: 2, who5_4: 5, who5_5: 1 }, who5Scales)).toThrow(RangeError);
   });
 
   it("bands at the published cut-offs, inclusive of each max", () => {

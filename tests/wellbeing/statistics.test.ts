@@ -28,9 +28,26 @@ interface Dataset {
 const datasets = fixture.datasets as unknown as Dataset[];
 
 const KEYS: Array<keyof PairedComparison> = [
-  "n_pre", "n_post", "n_pairs", "mean_pre", "mean_post", "sd_pre", "sd_post", "mean_change",
-  "ci95_low", "ci95_high", "t", "df", "p_t", "wilcoxon_v", "p_wilcoxon", "wilcoxon_exact", "d_z",
-  "improved", "unchanged", "worsened",
+  "n_pre",
+  "n_post",
+  "n_pairs",
+  "mean_pre",
+  "mean_post",
+  "sd_pre",
+  "sd_post",
+  "mean_change",
+  "ci95_low",
+  "ci95_high",
+  "t",
+  "df",
+  "p_t",
+  "wilcoxon_v",
+  "p_wilcoxon",
+  "wilcoxon_exact",
+  "d_z",
+  "improved",
+  "unchanged",
+  "worsened",
 ];
 
 /** Agreement with R to 1e-6 relative, with an absolute floor far below any figure reported. */
@@ -118,7 +135,9 @@ describe("band transitions and reliable change agree with R", () => {
       scoresOf(d),
     );
     expect([result.comparison.improved, result.comparison.unchanged, result.comparison.worsened]).toEqual([
-      d.summary.improved, d.summary.unchanged, d.summary.worsened,
+      d.summary.improved,
+      d.summary.unchanged,
+      d.summary.worsened,
     ]);
     expect(result.bands?.improved).toBe(d.bands?.improved);
     expect(result.reliable_change?.reliably_improved).toBe(d.reliable_change?.reliably_improved);
@@ -136,25 +155,32 @@ describe("pair classification and edge cases", () => {
     ];
     expect(comparePaired(pairs, { meaningfulChange: 10 })).toMatchObject({ improved: 1, unchanged: 2, worsened: 1 });
     expect(comparePaired(pairs, { meaningfulChange: 10, higherIsBetter: false })).toMatchObject({
-      improved: 1, unchanged: 2, worsened: 1,
+      improved: 1,
+      unchanged: 2,
+      worsened: 1,
     });
     expect(comparePaired(pairs, { higherIsBetter: false })).toMatchObject({ improved: 1, unchanged: 1, worsened: 2 });
     expect(() => comparePaired(pairs, { meaningfulChange: -1 })).toThrow(RangeError);
   });
 
   it("puts a score above a capped last band in no band", () => {
-    const result = bandTransitions([{ pre: 3, post: 12 }, { pre: 3, post: 8 }], [
-      { id: "low", max: 5 },
-      { id: "high", max: 10 },
-    ]);
+    const result = bandTransitions(
+      [
+        { pre: 3, post: 12 },
+        { pre: 3, post: 8 },
+      ],
+      [
+        { id: "low", max: 5 },
+        { id: "high", max: 10 },
+      ],
+    );
     expect(result.unclassified).toBe(1);
     expect(result.improved).toBe(1);
   });
 
   it("gives no reliable change without a spread of pre scores", () => {
     expect(reliableChange([{ pre: 1, post: 2 }], { reliability: 0.8 })).toBeNull();
-    expect(reliableChange([{ pre: 1, post: 2 }], { reliability: 0.8, sdPre: 5 })?.s_diff).toBeCloseTo(
-      Math.SQRT2 * 5 * Math.sqrt(0.2), 12);
+    expect(reliableChange([{ pre: 1, post: 2 }], { reliability: 0.8, sdPre: 5 })?.s_diff).toBeCloseTo(Math.SQRT2 * 5 * Math.sqrt(0.2), 12);
     expect(() => reliableChange([], { reliability: 1 })).toThrow(RangeError);
   });
 

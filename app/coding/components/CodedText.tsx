@@ -28,7 +28,12 @@ export function splitByCodings(text: string, spans: readonly MarkedSpan[]) {
   return pieces;
 }
 
-export function CodedText(props: { text: string; spans: readonly MarkedSpan[]; themes: Record<string, { name: string; colour: string }>; lang?: string }) {
+export function CodedText(props: {
+  text: string;
+  spans: readonly MarkedSpan[];
+  themes: Record<string, { name: string; colour: string }>;
+  lang?: string;
+}) {
   const pieces = splitByCodings(props.text, props.spans);
   return (
     <p className="coding-text" lang={props.lang} dir="auto">

@@ -15,7 +15,14 @@ interface Coding {
  * its memos, each editable by its author; and a new memo. Posts intents "remove", "editMemo", "memo"
  * (app/coding/coding-actions.server.ts).
  */
-export function CodingItem(props: { coding: Coding; unitKey: string; theme: { name: string; colour: string } | undefined; coder: string; canRemove: boolean; canCode: boolean }) {
+export function CodingItem(props: {
+  coding: Coding;
+  unitKey: string;
+  theme: { name: string; colour: string } | undefined;
+  coder: string;
+  canRemove: boolean;
+  canCode: boolean;
+}) {
   const t = useT();
   const { coding, unitKey, theme, coder, canRemove, canCode } = props;
   return (

@@ -49,7 +49,11 @@ export function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; langua
                 {canEdit ? (
                   <>
                     <input type="hidden" name="turn" value={turn.id} />
-                    <select name={`lang_${turn.id}`} defaultValue={turn.language} aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
+                    <select
+                      name={`lang_${turn.id}`}
+                      defaultValue={turn.language}
+                      aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}
+                    >
                       {languages.map((l) => (
                         <option key={l} value={l}>
                           {l}
@@ -63,7 +67,11 @@ export function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; langua
               </td>
               <td>
                 {turn.speakerRole !== "interpreter" ? null : canEdit ? (
-                  <select name={`renders_${turn.id}`} defaultValue={turn.rendersId ?? ""} aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}>
+                  <select
+                    name={`renders_${turn.id}`}
+                    defaultValue={turn.rendersId ?? ""}
+                    aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}
+                  >
                     <option value="">{t("coding.session.rendersNone")}</option>
                     {renderChoices(turns, i).map((o) => (
                       <option key={o.id} value={o.id}>
@@ -72,7 +80,10 @@ export function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; langua
                     ))}
                   </select>
                 ) : turn.rendersId ? (
-                  t("coding.session.rendersTurn", { n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0, speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn) })
+                  t("coding.session.rendersTurn", {
+                    n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0,
+                    speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn),
+                  })
                 ) : null}
               </td>
               {/* the turn's own language, so a screen reader reads Arabic in an Arabic voice */}
@@ -108,7 +119,13 @@ export function SpeakerSelect({ name, attendees }: { name: string; attendees: nu
 }
 
 /** A previewed transcript: who each speaker label is (posts intent "import" with the source again). */
-export function SpeakerMappingForm({ preview, attendees }: { preview: { turns: number; renderings: number; source: string; language: string; labels: string[]; unlabelled: boolean }; attendees: number[] }) {
+export function SpeakerMappingForm({
+  preview,
+  attendees,
+}: {
+  preview: { turns: number; renderings: number; source: string; language: string; labels: string[]; unlabelled: boolean };
+  attendees: number[];
+}) {
   const t = useT();
   return (
     <Form method="post" className="ws-form">

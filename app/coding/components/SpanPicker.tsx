@@ -8,7 +8,12 @@ import { codePointLength, sliceCodePoints, utf16ToCodePoint } from "../spans";
  * the browser's UTF-16 offsets to code points); without it, the whole text is chosen and the numbers
  * can be typed.
  */
-export function SpanPicker(props: { text: string; id: string; labels: { text: string; from: string; to: string; selected: string }; lang?: string }) {
+export function SpanPicker(props: {
+  text: string;
+  id: string;
+  labels: { text: string; from: string; to: string; selected: string };
+  lang?: string;
+}) {
   const length = codePointLength(props.text);
   const [span, setSpan] = useState({ start: 0, end: length });
   const rows = Math.min(8, Math.max(2, Math.ceil(length / 90)));
@@ -40,11 +45,25 @@ export function SpanPicker(props: { text: string; id: string; labels: { text: st
       <div className="coding-span-fields">
         <label>
           {props.labels.from}{" "}
-          <input name="start" type="number" min={0} max={length - 1} value={span.start} onChange={(e) => setSpan({ ...span, start: Number(e.target.value) })} />
+          <input
+            name="start"
+            type="number"
+            min={0}
+            max={length - 1}
+            value={span.start}
+            onChange={(e) => setSpan({ ...span, start: Number(e.target.value) })}
+          />
         </label>
         <label>
           {props.labels.to}{" "}
-          <input name="end" type="number" min={1} max={length} value={span.end} onChange={(e) => setSpan({ ...span, end: Number(e.target.value) })} />
+          <input
+            name="end"
+            type="number"
+            min={1}
+            max={length}
+            value={span.end}
+            onChange={(e) => setSpan({ ...span, end: Number(e.target.value) })}
+          />
         </label>
       </div>
       <p className="ws-hint" aria-live="polite">

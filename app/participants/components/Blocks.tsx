@@ -18,9 +18,24 @@ export function Blocks(props: { blocks: TextBlock[] }) {
           );
         }
         const lang = b.lang ? { lang: b.lang } : {};
-        if (b.kind === "h1") return <h1 key={i} {...lang}>{b.text}</h1>;
-        if (b.kind === "h2") return <h2 key={i} {...lang}>{b.text}</h2>;
-        if (b.kind === "h3") return <h3 key={i} {...lang}>{b.text}</h3>;
+        if (b.kind === "h1")
+          return (
+            <h1 key={i} {...lang}>
+              {b.text}
+            </h1>
+          );
+        if (b.kind === "h2")
+          return (
+            <h2 key={i} {...lang}>
+              {b.text}
+            </h2>
+          );
+        if (b.kind === "h3")
+          return (
+            <h3 key={i} {...lang}>
+              {b.text}
+            </h3>
+          );
         return b.text.split(/\n{2,}/).map((para, j) => (
           <p key={`${i}.${j}`} {...lang} className={b.kind === "contact" ? "panel" : undefined}>
             {b.kind === "contact" ? <ContactText text={para} /> : para}

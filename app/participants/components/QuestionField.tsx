@@ -75,8 +75,12 @@ export function QuestionField(props: { question: QuestionView; error?: string; s
       {scale && q.ends ? (
         <p className="scale-ends" aria-hidden="true">
           {/* The first and last options' labels are the scale's ends in the page's digits. */}
-          <span {...langOf(q.ends.min)}>{q.options[0]?.label.text} = {q.ends.min?.text}</span>
-          <span {...langOf(q.ends.max)}>{q.options[q.options.length - 1]?.label.text} = {q.ends.max?.text}</span>
+          <span {...langOf(q.ends.min)}>
+            {q.options[0]?.label.text} = {q.ends.min?.text}
+          </span>
+          <span {...langOf(q.ends.max)}>
+            {q.options[q.options.length - 1]?.label.text} = {q.ends.max?.text}
+          </span>
         </p>
       ) : null}
       <div className={scale ? "scale" : undefined}>
@@ -85,7 +89,13 @@ export function QuestionField(props: { question: QuestionView; error?: string; s
           const endLabel = scale && q.ends ? (i === 0 ? q.ends.min : i === q.options.length - 1 ? q.ends.max : undefined) : undefined;
           return (
             <div className="choice" key={o.value}>
-              <input type={multiple ? "checkbox" : "radio"} id={id} name={q.id} value={o.value} defaultChecked={current.includes(o.value)} />
+              <input
+                type={multiple ? "checkbox" : "radio"}
+                id={id}
+                name={q.id}
+                value={o.value}
+                defaultChecked={current.includes(o.value)}
+              />
               <label htmlFor={id} {...langOf(o.label)}>
                 {o.label.text}
                 {endLabel ? <span className="visually-hidden"> ({endLabel.text})</span> : null}

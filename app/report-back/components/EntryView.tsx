@@ -46,7 +46,9 @@ export function QuoteView(props: { quote: LiveQuote; language: string; t: Transl
           {t("reportback.translation")} <span className="answer-text">{translation}</span>
         </p>
       ) : null}
-      {quote.month ? <figcaption className="meta">{t(`reportback.quoteSource.${quote.source}`, { month: day(quote.month) })}</figcaption> : null}
+      {quote.month ? (
+        <figcaption className="meta">{t(`reportback.quoteSource.${quote.source}`, { month: day(quote.month) })}</figcaption>
+      ) : null}
     </figure>
   );
 }
@@ -54,8 +56,8 @@ export function QuoteView(props: { quote: LiveQuote; language: string; t: Transl
 /** We asked, You said, We did: the body of an entry in one language, for the page and the preview. */
 export function EntrySections(props: { entry: PublicEntry; language: string; t: Translate; level?: 2 | 3 }) {
   const { entry, language, t } = props;
-  const H = (`h${props.level ?? 2}` as "h2" | "h3");
-  const Sub = (`h${(props.level ?? 2) + 1}` as "h3" | "h4");
+  const H = `h${props.level ?? 2}` as "h2" | "h3";
+  const Sub = `h${(props.level ?? 2) + 1}` as "h3" | "h4";
   const text = entry.texts[language] ?? Object.values(entry.texts)[0];
   const methods = new Intl.ListFormat(language, { type: "conjunction" }).format(entry.methods.map((m) => t(`reportback.method.${m}`)));
   const notDoing = entry.actionStatus === "not_doing";
@@ -95,7 +97,13 @@ export function EntrySections(props: { entry: PublicEntry; language: string; t: 
 
       <section aria-labelledby="rb-did">
         <H id="rb-did">{notDoing ? t("reportback.weDidNot") : t("reportback.weDid")}</H>
-        {notDoing ? (text?.notDoingReason || text?.did ? <p className="rb-prose">{text.notDoingReason || text.did}</p> : null) : text?.did ? <p className="rb-prose">{text.did}</p> : null}
+        {notDoing ? (
+          text?.notDoingReason || text?.did ? (
+            <p className="rb-prose">{text.notDoingReason || text.did}</p>
+          ) : null
+        ) : text?.did ? (
+          <p className="rb-prose">{text.did}</p>
+        ) : null}
         <dl className="rb-status">
           <dt>{t("reportback.status.label")}</dt>
           <dd>
@@ -112,7 +120,9 @@ export function EntrySections(props: { entry: PublicEntry; language: string; t: 
                 <li key={m.id} className={m.doneOn ? "rb-done" : undefined}>
                   <Localised text={inLanguage(m.labels, language)} page={language} />{" "}
                   <span className="meta">
-                    {m.doneOn ? t("reportback.milestone.done", { date: day(m.doneOn) }) : t("reportback.milestone.due", { date: day(m.dueOn) })}
+                    {m.doneOn
+                      ? t("reportback.milestone.done", { date: day(m.doneOn) })
+                      : t("reportback.milestone.due", { date: day(m.dueOn) })}
                   </span>
                 </li>
               ))}
@@ -134,10 +144,11 @@ export function ChangeHistory(props: { entry: PublicEntry; language: string; t: 
       <ol className="rb-history" reversed>
         {entry.changes.map((c, i) => (
           <li key={i}>
-            <strong>{t(`reportback.change.${c.kind}`)}</strong>{" "}
-            <time dateTime={c.changedAt}>{formatDate(t, c.changedAt)}</time>
+            <strong>{t(`reportback.change.${c.kind}`)}</strong> <time dateTime={c.changedAt}>{formatDate(t, c.changedAt)}</time>
             {c.actionStatus ? <> · {t(`reportback.status.${c.actionStatus}`)}</> : null}
-            {c.actionStatus === "in_progress" && c.progress !== null ? <> · {t("reportback.progress", { progress: c.progress / 100 })}</> : null}
+            {c.actionStatus === "in_progress" && c.progress !== null ? (
+              <> · {t("reportback.progress", { progress: c.progress / 100 })}</>
+            ) : null}
             <Localised text={inLanguage(c.notes, language)} page={language} as="p" />
           </li>
         ))}
@@ -150,7 +161,12 @@ function formatDate(t: Translate, iso: string) {
   return t("reportback.date", { date: new Date(iso) });
 }
 
-export function LanguageChooser(props: { languages: { code: string; endonym: string; dir: string }[]; current: string; hrefFor: (code: string) => string; label: string }): ReactNode {
+export function LanguageChooser(props: {
+  languages: { code: string; endonym: string; dir: string }[];
+  current: string;
+  hrefFor: (code: string) => string;
+  label: string;
+}): ReactNode {
   if (props.languages.length < 2) return null;
   return (
     <nav aria-label={props.label} className="rb-languages">

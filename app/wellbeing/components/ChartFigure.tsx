@@ -5,7 +5,15 @@ import { useT } from "~/i18n/react";
  * One chart with everything that stands in for it: a heading, a sentence saying what it shows, the
  * chart, the same numbers as a table (in a <details>, which opens without JavaScript) and a CSV.
  */
-export function ChartFigure(props: { id: string; title: string; description: string; summary: string; chart: ReactNode; table: ReactNode; downloadHref: string }) {
+export function ChartFigure(props: {
+  id: string;
+  title: string;
+  description: string;
+  summary: string;
+  chart: ReactNode;
+  table: ReactNode;
+  downloadHref: string;
+}) {
   const t = useT();
   return (
     <figure className="wb-chart" aria-labelledby={`${props.id}-title`}>

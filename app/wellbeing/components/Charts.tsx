@@ -19,8 +19,18 @@ export function Charts({ d }: { d: WellbeingPageData }) {
         id="chart-pairs"
         title={t("wellbeing.chart.pairs.title")}
         description={t("wellbeing.chart.pairs.description")}
-        summary={t("wellbeing.chart.pairs.summary", { higher: charts.directions.higher, lower: charts.directions.lower, same: charts.directions.same })}
-        chart={<PairsChart points={charts.points} range={m.range} labels={{ before: t("wellbeing.chart.before"), after: t("wellbeing.chart.after"), people: t("wellbeing.chart.people") }} />}
+        summary={t("wellbeing.chart.pairs.summary", {
+          higher: charts.directions.higher,
+          lower: charts.directions.lower,
+          same: charts.directions.same,
+        })}
+        chart={
+          <PairsChart
+            points={charts.points}
+            range={m.range}
+            labels={{ before: t("wellbeing.chart.before"), after: t("wellbeing.chart.after"), people: t("wellbeing.chart.people") }}
+          />
+        }
         table={
           <table className="ws-table">
             <thead>
@@ -47,8 +57,18 @@ export function Charts({ d }: { d: WellbeingPageData }) {
         id="chart-change"
         title={t("wellbeing.chart.change.title")}
         description={t("wellbeing.chart.change.description")}
-        summary={t("wellbeing.chart.change.summary", { lowest: signed(Math.min(...changes)), highest: signed(Math.max(...changes)), mean: signed(c.mean_change ?? 0) })}
-        chart={<ChangeChart bins={charts.bins} format={signed} labels={{ change: t("wellbeing.chart.change"), people: t("wellbeing.chart.people") }} />}
+        summary={t("wellbeing.chart.change.summary", {
+          lowest: signed(Math.min(...changes)),
+          highest: signed(Math.max(...changes)),
+          mean: signed(c.mean_change ?? 0),
+        })}
+        chart={
+          <ChangeChart
+            bins={charts.bins}
+            format={signed}
+            labels={{ change: t("wellbeing.chart.change"), people: t("wellbeing.chart.people") }}
+          />
+        }
         table={
           <table className="ws-table">
             <thead>
@@ -75,7 +95,14 @@ export function Charts({ d }: { d: WellbeingPageData }) {
           title={t("wellbeing.chart.bands.title")}
           description={t("wellbeing.chart.bands.description")}
           summary={t("wellbeing.chart.bands.summary", charts.bandMoves)}
-          chart={<BandsChart rows={charts.bandRows} bandIds={m.bands.map((b) => b.id)} bandLabel={bandLabel} labels={{ before: t("wellbeing.chart.bands.from"), people: t("wellbeing.chart.people") }} />}
+          chart={
+            <BandsChart
+              rows={charts.bandRows}
+              bandIds={m.bands.map((b) => b.id)}
+              bandLabel={bandLabel}
+              labels={{ before: t("wellbeing.chart.bands.from"), people: t("wellbeing.chart.people") }}
+            />
+          }
           table={
             <table className="ws-table">
               <thead>

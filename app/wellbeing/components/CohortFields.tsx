@@ -32,7 +32,13 @@ export function CohortFields({
           {staff.map((s) => (
             <p key={s.userId}>
               <label>
-                <input type="checkbox" name="facilitators" value={s.userId} defaultChecked={cohort?.facilitatorIds.includes(s.userId) ?? false} /> {s.displayName}
+                <input
+                  type="checkbox"
+                  name="facilitators"
+                  value={s.userId}
+                  defaultChecked={cohort?.facilitatorIds.includes(s.userId) ?? false}
+                />{" "}
+                {s.displayName}
               </label>
             </p>
           ))}

@@ -16,7 +16,12 @@ export function ComparisonTable({ d, c }: { d: WellbeingPageData; c: PairedCompa
     ["mean_post", num(c.mean_post)],
     ["sd_post", num(c.sd_post)],
     ["mean_change", num(c.mean_change)],
-    ["ci95", c.ci95_low === null || c.ci95_high === null ? none : t("wellbeing.table.range", { low: f.three(c.ci95_low), high: f.three(c.ci95_high) })],
+    [
+      "ci95",
+      c.ci95_low === null || c.ci95_high === null
+        ? none
+        : t("wellbeing.table.range", { low: f.three(c.ci95_low), high: f.three(c.ci95_high) }),
+    ],
     ["t", num(c.t)],
     ["df", num(c.df)],
     ["p_t", num(c.p_t, f.p)],

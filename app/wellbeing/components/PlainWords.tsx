@@ -6,7 +6,12 @@ export function PlainWords({ d }: { d: WellbeingPageData }) {
   const f = useFormat();
   const m = d.measure!;
   const c = d.comparison;
-  if (!c) return <p data-testid="wellbeing-summary">{t(d.withheld === "protects_smaller_group" ? "wellbeing.summary.protectsSmaller" : "wellbeing.summary.tooFew")}</p>;
+  if (!c)
+    return (
+      <p data-testid="wellbeing-summary">
+        {t(d.withheld === "protects_smaller_group" ? "wellbeing.summary.protectsSmaller" : "wellbeing.summary.tooFew")}
+      </p>
+    );
   const change = c.mean_change ?? 0;
   const values = { measure: m.name, points: f.one(Math.abs(change)), min: f.one(m.range.min), max: f.one(m.range.max) };
   return (
@@ -18,7 +23,12 @@ export function PlainWords({ d }: { d: WellbeingPageData }) {
       </p>
       <p>
         {m.meaningfulChange
-          ? t("wellbeing.summary.meaningful", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged, threshold: f.one(m.meaningfulChange) })
+          ? t("wellbeing.summary.meaningful", {
+              improved: c.improved,
+              worsened: c.worsened,
+              unchanged: c.unchanged,
+              threshold: f.one(m.meaningfulChange),
+            })
           : t("wellbeing.summary.anyChange", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged })}
       </p>
       {c.p_t !== null ? <p>{t(c.p_t < 0.05 ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.p(c.p_t) })}</p> : null}

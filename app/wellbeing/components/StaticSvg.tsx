@@ -22,7 +22,13 @@ function format(v: number) {
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
-function Axes(props: { x: [number, number]; y: [number, number]; xLabel: string; yLabel: string; xTicks?: { at: number; label: string }[] }) {
+function Axes(props: {
+  x: [number, number];
+  y: [number, number];
+  xLabel: string;
+  yLabel: string;
+  xTicks?: { at: number; label: string }[];
+}) {
   const sx = scale(props.x, [PAD.left, WIDTH - PAD.right]);
   const sy = scale(props.y, [HEIGHT - PAD.bottom, PAD.top]);
   const xTicks = props.xTicks ?? ticks(props.x).map((at) => ({ at, label: format(at) }));
@@ -43,21 +49,39 @@ function Axes(props: { x: [number, number]; y: [number, number]; xLabel: string;
       <text x={(PAD.left + WIDTH - PAD.right) / 2} y={HEIGHT - 6} textAnchor="middle">
         {props.xLabel}
       </text>
-      <text x={12} y={(PAD.top + HEIGHT - PAD.bottom) / 2} textAnchor="middle" transform={`rotate(-90 12 ${(PAD.top + HEIGHT - PAD.bottom) / 2})`}>
+      <text
+        x={12}
+        y={(PAD.top + HEIGHT - PAD.bottom) / 2}
+        textAnchor="middle"
+        transform={`rotate(-90 12 ${(PAD.top + HEIGHT - PAD.bottom) / 2})`}
+      >
         {props.yLabel}
       </text>
     </g>
   );
 }
 
-export function StaticScatter(props: { points: { x: number; y: number; n: number }[]; domain: [number, number]; xLabel: string; yLabel: string }) {
+export function StaticScatter(props: {
+  points: { x: number; y: number; n: number }[];
+  domain: [number, number];
+  xLabel: string;
+  yLabel: string;
+}) {
   const sx = scale(props.domain, [PAD.left, WIDTH - PAD.right]);
   const sy = scale(props.domain, [HEIGHT - PAD.bottom, PAD.top]);
   const most = Math.max(1, ...props.points.map((p) => p.n));
   return (
     <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="presentation" className="wb-static-chart">
       <Axes x={props.domain} y={props.domain} xLabel={props.xLabel} yLabel={props.yLabel} />
-      <line x1={sx(props.domain[0])} y1={sy(props.domain[0])} x2={sx(props.domain[1])} y2={sy(props.domain[1])} stroke="currentColor" strokeDasharray="4 4" opacity="0.6" />
+      <line
+        x1={sx(props.domain[0])}
+        y1={sy(props.domain[0])}
+        x2={sx(props.domain[1])}
+        y2={sy(props.domain[1])}
+        stroke="currentColor"
+        strokeDasharray="4 4"
+        opacity="0.6"
+      />
       {props.points.map((p) => (
         <circle key={`${p.x}:${p.y}`} cx={sx(p.x)} cy={sy(p.y)} r={3 + 7 * Math.sqrt(p.n / most)} fill="#1d70b8" fillOpacity="0.7" />
       ))}
@@ -95,7 +119,16 @@ export function StaticBars(props: {
               const y0 = sy(base);
               base += value;
               const y1 = sy(base);
-              return value > 0 ? <rect key={s.key} x={PAD.left + i * band + (band - barWidth) / 2} y={y1} width={barWidth} height={y0 - y1} fill={s.colour} /> : null;
+              return value > 0 ? (
+                <rect
+                  key={s.key}
+                  x={PAD.left + i * band + (band - barWidth) / 2}
+                  y={y1}
+                  width={barWidth}
+                  height={y0 - y1}
+                  fill={s.colour}
+                />
+              ) : null;
             })}
           </g>
         );

@@ -8,7 +8,8 @@ export function Subgroups({ d }: { d: WellbeingPageData }) {
   if (d.subgroupsNeedAllCohorts) return <p data-testid="wellbeing-subgroups-all">{t("wellbeing.subgroups.allCohortsOnly")}</p>;
   if (!d.subgroups) return null;
   const fewer = t("common.fewerThanFive");
-  const label = (key: string, fallback: string) => (key === "" ? t("wellbeing.subgroups.noValue") : d.query.by === "language" ? getLanguage(key).endonym : fallback);
+  const label = (key: string, fallback: string) =>
+    key === "" ? t("wellbeing.subgroups.noValue") : d.query.by === "language" ? getLanguage(key).endonym : fallback;
   return (
     <section aria-labelledby="subgroups-title">
       <h2 id="subgroups-title">{t("wellbeing.subgroups.title")}</h2>

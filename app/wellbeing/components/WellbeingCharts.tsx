@@ -13,19 +13,48 @@ export function bandColour(index: number) {
 }
 
 /** Each pair's before (across) and after (up); the dashed diagonal is "no change". */
-export function PairsChart(props: { points: PairPoint[]; range: { min: number; max: number }; labels: { before: string; after: string; people: string } }) {
+export function PairsChart(props: {
+  points: PairPoint[];
+  range: { min: number; max: number };
+  labels: { before: string; after: string; people: string };
+}) {
   const hydrated = useHydrated();
   const domain: [number, number] = [props.range.min, props.range.max];
   if (!hydrated) {
-    return <StaticScatter points={props.points.map((p) => ({ x: p.before, y: p.after, n: p.people }))} domain={domain} xLabel={props.labels.before} yLabel={props.labels.after} />;
+    return (
+      <StaticScatter
+        points={props.points.map((p) => ({ x: p.before, y: p.after, n: p.people }))}
+        domain={domain}
+        xLabel={props.labels.before}
+        yLabel={props.labels.after}
+      />
+    );
   }
   return (
     <ScatterChart width={WIDTH} height={HEIGHT} margin={{ top: 16, right: 16, bottom: 24, left: 8 }}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis type="number" dataKey="before" name={props.labels.before} domain={domain} label={{ value: props.labels.before, position: "insideBottom", offset: -12 }} />
-      <YAxis type="number" dataKey="after" name={props.labels.after} domain={domain} label={{ value: props.labels.after, angle: -90, position: "insideLeft" }} />
+      <XAxis
+        type="number"
+        dataKey="before"
+        name={props.labels.before}
+        domain={domain}
+        label={{ value: props.labels.before, position: "insideBottom", offset: -12 }}
+      />
+      <YAxis
+        type="number"
+        dataKey="after"
+        name={props.labels.after}
+        domain={domain}
+        label={{ value: props.labels.after, angle: -90, position: "insideLeft" }}
+      />
       <ZAxis type="number" dataKey="people" name={props.labels.people} range={[40, 400]} />
-      <ReferenceLine segment={[{ x: domain[0], y: domain[0] }, { x: domain[1], y: domain[1] }]} strokeDasharray="4 4" />
+      <ReferenceLine
+        segment={[
+          { x: domain[0], y: domain[0] },
+          { x: domain[1], y: domain[1] },
+        ]}
+        strokeDasharray="4 4"
+      />
       <Tooltip cursor={{ strokeDasharray: "3 3" }} />
       <Scatter data={props.points} fill="#1d70b8" fillOpacity={0.7} isAnimationActive={false} />
     </ScatterChart>
@@ -62,7 +91,12 @@ export function ChangeChart(props: { bins: ChangeBin[]; format: (n: number) => s
 }
 
 /** One bar per band before, split by the band after. */
-export function BandsChart(props: { rows: BandRow[]; bandIds: string[]; bandLabel: (id: string) => string; labels: { before: string; people: string } }) {
+export function BandsChart(props: {
+  rows: BandRow[];
+  bandIds: string[];
+  bandLabel: (id: string) => string;
+  labels: { before: string; people: string };
+}) {
   const hydrated = useHydrated();
   if (!hydrated) {
     return (

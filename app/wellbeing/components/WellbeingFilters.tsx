@@ -60,7 +60,11 @@ export function WellbeingFilters({ d }: { d: WellbeingPageData }) {
             <option value="">{t("wellbeing.filter.byNone")}</option>
             {d.subgroupOptions.map((o) => (
               <option key={o.value} value={o.value}>
-                {o.value === "cohort" ? t("wellbeing.filter.byCohort") : o.value === "language" ? t("wellbeing.filter.byLanguage") : o.label}
+                {o.value === "cohort"
+                  ? t("wellbeing.filter.byCohort")
+                  : o.value === "language"
+                    ? t("wellbeing.filter.byLanguage")
+                    : o.label}
               </option>
             ))}
           </select>

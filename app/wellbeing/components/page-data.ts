@@ -2,7 +2,12 @@ import { useI18n } from "~/i18n/react";
 import type { WellbeingView } from "~/wellbeing/view.server";
 
 /** What the wellbeing page's loader sends (app/routes/research.$org.studies.$study.wellbeing.tsx). */
-export type WellbeingPageData = Omit<WellbeingView, "cohorts"> & { cohorts: WellbeingView["cohorts"]; base: string; canExport: boolean; canManage: boolean };
+export type WellbeingPageData = Omit<WellbeingView, "cohorts"> & {
+  cohorts: WellbeingView["cohorts"];
+  base: string;
+  canExport: boolean;
+  canManage: boolean;
+};
 
 /** Numbers in the page's language: one decimal for scores, three for statistics, p under 0.001 as "< 0.001". */
 export function useFormat() {

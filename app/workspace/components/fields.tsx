@@ -56,7 +56,13 @@ export function TextAreaField(props: FieldProps & Omit<TextareaHTMLAttributes<HT
   return (
     <>
       <FieldText id={id} label={label} hint={hint} error={error} labelClassName={labelClassName} />
-      <textarea id={id} name={textarea.name ?? id} aria-describedby={describedBy(props)} aria-invalid={error ? true : undefined} {...textarea} />
+      <textarea
+        id={id}
+        name={textarea.name ?? id}
+        aria-describedby={describedBy(props)}
+        aria-invalid={error ? true : undefined}
+        {...textarea}
+      />
     </>
   );
 }

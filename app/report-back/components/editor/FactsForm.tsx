@@ -21,7 +21,14 @@ export function FactsForm({ entry }: { entry: EditorPageData["entry"] }) {
         <fieldset>
           <legend>{t("reportback.editor.methods")}</legend>
           {ASK_METHODS.map((m) => (
-            <CheckboxField key={m} id={`method-${m}`} name="methods" value={m} defaultChecked={entry.methods.includes(m)} label={t(`reportback.method.${m}`)} />
+            <CheckboxField
+              key={m}
+              id={`method-${m}`}
+              name="methods"
+              value={m}
+              defaultChecked={entry.methods.includes(m)}
+              label={t(`reportback.method.${m}`)}
+            />
           ))}
         </fieldset>
         <StatusFields status={entry.actionStatus} progress={entry.progress} nextReviewOn={entry.nextReviewOn} />

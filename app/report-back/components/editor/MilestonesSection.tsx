@@ -32,7 +32,14 @@ export function MilestonesSection({ data }: { data: EditorPageData }) {
         <TextField id="dueOn" label={t("reportback.editor.dueOn")} type="date" required />
         {data.entry.languages.map((code) => (
           <div key={code}>
-            <TextField id={`milestone-${code}`} name={`label_${code}`} label={t("reportback.editor.milestoneLabel", { language: getLanguage(code).englishName })} type="text" lang={code} dir={getLanguage(code).dir} />
+            <TextField
+              id={`milestone-${code}`}
+              name={`label_${code}`}
+              label={t("reportback.editor.milestoneLabel", { language: getLanguage(code).englishName })}
+              type="text"
+              lang={code}
+              dir={getLanguage(code).dir}
+            />
           </div>
         ))}
         <button className="button">{t("reportback.editor.addMilestone")}</button>

@@ -30,7 +30,14 @@ export function NoteFields(props: { languages: string[]; label: string; prefix?:
         const l = getLanguage(code);
         return (
           <div key={code}>
-            <TextAreaField id={`${props.prefix ?? ""}note-${code}`} name={`note_${code}`} label={`${props.label} (${l.englishName})`} lang={code} dir={l.dir} rows={2} />
+            <TextAreaField
+              id={`${props.prefix ?? ""}note-${code}`}
+              name={`note_${code}`}
+              label={`${props.label} (${l.englishName})`}
+              lang={code}
+              dir={l.dir}
+              rows={2}
+            />
           </div>
         );
       })}

@@ -26,14 +26,33 @@ export function TextForms({ data }: { data: EditorPageData }) {
             <input type="hidden" name="language" value={code} />
             <h3>
               {l.englishName} ({l.endonym}) ·{" "}
-              <span className="ws-muted">{text ? t(`reportback.editor.review.${text.reviewStatus}`) : t("reportback.editor.review.missing")}</span>
+              <span className="ws-muted">
+                {text ? t(`reportback.editor.review.${text.reviewStatus}`) : t("reportback.editor.review.missing")}
+              </span>
             </h3>
             {TEXT_FIELDS.map((field) => (
               <div key={field}>
                 {field === "title" || field === "decidedBy" ? (
-                  <TextField id={`${field}-${code}`} name={field} label={t(`reportback.editor.fields.${field}`)} type="text" lang={code} dir={l.dir} defaultValue={text?.[field] ?? ""} required={field === "title"} />
+                  <TextField
+                    id={`${field}-${code}`}
+                    name={field}
+                    label={t(`reportback.editor.fields.${field}`)}
+                    type="text"
+                    lang={code}
+                    dir={l.dir}
+                    defaultValue={text?.[field] ?? ""}
+                    required={field === "title"}
+                  />
                 ) : (
-                  <TextAreaField id={`${field}-${code}`} name={field} label={t(`reportback.editor.fields.${field}`)} lang={code} dir={l.dir} defaultValue={text?.[field] ?? ""} rows={3} />
+                  <TextAreaField
+                    id={`${field}-${code}`}
+                    name={field}
+                    label={t(`reportback.editor.fields.${field}`)}
+                    lang={code}
+                    dir={l.dir}
+                    defaultValue={text?.[field] ?? ""}
+                    rows={3}
+                  />
                 )}
               </div>
             ))}

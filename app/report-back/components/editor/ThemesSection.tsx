@@ -72,7 +72,11 @@ function ThemeQuotes({ data, themeId, name }: { data: EditorPageData; themeId: s
           .filter((q) => q.themeId === themeId)
           .map((q) => (
             <li key={q.id} className={`rb-quote-${q.state}`}>
-              {q.state === "shown" ? <q lang={q.language ?? undefined}>{q.text}</q> : <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>}
+              {q.state === "shown" ? (
+                <q lang={q.language ?? undefined}>{q.text}</q>
+              ) : (
+                <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
+              )}
               <Form method="post" className="ws-inline-form">
                 <CsrfInput />
                 <input type="hidden" name="quoteId" value={q.id} />
@@ -116,7 +120,13 @@ export function UsedQuotes({ data }: { data: EditorPageData }) {
             {data.quotes
               .filter((q) => q.themeId === themeId)
               .map((q) => (
-                <li key={q.id}>{q.state === "shown" ? <q lang={q.language ?? undefined}>{q.text}</q> : <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>}</li>
+                <li key={q.id}>
+                  {q.state === "shown" ? (
+                    <q lang={q.language ?? undefined}>{q.text}</q>
+                  ) : (
+                    <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
+                  )}
+                </li>
               ))}
           </ul>
         </div>

@@ -73,7 +73,13 @@ function PublishedForms({ data }: { data: EditorPageData }) {
           <fieldset>
             <legend>{t("reportback.editor.milestonesReached")}</legend>
             {open.map((m) => (
-              <CheckboxField key={m.id} id={`done-${m.id}`} name="milestoneDone" value={m.id} label={`${m.labels.en ?? Object.values(m.labels)[0]} (${m.dueOn})`} />
+              <CheckboxField
+                key={m.id}
+                id={`done-${m.id}`}
+                name="milestoneDone"
+                value={m.id}
+                label={`${m.labels.en ?? Object.values(m.labels)[0]} (${m.dueOn})`}
+              />
             ))}
           </fieldset>
         ) : null}

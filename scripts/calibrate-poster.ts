@@ -8,19 +8,12 @@
  * sheet emptier than it need be. Change CHAR_EM, WRAP_LOSS or ARABIC_SCRIPT_SHARE with these figures.
  */
 import { execSync } from "node:child_process";
-import {
-  markTextReviewed,
-  publishEntry,
-  reviewEntry,
-  saveEntryText,
-  submitForReview,
-  unpublishEntry,
-} from "../app/report-back/entries.server";
+
 import { columnHeight, POSTER_SIZES, posterLanguages, type PosterSize } from "../app/report-back/poster.server";
 import { loadEntry } from "../app/report-back/public.server";
 import { startTestApp } from "../tests/support/app";
 import { launchBrowser } from "../tests/support/browser";
-import { createReportBackFixture, publishedEntry } from "../tests/report-back/fixtures";
+import { createReportBackFixture, publishedEntry, republishWith } from "../tests/report-back/fixtures";
 import { isBuildStale } from "./build-state";
 
 if (isBuildStale()) execSync("npx remix build", { stdio: ["ignore", "ignore", "inherit"] });
@@ -29,21 +22,10 @@ const fx = await createReportBackFixture(app.db);
 await publishedEntry(app.db, fx, "listening-better", { allLanguages: true });
 const browser = await launchBrowser();
 
-async function republishWith(slug: string, text: { title: string; asked: string; did: string }) {
-  const org = fx.scope.organisationId;
-  const id = await publishedEntry(app.db, fx, slug);
-  await unpublishEntry(app.db, org, { userId: fx.users.admin }, id);
-  await saveEntryText(app.db, org, { userId: fx.users.publisher }, id, "en", text);
-  await markTextReviewed(app.db, org, { userId: fx.users.researcher }, id, "en");
-  await submitForReview(app.db, org, { userId: fx.users.publisher }, id);
-  await reviewEntry(app.db, org, { userId: fx.users.second }, id, "approve");
-  await publishEntry(app.db, org, { userId: fx.users.admin }, id);
-}
-
 try {
   const sentence = "We listened to everything you told us about the drop-in and the waiting room. ";
   for (const n of [3, 8, 14])
-    await republishWith(`long-${n}`, {
+    await republishWith(app.db, fx, `long-${n}`, {
       title: "A long report",
       asked: "We asked about the drop-in.",
       did: `${sentence.repeat(n)}The end of what we did.`,

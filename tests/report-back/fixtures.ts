@@ -15,6 +15,7 @@ import {
   saveEntryText,
   setEntryThemes,
   submitForReview,
+  unpublishEntry,
 } from "../../app/report-back/entries.server";
 import { addAnswer, addParticipant, createCodingFixture, type CodingFixture } from "../coding/fixtures";
 
@@ -133,6 +134,19 @@ export async function publishedEntry(db: DB, fx: ReportBackFixture, slug = "list
   for (const language of ["en", "ar", ...(options.allLanguages ? Object.keys(MORE_TEXTS) : [])])
     await markTextReviewed(db, org, { userId: fx.users.researcher }, id, language);
   await submitForReview(db, org, author, id);
+  await reviewEntry(db, org, { userId: fx.users.second }, id, "approve");
+  await publishEntry(db, org, { userId: fx.users.admin }, id);
+  return id;
+}
+
+/** An entry published, then unpublished, rewritten in English, reviewed and published again. */
+export async function republishWith(db: DB, fx: ReportBackFixture, slug: string, text: { title: string; asked: string; did: string }) {
+  const org = fx.scope.organisationId;
+  const id = await publishedEntry(db, fx, slug);
+  await unpublishEntry(db, org, { userId: fx.users.admin }, id);
+  await saveEntryText(db, org, { userId: fx.users.publisher }, id, "en", text);
+  await markTextReviewed(db, org, { userId: fx.users.researcher }, id, "en");
+  await submitForReview(db, org, { userId: fx.users.publisher }, id);
   await reviewEntry(db, org, { userId: fx.users.second }, id, "approve");
   await publishEntry(db, org, { userId: fx.users.admin }, id);
   return id;

@@ -3,19 +3,12 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
-import {
-  markTextReviewed,
-  publishEntry,
-  reviewEntry,
-  saveEntryText,
-  submitForReview,
-  unpublishEntry,
-} from "../../app/report-back/entries.server";
+
 import { fitPoster, POSTER_SIZES, posterLanguages } from "../../app/report-back/poster.server";
 import { loadEntry } from "../../app/report-back/public.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { axeViolations, browserAvailable, launchBrowser } from "../support/browser";
-import { createReportBackFixture, publishedEntry, QUOTED, type ReportBackFixture } from "./fixtures";
+import { createReportBackFixture, publishedEntry, republishWith, QUOTED, type ReportBackFixture } from "./fixtures";
 
 const run = browserAvailable();
 let app: TestApp;
@@ -82,19 +75,6 @@ describe.runIf(run)("public report back: accessible at 320 px and at 200 % zoom,
 async function pdfPages(page: Page) {
   const pdf = await page.pdf({ format: "A4", printBackground: true });
   return (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
-}
-
-/** An entry published, then unpublished, rewritten in English, reviewed and published again. */
-async function republishWith(slug: string, text: { title: string; asked: string; did: string }) {
-  const org = fx.scope.organisationId;
-  const id = await publishedEntry(app.db, fx, slug);
-  await unpublishEntry(app.db, org, { userId: fx.users.admin }, id);
-  await saveEntryText(app.db, org, { userId: fx.users.publisher }, id, "en", text);
-  await markTextReviewed(app.db, org, { userId: fx.users.researcher }, id, "en");
-  await submitForReview(app.db, org, { userId: fx.users.publisher }, id);
-  await reviewEntry(app.db, org, { userId: fx.users.second }, id, "approve");
-  await publishEntry(app.db, org, { userId: fx.users.admin }, id);
-  return id;
 }
 
 describe.runIf(run)("public report back", () => {
@@ -207,9 +187,9 @@ describe.runIf(run)("public report back", () => {
     const context = await browser.newContext({ viewport: { width: 703, height: 1032 } });
     const page = await context.newPage();
     const sentence = "We listened to everything you told us about the drop-in and the waiting room. ";
-    await republishWith("fill-short", { title: "Tea", asked: "We asked what would help.", did: "We trained every volunteer." });
+    await republishWith(app.db, fx, "fill-short", { title: "Tea", asked: "We asked what would help.", did: "We trained every volunteer." });
     for (const repeats of [3, 8])
-      await republishWith(`fill-${repeats}`, {
+      await republishWith(app.db, fx, `fill-${repeats}`, {
         title: "A long report",
         asked: "We asked about the drop-in.",
         did: sentence.repeat(repeats),
@@ -263,7 +243,7 @@ describe.runIf(run)("public report back", () => {
     for (const repeats of [3, 4, 8, 10, 14, 50]) {
       const slug = `long-${repeats}`;
       const did = `${sentence.repeat(repeats)}The end of what we did.`;
-      await republishWith(slug, { title: "A long report", asked: "We asked about the drop-in.", did });
+      await republishWith(app.db, fx, slug, { title: "A long report", asked: "We asked about the drop-in.", did });
       const entry = (await loadEntry(app.db, fx.scope.organisationId, slug))!;
       const fit = fitPoster(entry, posterLanguages(entry, "en"));
       await page.goto(`${listUrl}/${slug}`);

@@ -8,13 +8,13 @@
  * row count and how it was run (`via`).
  */
 import type { DB } from "../../db/index";
+import { participantPseudonym } from "../disclosure/pseudonyms";
 import { recordAudit } from "../audit/log.server";
 import { answerBatches, answeredVersionIds, type AnswerRow } from "../consent/gate.server";
 import { readCodings } from "../consent/codings.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
-import { respondentLabel } from "./quotes.server";
 import { redactedText, redactionsFor, type StoredRedaction } from "./redactions.server";
 
 export type Write = (chunk: string) => void | Promise<void>;
@@ -128,7 +128,7 @@ export async function exportAnswersLong(db: DB, scope: StudyScope, actor: Actor,
     await write(
       toCsv(
         batch.map((r) => [
-          respondentLabel(scope.studyId, r.participantId, 10),
+          participantPseudonym(scope.studyId, r.participantId),
           r.instrumentId,
           r.instrumentVersion,
           r.timepoint,
@@ -173,7 +173,7 @@ export async function exportAnswersWide(db: DB, scope: StudyScope, actor: Actor,
         current.splice(
           0,
           RESPONSE_COLUMNS.length,
-          respondentLabel(scope.studyId, r.participantId, 10),
+          participantPseudonym(scope.studyId, r.participantId),
           r.instrumentId,
           r.instrumentVersion,
           r.timepoint,
@@ -239,9 +239,9 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
       coder: coderNames.get(c.coderId) ?? "",
       source: unit.sessionKind ?? "answer",
       session: unit.sessionLabel ?? "",
-      speaker: unit.speakerRole === "participant" ? respondentLabel(scope.studyId, unit.participantId ?? "", 10) : unit.speakerRole,
+      speaker: unit.speakerRole === "participant" ? participantPseudonym(scope.studyId, unit.participantId ?? "") : unit.speakerRole,
       // An interpreter's linked rendering: whose words it renders (the same pseudonym as their own turns).
-      renders: unit.renders && unit.ownerId ? respondentLabel(scope.studyId, unit.ownerId, 10) : unit.renders ? "facilitator" : "",
+      renders: unit.renders && unit.ownerId ? participantPseudonym(scope.studyId, unit.ownerId) : unit.renders ? "facilitator" : "",
       item: unit.itemId ?? "",
       language: unit.language,
       start: c.start,

@@ -10,8 +10,8 @@
  * each export, so a change of mind takes effect on the next one. Every export is audited with its
  * filter and row count (never the text).
  */
-import { createHash } from "node:crypto";
 import type { DB } from "../../db/index";
+import { participantPseudonym } from "../disclosure/pseudonyms";
 import { recordAudit } from "../audit/log.server";
 import { readSegments, readTranslations, type GatedUnit } from "../consent/units.server";
 import { readCodings } from "../consent/codings.server";
@@ -53,13 +53,9 @@ export interface QuoteFilter {
 }
 
 /** A stable label for a questionnaire respondent: derived from the row id, not the code, not reversible. */
+/** A quote's speaker: the first characters of their pseudonym (app/disclosure/pseudonyms.ts). */
 export function respondentLabel(studyId: string, participantId: string, length = 4): string {
-  const digest = createHash("sha256").update(`${studyId}:${participantId}`).digest();
-  const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let label = "";
-  // 4 characters name a quote's speaker; analysis exports use 10 so that linking rows never collides.
-  for (let i = 0; i < length; i++) label += alphabet[digest[i]! % alphabet.length];
-  return label;
+  return participantPseudonym(studyId, participantId, length);
 }
 
 /** Redactions clipped to [start, end) and shifted to the extract's own offsets. */

@@ -6,12 +6,12 @@
  * the CSV exports, free text redacted, people under the same pseudonym, and audited as "export".
  */
 import type { DB } from "../../db/index";
+import { participantPseudonym } from "../disclosure/pseudonyms";
 import { recordAudit } from "../audit/log.server";
 import { answerBatches, answeredVersionIds, type AnswerRow } from "../consent/gate.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { messageKeys } from "../instruments/messages";
 import type { Actor } from "./exports.server";
-import { respondentLabel } from "./quotes.server";
 import { redactedText, redactionsFor } from "./redactions.server";
 import { NOT_ASKED, SKIPPED, writeDta, writeSav, type Cell, type StatVariable } from "./stats-formats";
 
@@ -183,7 +183,7 @@ export async function exportAnswersStats(
       q.instrumentId === r.instrumentId && q.version === r.instrumentVersion ? SKIPPED : NOT_ASKED,
     );
     row.unshift(
-      respondentLabel(scope.studyId, r.participantId, 10),
+      participantPseudonym(scope.studyId, r.participantId),
       r.instrumentId,
       r.instrumentVersion,
       String(r.timepoint ?? ""),

@@ -2,13 +2,13 @@
  * The wellbeing CSV: one row per participant and timepoint, with the answers to every item that has
  * a number or a choice for an answer and every measure's score, for analysis in R or SPSS.
  *
- * - Participants appear under a pseudonym derived from the study and their record, the same in every
- *   export of the study so that files can be joined, and never their code.
+ * - Participants appear under the pseudonym every export of the study uses (app/disclosure/pseudonyms.ts),
+ *   so that files join, and never their code.
  * - Free-text answers are left out: they are read, coded and quoted through the coding gate, which
  *   applies quote consent; a spreadsheet of them would bypass it.
  * - Every export is audited (who, which filter, how many rows) before the file is handed over.
  */
-import { createHash } from "node:crypto";
+import { participantPseudonym } from "../disclosure/pseudonyms";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { allItems, type Item } from "../instruments/schema";
@@ -26,10 +26,6 @@ export interface WellbeingExportQuery extends StudyScope {
   actorUserId?: string | null;
   /** How the export was asked for, for the audit log: "workspace" or "cli". */
   via: "workspace" | "cli";
-}
-
-export function participantPseudonym(studyId: string, participantId: string): string {
-  return `P-${createHash("sha256").update(`tandem/wellbeing-export/v1\u0000${studyId}\u0000${participantId}`).digest("hex").slice(0, 12)}`;
 }
 
 const EXPORTED_TYPES: ReadonlySet<Item["type"]> = new Set(["yes_no", "single_choice", "multiple_choice", "rating", "scale_0_10", "number"]);

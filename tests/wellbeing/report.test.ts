@@ -21,6 +21,7 @@ import {
 } from "../../app/wellbeing/report.server";
 import { sql } from "kysely";
 import { wellbeingCsv } from "../../app/wellbeing/export.server";
+import { exportAnswersLong } from "../../app/coding/exports.server";
 import { addGroupSession, attendanceSummaries, markAttendance } from "../../app/wellbeing/attendance.server";
 import { joinCohort, listCohorts } from "../../app/wellbeing/cohorts.server";
 
@@ -382,6 +383,30 @@ function parseCsv(csv: string): string[][] {
 }
 
 describe("wellbeing CSV export", () => {
+  it("names each person by the same pseudonym as the answers CSV, so the two files join on it", async () => {
+    const scope = { organisationId: study.organisationId, studyId: study.studyId };
+    const wellbeing = parseCsv((await wellbeingCsv(database.db, { ...scope, via: "cli" })).csv);
+    let answersCsv = "";
+    await exportAnswersLong(database.db, scope, { userId: null, via: "cli" }, (chunk) => {
+      answersCsv += chunk;
+    });
+    const answers = parseCsv(answersCsv);
+    const column = (rows: string[][], name: string) => rows.slice(1).map((row) => row[rows[0]!.indexOf(name)]!);
+    const inWellbeing = new Set(column(wellbeing, "participant"));
+    const inAnswers = new Set(column(answers, "respondent"));
+    expect(inWellbeing.size).toBeGreaterThan(10);
+    // Everyone in the wellbeing file is found in the answers file under the same name...
+    for (const name of inWellbeing) expect(inAnswers.has(name), name).toBe(true);
+    // ...and each person has exactly one name: as many names as people who answered.
+    const people = await database.db
+      .selectFrom("response")
+      .select("participant_id")
+      .distinct()
+      .where("study_id", "=", study.studyId)
+      .execute();
+    expect(inAnswers.size).toBe(people.length);
+  });
+
   it("one row per participant and timepoint, pseudonyms not codes, scores, audited", async () => {
     const before = await database.db.selectFrom("audit_event").select("id").where("action", "=", "export").execute();
     const result = await cli(["export", "wellbeing", "--study", study.slug]);

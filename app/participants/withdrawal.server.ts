@@ -83,7 +83,7 @@ export async function withdrawParticipant(
       organisationId: study.organisationId,
       action: "withdrawal_recorded",
       subject: study.slug,
-      detail: { mode: input.mode, by: input.actorUserId ? "staff" : "participant" },
+      detail: { mode: input.mode, by: input.actorUserId ? "staff" : "participant", studyId: study.id },
     });
     return result;
   });

@@ -12,8 +12,6 @@ export async function studyDashboard(db: DB, studyId: string) {
     .selectFrom("participant")
     .select([
       sql<number>`count(*)::int`.as("total"),
-      sql<number>`count(*) filter (where withdrawn_on is not null)::int`.as("withdrawn"),
-      sql<number>`count(*) filter (where withdrawal_mode = 'erase')::int`.as("withdrawn_erase"),
       sql<number>`count(*) filter (where withdrawal_mode = 'keep')::int`.as("withdrawn_keep"),
     ])
     .where("study_id", "=", studyId)
@@ -25,6 +23,24 @@ export async function studyDashboard(db: DB, studyId: string) {
     .where("participant.study_id", "=", studyId)
     .groupBy("consent_record.method")
     .execute();
+  // Erasure deletes the person's rows, so erasures are counted from what survives it: the audit log's
+  // withdrawal_recorded events (issue 14 item 9). Someone who first withdrew with "keep" and later
+  // asked for erasure is counted once, as an erasure: their "keep" row is gone.
+  const study = await db.selectFrom("study").select(["organisation_id", "slug"]).where("id", "=", studyId).executeTakeFirstOrThrow();
+  const erasures = await db
+    .selectFrom("audit_event")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("organisation_id", "=", study.organisation_id)
+    .where("action", "=", "withdrawal_recorded")
+    .where(sql<string>`detail->>'mode'`, "=", "erase")
+    // Events name the study by id; the earliest named it only by its slug, which a study can change.
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`detail->>'studyId'`, "=", studyId),
+        eb.and([eb(sql`detail->>'studyId'`, "is", null), eb("subject", "=", study.slug)]),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
   const responses = await responseProgress(db, studyId);
   const consentTotal = consents.reduce((sum, row) => sum + Number(row.n), 0);
   return {
@@ -32,8 +48,8 @@ export async function studyDashboard(db: DB, studyId: string) {
     consents: consentTotal,
     consentsByMethod: Object.fromEntries(consents.map((row) => [row.method, Number(row.n)])) as Record<string, number>,
     withdrawals: {
-      total: Number(participants.withdrawn),
-      erase: Number(participants.withdrawn_erase),
+      total: Number(participants.withdrawn_keep) + Number(erasures.n),
+      erase: Number(erasures.n),
       keep: Number(participants.withdrawn_keep),
     },
     responses: responses.map((row) => ({

@@ -129,7 +129,7 @@ describe("fieldwork screens", () => {
     const again = await facilitator.submit(`${base}/withdrawal`, { code: codes[1]!, mode: "erase" });
     expect(again.status).toBe(400);
     const audit = await app.db.selectFrom("audit_event").select(["detail"]).where("action", "=", "withdrawal_recorded").execute();
-    expect(audit.map((a) => a.detail)).toEqual([{ mode: "erase", by: "staff" }]);
+    expect(audit.map((a) => a.detail)).toEqual([{ mode: "erase", by: "staff", studyId: expect.any(String) }]);
   });
 
   it("a facilitator cannot see the dashboard or change the study", async () => {

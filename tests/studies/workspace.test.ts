@@ -3,6 +3,7 @@ import { listAuditEvents } from "../../app/organisations/audit.server";
 import { addPerson, changeRole, createOrganisation, disableMember, DomainError, enableMember } from "../../app/organisations/people.server";
 import { shareableCount, shareablePercent } from "../../app/disclosure/small-counts";
 import { studyDashboard } from "../../app/studies/dashboard.server";
+import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { createStudy, findStudy, setStudyStatus, studyInputFromForm, updateStudy, type StudyInput } from "../../app/studies/studies.server";
 import { bootstrap } from "../../scripts/bootstrap";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -152,9 +153,10 @@ describe("studies", () => {
 });
 
 describe("dashboard", () => {
-  it("counts consents, answers by instrument, timepoint and language, and withdrawals", async () => {
+  it("counts consents, answers by instrument, timepoint and language, and withdrawals, erasures included", async () => {
     const study = (await findStudy(database.db, orgId, "wellbeing-2026"))!;
     const today = "2026-11-23";
+    const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       const p = await database.db
         .insertInto("participant")
@@ -166,11 +168,12 @@ describe("dashboard", () => {
           enrolled_on: today,
           enrolled_at: null,
           cohort_id: null,
-          withdrawn_on: i === 0 ? today : null,
-          withdrawal_mode: i === 0 ? "erase" : null,
+          withdrawn_on: null,
+          withdrawal_mode: null,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
+      ids.push(p.id);
       await database.db
         .insertInto("consent_record")
         .values({
@@ -198,14 +201,28 @@ describe("dashboard", () => {
         })
         .execute();
     }
+    // Withdrawals as the app makes them: erasure deletes the person's rows, "keep" marks them. This
+    // study offers only erasure; offer both here, with no deadline, to count both kinds.
+    const { settings } = await database.db.selectFrom("study").select("settings").where("id", "=", study.id).executeTakeFirstOrThrow();
+    const withBoth = { ...(settings as Record<string, unknown>), withdrawal: { modes: ["erase", "keep"], deadline: null } };
+    await database.db
+      .updateTable("study")
+      .set({ settings: JSON.stringify(withBoth) })
+      .where("id", "=", study.id)
+      .execute();
+    await withdrawParticipant(database.db, { studyId: study.id, participantId: ids[0]!, mode: "erase" });
+    await withdrawParticipant(database.db, { studyId: study.id, participantId: ids[1]!, mode: "keep" });
+    await withdrawParticipant(database.db, { studyId: study.id, participantId: ids[2]!, mode: "keep" });
+    await withdrawParticipant(database.db, { studyId: study.id, participantId: ids[2]!, mode: "erase" });
     const d = await studyDashboard(database.db, study.id);
-    expect(d.participants).toBe(7);
-    expect(d.consents).toBe(7);
-    expect(d.consentsByMethod).toEqual({ online: 5, paper: 2 });
-    expect(d.withdrawals).toEqual({ total: 1, erase: 1, keep: 0 });
+    expect(d.participants).toBe(5);
+    expect(d.consents).toBe(5);
+    expect(d.consentsByMethod).toEqual({ online: 3, paper: 2 });
+    // The erased are still counted: from the audit log, which erasure leaves.
+    expect(d.withdrawals).toEqual({ total: 3, erase: 2, keep: 1 });
     expect(d.responses).toEqual([
       { instrument: "peer-support-wellbeing v1", timepoint: "pre", language: "cy", started: 1, completed: 0 },
-      { instrument: "peer-support-wellbeing v1", timepoint: "pre", language: "en", started: 6, completed: 5 },
+      { instrument: "peer-support-wellbeing v1", timepoint: "pre", language: "en", started: 4, completed: 3 },
     ]);
   });
 

@@ -28,7 +28,7 @@ export function Overview({ d }: { d: WellbeingPageData }) {
             max: f.one(m.range.max),
             direction: change > 0 ? "rose" : change < 0 ? "fell" : "same",
             meaning: direction,
-            p: h?.pT == null ? "" : f.p(h.pT),
+            p: h?.pT == null ? "" : f.pStatement(h.pT),
           };
           return (
             <li key={m.id} aria-current={m.id === d.query.measureId ? "true" : undefined}>

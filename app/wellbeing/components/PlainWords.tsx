@@ -31,7 +31,9 @@ export function PlainWords({ d }: { d: WellbeingPageData }) {
             })
           : t("wellbeing.summary.anyChange", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged })}
       </p>
-      {c.p_t !== null ? <p>{t(c.p_t < 0.05 ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.p(c.p_t) })}</p> : null}
+      {c.p_t !== null ? (
+        <p>{t(c.p_t < 0.05 ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.pStatement(c.p_t) })}</p>
+      ) : null}
     </div>
   );
 }

@@ -16,7 +16,15 @@ export function useFormat() {
   const three = new Intl.NumberFormat(language, { maximumFractionDigits: 3 });
   const percent = new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 0 });
   const p = (value: number) => (value < 0.001 ? `< ${three.format(0.001)}` : three.format(value));
-  return { one: (v: number) => one.format(v), three: (v: number) => three.format(v), percent: (v: number) => percent.format(v), p };
+  // In a sentence "p {p}" reads "p = 0.108" or "p < 0.001", never "p = < 0.001" (issue 14 item 8).
+  const pStatement = (value: number) => (value < 0.001 ? `< ${three.format(0.001)}` : `= ${three.format(value)}`);
+  return {
+    one: (v: number) => one.format(v),
+    three: (v: number) => three.format(v),
+    percent: (v: number) => percent.format(v),
+    p,
+    pStatement,
+  };
 }
 
 /** Other timepoints than pre and post travel in links; the defaults keep links as they were. */

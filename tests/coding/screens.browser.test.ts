@@ -108,6 +108,16 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     expect(Array.from(text).slice(coding.start_cp, coding.end_cp).join("")).toBe("gŵr yn garedig");
     expect(await page.locator("mark.coding-mark").first().innerText()).toBe("gŵr yn garedig");
     expect(await axeViolations(page)).toEqual([]);
+    // Clearing a selection goes back to the whole turn, as the hint says (issue 14 item 5).
+    const start = page.locator("section:nth-of-type(2) input[name=start]");
+    const end = page.locator("section:nth-of-type(2) input[name=end]");
+    await page.locator("#u1-text").focus();
+    await page.keyboard.press("Control+Home");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+ArrowRight");
+    await expect.poll(() => end.inputValue()).toBe("3");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => end.inputValue()).toBe(String(Array.from(text).length));
+    expect(await start.inputValue()).toBe("0");
 
     await page.goto(`${app.url}${base}/quotes`);
     await page.check(`#th-${themeId}`);

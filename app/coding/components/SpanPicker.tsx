@@ -39,7 +39,8 @@ export function SpanPicker(props: {
           const el = event.currentTarget;
           const start = utf16ToCodePoint(props.text, el.selectionStart);
           const end = utf16ToCodePoint(props.text, el.selectionEnd);
-          if (end > start) setSpan({ start, end });
+          // A cleared selection (a caret) means the whole turn, as the hint says (issue 14 item 5).
+          setSpan(end > start ? { start, end } : { start: 0, end: length });
         }}
       />
       <div className="coding-span-fields">

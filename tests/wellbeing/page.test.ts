@@ -80,15 +80,22 @@ describe("the wellbeing page", () => {
       ),
     );
     expect(overview).toContain(
-      "WHO-5 Well-Being Index : people who answered before and after: 28. On average the score rose by 2.3 points on a scale from 0 to 100 (better). Paired t-test: p ",
+      "WHO-5 Well-Being Index : people who answered before and after: 28. On average the score rose by 2.3 points on a scale from 0 to 100 (which could be chance). Paired t-test: p = 0.39",
     );
     // UCLA-3: lower is better.
     expect(overview).toMatch(
-      /Loneliness \(UCLA 3-item scale\) : people who answered before and after: \d+\. On average the score (fell|rose) by [\d.]+ points on a scale from 3 to 9 \((better|worse)\)/,
+      /Loneliness \(UCLA 3-item scale\) : people who answered before and after: \d+\. On average the score (fell|rose) by [\d.]+ points on a scale from 3 to 9 \((better|worse|which could be chance)\)/,
     );
     // p reads "p = 0.012" or "p < 0.001", never "p = < 0.001" (issue 14 item 8).
     expect(overview).not.toMatch(/p = </);
     expect(overview.match(/p (=|<) \d/g)?.length).toBeGreaterThanOrEqual(2);
+    // "better" or "worse" only where the test says so at 5 %; otherwise "which could be chance".
+    const lines = [...overview.matchAll(/\((better|worse|which could be chance|no change)\)\. Paired t-test: p (=|<) (\d+(?:\.\d+)?)/g)];
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const [line, label, relation, value] of lines) {
+      const clear = relation === "<" || Number(value) < 0.05;
+      if (label !== "no change") expect(label === "which could be chance", line).toBe(!clear);
+    }
     // No one answered the ONS questions in this study.
     expect(overview).toContain("Life satisfaction : fewer than 5 people answered before and after, so no figures are shown.");
     expect(html).toContain(`href="${page()}?measure=who5"`);

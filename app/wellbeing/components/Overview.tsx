@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useI18n } from "~/i18n/react";
-import { type WellbeingPageData, setTimepoints, useFormat } from "./page-data";
+import { SIGNIFICANCE_LEVEL, type WellbeingPageData, setTimepoints, useFormat } from "./page-data";
 
 /** A line per measure, in plain words, each linking to its full comparison below. */
 export function Overview({ d }: { d: WellbeingPageData }) {
@@ -20,7 +20,10 @@ export function Overview({ d }: { d: WellbeingPageData }) {
         {d.overview.map((m) => {
           const h = m.headline;
           const change = h?.meanChange ?? 0;
-          const direction = change === 0 ? "same" : change > 0 === m.higherIsBetter ? "better" : "worse";
+          // "Better" or "worse" only when the paired t-test says so at the 5 % level the plain words
+          // use; a change the test cannot tell from chance is said to be that (issue 14 item 8).
+          const clear = h?.pT != null && h.pT < SIGNIFICANCE_LEVEL;
+          const direction = change === 0 ? "same" : !clear ? "chance" : change > 0 === m.higherIsBetter ? "better" : "worse";
           const values = {
             pairs: h?.nPairs ?? 0,
             points: f.one(Math.abs(change)),

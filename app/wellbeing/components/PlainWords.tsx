@@ -1,5 +1,5 @@
 import { useI18n } from "~/i18n/react";
-import { type WellbeingPageData, useFormat } from "./page-data";
+import { SIGNIFICANCE_LEVEL, type WellbeingPageData, useFormat } from "./page-data";
 
 export function PlainWords({ d }: { d: WellbeingPageData }) {
   const { t } = useI18n();
@@ -32,7 +32,7 @@ export function PlainWords({ d }: { d: WellbeingPageData }) {
           : t("wellbeing.summary.anyChange", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged })}
       </p>
       {c.p_t !== null ? (
-        <p>{t(c.p_t < 0.05 ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.pStatement(c.p_t) })}</p>
+        <p>{t(c.p_t < SIGNIFICANCE_LEVEL ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.pStatement(c.p_t) })}</p>
       ) : null}
     </div>
   );

@@ -9,6 +9,9 @@ export type WellbeingPageData = Omit<WellbeingView, "cohorts"> & {
   canManage: boolean;
 };
 
+/** The level at which the page calls a change more than chance (paired t-test), in every sentence. */
+export const SIGNIFICANCE_LEVEL = 0.05;
+
 /** Numbers in the page's language: one decimal for scores, three for statistics, p under 0.001 as "< 0.001". */
 export function useFormat() {
   const { language } = useI18n();

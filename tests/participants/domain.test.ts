@@ -18,7 +18,7 @@ import {
   recordRenewedConsent,
 } from "../../app/participants/enrolment.server";
 import { nextStep } from "../../app/participants/journey.server";
-import { findStudyBySlug, questionnaireUse, type ParticipantStudy } from "../../app/participants/study.server";
+import { findParticipantStudy, questionnaireUse, type ParticipantStudy } from "../../app/participants/study.server";
 import { changeConsentChoicesByCode, withdrawByCode, withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -66,7 +66,7 @@ async function count(table: "participant" | "consent_record" | "response" | "ans
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   await bootstrap(database, { demo: true, demoAdminPassword: "correct horse battery staple 42" });
-  study = (await findStudyBySlug(database.db, "demo"))!;
+  study = (await findParticipantStudy(database.db, { slug: "demo" }))!;
   organisationId = study.organisationId;
 });
 afterAll(async () => database?.destroy());
@@ -301,7 +301,7 @@ describe("timepoints and consent-form versions", () => {
       .values({ study_id: study.id, instrument_version_id: v2.id, role: "consent_form", timepoint: "once", position: 99 })
       .execute();
     try {
-      const updated = (await findStudyBySlug(database.db, "demo"))!;
+      const updated = (await findParticipantStudy(database.db, { slug: "demo" }))!;
       expect(await nextStep(database.db, updated, participant)).toEqual({ kind: "consent" });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });

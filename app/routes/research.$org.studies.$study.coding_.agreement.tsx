@@ -11,6 +11,7 @@ import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
 import { field, readFormBody } from "~/security/form-body.server";
 import { CodingError } from "~/coding/codings.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -167,31 +168,28 @@ export default function Agreement() {
       </Form>
       {d.report ? (
         <>
-          <table className="ws-table">
-            <caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("coding.views.theme")}</th>
-                <th scope="col">{t("coding.agreement.unitsColumn")}</th>
-                <th scope="col">{t("coding.agreement.percent")}</th>
-                <th scope="col">{t("coding.agreement.kappa")}</th>
-                <th scope="col">{t("coding.agreement.alpha")}</th>
-                <th scope="col">{t("coding.agreement.disagreements")}</th>
+          <DataTable
+            columns={[
+              "coding.views.theme",
+              "coding.agreement.unitsColumn",
+              "coding.agreement.percent",
+              "coding.agreement.kappa",
+              "coding.agreement.alpha",
+              "coding.agreement.disagreements",
+            ]}
+            caption={<caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>}
+          >
+            {d.report.themes.map((r) => (
+              <tr key={r.themeId}>
+                <th scope="row">{r.themeName}</th>
+                <td>{r.units}</td>
+                <td>{r.percentAgreement === null ? "—" : `${Math.round(r.percentAgreement * 1000) / 10}%`}</td>
+                <td>{figure(r.cohensKappa)}</td>
+                <td>{figure(r.krippendorffAlpha)}</td>
+                <td>{r.disagreements.length}</td>
               </tr>
-            </thead>
-            <tbody>
-              {d.report.themes.map((r) => (
-                <tr key={r.themeId}>
-                  <th scope="row">{r.themeName}</th>
-                  <td>{r.units}</td>
-                  <td>{r.percentAgreement === null ? "—" : `${Math.round(r.percentAgreement * 1000) / 10}%`}</td>
-                  <td>{figure(r.cohensKappa)}</td>
-                  <td>{figure(r.krippendorffAlpha)}</td>
-                  <td>{r.disagreements.length}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           <h2>{t("coding.agreement.toDiscuss")}</h2>
           {d.report.disagreements.length === 0 ? <p>{t("coding.agreement.noDisagreements")}</p> : null}
           {d.report.disagreements.slice(0, 200).map((dis) => (

@@ -7,6 +7,7 @@ import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { createGathering, facilitatorChoices, listGatherings, GatheringError, gatheringInputSchema } from "~/fieldwork/gatherings.server";
 import { field, readFormBody } from "~/security/form-body.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -64,34 +65,31 @@ export default function Sessions() {
       {sessions.length === 0 ? (
         <p>{t("coding.sessions.none")}</p>
       ) : (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("coding.sessions.label")}</th>
-              <th scope="col">{t("coding.sessions.kind")}</th>
-              <th scope="col">{t("coding.sessions.heldOn")}</th>
-              <th scope="col">{t("coding.sessions.facilitator")}</th>
-              <th scope="col">{t("coding.sessions.attendees")}</th>
-              <th scope="col">{t("coding.sessions.segments")}</th>
-              <th scope="col">{t("coding.sessions.recorded")}</th>
+        <DataTable
+          columns={[
+            "coding.sessions.label",
+            "coding.sessions.kind",
+            "coding.sessions.heldOn",
+            "coding.sessions.facilitator",
+            "coding.sessions.attendees",
+            "coding.sessions.segments",
+            "coding.sessions.recorded",
+          ]}
+        >
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link to={`${base}/fieldwork/${s.id}`}>{s.label}</Link>
+              </td>
+              <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
+              <td>{s.heldOn}</td>
+              <td>{s.facilitator}</td>
+              <td>{s.attendees}</td>
+              <td>{s.segments}</td>
+              <td>{t(s.recorded ? "coding.common.yes" : "coding.common.no")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`${base}/fieldwork/${s.id}`}>{s.label}</Link>
-                </td>
-                <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
-                <td>{s.heldOn}</td>
-                <td>{s.facilitator}</td>
-                <td>{s.attendees}</td>
-                <td>{s.segments}</td>
-                <td>{t(s.recorded ? "coding.common.yes" : "coding.common.no")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {canCreate ? (
         <Form method="post" className="ws-form ws-narrow">

@@ -39,6 +39,22 @@ function summaryLinks(html: string) {
   return [...summary.matchAll(/<a href="#([^"]+)"/g)].map((m) => ({ id: m[1]!, present: html.includes(`id="${m[1]}"`) }));
 }
 
+describe("a new gathering", () => {
+  it("names each wrong field in the summary and links to it, and creates nothing", async () => {
+    const html = await (
+      await researcher.submit(`${base}/fieldwork`, { kind: "focus_group", label: "", heldOn: "next Tuesday", languages: "English!" })
+    ).text();
+    expect(summaryLinks(html)).toEqual([
+      { id: "label", present: true },
+      { id: "heldOn", present: true },
+      { id: "languages", present: true },
+    ]);
+    expect(html).toContain("Enter the date the session was held.");
+    const rows = await app.db.selectFrom("study_session").select("id").where("study_id", "=", fx.scope.studyId).execute();
+    expect(rows).toEqual([]);
+  });
+});
+
 describe("a gathering's page", () => {
   let page: string;
   beforeAll(async () => {

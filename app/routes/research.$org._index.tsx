@@ -4,6 +4,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { useI18n } from "~/i18n/react";
 import { listStudies } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
+import { studyLanding } from "~/workspace/navigation";
 import { requireOrganisationMember } from "~/workspace/request.server";
 import { DataTable } from "~/workspace/components/DataTable";
 
@@ -15,7 +16,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     org: member.organisation.slug,
     canCreate: member.can("study:create"),
-    studies: studies.map((s) => ({ slug: s.slug, titles: s.titles, status: s.status, languages: s.languages })),
+    studies: studies.map((s) => ({
+      slug: s.slug,
+      titles: s.titles,
+      status: s.status,
+      languages: s.languages,
+      href: studyLanding(`/research/${member.organisation.slug}/studies/${s.slug}`, member.can),
+    })),
   };
 }
 
@@ -39,7 +46,7 @@ export default function Studies() {
           {studies.map((s) => (
             <tr key={s.slug}>
               <td>
-                <Link to={`/research/${org}/studies/${s.slug}`}>{studyTitle(s.titles, language)}</Link>
+                <Link to={s.href}>{studyTitle(s.titles, language)}</Link>
               </td>
               <td>
                 <code>{s.slug}</code>

@@ -135,12 +135,6 @@ export default function CodingPage() {
   return (
     <main id="main" className="ws-main">
       <h1>{t("coding.code.title")}</h1>
-      <p className="ws-noprint">
-        <Link to={`${d.base}/fieldwork`}>{t("coding.nav.sessions")}</Link> · <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
-        <Link to={`${d.base}/coding/agreement`}>{t("coding.nav.agreement")}</Link> ·{" "}
-        <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
-        <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
-      </p>
       {result && "error" in result ? (
         <ErrorSummary errors={[{ field: unitField(d.units, result.unit), message: t(result.error!) }]} />
       ) : null}

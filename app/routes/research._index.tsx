@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { requireUser } from "~/auth/permissions.server";
+import { requireUser, roleHas } from "~/auth/permissions.server";
+import { organisationLanding } from "~/workspace/navigation";
 import { workspaceContext } from "~/auth/sessions.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
@@ -15,7 +16,11 @@ export const headers = workspaceHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireUser(request, context);
   const { db } = workspaceContext(context);
-  return { organisations: await membershipsOf(db, session.userId), invitations: await invitationsFor(db, session.userId) };
+  const organisations = (await membershipsOf(db, session.userId)).map((o) => ({
+    ...o,
+    href: organisationLanding(`/research/${o.slug}`, (permission) => roleHas(o.role, permission)),
+  }));
+  return { organisations, invitations: await invitationsFor(db, session.userId) };
 }
 
 const answerSchema = z.object({ invitation: z.string(), answer: z.enum(["accept", "decline"]) });
@@ -91,7 +96,7 @@ export default function OrganisationPicker() {
         <ul className="ws-list">
           {organisations.map((o) => (
             <li key={o.slug}>
-              <Link to={`/research/${o.slug}`}>{o.name}</Link> <span className="ws-muted">{t(`workspace.roles.${o.role}`)}</span>
+              <Link to={o.href}>{o.name}</Link> <span className="ws-muted">{t(`workspace.roles.${o.role}`)}</span>
             </li>
           ))}
         </ul>

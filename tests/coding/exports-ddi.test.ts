@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xmlText } from "../../app/coding/ddi.server";
+import { rString } from "../../app/coding/r-script.server";
 import { AnswersChangedError, exportAnswersStats } from "../../app/coding/stats-export.server";
 import { codingCommands } from "../../scripts/commands/coding";
 import { dictionaryCommands } from "../../scripts/commands/dictionary";
@@ -195,6 +197,28 @@ describe("the DDI-Codebook 2.5 data dictionary", () => {
   });
 });
 
+describe("text in XML and R", () => {
+  it("drops characters XML cannot hold and escapes markup, keeping Arabic, Welsh and emoji", () => {
+    const text = `a\u0001b\u000Bc <x> & "q" 'ŵ' شكرا 🙂 \uD800`;
+    const escaped = xmlText(text);
+    expect(escaped).toBe("abc &lt;x&gt; &amp; &quot;q&quot; &apos;ŵ&apos; شكرا 🙂 ");
+    if (hasXmllint) {
+      const file = path.join(dir, "text.xml");
+      writeFileSync(file, `<?xml version="1.0" encoding="UTF-8"?><t a="${escaped}">${escaped}</t>`, "utf8");
+      execFileSync("xmllint", ["--noout", file]);
+    }
+  });
+
+  it.skipIf(!hasR)("writes R string literals that R reads back exactly, whatever they hold", () => {
+    const text = 'Beth? ") ; system("echo pwned") # \\ ŵ شكرا 🙂';
+    const literal = rString(text);
+    expect([...literal].every((ch) => ch >= " " && ch <= "~")).toBe(true);
+    const file = path.join(dir, "literal.R");
+    writeFileSync(file, `cat(enc2utf8(${literal}))`, "utf8");
+    expect(execFileSync("Rscript", [file], { encoding: "utf8", env: { ...process.env, LC_ALL: "C.UTF-8" } })).toBe(text);
+  });
+});
+
 describe("formula-safety", () => {
   it("neutralises labels and answers that start with = + - @ in the CSV dictionary and the wide CSV, never in .sav data", async () => {
     const csvFile = path.join(dir, "dictionary.csv");
@@ -272,7 +296,7 @@ for (v in names(answers)) {
 });
 
 describe("a .sav written in two passes", () => {
-  it("refuses to finish when a response arrives between the passes, and the command line leaves no file", async () => {
+  it("refuses to finish (and is not audited) when a response arrives between the passes", async () => {
     const chunks: Uint8Array[] = [];
     let added = false;
     const write = async (chunk: Uint8Array) => {

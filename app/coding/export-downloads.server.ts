@@ -15,20 +15,33 @@ import {
   type Actor,
   type Write,
 } from "./exports.server";
+import { exportDdiCodebook } from "./ddi.server";
+import { exportAnswersRScript } from "./r-script.server";
+import { exportAnswersStats, type WriteBytes } from "./stats-export.server";
 
 /** The files the Exports page offers, by the name in their URL. */
-export const EXPORT_FILES = ["answers-long.csv", "answers-wide.csv", "data-dictionary.csv", "coded-spans.csv", "codebook.csv"] as const;
+export const EXPORT_FILES = [
+  "answers-long.csv",
+  "answers-wide.csv",
+  "data-dictionary.csv",
+  "coded-spans.csv",
+  "codebook.csv",
+  "answers.sav",
+  "answers.dta",
+  "answers.R",
+  "data-dictionary.xml",
+] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 
 export function isExportFile(name: string | undefined): name is ExportFile {
   return (EXPORT_FILES as readonly string[]).includes(name ?? "");
 }
 
-function fileResponse(body: BodyInit, filename: string): Response {
+function fileResponse(body: BodyInit, filename: string, contentType = "text/csv; charset=utf-8"): Response {
   return new Response(body, {
     headers: {
       ...NO_STORE,
-      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Type": contentType,
       "Content-Disposition": `attachment; filename="${filename}"`,
       "X-Content-Type-Options": "nosniff",
     },
@@ -57,10 +70,48 @@ function streamed(produce: (write: Write) => Promise<unknown>): ReadableStream<U
   return readable;
 }
 
-export async function exportDownload(db: DB, scope: StudyScope, studySlug: string, actor: Actor, file: ExportFile): Promise<Response> {
+/** The same for bytes (.sav, .dta): written as the second pass reads the answers (ADR 072). */
+function streamedBytes(produce: (write: WriteBytes) => Promise<unknown>): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const write: WriteBytes = async (chunk) => {
+    await writer.ready;
+    await writer.write(chunk);
+  };
+  produce(write)
+    .then(
+      () => writer.close(),
+      (error: unknown) => writer.abort(error),
+    )
+    .catch(() => {});
+  return readable;
+}
+
+export async function exportDownload(
+  db: DB,
+  scope: StudyScope,
+  studySlug: string,
+  actor: Actor,
+  file: ExportFile,
+  options: { language?: string } = {},
+): Promise<Response> {
   const date = new Date().toISOString().slice(0, 10);
-  const filename = `${studySlug}-${file.replace(/\.csv$/, "")}-${date}.csv`;
+  const dot = file.lastIndexOf(".");
+  const filename = `${studySlug}-${file.slice(0, dot)}${options.language ? `-${options.language}` : ""}-${date}${file.slice(dot)}`;
   switch (file) {
+    case "answers.sav":
+    case "answers.dta": {
+      const format = file === "answers.sav" ? "sav" : "dta";
+      return fileResponse(
+        streamedBytes((write) => exportAnswersStats(db, scope, actor, { format, language: options.language }, write)),
+        filename,
+        format === "sav" ? "application/x-spss-sav" : "application/x-stata-dta",
+      );
+    }
+    case "answers.R":
+      return fileResponse(await exportAnswersRScript(db, scope, actor, options), filename, "text/plain; charset=utf-8");
+    case "data-dictionary.xml":
+      return fileResponse(await exportDdiCodebook(db, scope, actor, options), filename, "application/xml; charset=utf-8");
     case "answers-long.csv":
       return fileResponse(
         streamed((write) => exportAnswersLong(db, scope, actor, write)),

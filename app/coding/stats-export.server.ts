@@ -13,14 +13,14 @@ import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { messageKeys } from "../instruments/messages";
 import type { Actor } from "./exports.server";
 import { redactedText, redactionsFor } from "./redactions.server";
-import { NOT_ASKED, SKIPPED, writeDta, writeSav, type Cell, type StatVariable } from "./stats-formats";
+import { dtaWriter, LayoutLearner, NOT_ASKED, savWriter, SKIPPED, type Cell, type StatVariable } from "./stats-formats";
 
 export type StatsFormat = "sav" | "dta";
 
 const ANSWER_TYPES = new Set(["yes_no", "single_choice", "multiple_choice", "rating", "scale_0_10", "number", "short_text", "long_text"]);
 const NUMERIC_TYPES = new Set(["yes_no", "single_choice", "rating", "scale_0_10", "number"]);
 
-interface Question {
+export interface Question {
   instrumentId: string;
   version: number;
   itemId: string;
@@ -161,20 +161,30 @@ const RESPONSE_VARIABLES: StatVariable[] = [
   { name: "month", label: "Month (YYYY-MM)", type: "string" },
 ];
 
-/** The whole file, with the number of responses in it. */
-export async function exportAnswersStats(
-  db: DB,
-  scope: StudyScope,
-  actor: Actor,
-  input: { format: StatsFormat; language?: string },
-): Promise<{ data: Buffer; rows: number }> {
-  const study = await requireStudy(db, scope);
-  const language = input.language ?? "en";
+export type WriteBytes = (chunk: Uint8Array) => void | Promise<void>;
+
+/** Thrown when the second pass over the answers does not find the responses the first one counted. */
+export class AnswersChangedError extends Error {
+  constructor() {
+    super("The answers changed while the file was being written (a response was added or withdrawn). Export again.");
+  }
+}
+
+export const MISSING_LABELS = { skipped: "skipped", notAsked: "not asked" };
+
+/** The file's variables: the response columns, then one per question. */
+export async function statsVariables(db: DB, scope: StudyScope, language: string) {
   const taken = new Set(RESPONSE_VARIABLES.map((v) => v.name));
   const questions = await statsQuestions(db, scope, language, taken);
-  const variables = [...RESPONSE_VARIABLES, ...questions.map((q) => q.variable)];
+  return { questions, variables: [...RESPONSE_VARIABLES, ...questions.map((q) => q.variable)] };
+}
+
+/**
+ * One row per response, a batch of finished rows at a time (a response's answers can straddle two
+ * answer batches, so the row being filled is carried over). Only one answer batch is held.
+ */
+async function* responseRows(db: DB, scope: StudyScope, questions: Question[]): AsyncGenerator<Cell[][]> {
   const at = new Map(questions.map((q, i) => [`${q.instrumentId}\u0000${q.version}\u0000${q.itemId}`, RESPONSE_VARIABLES.length + i]));
-  const rows: Cell[][] = [];
   let current: Cell[] | null = null;
   let currentId = "";
   const start = (r: AnswerRow) => {
@@ -199,9 +209,10 @@ export async function exportAnswersStats(
       scope,
       batch.filter((r) => typeof r.value === "string").map((r) => `a:${r.responseId}:${r.itemId}`),
     );
+    const done: Cell[][] = [];
     for (const r of batch) {
       if (r.responseId !== currentId) {
-        if (current) rows.push(current);
+        if (current) done.push(current);
         currentId = r.responseId;
         current = start(r);
       }
@@ -211,16 +222,47 @@ export async function exportAnswersStats(
         redactedText(s, redactions.get(`a:${r.responseId}:${r.itemId}`)),
       );
     }
+    if (done.length > 0) yield done;
   }
-  if (current) rows.push(current);
-  const missing = { skipped: "skipped", notAsked: "not asked" };
-  const data = input.format === "sav" ? writeSav(variables, rows, missing, study.slug) : writeDta(variables, rows, missing, study.slug);
+  if (current) yield [current];
+}
+
+/**
+ * Writes the file to `write` as it is read, in two passes over the answers (ADR 072): the first learns
+ * the row count and string widths the header needs, the second writes the rows. Memory holds one
+ * answer batch and a number per variable, however many responses there are. Returns the row count;
+ * audited when the whole file has been written.
+ */
+export async function exportAnswersStats(
+  db: DB,
+  scope: StudyScope,
+  actor: Actor,
+  input: { format: StatsFormat; language?: string },
+  write: WriteBytes,
+): Promise<number> {
+  const study = await requireStudy(db, scope);
+  const language = input.language ?? "en";
+  const { questions, variables } = await statsVariables(db, scope, language);
+  const learner = new LayoutLearner(variables);
+  for await (const rows of responseRows(db, scope, questions)) learner.add(rows);
+  const layout = learner.done();
+  const writer = (input.format === "sav" ? savWriter : dtaWriter)(variables, layout, MISSING_LABELS, study.slug);
+  await write(writer.head);
+  let written = 0;
+  for await (const rows of responseRows(db, scope, questions)) {
+    written += rows.length;
+    // The header promised a row count; a response added since the first pass would break the file.
+    if (written > layout.rows) throw new AnswersChangedError();
+    await write(writer.rows(rows));
+  }
+  if (written !== layout.rows) throw new AnswersChangedError();
+  await write(writer.tail);
   await recordAudit(db, {
     actorUserId: actor.userId,
     organisationId: scope.organisationId,
     action: "export",
     subject: study.slug,
-    detail: { export: `answers_${input.format}`, via: actor.via, filter: {}, language, rows: rows.length },
+    detail: { export: `answers_${input.format}`, via: actor.via, filter: {}, language, rows: written },
   });
-  return { data, rows: rows.length };
+  return written;
 }

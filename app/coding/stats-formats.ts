@@ -86,13 +86,59 @@ class Out {
   }
 }
 
-function stringWidth(rows: Cell[][], column: number): number {
-  let width = 1;
-  for (const row of rows) {
-    const v = row[column];
-    if (typeof v === "string") width = Math.max(width, clipUtf8(v, MAX_STRING_BYTES).length);
+/**
+ * What the header of either format needs before the first row is written: how many rows, each string
+ * variable's width in bytes and whether a numeric variable holds fractions. Learnt in a first pass
+ * over the rows (ADR 072), so the rows themselves can then be written as they are read.
+ */
+export interface StatLayout {
+  rows: number;
+  /** 0 for a numeric variable; otherwise the longest value in bytes (at least 1, at most 255). */
+  widths: number[];
+  /** Whether a numeric variable has a value that is not a whole number (shown with 2 decimals). */
+  fractions: boolean[];
+}
+
+/** Learns a layout one batch of rows at a time, holding only a number per variable. */
+export class LayoutLearner {
+  private rows = 0;
+  private widths: number[];
+  private fractions: boolean[];
+  constructor(private variables: StatVariable[]) {
+    this.widths = variables.map((v) => (v.type === "string" ? 1 : 0));
+    this.fractions = variables.map(() => false);
   }
-  return width;
+  add(rows: Cell[][]) {
+    for (const row of rows) {
+      this.rows++;
+      for (let i = 0; i < this.variables.length; i++) {
+        const v = row[i];
+        if (this.widths[i] !== 0) {
+          if (typeof v === "string" && v.length > 0) this.widths[i] = Math.max(this.widths[i]!, clipUtf8(v, MAX_STRING_BYTES).length);
+        } else if (typeof v === "number" && !Number.isInteger(v)) this.fractions[i] = true;
+      }
+    }
+  }
+  done(): StatLayout {
+    return { rows: this.rows, widths: [...this.widths], fractions: [...this.fractions] };
+  }
+}
+
+export function layoutOf(variables: StatVariable[], rows: Cell[][]): StatLayout {
+  const learner = new LayoutLearner(variables);
+  learner.add(rows);
+  return learner.done();
+}
+
+/**
+ * A file written in three parts: everything before the rows, the rows (in as many batches as the
+ * caller likes) and everything after them. Rows must be exactly `layout.rows` in all; a string longer
+ * than its learnt width is cut to it (at a character boundary), never allowed to shift the columns.
+ */
+export interface StatFileWriter {
+  head: Buffer;
+  rows(rows: Cell[][]): Buffer;
+  tail: Buffer;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -101,8 +147,13 @@ function stringWidth(rows: Cell[][], column: number): number {
 const SYSMIS = -Number.MAX_VALUE;
 
 export function writeSav(variables: StatVariable[], rows: Cell[][], missing: MissingLabels, fileLabel = ""): Buffer {
+  const writer = savWriter(variables, layoutOf(variables, rows), missing, fileLabel);
+  return Buffer.concat([writer.head, writer.rows(rows), writer.tail]);
+}
+
+export function savWriter(variables: StatVariable[], layout: StatLayout, missing: MissingLabels, fileLabel = ""): StatFileWriter {
   const out = new Out();
-  const widths = variables.map((v, i) => (v.type === "string" ? stringWidth(rows, i) : 0));
+  const widths = layout.widths;
   const slots = widths.map((w) => (w === 0 ? 1 : Math.ceil(w / 8)));
   const caseSize = slots.reduce((a, b) => a + b, 0);
   const now = new Date();
@@ -115,7 +166,7 @@ export function writeSav(variables: StatVariable[], rows: Cell[][], missing: Mis
   out.i32(caseSize);
   out.i32(0); // uncompressed
   out.i32(0); // no weight variable
-  out.i32(rows.length);
+  out.i32(layout.rows);
   out.f64(100); // compression bias
   out.fixed(`${two(now.getUTCDate())} ${months[now.getUTCMonth()]} ${two(now.getUTCFullYear() % 100)}`, 9);
   out.fixed(`${two(now.getUTCHours())}:${two(now.getUTCMinutes())}:${two(now.getUTCSeconds())}`, 8);
@@ -135,7 +186,7 @@ export function writeSav(variables: StatVariable[], rows: Cell[][], missing: Mis
     out.i32(numeric ? 0 : width);
     out.i32(1); // has a label
     out.i32(numeric && v.missingCodes ? 2 : 0);
-    const decimals = numeric && rows.some((r) => typeof r[i] === "number" && !Number.isInteger(r[i])) ? 2 : 0;
+    const decimals = numeric && layout.fractions[i] ? 2 : 0;
     const format = numeric ? (5 << 16) | (8 << 8) | decimals : (1 << 16) | (width << 8);
     out.i32(format);
     out.i32(format);
@@ -198,15 +249,30 @@ export function writeSav(variables: StatVariable[], rows: Cell[][], missing: Mis
   out.i32(999);
   out.i32(0);
 
-  for (const row of rows) {
-    variables.forEach((_, i) => {
-      const v = row[i];
-      const width = widths[i]!;
-      if (width === 0) out.f64(v === SKIPPED ? SPSS_SKIPPED : v === NOT_ASKED ? SPSS_NOT_ASKED : typeof v === "number" ? v : SYSMIS);
-      else out.fixed(typeof v === "string" ? clipUtf8(v, MAX_STRING_BYTES) : Buffer.alloc(0), slots[i]! * 8);
-    });
-  }
-  return out.done();
+  const caseBytes = caseSize * 8;
+  return {
+    head: out.done(),
+    rows(rows) {
+      // One buffer per batch, filled in place: a Buffer per cell would be most of the cost.
+      const b = Buffer.alloc(rows.length * caseBytes, 0x20);
+      let at = 0;
+      for (const row of rows) {
+        for (let i = 0; i < variables.length; i++) {
+          const v = row[i];
+          const width = widths[i]!;
+          if (width === 0) {
+            b.writeDoubleLE(v === SKIPPED ? SPSS_SKIPPED : v === NOT_ASKED ? SPSS_NOT_ASKED : typeof v === "number" ? v : SYSMIS, at);
+            at += 8;
+          } else {
+            if (typeof v === "string") clipUtf8(v, width).copy(b, at);
+            at += slots[i]! * 8;
+          }
+        }
+      }
+      return b;
+    },
+    tail: Buffer.alloc(0),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -227,8 +293,13 @@ function stataText(s: string, chars: number, bytes: number): Buffer {
 }
 
 export function writeDta(variables: StatVariable[], rows: Cell[][], missing: MissingLabels, fileLabel = ""): Buffer {
+  const writer = dtaWriter(variables, layoutOf(variables, rows), missing, fileLabel);
+  return Buffer.concat([writer.head, writer.rows(rows), writer.tail]);
+}
+
+export function dtaWriter(variables: StatVariable[], layout: StatLayout, missing: MissingLabels, fileLabel = ""): StatFileWriter {
   const out = new Out();
-  const widths = variables.map((v, i) => (v.type === "string" ? stringWidth(rows, i) : 0));
+  const widths = layout.widths;
   const map: number[] = new Array(14).fill(0);
   const tag = (t: string) => out.ascii(t);
   const now = new Date();
@@ -239,7 +310,7 @@ export function writeDta(variables: StatVariable[], rows: Cell[][], missing: Mis
   tag("<stata_dta><header><release>118</release><byteorder>LSF</byteorder><K>");
   out.u16(variables.length);
   tag("</K><N>");
-  out.u64(rows.length);
+  out.u64(layout.rows);
   tag("</N><label>");
   const label = stataText(fileLabel, 80, 321);
   out.u16(label.length);
@@ -283,22 +354,19 @@ export function writeDta(variables: StatVariable[], rows: Cell[][], missing: Mis
   tag("<characteristics></characteristics>");
   map[9] = out.length;
   tag("<data>");
-  for (const row of rows) {
-    variables.forEach((_, i) => {
-      const v = row[i];
-      if (widths[i] === 0) {
-        if (v === SKIPPED) out.push(STATA_MISSING_A);
-        else if (v === NOT_ASKED) out.push(STATA_MISSING_B);
-        else if (typeof v === "number") out.f64(v);
-        else out.push(STATA_MISSING);
-      } else out.fixed(typeof v === "string" ? clipUtf8(v, MAX_STRING_BYTES) : Buffer.alloc(0), widths[i]!, 0);
-    });
-  }
-  tag("</data>");
-  map[10] = out.length;
-  tag("<strls></strls>");
-  map[11] = out.length;
-  tag("<value_labels>");
+  const head = out.done();
+  const rowBytes = widths.reduce((sum, w) => sum + (w === 0 ? 8 : w), 0);
+  // The map holds every section's offset, so the sections after the rows are laid out knowing how
+  // many bytes the rows will take.
+  const tailStart = head.length + layout.rows * rowBytes;
+  const tail = new Out();
+  const mapTail = (k: number) => (map[k] = tailStart + tail.length);
+  const tagTail = (t: string) => tail.ascii(t);
+  tagTail("</data>");
+  mapTail(10);
+  tagTail("<strls></strls>");
+  mapTail(11);
+  tagTail("<value_labels>");
   variables.forEach((v, i) => {
     if (!labelled[i]) return;
     const entries = [...(v.valueLabels ?? [])];
@@ -317,18 +385,41 @@ export function writeDta(variables: StatVariable[], rows: Cell[][], missing: Mis
     for (const e of entries) table.i32(e.value);
     for (const t of texts) table.push(t);
     const body = table.done();
-    tag("<lbl>");
-    out.i32(body.length);
-    out.fixed(clipUtf8(v.name, 128), 129, 0);
-    out.fixed("", 3, 0);
-    out.push(body);
-    tag("</lbl>");
+    tagTail("<lbl>");
+    tail.i32(body.length);
+    tail.fixed(clipUtf8(v.name, 128), 129, 0);
+    tail.fixed("", 3, 0);
+    tail.push(body);
+    tagTail("</lbl>");
   });
-  tag("</value_labels>");
-  map[12] = out.length;
-  tag("</stata_dta>");
-  map[13] = out.length;
-  const file = out.done();
-  map.forEach((offset, k) => file.writeBigUInt64LE(BigInt(offset), mapAt + k * 8));
-  return file;
+  tagTail("</value_labels>");
+  mapTail(12);
+  tagTail("</stata_dta>");
+  mapTail(13);
+  map.forEach((offset, k) => head.writeBigUInt64LE(BigInt(offset), mapAt + k * 8));
+  return {
+    head,
+    rows(rows) {
+      const b = Buffer.alloc(rows.length * rowBytes, 0);
+      let at = 0;
+      for (const row of rows) {
+        for (let i = 0; i < variables.length; i++) {
+          const v = row[i];
+          const width = widths[i]!;
+          if (width === 0) {
+            if (v === SKIPPED) STATA_MISSING_A.copy(b, at);
+            else if (v === NOT_ASKED) STATA_MISSING_B.copy(b, at);
+            else if (typeof v === "number") b.writeDoubleLE(v, at);
+            else STATA_MISSING.copy(b, at);
+            at += 8;
+          } else {
+            if (typeof v === "string") clipUtf8(v, width).copy(b, at);
+            at += width;
+          }
+        }
+      }
+      return b;
+    },
+    tail: tail.done(),
+  };
 }

@@ -54,6 +54,32 @@ export default function Exports() {
         </li>
       </ul>
 
+      <h2>{t("coding.exports.statistics")}</h2>
+      <p>{t("coding.exports.statisticsHint")}</p>
+      <Form method="post" action={`${d.base}/exports/answers.sav`} reloadDocument className="ws-form">
+        <CsrfInput />
+        <label htmlFor="label-language">{t("coding.exports.labelLanguage")}</label>
+        <select id="label-language" name="language" defaultValue="en">
+          {["en", ...d.languages.filter((l) => l !== "en")].map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
+        </select>
+        <div className="coding-apply">
+          <button type="submit">{t("coding.exports.sav")}</button>
+          <button type="submit" formAction={`${d.base}/exports/answers.dta`}>
+            {t("coding.exports.dta")}
+          </button>
+          <button type="submit" formAction={`${d.base}/exports/answers.R`}>
+            {t("coding.exports.rScript")}
+          </button>
+          <button type="submit" formAction={`${d.base}/exports/data-dictionary.xml`}>
+            {t("coding.exports.ddi")}
+          </button>
+        </div>
+      </Form>
+
       <h2>{t("coding.exports.coding")}</h2>
       <ul className="ws-list">
         <li>

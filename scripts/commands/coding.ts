@@ -1,4 +1,4 @@
-import { createWriteStream, writeFileSync } from "node:fs";
+import { createWriteStream, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { listThemes } from "../../app/coding/codebook.server";
 import {
@@ -9,7 +9,7 @@ import {
   exportDataDictionary,
 } from "../../app/coding/exports.server";
 import { exportQdpx } from "../../app/coding/qdpx.server";
-import { exportAnswersStats } from "../../app/coding/stats-export.server";
+import { AnswersChangedError, exportAnswersStats } from "../../app/coding/stats-export.server";
 import { exportQuotes, type QuoteFormat } from "../../app/coding/quotes.server";
 import type { StudyScope } from "../../app/consent/scope.server";
 import type { DB } from "../../db/index";
@@ -96,10 +96,10 @@ const qdpx: Command = {
 };
 
 /** Writes chunks to a file, waiting when the stream is full so memory stays flat. */
-async function fileWriter(path: string) {
-  const stream = createWriteStream(path, { encoding: "utf8" });
+async function fileWriter(path: string, encoding: "utf8" | null = "utf8") {
+  const stream = createWriteStream(path, encoding ? { encoding } : {});
   return {
-    write: async (chunk: string) => {
+    write: async (chunk: string | Uint8Array) => {
       if (!stream.write(chunk)) await once(stream, "drain");
     },
     close: () => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
@@ -131,9 +131,18 @@ const answers: Command = {
     const scope = await studyScope(db, requireOption(values, "study"));
     const actor = { userId: null, via: "cli" as const };
     if (format === "sav" || format === "dta") {
-      const { data, rows } = await exportAnswersStats(db, scope, actor, { format, language: values.language });
-      writeFileSync(out, data);
-      ctx.out(`${rows} responses written to ${out}.`);
+      const file = await fileWriter(out, null);
+      try {
+        const rows = await exportAnswersStats(db, scope, actor, { format, language: values.language }, file.write);
+        await file.close();
+        ctx.out(`${rows} responses written to ${out}.`);
+      } catch (error) {
+        // Half a file would not open in SPSS or Stata: leave nothing rather than a broken one.
+        await file.close().catch(() => {});
+        rmSync(out, { force: true });
+        if (error instanceof AnswersChangedError) throw new CliError(error.message);
+        throw error;
+      }
       return 0;
     }
     if (format === "dictionary") {

@@ -2,6 +2,7 @@ import type { Command } from "./types";
 import { instrumentCommands } from "./instruments";
 import { wellbeingCommands } from "./wellbeing";
 import { codingCommands } from "./coding";
+import { dictionaryCommands } from "./dictionary";
 import { accountCommands } from "./accounts";
 import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
@@ -11,6 +12,7 @@ export const allCommands: Command[] = [
   ...instrumentCommands,
   ...wellbeingCommands,
   ...codingCommands,
+  ...dictionaryCommands,
   ...accountCommands,
   ...participantCommands,
   ...storageCommands,

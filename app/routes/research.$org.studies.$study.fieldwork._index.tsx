@@ -79,10 +79,6 @@ export default function Sessions() {
   return (
     <main id="main" className="ws-main">
       <h1>{t("coding.sessions.title")}</h1>
-      <p className="ws-noprint">
-        <Link to={`${base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${base}/themes`}>{t("coding.nav.themes")}</Link> ·{" "}
-        <Link to={`${base}/quotes`}>{t("coding.nav.quotes")}</Link>
-      </p>
       {sessions.length === 0 ? (
         <p>{t("coding.sessions.none")}</p>
       ) : (

@@ -21,7 +21,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     base: `/research/${member.organisation.slug}/studies/${study.slug}/wellbeing`,
     // Where participants join a group themselves, to read out or write on the board.
     selfJoinAddress: `${new URL(request.url).origin}/s/${study.slug}/group`,
-    cohorts: await listCohorts(member.db, scope),
+    // A facilitator opens the registers of their own groups only (the cohort page's rule): others are listed without a link.
+    cohorts: (await listCohorts(member.db, scope)).map((c) => ({
+      ...c,
+      canOpen: member.role !== "facilitator" || c.facilitators.some((f) => f.userId === member.session.userId),
+    })),
+    canSeeWellbeing: member.can("dashboard:read"),
     staff: member.can("study:edit") ? await organisationStaff(member.db, member.organisation.id) : [],
     canCreate: member.can("study:edit"),
   };
@@ -89,9 +94,11 @@ export default function Cohorts() {
   const result = useActionData<typeof action>();
   return (
     <main id="main" className="ws-main">
-      <p>
-        <Link to={d.base}>{t("wellbeing.manage.back")}</Link>
-      </p>
+      {d.canSeeWellbeing ? (
+        <p>
+          <Link to={d.base}>{t("wellbeing.manage.back")}</Link>
+        </p>
+      ) : null}
       <h1>{t("wellbeing.manage.title")}</h1>
       {result && !result.ok ? <ErrorSummary errors={[{ field: result.field, message: t(`wellbeing.error.${result.error}`) }]} /> : null}
       {result?.ok ? (
@@ -114,9 +121,7 @@ export default function Cohorts() {
         >
           {d.cohorts.map((c) => (
             <tr key={c.id}>
-              <th scope="row">
-                <Link to={`${d.base}/cohorts/${c.id}`}>{c.name}</Link>
-              </th>
+              <th scope="row">{c.canOpen ? <Link to={`${d.base}/cohorts/${c.id}`}>{c.name}</Link> : c.name}</th>
               <td>{c.startsOn || c.endsOn ? `${c.startsOn ?? ""} – ${c.endsOn ?? ""}` : "—"}</td>
               <td>{c.facilitators.map((f) => f.displayName).join(", ") || "—"}</td>
               <td>{c.members}</td>

@@ -367,3 +367,41 @@ export async function resolveDisagreement(
     }
   });
 }
+
+/**
+ * The agreement page's choices, read from its address (shared by the page and its CSV download so
+ * that the file holds exactly the decisions behind the figures shown): `coder` (repeated, two or
+ * more of the study's coders), `units` ("session:<id>" or "item:<instrument>/<item>", anything else
+ * the default set; `session=<id>` is still understood) and `turns=participants` (facilitator and
+ * interpreter turns left out).
+ */
+export async function agreementQuery(db: DB, scope: StudyScope, params: URLSearchParams) {
+  const coders = await listCoders(db, scope);
+  const chosen = params.getAll("coder").filter((id) => coders.some((c) => c.coderId === id));
+  const choice = params.get("units") || (params.get("session") ? `session:${params.get("session")}` : "");
+  const items = await codedAnswerItems(db, scope);
+  const sessionId = choice.startsWith("session:") ? choice.slice("session:".length) || undefined : undefined;
+  const item = choice.startsWith("item:") ? items.find((i) => `item:${i.instrumentId}/${i.itemId}` === choice) : undefined;
+  const participantTurnsOnly = params.get("turns") === "participants";
+  const units = async (): Promise<UnitKey[] | undefined> =>
+    item
+      ? answerUnitsForItem(db, scope, item)
+      : sessionId
+        ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()]
+        : undefined;
+  return {
+    coders,
+    chosen,
+    items,
+    choice: item ? `item:${item.instrumentId}/${item.itemId}` : sessionId ? `session:${sessionId}` : "",
+    participantTurnsOnly,
+    units,
+    filter: {
+      units: item ? "question" : sessionId ? "session" : "default",
+      session: sessionId ?? null,
+      question: item ? `${item.instrumentId}/${item.itemId}` : null,
+      coders: chosen,
+      participantTurnsOnly,
+    },
+  };
+}

@@ -157,6 +157,7 @@ export function quantileType7(sorted: readonly number[], probability: number): n
  * resample's 1 − α. Nominal δ² is 0 or 1, so a resample depends only on how many of the pairs drawn
  * for units of each size disagree: a binomial count, drawn here as such, which is the same
  * distribution as drawing the pairs one by one and keeps 10,000 resamples of a large study fast.
+ * A resample below −1 counts as −1.
  *
  * Null when alpha itself is undefined (no pairable value, or no variation).
  */
@@ -195,7 +196,9 @@ export function bootstrapAlphasNominal(
   for (let r = 0; r < resamples; r++) {
     let deviation = 0;
     for (const [m, drawn] of sizes) deviation += (2 * binomial(drawn, p, random)) / (n * expectedDisagreement * (m - 1));
-    alphas[r] = 1 - deviation;
+    // Only few disagreements against a high chance of agreement can take a resample below −1; it
+    // counts as −1, the scale's floor (ADR 070; the R package icr leaves such resamples out instead).
+    alphas[r] = Math.max(-1, 1 - deviation);
   }
   return alphas;
 }

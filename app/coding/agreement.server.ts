@@ -226,23 +226,30 @@ export async function agreementReport(db: DB, scope: StudyScope, input: Agreemen
     : null;
   const interval = (rows: ReadonlyArray<ReadonlyArray<boolean | undefined>>) => (bootstrap ? alphaInterval(rows, bootstrap) : null);
 
+  // Each theme's decisions are worked out once, as a units × coders matrix, and read from there by
+  // the per-theme figures, the interval and the pooled figure alike.
+  const unitIndex = new Map(units.map((u, i) => [u, i]));
+  const coderIndex = new Map(coders.map((c, i) => [c, i]));
   const rows: ThemeAgreementRow[] = [];
+  const matrices: (boolean | undefined)[][][] = [];
   const disagreements: Disagreement[] = [];
   for (const theme of themes) {
-    const decide = (u: string, c: string) => decision(u, c, theme.id);
+    const matrix = units.map((u) => coders.map((c) => decision(u, c, theme.id)));
+    matrices.push(matrix);
+    const decide = (u: string, c: string) => matrix[unitIndex.get(u)!]![coderIndex.get(c)!];
     const result = agreementForTheme(units, coders, decide);
     rows.push({
       themeId: theme.id,
       themeName: theme.name,
       ...result,
-      alphaInterval: interval(units.map((u) => coders.map((c) => decide(u, c)))),
+      alphaInterval: interval(matrix),
       unvarying: unvaryingCoders(units, coders, decide),
     });
     for (const unit of result.disagreements) {
       disagreements.push({
         themeId: theme.id,
         unit,
-        decisions: Object.fromEntries(coders.map((c) => [c, decision(unit, c, theme.id) ?? null])),
+        decisions: Object.fromEntries(coders.map((c) => [c, decide(unit, c) ?? null])),
         resolved: resolved.get(`${unit}|${theme.id}`) ?? null,
       });
     }
@@ -251,19 +258,16 @@ export async function agreementReport(db: DB, scope: StudyScope, input: Agreemen
   let overall: OverallAgreement | null = null;
   if (rows.length > 0) {
     // Every unit × theme of the table is one binary decision per coder, pooled (ADR 070).
-    const pooled = rows.flatMap((r) => units.map((u) => `${u}|${r.themeId}`));
-    const decidePooled = (key: string, coder: string) => {
-      const cut = key.lastIndexOf("|");
-      return decision(key.slice(0, cut), coder, key.slice(cut + 1));
-    };
-    const result = agreementForTheme(pooled, coders, decidePooled);
+    const pooled = matrices.flat();
+    const ids = pooled.map((_, i) => String(i));
+    const result = agreementForTheme(ids, coders, (id, c) => pooled[Number(id)]![coderIndex.get(c)!]);
     overall = {
       percentAgreement: result.percentAgreement,
       cohensKappa: result.cohensKappa,
       krippendorffAlpha: result.krippendorffAlpha,
       units: result.units,
       disagreements: result.disagreements.length,
-      alphaInterval: interval(pooled.map((k) => coders.map((c) => decidePooled(k, c)))),
+      alphaInterval: interval(pooled),
     };
   }
   return { units, coders, coderDetails, themes: rows, overall, disagreements, bootstrap };

@@ -37,7 +37,7 @@ import pg from "pg";
 import { secretsFrom } from "../app/security/secrets.server";
 import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode, sealCode } from "../app/participants/code";
 import { pagesOf } from "../app/participants/journey.server";
-import { findStudyBySlug, momentIfOptedIn, questionnaireUse, today } from "../app/participants/study.server";
+import { findParticipantStudy, momentIfOptedIn, questionnaireUse, today } from "../app/participants/study.server";
 import { isAnswerItem } from "../app/instruments/schema";
 import { openDatabase } from "../db/index";
 import { ParticipantClient, consentForm, hiddenValue } from "../tests/support/participant-http";
@@ -274,7 +274,7 @@ async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: num
 async function fixtureFrom(databaseUrl: string): Promise<Fixture> {
   const handle = await openDatabase({ url: databaseUrl });
   try {
-    const study = (await findStudyBySlug(handle.db, "demo"))!;
+    const study = (await findParticipantStudy(handle.db, { slug: "demo" }))!;
     const use = questionnaireUse(study, INSTRUMENT, TIMEPOINT)!;
     const response = await handle.db
       .selectFrom("response")
@@ -356,7 +356,7 @@ async function main() {
     const { bootstrap } = await import("./bootstrap");
     const handle = await openDatabase({ url: databaseUrl });
     await bootstrap(handle, { demo: true, demoAdminPassword: "bench-only password 0123456789" });
-    const study = (await findStudyBySlug(handle.db, "demo"))!;
+    const study = (await findParticipantStudy(handle.db, { slug: "demo" }))!;
     const use = questionnaireUse(study, INSTRUMENT, TIMEPOINT);
     if (!use) throw new Error(`the demo study does not use ${INSTRUMENT} at ${TIMEPOINT}`);
     const pageIds = pagesOf(study, use).map((p) => p.id);

@@ -4,6 +4,7 @@
  * reopen, and memos on codings. Every answer names the unit, so the page returns to it.
  */
 import { addMemo, applyTheme, CodingError, editMemo, removeCoding, setFinished } from "./codings.server";
+import { CodebookError } from "./codebook.server";
 import { addRedaction, RedactionError } from "./redactions.server";
 import { parseUnitKey } from "./units";
 import { field, intField } from "../security/form-body.server";
@@ -59,6 +60,8 @@ export async function codingAction({ db, scope, userId }: StudyMember, form: For
     return { error: "coding.code.errors.invalid", unit: "" };
   } catch (error) {
     if (error instanceof CodingError) return { error: `coding.code.errors.${error.reason}`, unit: field(form, "unit") };
+    // A theme id from another study (or a stale form) is refused like a merged theme, never a 500.
+    if (error instanceof CodebookError) return { error: "coding.code.errors.theme_not_usable", unit: field(form, "unit") };
     if (error instanceof RedactionError)
       return {
         error: error.reason === "span" ? "coding.code.errors.out_of_bounds" : "coding.code.errors.unit_not_found",

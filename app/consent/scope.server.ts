@@ -4,6 +4,7 @@
  * once: the study must belong to the organisation, or the read throws rather than returning nothing.
  */
 import type { DB } from "../../db/index";
+import { lookUpStudy } from "../studies/lookup.server";
 
 export interface StudyScope {
   organisationId: string;
@@ -22,12 +23,7 @@ export class StudyOutsideOrganisationError extends Error {
 
 /** Checks the tenant and returns the study; throws StudyOutsideOrganisationError otherwise. */
 export async function requireStudy(db: DB, scope: StudyScope) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "slug", "titles", "languages", "organisation_id"])
-    .where("id", "=", scope.studyId)
-    .where("organisation_id", "=", scope.organisationId)
-    .executeTakeFirst();
+  const study = await lookUpStudy(db, { organisationId: scope.organisationId, id: scope.studyId });
   if (!study) throw new StudyOutsideOrganisationError();
   return study;
 }

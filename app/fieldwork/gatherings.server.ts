@@ -399,6 +399,7 @@ export async function updateTurns(db: DB, scope: StudyScope, sessionId: string, 
             throw new GatheringError(
               "rendering_invalid",
               "Only an interpreter's turn can render a participant's or the facilitator's turn of the same session",
+              { segmentId: c.segmentId },
             );
           }
         }

@@ -12,7 +12,7 @@ import { issuePaperCodes, recordPaperConsent } from "../participants/enrolment.s
 import { ParticipantError } from "../participants/errors";
 import { contactFrom } from "../participants/page.server";
 import { textOf } from "../participants/render.server";
-import { currentConsentForm, findStudyById, questionnaireUse } from "../participants/study.server";
+import { currentConsentForm, findParticipantStudy, questionnaireUse } from "../participants/study.server";
 import { changeConsentChoicesByCode, withdrawalModesOffered, withdrawByCode, type ConsentChoices } from "../participants/withdrawal.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
@@ -35,7 +35,7 @@ export async function issueCodeCards(
   db: DB,
   input: { studyId: string; count: number; language?: string; codeHashKey: Buffer; actorUserId: string },
 ) {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   const language = input.language && study?.languages.includes(input.language) ? input.language : undefined;
   return issuePaperCodes(db, {
     studyId: input.studyId,
@@ -48,7 +48,7 @@ export async function issueCodeCards(
 
 /** The current consent form's statements, in the workspace's language (English where untranslated). */
 export async function consentStatements(db: DB, studyId: string, language: string) {
-  const study = await findStudyById(db, studyId);
+  const study = await findParticipantStudy(db, { id: studyId });
   const form = study ? currentConsentForm(study) : undefined;
   if (!form) return null;
   return {
@@ -89,7 +89,7 @@ export function recordPaperConsentForCode(
 }
 
 export async function withdrawalModes(db: DB, studyId: string) {
-  const study = await findStudyById(db, studyId);
+  const study = await findParticipantStudy(db, { id: studyId });
   return study ? withdrawalModesOffered(study) : [];
 }
 
@@ -127,7 +127,7 @@ export function recordStaffConsentChange(
 
 /** The questionnaires a facilitator can enter answers for: every use the study has, by instrument and timepoint. */
 export async function assistedQuestionnaires(db: DB, studyId: string) {
-  const study = await findStudyById(db, studyId);
+  const study = await findParticipantStudy(db, { id: studyId });
   if (!study) return null;
   return {
     study,

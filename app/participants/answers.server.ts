@@ -13,7 +13,7 @@ import { isAnswerItem } from "../instruments/schema";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
 import { CHECK_PAGE, hasConditions, pagesOf, pageShown, savedAnswers, type JourneyPage } from "./journey.server";
-import { findStudyById, questionnaireUse, today, type ParticipantStudy, type StudyUse } from "./study.server";
+import { findParticipantStudy, questionnaireUse, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
 export type Interpreter = "none" | "in_person" | "phone" | "video";
 
@@ -202,7 +202,7 @@ export async function enterAssistedAnswers(
     language: string;
   },
 ): Promise<PageValidation> {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   const use = questionnaireUse(study, input.instrumentId, input.timepoint);
   if (!use) throw new ParticipantError("unknown_instrument", `the study does not use ${input.instrumentId} at ${input.timepoint}`);

@@ -9,7 +9,7 @@ import type { ConsentStatement } from "../instruments/schema";
 import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode } from "./code";
 import { ParticipantError } from "./errors";
 import { consentFormTokenHash } from "./session.server";
-import { currentConsentForm, findStudyById, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
+import { currentConsentForm, findParticipantStudy, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
 export interface ParticipantRow {
@@ -236,7 +236,7 @@ export async function issuePaperCodes(
 ): Promise<IssuedCodes> {
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000)
     throw new RangeError("count must be a whole number from 1 to 1000");
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   const form = requireConsentForm(study);
   const statements = form.version.definition.statements ?? [];
@@ -299,7 +299,7 @@ export async function recordPaperConsent(
     language?: string;
   },
 ): Promise<{ participantId: string; created: boolean; audioRecording: boolean; quotes: boolean }> {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   const form = requireConsentForm(study);
   const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreedStatementIds);

@@ -12,7 +12,7 @@ import { isAnswerItem } from "../instruments/schema";
 import { normaliseParticipantCode } from "./code";
 import { findParticipantByCode } from "./enrolment.server";
 import { pagesOf } from "./journey.server";
-import { findStudyById, today, type ParticipantStudy, type StudyUse } from "./study.server";
+import { findParticipantStudy, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
 export const CODE_COLUMN = "participant_code";
 
@@ -65,7 +65,7 @@ export async function checkResponseImport(
     language?: string;
   },
 ): Promise<ImportCheck> {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ImportSetupError("no such study");
   if (input.language !== undefined && !study.languages.includes(input.language)) {
     throw new ImportSetupError(`the study "${study.slug}" is not offered in "${input.language}" (it offers ${study.languages.join(", ")})`);

@@ -8,7 +8,7 @@ import { messagesFor } from "../i18n/catalogues.server";
 import { makeTranslate, type Translate } from "../i18n/intl";
 import { isLanguageCode, type LanguageCode } from "../i18n/languages";
 import { LANGUAGE_COOKIE, readCookie, requestLanguage } from "../i18n/request.server";
-import { findStudyBySlug, type ParticipantStudy } from "./study.server";
+import { findParticipantStudy, type ParticipantStudy } from "./study.server";
 import { readParticipantSession, type ParticipantSession } from "./session.server";
 
 export interface ParticipantRequest {
@@ -34,7 +34,7 @@ export async function participantRequest(
   options: { chooseLanguageFirst?: boolean } = { chooseLanguageFirst: true },
 ): Promise<ParticipantRequest> {
   const slug = params.study ?? "";
-  const study = /^[a-z0-9-]{1,80}$/.test(slug) ? await findStudyBySlug(context.db, slug) : undefined;
+  const study = await findParticipantStudy(context.db, { slug });
   if (!study || study.status === "draft") notFound();
   const language = requestLanguage(request, study.languages);
   // The page must be in the language <html lang> announces (the root reads the cookie or ?lang=);

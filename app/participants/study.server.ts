@@ -4,6 +4,7 @@
  */
 import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
+import { lookUpStudy, type StudyKey, type StudyRow } from "../studies/lookup.server";
 import { parseStudySettings, type StudySettings } from "../studies/settings";
 
 export interface StudyUse {
@@ -37,18 +38,7 @@ export async function instrumentVersion(db: DB, rowId: string): Promise<Publishe
   return version;
 }
 
-async function fromRow(
-  db: DB,
-  row: {
-    id: string;
-    organisation_id: string;
-    slug: string;
-    titles: Record<string, string>;
-    languages: string[];
-    status: "draft" | "open" | "closed";
-    settings: Record<string, unknown>;
-  },
-): Promise<ParticipantStudy> {
+async function fromRow(db: DB, row: StudyRow): Promise<ParticipantStudy> {
   const useRows = await db
     .selectFrom("study_instrument")
     .select(["id", "instrument_version_id", "role", "timepoint", "position"])
@@ -77,16 +67,13 @@ async function fromRow(
   };
 }
 
-const studyColumns = ["id", "organisation_id", "slug", "titles", "languages", "status", "settings"] as const;
-
-/** The study by its public slug, or undefined. Draft studies are not shown to participants. */
-export async function findStudyBySlug(db: DB, slug: string): Promise<ParticipantStudy | undefined> {
-  const row = await db.selectFrom("study").select(studyColumns).where("slug", "=", slug).executeTakeFirst();
-  return row ? fromRow(db, row) : undefined;
-}
-
-export async function findStudyById(db: DB, id: string): Promise<ParticipantStudy | undefined> {
-  const row = await db.selectFrom("study").select(studyColumns).where("id", "=", id).executeTakeFirst();
+/**
+ * The study with the instrument versions it uses, or undefined. Participant pages look up by their
+ * public slug; participant writes by id. Draft studies are found too: the caller decides what a
+ * participant may see of them.
+ */
+export async function findParticipantStudy(db: DB, key: StudyKey): Promise<ParticipantStudy | undefined> {
+  const row = await lookUpStudy(db, key);
   return row ? fromRow(db, row) : undefined;
 }
 

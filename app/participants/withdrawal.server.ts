@@ -9,7 +9,7 @@ import { erasureCommitted, erasureStarting } from "../../db/embedded-storage";
 import { recordAudit } from "../audit/log.server";
 import { ParticipantError } from "./errors";
 import { requireParticipantByCode } from "./enrolment.server";
-import { findStudyById, today, type ParticipantStudy } from "./study.server";
+import { findParticipantStudy, today, type ParticipantStudy } from "./study.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
 export interface WithdrawalResult {
@@ -40,7 +40,7 @@ export async function withdrawParticipant(
   db: DB,
   input: { studyId: string; participantId: string; mode: WithdrawalMode; actorUserId?: string | null },
 ): Promise<WithdrawalResult> {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   if (!withdrawalModesOffered(study).includes(input.mode)) {
     throw new ParticipantError(study.settings.withdrawal.modes.includes(input.mode) ? "deadline_passed" : "mode_not_offered");
@@ -137,7 +137,7 @@ export async function changeConsentChoices(
     via?: "participant" | "workspace" | "cli";
   },
 ): Promise<{ changed: (keyof ConsentChoices)[]; choices: ConsentChoices }> {
-  const study = await findStudyById(db, input.studyId);
+  const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ParticipantError("unknown_code", "no such study");
   return db.transaction().execute(async (trx) => {
     const participant = await trx

@@ -17,6 +17,7 @@
  */
 import { z } from "zod";
 import type { DB } from "../../db/index";
+import { lookUpStudy } from "../studies/lookup.server";
 import type { EntryState, LanguageText } from "../../db/tables/report-back";
 import { recordAudit } from "../audit/log.server";
 import { isLanguageCode } from "../i18n/languages";
@@ -134,12 +135,7 @@ async function touch(db: DB, entryId: string, actor: Actor) {
 
 export async function createEntry(db: DB, organisationId: string, actor: Actor, input: EntryInput): Promise<string> {
   const parsed = entryInputSchema.parse(input);
-  const study = await db
-    .selectFrom("study")
-    .select("id")
-    .where("id", "=", parsed.studyId)
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirst();
+  const study = await lookUpStudy(db, { organisationId, id: parsed.studyId });
   if (!study) throw new ReportBackError("study_not_found");
   const taken = await db
     .selectFrom("report_entry")

@@ -5,6 +5,7 @@ import { useI18n } from "~/i18n/react";
 import { listStudies } from "~/studies/studies.server";
 import { studyTitle } from "~/studies/titles";
 import { requireOrganisationMember } from "~/workspace/request.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -34,28 +35,19 @@ export default function Studies() {
       {studies.length === 0 ? (
         <p>{t("workspace.studies.none")}</p>
       ) : (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("workspace.study.titleColumn")}</th>
-              <th scope="col">{t("workspace.field.slug")}</th>
-              <th scope="col">{t("workspace.study.statusColumn")}</th>
+        <DataTable columns={["workspace.study.titleColumn", "workspace.field.slug", "workspace.study.statusColumn"]}>
+          {studies.map((s) => (
+            <tr key={s.slug}>
+              <td>
+                <Link to={`/research/${org}/studies/${s.slug}`}>{studyTitle(s.titles, language)}</Link>
+              </td>
+              <td>
+                <code>{s.slug}</code>
+              </td>
+              <td>{t(`workspace.status.${s.status}`)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {studies.map((s) => (
-              <tr key={s.slug}>
-                <td>
-                  <Link to={`/research/${org}/studies/${s.slug}`}>{studyTitle(s.titles, language)}</Link>
-                </td>
-                <td>
-                  <code>{s.slug}</code>
-                </td>
-                <td>{t(`workspace.status.${s.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </main>
   );

@@ -4,6 +4,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
 import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditFilterSchema, byCommandLine, listAuditEvents } from "~/organisations/audit.server";
 import { requireOrganisationMember } from "~/workspace/request.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -58,32 +59,30 @@ export default function AuditLog() {
       {events.length === 0 ? (
         <p>{t("workspace.audit.none")}</p>
       ) : (
-        <table className="ws-table ws-audit">
-          <thead>
-            <tr>
-              <th scope="col">{t("workspace.audit.when")}</th>
-              <th scope="col">{t("workspace.audit.action")}</th>
-              <th scope="col">{t("workspace.audit.actor")}</th>
-              <th scope="col">{t("workspace.audit.subject")}</th>
-              <th scope="col">{t("workspace.audit.detail")}</th>
+        <DataTable
+          columns={[
+            "workspace.audit.when",
+            "workspace.audit.action",
+            "workspace.audit.actor",
+            "workspace.audit.subject",
+            "workspace.audit.detail",
+          ]}
+          className="ws-audit"
+        >
+          {events.map((e) => (
+            <tr key={e.id}>
+              <td>{e.at}</td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>{e.actor ?? (e.cli ? t("coding.audit.commandLine") : "—")}</td>
+              <td>{e.subject ?? ""}</td>
+              <td>
+                <code>{e.detail}</code>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{e.at}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>{e.actor ?? (e.cli ? t("coding.audit.commandLine") : "—")}</td>
-                <td>{e.subject ?? ""}</td>
-                <td>
-                  <code>{e.detail}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </main>
   );

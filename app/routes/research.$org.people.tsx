@@ -21,6 +21,7 @@ import {
 import { readFormBody } from "~/security/form-body.server";
 import { requireOrganisationMember } from "~/workspace/request.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -157,71 +158,57 @@ export default function People() {
 
       <section aria-labelledby="members">
         <h2 id="members">{t("workspace.people.members")}</h2>
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("workspace.field.email")}</th>
-              <th scope="col">{t("workspace.field.role")}</th>
-              <th scope="col">{t("workspace.people.state")}</th>
-              <th scope="col">{t("workspace.people.actions")}</th>
+        <DataTable columns={["workspace.field.email", "workspace.field.role", "workspace.people.state", "workspace.people.actions"]}>
+          {people.map((p) => (
+            <tr key={p.id}>
+              <td>{p.email}</td>
+              <td>
+                <Form method="post" className="ws-row-form">
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="role" />
+                  <input type="hidden" name="userId" value={p.id} />
+                  <label className="visually-hidden" htmlFor={`role-${p.id}`}>
+                    {t("workspace.people.roleFor", { email: p.email })}
+                  </label>
+                  <select id={`role-${p.id}`} name="role" defaultValue={p.role}>
+                    {ROLE_VALUES.map((role) => (
+                      <option key={role} value={role}>
+                        {t(`workspace.roles.${role}`)}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" className="ws-small">
+                    {t("workspace.people.changeRole")}
+                  </button>
+                </Form>
+              </td>
+              <td>
+                {p.disabled ? t("workspace.people.disabled") : p.hasPassword ? t("workspace.people.active") : t("workspace.people.invited")}
+                {p.totp ? ` · ${t("workspace.people.twoFactorOn")}` : ""}
+              </td>
+              <td className="ws-actions">
+                <Form method="post" className="ws-row-form">
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="link" />
+                  <input type="hidden" name="userId" value={p.id} />
+                  <button type="submit" className="ws-small">
+                    {t(p.hasPassword ? "workspace.people.resetLink" : "workspace.people.newInvitation")}
+                  </button>
+                </Form>
+                {p.id !== me ? (
+                  <Form method="post" className="ws-row-form">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value={p.disabled ? "enable" : "disable"} />
+                    <input type="hidden" name="userId" value={p.id} />
+                    <button type="submit" className="ws-small">
+                      {t(p.disabled ? "workspace.people.enable" : "workspace.people.disable")}
+                    </button>
+                  </Form>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {people.map((p) => (
-              <tr key={p.id}>
-                <td>{p.email}</td>
-                <td>
-                  <Form method="post" className="ws-row-form">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="role" />
-                    <input type="hidden" name="userId" value={p.id} />
-                    <label className="visually-hidden" htmlFor={`role-${p.id}`}>
-                      {t("workspace.people.roleFor", { email: p.email })}
-                    </label>
-                    <select id={`role-${p.id}`} name="role" defaultValue={p.role}>
-                      {ROLE_VALUES.map((role) => (
-                        <option key={role} value={role}>
-                          {t(`workspace.roles.${role}`)}
-                        </option>
-                      ))}
-                    </select>
-                    <button type="submit" className="ws-small">
-                      {t("workspace.people.changeRole")}
-                    </button>
-                  </Form>
-                </td>
-                <td>
-                  {p.disabled
-                    ? t("workspace.people.disabled")
-                    : p.hasPassword
-                      ? t("workspace.people.active")
-                      : t("workspace.people.invited")}
-                  {p.totp ? ` · ${t("workspace.people.twoFactorOn")}` : ""}
-                </td>
-                <td className="ws-actions">
-                  <Form method="post" className="ws-row-form">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="link" />
-                    <input type="hidden" name="userId" value={p.id} />
-                    <button type="submit" className="ws-small">
-                      {t(p.hasPassword ? "workspace.people.resetLink" : "workspace.people.newInvitation")}
-                    </button>
-                  </Form>
-                  {p.id !== me ? (
-                    <Form method="post" className="ws-row-form">
-                      <CsrfInput />
-                      <input type="hidden" name="intent" value={p.disabled ? "enable" : "disable"} />
-                      <input type="hidden" name="userId" value={p.id} />
-                      <button type="submit" className="ws-small">
-                        {t(p.disabled ? "workspace.people.enable" : "workspace.people.disable")}
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </section>
 
       {pending.length > 0 ? (

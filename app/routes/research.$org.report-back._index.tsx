@@ -9,6 +9,7 @@ import { studyTitle } from "~/studies/titles";
 import { readFormBody } from "~/security/form-body.server";
 import { requireOrganisationMember } from "~/workspace/request.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -51,26 +52,17 @@ export default function ReportBackEntries() {
         <a href={`/o/${data.org}/you-said-we-did`}>{t("reportback.editor.publicPage")}</a>
       </p>
       {data.entries.length ? (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("reportback.editor.entry")}</th>
-              <th scope="col">{t("reportback.editor.state")}</th>
-              <th scope="col">{t("reportback.status.label")}</th>
+        <DataTable columns={["reportback.editor.entry", "reportback.editor.state", "reportback.status.label"]}>
+          {data.entries.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <Link to={e.slug}>{e.title || e.slug}</Link>
+              </td>
+              <td>{t(`reportback.editor.states.${e.state}`)}</td>
+              <td>{t(`reportback.status.${e.action_status}`)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.entries.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <Link to={e.slug}>{e.title || e.slug}</Link>
-                </td>
-                <td>{t(`reportback.editor.states.${e.state}`)}</td>
-                <td>{t(`reportback.status.${e.action_status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : (
         <p>{t("reportback.list.empty")}</p>
       )}

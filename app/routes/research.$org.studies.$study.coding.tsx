@@ -120,6 +120,12 @@ function speakerText(t: ReturnType<typeof useT>, speaker: { role: string; n?: nu
   return t(`coding.speaker.${speaker.role}`);
 }
 
+/** The unit a refusal is about, as the id of its section (`u<index>`): the summary links there. */
+function unitField(units: readonly { key: string }[], unit: string | undefined) {
+  const index = unit ? units.findIndex((u) => u.key === unit) : -1;
+  return index >= 0 ? `u${index}` : undefined;
+}
+
 export default function CodingPage() {
   const t = useT();
   const d = useLoaderData<typeof loader>();
@@ -135,7 +141,9 @@ export default function CodingPage() {
         <Link to={`${d.base}/coding/redactions`}>{t("coding.nav.redactions")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
       </p>
-      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && "error" in result ? (
+        <ErrorSummary errors={[{ field: unitField(d.units, result.unit), message: t(result.error!) }]} />
+      ) : null}
       {result && !("error" in result) ? (
         <div className="ws-panel" role="status">
           <p>{t(result.ok!)}</p>
@@ -169,7 +177,7 @@ export default function CodingPage() {
       {d.units.map((unit, index) => {
         const id = `u${index}`;
         return (
-          <section key={unit.key} className="coding-unit" aria-labelledby={`${id}-h`}>
+          <section key={unit.key} id={id} className="coding-unit" aria-labelledby={`${id}-h`}>
             <h2 id={`${id}-h`}>{speakerText(t, unit.speaker)}</h2>
             <CodedText
               text={unit.text}

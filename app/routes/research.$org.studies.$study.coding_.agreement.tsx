@@ -12,6 +12,7 @@ import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
 import { field, readFormBody } from "~/security/form-body.server";
 import { CodingError } from "~/coding/codings.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -201,57 +202,52 @@ export default function Agreement() {
       {d.report ? (
         <>
           <p>{t("coding.agreement.comparedCoders", { names: d.report.coderDetails.map((c) => c.name).join(", ") })}</p>
-          <table className="ws-table">
-            <caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("coding.views.theme")}</th>
-                <th scope="col">{t("coding.agreement.unitsColumn")}</th>
-                <th scope="col">{t("coding.agreement.percent")}</th>
-                <th scope="col">{t("coding.agreement.kappa")}</th>
-                <th scope="col">{t("coding.agreement.alpha")}</th>
-                <th scope="col">{t("coding.agreement.alphaInterval")}</th>
-                <th scope="col">{t("coding.agreement.disagreements")}</th>
-                <th scope="col">{t("coding.agreement.notes")}</th>
+          <DataTable
+            columns={[
+              "coding.views.theme",
+              "coding.agreement.unitsColumn",
+              "coding.agreement.percent",
+              "coding.agreement.kappa",
+              "coding.agreement.alpha",
+              "coding.agreement.alphaInterval",
+              "coding.agreement.disagreements",
+              "coding.agreement.notes",
+            ]}
+            caption={<caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>}
+          >
+            {d.report.themes.map((r) => (
+              <tr key={r.themeId}>
+                <th scope="row">{r.themeName}</th>
+                <td>{r.units}</td>
+                <td>{percent(r.percentAgreement)}</td>
+                <td>{figure(r.cohensKappa)}</td>
+                <td>{figure(r.krippendorffAlpha)}</td>
+                <td>{interval(t, r.alphaInterval)}</td>
+                <td>{r.disagreements.length}</td>
+                <td>
+                  {themeNotes(r, d.report!.coders.length).map((note) => (
+                    <p key={note.key + (note.coder ?? "")} className="ws-hint">
+                      {t(note.key, { coder: note.coder ? (coderName[note.coder] ?? "") : "" })}
+                    </p>
+                  ))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {d.report.themes.map((r) => (
-                <tr key={r.themeId}>
-                  <th scope="row">{r.themeName}</th>
-                  <td>{r.units}</td>
-                  <td>{percent(r.percentAgreement)}</td>
-                  <td>{figure(r.cohensKappa)}</td>
-                  <td>{figure(r.krippendorffAlpha)}</td>
-                  <td>{interval(t, r.alphaInterval)}</td>
-                  <td>{r.disagreements.length}</td>
-                  <td>
-                    {themeNotes(r, d.report!.coders.length).map((note) => (
-                      <p key={note.key + (note.coder ?? "")} className="ws-hint">
-                        {t(note.key, { coder: note.coder ? (coderName[note.coder] ?? "") : "" })}
-                      </p>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
+            ))}
             {d.report.overall ? (
-              <tfoot>
-                <tr>
-                  <th scope="row">{t("coding.agreement.overall")}</th>
-                  <td>{d.report.overall.units}</td>
-                  <td>{percent(d.report.overall.percentAgreement)}</td>
-                  <td>{figure(d.report.overall.cohensKappa)}</td>
-                  <td>{figure(d.report.overall.krippendorffAlpha)}</td>
-                  <td>{interval(t, d.report.overall.alphaInterval)}</td>
-                  <td>{d.report.overall.disagreements}</td>
-                  <td>
-                    <p className="ws-hint">{t("coding.agreement.overallHint")}</p>
-                  </td>
-                </tr>
-              </tfoot>
+              <tr>
+                <th scope="row">{t("coding.agreement.overall")}</th>
+                <td>{d.report.overall.units}</td>
+                <td>{percent(d.report.overall.percentAgreement)}</td>
+                <td>{figure(d.report.overall.cohensKappa)}</td>
+                <td>{figure(d.report.overall.krippendorffAlpha)}</td>
+                <td>{interval(t, d.report.overall.alphaInterval)}</td>
+                <td>{d.report.overall.disagreements}</td>
+                <td>
+                  <p className="ws-hint">{t("coding.agreement.overallHint")}</p>
+                </td>
+              </tr>
             ) : null}
-          </table>
+          </DataTable>
           {d.report.bootstrap ? (
             <p className="ws-hint">
               {t("coding.agreement.bootstrapNote", { resamples: d.report.bootstrap.resamples, seed: String(d.report.bootstrap.seed) })}

@@ -94,7 +94,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return { ok: "coding.redactions.saved" };
     }
   } catch (error) {
-    if (error instanceof RedactionError) return { error: `coding.redactions.errors.${error.reason}` };
+    if (error instanceof RedactionError) {
+      // An extent the text cannot hold is put right in the "from" box of the redaction it was sent for.
+      const id = field(form, "id");
+      return {
+        error: `coding.redactions.errors.${error.reason}`,
+        field: intent === "extend" && error.reason === "span" ? `start-${id}` : undefined,
+      };
+    }
     throw error;
   }
   return { error: "coding.redactions.errors.invalid" };
@@ -111,7 +118,9 @@ export default function Redactions() {
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
       </p>
       <p className="ws-muted">{t("coding.redactions.intro")}</p>
-      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error!) }]} /> : null}
+      {result && "error" in result ? (
+        <ErrorSummary errors={[{ field: "field" in result ? result.field : undefined, message: t(result.error!) }]} />
+      ) : null}
       {result && !("error" in result) ? (
         <div className="ws-panel" role="status">
           <p>{t(result.ok!, { n: "n" in result ? (result.n ?? 0) : 0 })}</p>
@@ -175,10 +184,12 @@ export default function Redactions() {
                 <input type="hidden" name="intent" value="extend" />
                 <input type="hidden" name="id" value={r.id} />
                 <label>
-                  {t("coding.code.from")} <input name="start" type="number" min={0} defaultValue={r.start} style={{ width: "5rem" }} />
+                  {t("coding.code.from")}{" "}
+                  <input id={`start-${r.id}`} name="start" type="number" min={0} defaultValue={r.start} style={{ width: "5rem" }} />
                 </label>
                 <label>
-                  {t("coding.code.to")} <input name="end" type="number" min={1} defaultValue={r.end} style={{ width: "5rem" }} />
+                  {t("coding.code.to")}{" "}
+                  <input id={`end-${r.id}`} name="end" type="number" min={1} defaultValue={r.end} style={{ width: "5rem" }} />
                 </label>
                 <button type="submit" className="ws-small">
                   {t("coding.redactions.extend")}

@@ -6,6 +6,7 @@ import { useT } from "~/i18n/react";
 import { studyDashboard } from "~/studies/dashboard.server";
 import { requireStudyMember } from "~/workspace/request.server";
 import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -94,34 +95,31 @@ export default function Dashboard() {
       {d.responses.length === 0 ? (
         <p>{t("workspace.dashboard.noAnswers")}</p>
       ) : (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("workspace.dashboard.instrument")}</th>
-              <th scope="col">{t("workspace.dashboard.timepoint")}</th>
-              <th scope="col">{t("workspace.dashboard.language")}</th>
-              <th scope="col">{t("workspace.dashboard.started")}</th>
-              <th scope="col">{t("workspace.dashboard.completed")}</th>
-              <th scope="col">{t("workspace.dashboard.completion")}</th>
+        <DataTable
+          columns={[
+            "workspace.dashboard.instrument",
+            "workspace.dashboard.timepoint",
+            "workspace.dashboard.language",
+            "workspace.dashboard.started",
+            "workspace.dashboard.completed",
+            "workspace.dashboard.completion",
+          ]}
+        >
+          {d.responses.map((r) => (
+            <tr key={`${r.instrument}-${r.timepoint}-${r.language}`}>
+              <td>{r.instrument}</td>
+              <td>{r.timepoint}</td>
+              <td>{getLanguage(r.language).englishName}</td>
+              <td>
+                <Count value={r.started} />
+              </td>
+              <td>
+                <Count value={r.completed} />
+              </td>
+              <td>{r.completion === null ? "—" : `${r.completion}%`}</td>
             </tr>
-          </thead>
-          <tbody>
-            {d.responses.map((r) => (
-              <tr key={`${r.instrument}-${r.timepoint}-${r.language}`}>
-                <td>{r.instrument}</td>
-                <td>{r.timepoint}</td>
-                <td>{getLanguage(r.language).englishName}</td>
-                <td>
-                  <Count value={r.started} />
-                </td>
-                <td>
-                  <Count value={r.completed} />
-                </td>
-                <td>{r.completion === null ? "—" : `${r.completion}%`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </main>
   );

@@ -69,7 +69,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 type ActionResult =
-  | { error: string; detail?: string }
+  | { error: string; field?: string }
   | { ok: string }
   | { preview: { labels: string[]; unlabelled: boolean; turns: number; renderings: number; source: string; language: string } };
 
@@ -116,10 +116,10 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
       const file = form.get("file");
       let source = typeof form.get("source") === "string" ? String(form.get("source")) : "";
       if (file && typeof file !== "string" && file.size > 0) {
-        if (file.size > MAX_TRANSCRIPT_BYTES) return { error: "coding.session.errors.tooLarge" };
+        if (file.size > MAX_TRANSCRIPT_BYTES) return { error: "coding.session.errors.tooLarge", field: "file" };
         source = await file.text();
       }
-      if (!source.trim()) return { error: "coding.session.errors.empty_transcript" };
+      if (!source.trim()) return { error: "coding.session.errors.empty_transcript", field: "source" };
       const preview = previewTranscript(source);
       return { preview: { ...preview, source, language } };
     }
@@ -146,10 +146,22 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
     }
     return { error: "coding.sessions.errors.invalid" };
   } catch (error) {
-    if (error instanceof GatheringError) return { error: `coding.session.errors.${error.reason}` };
+    if (error instanceof GatheringError) return { error: `coding.session.errors.${error.reason}`, field: fieldOf(intent, error) };
     if (error instanceof Response) throw error;
     return { error: "coding.sessions.errors.invalid" };
   }
+}
+
+/** The control the error summary links to: the one the person must change to put the refusal right. */
+function fieldOf(intent: string, error: GatheringError): string | undefined {
+  if (intent === "attendee") return "code";
+  if (intent === "turns") {
+    const segmentId = typeof error.detail.segmentId === "string" ? error.detail.segmentId : undefined;
+    if (!segmentId) return undefined;
+    return error.reason === "language_invalid" ? `lang_${segmentId}` : `renders_${segmentId}`;
+  }
+  if (intent === "import" || intent === "preview") return error.reason === "language_invalid" ? "language" : "source";
+  return undefined;
 }
 
 export default function SessionPage() {
@@ -163,7 +175,7 @@ export default function SessionPage() {
         <Link to={`${d.base}/fieldwork`}>{t("coding.sessions.back")}</Link>
       </p>
       <h1>{d.session.label}</h1>
-      {result && "error" in result ? <ErrorSummary errors={[{ message: t(result.error) }]} /> : null}
+      {result && "error" in result ? <ErrorSummary errors={[{ field: result.field, message: t(result.error) }]} /> : null}
       {message ? (
         <div className="ws-panel" role="status">
           <p>{t(message[0]!, { n: Number(message[1] ?? 0) })}</p>

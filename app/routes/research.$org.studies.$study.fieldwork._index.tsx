@@ -7,6 +7,8 @@ import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { createGathering, facilitatorChoices, listGatherings, GatheringError, gatheringInputSchema } from "~/fieldwork/gatherings.server";
 import { field, readFormBody } from "~/security/form-body.server";
+import { DataTable } from "~/workspace/components/DataTable";
+import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 
@@ -40,15 +42,35 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     interpreter: field(form, "interpreter") || "none",
     notes: field(form, "notes"),
   });
-  if (!parsed.success) return { error: "coding.sessions.errors.invalid" };
+  if (!parsed.success) {
+    // One message per field that is wrong, each linked to its control.
+    const fields = [...new Set(parsed.error.issues.map((issue) => FORM_FIELDS[String(issue.path[0])] ?? "kind"))];
+    return {
+      errors: fields.map((f) => ({
+        field: f,
+        message: `coding.sessions.errors.${f === "kind" || f === "interpreter" || f === "notes" ? "invalid" : f}`,
+      })),
+    };
+  }
   try {
     const id = await createGathering(db, scope, userId, parsed.data);
     return redirect(`${base}/fieldwork/${id}`);
   } catch (error) {
-    if (error instanceof GatheringError) return { error: "coding.sessions.errors.invalid" };
-    return { error: "coding.sessions.errors.duplicate" };
+    if (error instanceof GatheringError) return { errors: [{ field: "facilitator", message: "coding.sessions.errors.facilitator" }] };
+    return { errors: [{ field: "label", message: "coding.sessions.errors.duplicate" }] };
   }
 }
+
+/** The form control behind each field of gatheringInputSchema. */
+const FORM_FIELDS: Record<string, string> = {
+  kind: "kind",
+  label: "label",
+  heldOn: "heldOn",
+  languages: "languages",
+  facilitatorUserId: "facilitator",
+  interpreter: "interpreter",
+  notes: "notes",
+};
 
 export default function Sessions() {
   const t = useT();
@@ -64,44 +86,37 @@ export default function Sessions() {
       {sessions.length === 0 ? (
         <p>{t("coding.sessions.none")}</p>
       ) : (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("coding.sessions.label")}</th>
-              <th scope="col">{t("coding.sessions.kind")}</th>
-              <th scope="col">{t("coding.sessions.heldOn")}</th>
-              <th scope="col">{t("coding.sessions.facilitator")}</th>
-              <th scope="col">{t("coding.sessions.attendees")}</th>
-              <th scope="col">{t("coding.sessions.segments")}</th>
-              <th scope="col">{t("coding.sessions.recorded")}</th>
+        <DataTable
+          columns={[
+            "coding.sessions.label",
+            "coding.sessions.kind",
+            "coding.sessions.heldOn",
+            "coding.sessions.facilitator",
+            "coding.sessions.attendees",
+            "coding.sessions.segments",
+            "coding.sessions.recorded",
+          ]}
+        >
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link to={`${base}/fieldwork/${s.id}`}>{s.label}</Link>
+              </td>
+              <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
+              <td>{s.heldOn}</td>
+              <td>{s.facilitator}</td>
+              <td>{s.attendees}</td>
+              <td>{s.segments}</td>
+              <td>{t(s.recorded ? "coding.common.yes" : "coding.common.no")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`${base}/fieldwork/${s.id}`}>{s.label}</Link>
-                </td>
-                <td>{t(`coding.sessions.kind_${s.kind}`)}</td>
-                <td>{s.heldOn}</td>
-                <td>{s.facilitator}</td>
-                <td>{s.attendees}</td>
-                <td>{s.segments}</td>
-                <td>{t(s.recorded ? "coding.common.yes" : "coding.common.no")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {canCreate ? (
         <Form method="post" className="ws-form ws-narrow">
           <CsrfInput />
           <h2>{t("coding.sessions.new")}</h2>
-          {result?.error ? (
-            <p className="ws-field-error" role="alert">
-              {t(result.error)}
-            </p>
-          ) : null}
+          <ErrorSummary errors={(result?.errors ?? []).map((e) => ({ field: e.field, message: t(e.message) }))} />
           <label htmlFor="kind">{t("coding.sessions.kind")}</label>
           <select id="kind" name="kind">
             <option value="focus_group">{t("coding.sessions.kind_focus_group")}</option>

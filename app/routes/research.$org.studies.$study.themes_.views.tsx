@@ -6,6 +6,7 @@ import { ThemeChart } from "~/coding/components/ThemeChart";
 import { coOccurrence, themeCounts, themeExtracts } from "~/coding/theme-views.server";
 import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -42,33 +43,30 @@ export default function ThemeViews() {
         <h2 id="people-chart">{t("coding.views.peopleChart")}</h2>
         <ThemeChart bars={used.map((c) => ({ name: c.name, people: c.people, colour: c.colour }))} label={t("coding.views.people")} />
       </figure>
-      <table className="ws-table">
-        <caption className="ws-muted">{t("coding.views.tableCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("coding.views.theme")}</th>
-            <th scope="col">{t("coding.views.people")}</th>
-            <th scope="col">{t("coding.views.mentions")}</th>
-            <th scope="col">{t("coding.views.byLanguage")}</th>
-            <th scope="col">{t("coding.views.bySource")}</th>
-            <th scope="col">{t("coding.views.byCohort")}</th>
+      <DataTable
+        columns={[
+          "coding.views.theme",
+          "coding.views.people",
+          "coding.views.mentions",
+          "coding.views.byLanguage",
+          "coding.views.bySource",
+          "coding.views.byCohort",
+        ]}
+        caption={<caption className="ws-muted">{t("coding.views.tableCaption")}</caption>}
+      >
+        {d.counts.map((c) => (
+          <tr key={c.themeId}>
+            <th scope="row" style={{ paddingInlineStart: `${0.6 + c.depth}rem` }}>
+              <Link to={`?theme=${c.themeId}#extracts`}>{c.name}</Link>
+            </th>
+            <td>{c.people}</td>
+            <td>{c.mentions}</td>
+            <td>{breakdown(c.byLanguage, "—")}</td>
+            <td>{breakdown(Object.fromEntries(Object.entries(c.bySource).map(([k, n]) => [t(`coding.source.${k}`), n])), "—")}</td>
+            <td>{breakdown(c.byCohort, t("coding.views.noCohort"))}</td>
           </tr>
-        </thead>
-        <tbody>
-          {d.counts.map((c) => (
-            <tr key={c.themeId}>
-              <th scope="row" style={{ paddingInlineStart: `${0.6 + c.depth}rem` }}>
-                <Link to={`?theme=${c.themeId}#extracts`}>{c.name}</Link>
-              </th>
-              <td>{c.people}</td>
-              <td>{c.mentions}</td>
-              <td>{breakdown(c.byLanguage, "—")}</td>
-              <td>{breakdown(Object.fromEntries(Object.entries(c.bySource).map(([k, n]) => [t(`coding.source.${k}`), n])), "—")}</td>
-              <td>{breakdown(c.byCohort, t("coding.views.noCohort"))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
 
       <h2>{t("coding.views.coOccurrence")}</h2>
       <p className="ws-muted">{t("coding.views.coOccurrenceHint")}</p>

@@ -10,6 +10,7 @@ import { readFormBody } from "~/security/form-body.server";
 import { userText } from "~/security/user-text";
 import { requireStudyMember } from "~/workspace/request.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export const headers = workspaceHeaders;
 
@@ -102,30 +103,27 @@ export default function Cohorts() {
       {d.cohorts.length === 0 ? (
         <p>{t("wellbeing.cohorts.none")}</p>
       ) : (
-        <table className="ws-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("wellbeing.cohorts.name")}</th>
-              <th scope="col">{t("wellbeing.cohorts.dates")}</th>
-              <th scope="col">{t("wellbeing.cohorts.facilitators")}</th>
-              <th scope="col">{t("wellbeing.cohorts.members")}</th>
-              <th scope="col">{t("wellbeing.cohorts.sessions")}</th>
+        <DataTable
+          columns={[
+            "wellbeing.cohorts.name",
+            "wellbeing.cohorts.dates",
+            "wellbeing.cohorts.facilitators",
+            "wellbeing.cohorts.members",
+            "wellbeing.cohorts.sessions",
+          ]}
+        >
+          {d.cohorts.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">
+                <Link to={`${d.base}/cohorts/${c.id}`}>{c.name}</Link>
+              </th>
+              <td>{c.startsOn || c.endsOn ? `${c.startsOn ?? ""} – ${c.endsOn ?? ""}` : "—"}</td>
+              <td>{c.facilitators.map((f) => f.displayName).join(", ") || "—"}</td>
+              <td>{c.members}</td>
+              <td>{c.sessions}</td>
             </tr>
-          </thead>
-          <tbody>
-            {d.cohorts.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">
-                  <Link to={`${d.base}/cohorts/${c.id}`}>{c.name}</Link>
-                </th>
-                <td>{c.startsOn || c.endsOn ? `${c.startsOn ?? ""} – ${c.endsOn ?? ""}` : "—"}</td>
-                <td>{c.facilitators.map((f) => f.displayName).join(", ") || "—"}</td>
-                <td>{c.members}</td>
-                <td>{c.sessions}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
 
       {d.cohorts.length > 0 ? (

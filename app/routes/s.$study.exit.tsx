@@ -12,13 +12,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { LANGUAGE_COOKIE } from "~/i18n/request.server";
 import { QUICK_EXIT_URL } from "~/participants/quick-exit";
-import { findStudyBySlug } from "~/participants/study.server";
+import { findParticipantStudy } from "~/participants/study.server";
 import { clearSessionCookie, endParticipantSession, readParticipantSession } from "~/participants/session.server";
 
 async function leave({ request, params, context }: LoaderFunctionArgs | ActionFunctionArgs): Promise<Response> {
   try {
     const slug = params.study ?? "";
-    const study = /^[a-z0-9-]{1,80}$/.test(slug) ? await findStudyBySlug(context.db, slug) : undefined;
+    const study = await findParticipantStudy(context.db, { slug });
     const session = study ? await readParticipantSession(context.db, request, { studyId: study.id, secure: context.secureCookies }) : null;
     if (session) await endParticipantSession(context.db, session.token);
   } catch {

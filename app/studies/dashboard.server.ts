@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { studyById } from "./lookup.server";
 import { responseProgress } from "../consent/gate.server";
 
 /**
@@ -26,7 +27,7 @@ export async function studyDashboard(db: DB, studyId: string) {
   // Erasure deletes the person's rows, so erasures are counted from what survives it: the audit log's
   // withdrawal_recorded events (issue 14 item 9). Someone who first withdrew with "keep" and later
   // asked for erasure is counted once, as an erasure: their "keep" row is gone.
-  const study = await db.selectFrom("study").select(["organisation_id", "slug"]).where("id", "=", studyId).executeTakeFirstOrThrow();
+  const study = await studyById(db, studyId);
   const erasures = await db
     .selectFrom("audit_event")
     .select(sql<number>`count(*)::int`.as("n"))

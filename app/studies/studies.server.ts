@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DB } from "../../db/index";
+import { lookUpStudy } from "./lookup.server";
 import type { StudyInstrumentRole } from "../../db/tables/foundation";
 import { recordAudit } from "../audit/log.server";
 import { languageCodes } from "../i18n/languages";
@@ -183,7 +184,7 @@ export async function createStudy(db: DB, input: { organisationId: string; actor
   const parsed = studyInputSchema.safeParse(input.study);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
   const study = parsed.data;
-  const taken = await db.selectFrom("study").select("id").where("slug", "=", study.slug).executeTakeFirst();
+  const taken = await lookUpStudy(db, { slug: study.slug });
   if (taken) return { ok: false, errors: { slug: "slug_taken" } };
   try {
     return await db.transaction().execute(async (trx) => {
@@ -221,17 +222,12 @@ export async function updateStudy(
   const parsed = studyInputSchema.safeParse(input.study);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
   const study = parsed.data;
-  const current = await db
-    .selectFrom("study")
-    .select(["id", "slug", "status", "settings"])
-    .where("id", "=", input.studyId)
-    .where("organisation_id", "=", input.organisationId)
-    .executeTakeFirst();
+  const current = await lookUpStudy(db, { organisationId: input.organisationId, id: input.studyId });
   if (!current) return { ok: false, errors: { form: "not_found" } };
   // The slug is the participants' link: once a study has been opened it stays.
   if (current.status !== "draft" && study.slug !== current.slug) return { ok: false, errors: { slug: "slug_fixed" } };
   if (study.slug !== current.slug) {
-    const taken = await db.selectFrom("study").select("id").where("slug", "=", study.slug).executeTakeFirst();
+    const taken = await lookUpStudy(db, { slug: study.slug });
     if (taken) return { ok: false, errors: { slug: "slug_taken" } };
   }
   try {
@@ -276,12 +272,7 @@ export async function setStudyStatus(
   db: DB,
   input: { organisationId: string; studyId: string; status: "open" | "closed"; actorUserId: string },
 ) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "slug", "status"])
-    .where("id", "=", input.studyId)
-    .where("organisation_id", "=", input.organisationId)
-    .executeTakeFirst();
+  const study = await lookUpStudy(db, { organisationId: input.organisationId, id: input.studyId });
   if (!study) return { ok: false as const, error: "not_found" };
   if (study.status === input.status) return { ok: true as const };
   if (input.status === "open") {
@@ -313,12 +304,7 @@ export async function listStudies(db: DB, organisationId: string) {
 
 /** A study of this organisation by slug, or null: another organisation's study is simply not found. */
 export async function findStudy(db: DB, organisationId: string, slug: string) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "slug", "titles", "status", "languages", "settings", "created_at"])
-    .where("organisation_id", "=", organisationId)
-    .where("slug", "=", slug)
-    .executeTakeFirst();
+  const study = await lookUpStudy(db, { organisationId, slug });
   if (!study) return null;
   const instruments = await db
     .selectFrom("study_instrument")

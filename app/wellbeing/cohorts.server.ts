@@ -8,6 +8,7 @@
  */
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
+import { lookUpStudy, studyById } from "../studies/lookup.server";
 import { recordAudit } from "../audit/log.server";
 import type { StudyScope } from "../consent/scope.server";
 import { normaliseParticipantCode } from "../participants/code";
@@ -38,12 +39,7 @@ export class CohortProblem extends Error {
 }
 
 async function requireStudy(db: DB, ref: StudyScope) {
-  const study = await db
-    .selectFrom("study")
-    .select(["id", "organisation_id"])
-    .where("id", "=", ref.studyId)
-    .where("organisation_id", "=", ref.organisationId)
-    .executeTakeFirst();
+  const study = await lookUpStudy(db, { organisationId: ref.organisationId, id: ref.studyId });
   if (!study) throw new CohortProblem({ kind: "study_not_found" });
   return study;
 }
@@ -124,7 +120,7 @@ export async function updateCohort(
   )
     changed.push("facilitators");
   if (changed.length === 0) return { changed };
-  const study = await db.selectFrom("study").select("slug").where("id", "=", ref.studyId).executeTakeFirstOrThrow();
+  const study = await studyById(db, ref.studyId);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("cohort")

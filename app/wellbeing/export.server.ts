@@ -10,6 +10,7 @@
  */
 import { participantPseudonym } from "../disclosure/pseudonyms";
 import type { DB } from "../../db/index";
+import { studyById } from "../studies/lookup.server";
 import { recordAudit } from "../audit/log.server";
 import { allItems, type Item } from "../instruments/schema";
 import { toCsv } from "../security/csv";
@@ -110,7 +111,7 @@ export async function wellbeingCsv(db: DB, query: WellbeingExportQuery): Promise
     ...items.map((i) => i.id),
     ...measures.map((m) => `score_${m.id}`),
   ];
-  const study = await db.selectFrom("study").select("slug").where("id", "=", query.studyId).executeTakeFirstOrThrow();
+  const study = await studyById(db, query.studyId);
   await recordAudit(db, {
     actorUserId: query.actorUserId ?? null,
     organisationId: query.organisationId,

@@ -12,15 +12,16 @@ import type { UnitKey } from "../../app/coding/units";
 import { readUnits } from "../../app/consent/units.server";
 import type { StudyScope } from "../../app/consent/scope.server";
 import { isUuid } from "../../app/security/ids";
+import { studyScopeBySlug } from "../../app/studies/lookup.server";
 import type { DB } from "../../db/index";
 import { CliError, parseOptions, requireOption, type Command } from "./types";
 
 const MAX_RESAMPLES = 1_000_000;
 
 async function studyScope(db: DB, slug: string): Promise<StudyScope & { slug: string }> {
-  const study = await db.selectFrom("study").select(["id", "organisation_id"]).where("slug", "=", slug).executeTakeFirst();
-  if (!study) throw new CliError(`No study with the slug "${slug}".`);
-  return { organisationId: study.organisation_id, studyId: study.id, slug };
+  const scope = await studyScopeBySlug(db, slug);
+  if (!scope) throw new CliError(`No study with the slug "${slug}".`);
+  return scope;
 }
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -13,12 +13,13 @@ import { exportAnswersStats } from "../../app/coding/stats-export.server";
 import { exportQuotes, type QuoteFormat } from "../../app/coding/quotes.server";
 import type { StudyScope } from "../../app/consent/scope.server";
 import type { DB } from "../../db/index";
+import { studyScopeBySlug } from "../../app/studies/lookup.server";
 import { CliError, parseOptions, requireOption, type Command } from "./types";
 
 async function studyScope(db: DB, slug: string): Promise<StudyScope> {
-  const study = await db.selectFrom("study").select(["id", "organisation_id"]).where("slug", "=", slug).executeTakeFirst();
-  if (!study) throw new CliError(`No study with the slug "${slug}".`);
-  return { organisationId: study.organisation_id, studyId: study.id };
+  const scope = await studyScopeBySlug(db, slug);
+  if (!scope) throw new CliError(`No study with the slug "${slug}".`);
+  return { organisationId: scope.organisationId, studyId: scope.studyId };
 }
 
 const quotes: Command = {

@@ -6,12 +6,13 @@ import { ImportSetupError, importResponses } from "../../app/participants/import
 import { changeConsentChoicesByCode, withdrawByCode } from "../../app/participants/withdrawal.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 import { loadSecrets } from "../../app/security/secrets.server";
+import { studyScopeBySlug } from "../../app/studies/lookup.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 
 async function studyId(db: DB, slug: string): Promise<string> {
-  const study = await db.selectFrom("study").select("id").where("slug", "=", slug).executeTakeFirst();
-  if (!study) throw new CliError(`No study "${slug}".`);
-  return study.id;
+  const scope = await studyScopeBySlug(db, slug);
+  if (!scope) throw new CliError(`No study "${slug}".`);
+  return scope.studyId;
 }
 
 function codeKey(ctx: CommandContext) {

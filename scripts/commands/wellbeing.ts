@@ -4,12 +4,13 @@ import { loadSecrets } from "../../app/security/secrets.server";
 import { CohortProblem, createCohort, findCohortByName, joinCohort } from "../../app/wellbeing/cohorts.server";
 import { wellbeingCsv } from "../../app/wellbeing/export.server";
 import { measureComparison, WellbeingReportError } from "../../app/wellbeing/report.server";
+import { studyScopeBySlug } from "../../app/studies/lookup.server";
 import { CliError, parseOptions, requireOption, type Command, type CommandContext } from "./types";
 
 async function studyBySlug(db: DB, slug: string) {
-  const study = await db.selectFrom("study").select(["id", "organisation_id", "slug"]).where("slug", "=", slug).executeTakeFirst();
-  if (!study) throw new CliError(`No study "${slug}".`);
-  return { studyId: study.id, organisationId: study.organisation_id, slug: study.slug };
+  const scope = await studyScopeBySlug(db, slug);
+  if (!scope) throw new CliError(`No study "${slug}".`);
+  return scope;
 }
 
 async function cohortId(db: DB, scope: { studyId: string; organisationId: string }, name: string | undefined) {

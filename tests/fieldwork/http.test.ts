@@ -88,7 +88,7 @@ describe("the session form", () => {
       { csrf },
     );
     expect(refused.status).toBe(200);
-    expect(await refused.text()).toContain("Something in the form was not right");
+    expect(await refused.text()).toContain("Choose a facilitator from this organisation, or none.");
     expect(await sessionByLabel("Bad facilitator")).toBeUndefined();
   });
 });

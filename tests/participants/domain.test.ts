@@ -1,11 +1,9 @@
 /**
  * The participant domain functions on a real database (embedded, or PostgreSQL with DATABASE_URL):
- * enrolment and its idempotency, declining, withdrawal, consent choices, the consent gate, paper
+ * enrolment and its idempotency, declining, consent choices, the consent gate, paper
  * codes and paper consent, assisted entry, timepoints and consent-form versions.
  */
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrap } from "../../scripts/bootstrap";
+import { beforeAll, describe, expect, it } from "vitest";
 import { answersForAnalysis, gatedParticipantCounts, quotableAnswers } from "../../app/consent/gate.server";
 import { StudyOutsideOrganisationError } from "../../app/consent/scope.server";
 import { enterAssistedAnswers } from "../../app/participants/answers.server";
@@ -18,42 +16,18 @@ import {
   recordRenewedConsent,
 } from "../../app/participants/enrolment.server";
 import { nextStep } from "../../app/participants/journey.server";
-import { findStudyBySlug, questionnaireUse, type ParticipantStudy } from "../../app/participants/study.server";
-import { changeConsentChoicesByCode, withdrawByCode, withdrawParticipant } from "../../app/participants/withdrawal.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { findParticipantStudy, questionnaireUse, type ParticipantStudy } from "../../app/participants/study.server";
+import { changeConsentChoicesByCode } from "../../app/participants/withdrawal.server";
+import type { TestDatabase } from "../support/database";
+import { ALL_REQUIRED, answerWho5 as answerWho5In, demoStudyForTests, enrol as enrolIn, KEY, token } from "./fixtures";
 
-const KEY = "k".repeat(40);
+const fx = demoStudyForTests();
 let database: TestDatabase;
 let study: ParticipantStudy;
 let organisationId: string;
-
-const ALL_REQUIRED = ["read_information_sheet", "voluntary_withdrawal", "anonymised_confidential", "pause_or_stop", "agree_to_take_part"];
-const token = () => randomBytes(32).toString("base64url");
-
-async function enrol(options: { quotes?: boolean } = {}) {
-  const result = await enrolOnline(database.db, {
-    study,
-    language: "en",
-    agreed: [...ALL_REQUIRED, ...(options.quotes ? ["quotes"] : [])],
-    codeHashKey: KEY,
-    submissionToken: token(),
-  });
-  if (!result.created) throw new Error("expected a new participant");
-  return result;
-}
-
-async function answerWho5(participantId: string, value = "3") {
-  const use = questionnaireUse(study, "peer-support-wellbeing", "pre")!;
-  const result = await savePage(database.db, {
-    study,
-    use,
-    participantId,
-    pageId: "who5_section",
-    raw: { who5_1: value, who5_2: "4" },
-    language: "en",
-  });
-  expect(result.ok).toBe(true);
-}
+beforeAll(() => ({ database, study, organisationId } = fx));
+const enrol = (options: { quotes?: boolean } = {}) => enrolIn(fx, options);
+const answerWho5 = (participantId: string, value?: string) => answerWho5In(fx, participantId, value);
 
 async function count(table: "participant" | "consent_record" | "response" | "answer" | "form_submission" | "participant_session") {
   const row = await database.db
@@ -62,14 +36,6 @@ async function count(table: "participant" | "consent_record" | "response" | "ans
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-beforeAll(async () => {
-  database = await createTestDatabase({ migrate: false });
-  await bootstrap(database, { demo: true, demoAdminPassword: "correct horse battery staple 42" });
-  study = (await findStudyBySlug(database.db, "demo"))!;
-  organisationId = study.organisationId;
-});
-afterAll(async () => database?.destroy());
 
 describe("enrolment", () => {
   it("records a submission once, however often the same page is sent", async () => {
@@ -102,71 +68,6 @@ describe("enrolment", () => {
     // Found again however the person types it.
     const typed = code.toLowerCase().replaceAll("-", " ").replaceAll("0", "o").replaceAll("1", "l");
     expect((await findParticipantByCode(database.db, { studyId: study.id, code: typed, codeHashKey: KEY }))?.id).toBe(participantId);
-  });
-});
-
-describe("withdrawal", () => {
-  it("with erasure deletes every answer, response and consent of that person, and nothing of anyone else's", async () => {
-    const stays = await enrol();
-    await answerWho5(stays.participantId);
-    const goes = await enrol();
-    await answerWho5(goes.participantId);
-    const result = await withdrawByCode(database.db, { studyId: study.id, code: goes.code, codeHashKey: KEY, mode: "erase" });
-    expect(result).toMatchObject({ mode: "erase", responses: 1, answers: 2 });
-    for (const table of ["response", "consent_record", "participant_session", "form_submission"] as const) {
-      const rows = await database.db.selectFrom(table).select("participant_id").where("participant_id", "=", goes.participantId).execute();
-      expect(rows, table).toEqual([]);
-    }
-    expect(await database.db.selectFrom("participant").select("id").where("id", "=", goes.participantId).execute()).toEqual([]);
-    const answers = await answersForAnalysis(database.db, { organisationId, studyId: study.id });
-    expect(answers.some((a) => a.participantId === goes.participantId)).toBe(false);
-    expect(answers.filter((a) => a.participantId === stays.participantId)).toHaveLength(2);
-    // The code no longer works.
-    await expect(
-      withdrawByCode(database.db, { studyId: study.id, code: goes.code, codeHashKey: KEY, mode: "erase" }),
-    ).rejects.toMatchObject({ reason: "unknown_code" });
-  });
-
-  it("keeping what was given: still analysed, never quoted, and nothing more can be recorded", async () => {
-    const person = await enrol({ quotes: true });
-    await answerWho5(person.participantId);
-    expect(
-      (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId),
-    ).toBe(true);
-    await withdrawParticipant(database.db, { studyId: study.id, participantId: person.participantId, mode: "keep" });
-    expect(
-      (await answersForAnalysis(database.db, { organisationId, studyId: study.id })).filter(
-        (a) => a.participantId === person.participantId,
-      ),
-    ).toHaveLength(2);
-    expect(
-      (await quotableAnswers(database.db, { organisationId, studyId: study.id })).some((a) => a.participantId === person.participantId),
-    ).toBe(false);
-    const use = questionnaireUse(study, "peer-support-wellbeing", "pre")!;
-    await expect(
-      savePage(database.db, { study, use, participantId: person.participantId, pageId: "ons4_section", raw: {}, language: "en" }),
-    ).rejects.toMatchObject({ reason: "withdrawn" });
-    expect(await nextStep(database.db, study, { id: person.participantId, withdrawn_on: "2026-01-01" })).toEqual({ kind: "withdrawn" });
-  });
-
-  it("refuses a mode the study does not offer", async () => {
-    const person = await enrol();
-    await database.db
-      .updateTable("study")
-      .set({ settings: JSON.stringify({ ...study.settings, withdrawal: { modes: ["erase"], deadline: null } }) })
-      .where("id", "=", study.id)
-      .execute();
-    try {
-      await expect(
-        withdrawParticipant(database.db, { studyId: study.id, participantId: person.participantId, mode: "keep" }),
-      ).rejects.toMatchObject({ reason: "mode_not_offered" });
-    } finally {
-      await database.db
-        .updateTable("study")
-        .set({ settings: JSON.stringify(study.settings) })
-        .where("id", "=", study.id)
-        .execute();
-    }
   });
 });
 
@@ -301,7 +202,7 @@ describe("timepoints and consent-form versions", () => {
       .values({ study_id: study.id, instrument_version_id: v2.id, role: "consent_form", timepoint: "once", position: 99 })
       .execute();
     try {
-      const updated = (await findStudyBySlug(database.db, "demo"))!;
+      const updated = (await findParticipantStudy(database.db, { slug: "demo" }))!;
       expect(await nextStep(database.db, updated, participant)).toEqual({ kind: "consent" });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });
       await recordRenewedConsent(database.db, { study: updated, participantId: person.participantId, agreed: ALL_REQUIRED });

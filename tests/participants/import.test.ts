@@ -6,7 +6,7 @@ import { answersForAnalysis } from "../../app/consent/gate.server";
 import { generateParticipantCode } from "../../app/participants/code";
 import { enrolOnline, issuePaperCodes } from "../../app/participants/enrolment.server";
 import { importResponses } from "../../app/participants/import.server";
-import { findStudyBySlug, type ParticipantStudy } from "../../app/participants/study.server";
+import { findParticipantStudy, type ParticipantStudy } from "../../app/participants/study.server";
 import { withdrawByCode } from "../../app/participants/withdrawal.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -18,7 +18,7 @@ let codes: string[];
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   await bootstrap(database, { demo: true, demoAdminPassword: "correct horse battery staple 42" });
-  study = (await findStudyBySlug(database.db, "demo"))!;
+  study = (await findParticipantStudy(database.db, { slug: "demo" }))!;
   codes = (await issuePaperCodes(database.db, { studyId: study.id, count: 3, codeHashKey: KEY })).codes;
 });
 afterAll(async () => database?.destroy());

@@ -14,7 +14,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { messagesFor } from "../../app/i18n/catalogues.server";
 import { QUICK_EXIT_URL } from "../../app/participants/quick-exit";
-import { findStudyBySlug } from "../../app/participants/study.server";
+import { findParticipantStudy } from "../../app/participants/study.server";
 import { appAndBrowser, REQUIRED_STATEMENTS } from "../support/browser";
 
 const run = appAndBrowser();
@@ -77,7 +77,7 @@ async function sessions() {
 }
 
 async function studyTitles() {
-  const study = (await findStudyBySlug(run.app.db, "demo"))!;
+  const study = (await findParticipantStudy(run.app.db, { slug: "demo" }))!;
   return Object.values(study.titles);
 }
 

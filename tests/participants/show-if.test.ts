@@ -10,7 +10,7 @@ import { bootstrap } from "../../scripts/bootstrap";
 import { savePage } from "../../app/participants/answers.server";
 import { enrolOnline } from "../../app/participants/enrolment.server";
 import { nearestShownPage, nextStep, pagesOf, pageShown, questionnairePages, savedAnswers } from "../../app/participants/journey.server";
-import { findStudyBySlug, questionnaireUse, type ParticipantStudy, type StudyUse } from "../../app/participants/study.server";
+import { findParticipantStudy, questionnaireUse, type ParticipantStudy, type StudyUse } from "../../app/participants/study.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
 const KEY = "k".repeat(40);
@@ -22,7 +22,7 @@ let use: StudyUse;
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   await bootstrap(database, { demo: true, demoAdminPassword: "correct horse battery staple 42" });
-  const demo = (await findStudyBySlug(database.db, "demo"))!;
+  const demo = (await findParticipantStudy(database.db, { slug: "demo" }))!;
   const version = await database.db
     .selectFrom("instrument_version")
     .select("id")
@@ -32,7 +32,7 @@ beforeAll(async () => {
     .insertInto("study_instrument")
     .values({ study_id: demo.id, instrument_version_id: version.id, role: "questionnaire", timepoint: "once", position: 0 })
     .execute();
-  study = (await findStudyBySlug(database.db, "demo"))!;
+  study = (await findParticipantStudy(database.db, { slug: "demo" }))!;
   use = questionnaireUse(study, "communication-feedback", "once")!;
 });
 afterAll(async () => database?.destroy());

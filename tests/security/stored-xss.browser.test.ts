@@ -26,7 +26,7 @@ import {
 } from "../../app/report-back/entries.server";
 import { savePage } from "../../app/participants/answers.server";
 import { pagesOf } from "../../app/participants/journey.server";
-import { findStudyBySlug, questionnaireUse } from "../../app/participants/study.server";
+import { findParticipantStudy, questionnaireUse } from "../../app/participants/study.server";
 import { addAttendee, createGathering, importTranscript, setTranslation } from "../../app/fieldwork/gatherings.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { browserAvailable, launchBrowser } from "../support/browser";
@@ -88,7 +88,7 @@ beforeAll(async () => {
     .insertInto("study_instrument")
     .values({ study_id: scope.studyId, instrument_version_id: feedback.id, role: "questionnaire", timepoint: "once", position: 0 })
     .execute();
-  const study = (await findStudyBySlug(app.db, fx.studySlug))!;
+  const study = (await findParticipantStudy(app.db, { slug: fx.studySlug }))!;
   const use = questionnaireUse(study, "communication-feedback", "once")!;
   const page = pagesOf(study, use).find((p) => p.items.some((i) => i.id === "anything_else"))!;
   const participant = await addParticipant(app.db, fx, { quotes: true });

@@ -4,7 +4,7 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { randomBytes } from "node:crypto";
 import { enrolOnline } from "../../app/participants/enrolment.server";
-import { findStudyBySlug } from "../../app/participants/study.server";
+import { findParticipantStudy } from "../../app/participants/study.server";
 import { secretsFrom } from "../../app/security/secrets.server";
 import { startTestApp, TEST_SECRET, type TestApp } from "./app";
 
@@ -85,7 +85,7 @@ export function appAndBrowser() {
 
 /** A new participant of the demo study who consented online in English: their code and id. */
 export async function enrolInDemoStudy(app: TestApp): Promise<{ code: string; participantId: string }> {
-  const study = (await findStudyBySlug(app.db, "demo"))!;
+  const study = (await findParticipantStudy(app.db, { slug: "demo" }))!;
   const result = await enrolOnline(app.db, {
     study,
     language: "en",

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInstrumentsFromDir } from "../../app/instruments/load.server";
 import { getInstrumentVersion, publishInstruments } from "../../app/instruments/publish.server";
 import { savePage } from "../../app/participants/answers.server";
-import { findStudyById, questionnaireUse } from "../../app/participants/study.server";
+import { findParticipantStudy, questionnaireUse } from "../../app/participants/study.server";
 import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { measureComparison, participantScores } from "../../app/wellbeing/report.server";
 import { keepScores } from "../../app/wellbeing/score-store.server";
@@ -109,7 +109,7 @@ describe("kept measure scores", () => {
     await who5();
     const { id, answers_revision } = await responseOf("w12", "post");
     const was = (await scoresOf("w12")).post!;
-    const studyRow = (await findStudyById(database.db, study.studyId))!;
+    const studyRow = (await findParticipantStudy(database.db, { id: study.studyId }))!;
     const use = questionnaireUse(studyRow, "peer-support-wellbeing", "post")!;
     const answers = await database.db
       .selectFrom("answer")

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { CsrfInput } from "./CsrfInput";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { TextField } from "~/workspace/components/fields";
 
 export type SetPasswordProblem = "too_short" | "too_common" | "contains_email" | "mismatch";
 
@@ -17,22 +18,35 @@ export function SetPasswordForm(props: { title: string; email: string | null; fo
     );
   }
   const problems = props.problems ?? [];
+  const passwordProblem = problems.find((p) => p !== "mismatch");
   return (
     <main id="main" className="ws-main ws-narrow">
       <h1>{props.title}</h1>
       <p>{t("workspace.link.forAccount", { email: props.email })}</p>
-      <ErrorSummary errors={problems.map((p) => ({ field: "password", message: t(`workspace.password.${p}`) }))} />
+      <ErrorSummary
+        errors={problems.map((p) => ({ field: p === "mismatch" ? "confirm" : "password", message: t(`workspace.password.${p}`) }))}
+      />
       <Form method="post" className="ws-form">
         <CsrfInput token={props.formToken} />
         {/* The account name helps password managers save the right entry. */}
         <input type="hidden" name="username" autoComplete="username" value={props.email} />
-        <label htmlFor="password">{t("workspace.field.newPassword")}</label>
-        <p className="ws-hint" id="password-hint">
-          {t("workspace.password.hint")}
-        </p>
-        <input id="password" name="password" type="password" autoComplete="new-password" required aria-describedby="password-hint" />
-        <label htmlFor="confirm">{t("workspace.field.confirmPassword")}</label>
-        <input id="confirm" name="confirm" type="password" autoComplete="new-password" required />
+        <TextField
+          id="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          label={t("workspace.field.newPassword")}
+          hint={t("workspace.password.hint")}
+          error={passwordProblem ? t(`workspace.password.${passwordProblem}`) : null}
+        />
+        <TextField
+          id="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          label={t("workspace.field.confirmPassword")}
+          error={problems.includes("mismatch") ? t("workspace.password.mismatch") : null}
+        />
         <button type="submit">{t("workspace.link.submit")}</button>
       </Form>
     </main>

@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { useT } from "~/i18n/react";
 import type { listTurns } from "~/fieldwork/gatherings.server";
+import { DataTable } from "~/workspace/components/DataTable";
 
 /** A turn as the session page receives it. */
 type Turn = SerializeFrom<Awaited<ReturnType<typeof listTurns>>[number]>;
@@ -30,70 +31,69 @@ export function TurnsForm({ turns, languages, canEdit }: { turns: Turn[]; langua
       <input type="hidden" name="intent" value="turns" />
       <h2>{t("coding.session.turns")}</h2>
       <p className="ws-hint">{t("coding.session.turnsHint")}</p>
-      <table className="ws-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("coding.session.turnNumber")}</th>
-            <th scope="col">{t("coding.session.turnSpeaker")}</th>
-            <th scope="col">{t("coding.session.turnLanguage")}</th>
-            <th scope="col">{t("coding.session.turnRenders")}</th>
-            <th scope="col">{t("coding.session.turnText")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {turns.map((turn, i) => (
-            <tr key={turn.id}>
-              <td>{turn.position}</td>
-              <td>{speakerOf(t, turn)}</td>
-              <td>
-                {canEdit ? (
-                  <>
-                    <input type="hidden" name="turn" value={turn.id} />
-                    <select
-                      name={`lang_${turn.id}`}
-                      defaultValue={turn.language}
-                      aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}
-                    >
-                      {languages.map((l) => (
-                        <option key={l} value={l}>
-                          {l}
-                        </option>
-                      ))}
-                    </select>
-                  </>
-                ) : (
-                  turn.language
-                )}
-              </td>
-              <td>
-                {turn.speakerRole !== "interpreter" ? null : canEdit ? (
+      <DataTable
+        columns={[
+          "coding.session.turnNumber",
+          "coding.session.turnSpeaker",
+          "coding.session.turnLanguage",
+          "coding.session.turnRenders",
+          "coding.session.turnText",
+        ]}
+      >
+        {turns.map((turn, i) => (
+          <tr key={turn.id}>
+            <td>{turn.position}</td>
+            <td>{speakerOf(t, turn)}</td>
+            <td>
+              {canEdit ? (
+                <>
+                  <input type="hidden" name="turn" value={turn.id} />
                   <select
-                    name={`renders_${turn.id}`}
-                    defaultValue={turn.rendersId ?? ""}
-                    aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}
+                    id={`lang_${turn.id}`}
+                    name={`lang_${turn.id}`}
+                    defaultValue={turn.language}
+                    aria-label={`${t("coding.session.turnLanguage")}, ${t("coding.session.turnNumber")} ${turn.position}`}
                   >
-                    <option value="">{t("coding.session.rendersNone")}</option>
-                    {renderChoices(turns, i).map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {t("coding.session.rendersTurn", { n: o.position, speaker: speakerOf(t, o) })}
+                    {languages.map((l) => (
+                      <option key={l} value={l}>
+                        {l}
                       </option>
                     ))}
                   </select>
-                ) : turn.rendersId ? (
-                  t("coding.session.rendersTurn", {
-                    n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0,
-                    speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn),
-                  })
-                ) : null}
-              </td>
-              {/* the turn's own language, so a screen reader reads Arabic in an Arabic voice */}
-              <td lang={turn.language} dir="auto" style={{ whiteSpace: "pre-wrap" }}>
-                {turn.text}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </>
+              ) : (
+                turn.language
+              )}
+            </td>
+            <td>
+              {turn.speakerRole !== "interpreter" ? null : canEdit ? (
+                <select
+                  id={`renders_${turn.id}`}
+                  name={`renders_${turn.id}`}
+                  defaultValue={turn.rendersId ?? ""}
+                  aria-label={`${t("coding.session.turnRenders")}, ${t("coding.session.turnNumber")} ${turn.position}`}
+                >
+                  <option value="">{t("coding.session.rendersNone")}</option>
+                  {renderChoices(turns, i).map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {t("coding.session.rendersTurn", { n: o.position, speaker: speakerOf(t, o) })}
+                    </option>
+                  ))}
+                </select>
+              ) : turn.rendersId ? (
+                t("coding.session.rendersTurn", {
+                  n: turns.find((x) => x.id === turn.rendersId)?.position ?? 0,
+                  speaker: speakerOf(t, turns.find((x) => x.id === turn.rendersId) ?? turn),
+                })
+              ) : null}
+            </td>
+            {/* the turn's own language, so a screen reader reads Arabic in an Arabic voice */}
+            <td lang={turn.language} dir="auto" style={{ whiteSpace: "pre-wrap" }}>
+              {turn.text}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {canEdit ? <button type="submit">{t("coding.session.saveTurns")}</button> : null}
     </Form>
   );

@@ -2,6 +2,7 @@ import { useI18n } from "~/i18n/react";
 import { ChartFigure } from "./ChartFigure";
 import { BandsChart, ChangeChart, PairsChart } from "./WellbeingCharts";
 import { chartHref, type WellbeingPageData, useFormat } from "./page-data";
+import { DataTable } from "~/workspace/components/DataTable";
 
 /** The three charts, each with its words, table and CSV (docs/decisions/042-charts-without-javascript.md). */
 export function Charts({ d }: { d: WellbeingPageData }) {
@@ -32,24 +33,15 @@ export function Charts({ d }: { d: WellbeingPageData }) {
           />
         }
         table={
-          <table className="ws-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("wellbeing.chart.before")}</th>
-                <th scope="col">{t("wellbeing.chart.after")}</th>
-                <th scope="col">{t("wellbeing.chart.people")}</th>
+          <DataTable columns={["wellbeing.chart.before", "wellbeing.chart.after", "wellbeing.chart.people"]}>
+            {charts.points.map((p) => (
+              <tr key={`${p.before}:${p.after}`}>
+                <td>{f.one(p.before)}</td>
+                <td>{f.one(p.after)}</td>
+                <td>{p.people}</td>
               </tr>
-            </thead>
-            <tbody>
-              {charts.points.map((p) => (
-                <tr key={`${p.before}:${p.after}`}>
-                  <td>{f.one(p.before)}</td>
-                  <td>{f.one(p.after)}</td>
-                  <td>{p.people}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         }
         downloadHref={chartHref(d, "pairs")}
       />
@@ -70,22 +62,14 @@ export function Charts({ d }: { d: WellbeingPageData }) {
           />
         }
         table={
-          <table className="ws-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("wellbeing.chart.change")}</th>
-                <th scope="col">{t("wellbeing.chart.people")}</th>
+          <DataTable columns={["wellbeing.chart.change", "wellbeing.chart.people"]}>
+            {charts.bins.map((b) => (
+              <tr key={`${b.from}:${b.to}`}>
+                <td>{b.from === b.to ? signed(b.from) : `${signed(b.from)} – ${signed(b.to)}`}</td>
+                <td>{b.people}</td>
               </tr>
-            </thead>
-            <tbody>
-              {charts.bins.map((b) => (
-                <tr key={`${b.from}:${b.to}`}>
-                  <td>{b.from === b.to ? signed(b.from) : `${signed(b.from)} – ${signed(b.to)}`}</td>
-                  <td>{b.people}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         }
         downloadHref={chartHref(d, "change")}
       />

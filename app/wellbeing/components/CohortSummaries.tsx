@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useI18n } from "~/i18n/react";
 import { type WellbeingPageData, useFormat } from "./page-data";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export function CohortSummaries({ d }: { d: WellbeingPageData }) {
   const { t } = useI18n();
@@ -39,33 +40,24 @@ export function CohortSummaries({ d }: { d: WellbeingPageData }) {
               <dd>{a?.attendanceRate == null ? "—" : f.percent(a.attendanceRate)}</dd>
             </dl>
             {s.satisfaction.length > 0 ? (
-              <table className="ws-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("wellbeing.cohorts.question")}</th>
-                    <th scope="col">{t("wellbeing.cohorts.answered")}</th>
-                    <th scope="col">{t("wellbeing.cohorts.average")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.satisfaction.map((item) => {
-                    const labels = d.satisfactionLabels[item.itemId];
-                    return (
-                      <tr key={item.itemId}>
-                        <th scope="row">{labels?.text ?? item.itemId}</th>
-                        <td>{count(item.answered)}</td>
-                        <td>
-                          {item.options.length > 0
-                            ? item.options.map((o) => `${labels?.options[o.value] ?? o.value}: ${count(o.n)}`).join("; ")
-                            : item.mean === null
-                              ? "—"
-                              : f.one(item.mean)}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable columns={["wellbeing.cohorts.question", "wellbeing.cohorts.answered", "wellbeing.cohorts.average"]}>
+                {s.satisfaction.map((item) => {
+                  const labels = d.satisfactionLabels[item.itemId];
+                  return (
+                    <tr key={item.itemId}>
+                      <th scope="row">{labels?.text ?? item.itemId}</th>
+                      <td>{count(item.answered)}</td>
+                      <td>
+                        {item.options.length > 0
+                          ? item.options.map((o) => `${labels?.options[o.value] ?? o.value}: ${count(o.n)}`).join("; ")
+                          : item.mean === null
+                            ? "—"
+                            : f.one(item.mean)}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
             ) : null}
           </div>
         );

@@ -1,6 +1,7 @@
 import { useI18n } from "~/i18n/react";
 import type { PairedComparison } from "~/wellbeing/statistics";
 import { type WellbeingPageData, useFormat } from "./page-data";
+import { DataTable } from "~/workspace/components/DataTable";
 
 export function ComparisonTable({ d, c }: { d: WellbeingPageData; c: PairedComparison }) {
   const { t } = useI18n();
@@ -41,22 +42,17 @@ export function ComparisonTable({ d, c }: { d: WellbeingPageData; c: PairedCompa
     rows.push(["reliablyDeteriorated", String(rc.reliably_deteriorated)]);
   }
   return (
-    <table className="ws-table" data-testid="wellbeing-table">
-      <caption>{t("wellbeing.table.caption", { measure: d.measure!.name })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("wellbeing.table.figure")}</th>
-          <th scope="col">{t("wellbeing.table.value")}</th>
+    <DataTable
+      columns={["wellbeing.table.figure", "wellbeing.table.value"]}
+      testId="wellbeing-table"
+      caption={<caption>{t("wellbeing.table.caption", { measure: d.measure!.name })}</caption>}
+    >
+      {rows.map(([key, value]) => (
+        <tr key={key}>
+          <th scope="row">{t(`wellbeing.table.${key}`)}</th>
+          <td>{value}</td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map(([key, value]) => (
-          <tr key={key}>
-            <th scope="row">{t(`wellbeing.table.${key}`)}</th>
-            <td>{value}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

@@ -6,9 +6,9 @@
  * Checked against R in tests/coding/agreement.test.ts (fixtures in tests/fixtures/r/).
  */
 
-export type CodeValue = string | number | boolean;
-/** null or undefined: this coder did not code this unit (missing, not "theme absent"). */
-export type Coding = CodeValue | null | undefined;
+import { isCoded, krippendorffAlphaNominal, type CodeValue, type Coding } from "./krippendorff";
+
+export { krippendorffAlphaNominal, type CodeValue, type Coding };
 
 export interface ThemeAgreement {
   /**
@@ -81,39 +81,24 @@ export function cohensKappa(ratings: ReadonlyArray<readonly [Coding, Coding]>): 
 }
 
 /**
- * Krippendorff's alpha for nominal data from the coincidence matrix (Krippendorff 2011, "Computing
- * Krippendorff's Alpha-Reliability"). `units` holds one array per unit, one entry per coder; missing
- * codings are allowed. Units with fewer than two codings are not pairable and are left out. Null
- * when expected disagreement is 0: every pairable value is the same category, or nothing is pairable.
+ * The coders who made one and the same decision on every unit the figures are about (coded by at
+ * least two coders), with that decision. With two coders, one such coder makes Cohen's kappa 0
+ * however often they agree (chance agreement then equals observed agreement), and two such coders
+ * with the same decision make it undefined: the page says so beside the figure.
  */
-export function krippendorffAlphaNominal(units: ReadonlyArray<ReadonlyArray<Coding>>): number | null {
-  const totals = new Map<CodeValue, number>(); // n_c: pairable values per category
-  let observedDisagreement = 0; // Σ_{c≠k} o_ck
-  for (const unit of units) {
-    const values = unit.filter(isCoded);
-    const m = values.length;
-    if (m < 2) continue;
-    const counts = new Map<CodeValue, number>();
-    for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-    let sameCategoryPairs = 0;
-    for (const [category, count] of counts) {
-      totals.set(category, (totals.get(category) ?? 0) + count);
-      sameCategoryPairs += count * count;
-    }
-    // Ordered pairs of values from different coders in different categories, each unit weighted 1/(m − 1).
-    observedDisagreement += (m * m - sameCategoryPairs) / (m - 1);
+export function unvaryingCoders(
+  unitIds: readonly string[],
+  coders: readonly string[],
+  applied: (unitId: string, coderId: string) => boolean | undefined,
+): { coderId: string; applied: boolean }[] {
+  const seen = new Map<string, Set<boolean>>(coders.map((c) => [c, new Set()]));
+  for (const unit of unitIds) {
+    const row = coders.map((coder) => [coder, applied(unit, coder)] as const);
+    if (row.filter(([, value]) => value !== undefined).length < 2) continue;
+    for (const [coder, value] of row) if (value !== undefined) seen.get(coder)!.add(value);
   }
-  let n = 0;
-  let sumOfSquares = 0;
-  for (const count of totals.values()) {
-    n += count;
-    sumOfSquares += count * count;
-  }
-  const expectedPairs = n * n - sumOfSquares;
-  if (expectedPairs === 0) return null;
-  return 1 - ((n - 1) * observedDisagreement) / expectedPairs;
-}
-
-function isCoded(value: Coding): value is CodeValue {
-  return value !== null && value !== undefined;
+  return coders.flatMap((coderId) => {
+    const values = [...seen.get(coderId)!];
+    return values.length === 1 ? [{ coderId, applied: values[0]! }] : [];
+  });
 }

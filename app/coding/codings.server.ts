@@ -133,7 +133,8 @@ export async function isFinished(db: DB, studyId: string, coderId: string): Prom
 /** A coder says they have finished (or reopens): in a blind study, finishing reveals others' codings. */
 export async function setFinished(db: DB, scope: StudyScope, coderId: string, finished: boolean): Promise<void> {
   await requireStudy(db, scope);
-  const finished_at = finished ? new Date() : null;
+  // The database's clock, as for the units' arrival times it is compared with (ADR 070).
+  const finished_at = finished ? sql<Date>`now()` : null;
   await db
     .insertInto("coder_status")
     .values({ study_id: scope.studyId, coder_id: coderId, finished_at })

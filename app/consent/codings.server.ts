@@ -257,11 +257,20 @@ export async function codersOfStudy(db: DB, scope: StudyScope) {
     .leftJoin("coder_status", (j) =>
       j.onRef("coder_status.coder_id", "=", "coding.coder_id").on("coder_status.study_id", "=", scope.studyId),
     )
-    .select(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
+    .select(["coding.coder_id", "app_user.display_name", "app_user.email", "coder_status.finished_at"])
     .select((eb) => eb.fn.countAll<number>().as("codings"))
     .where("coding.study_id", "=", scope.studyId)
-    .groupBy(["coding.coder_id", "app_user.display_name", "coder_status.finished_at"])
-    .orderBy("app_user.display_name")
+    .groupBy(["coding.coder_id", "app_user.display_name", "app_user.email", "coder_status.finished_at"])
     .execute();
-  return rows.map((r) => ({ coderId: r.coder_id, name: r.display_name, finished: !!r.finished_at, codings: Number(r.codings) }));
+  // A coder is named by their display name, or by their e-mail address when they have not set one.
+  return rows
+    .map((r) => ({
+      coderId: r.coder_id,
+      name: r.display_name.trim() || r.email,
+      email: r.email,
+      finished: !!r.finished_at,
+      finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+      codings: Number(r.codings),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

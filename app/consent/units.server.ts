@@ -62,6 +62,8 @@ export interface GatedUnit {
   itemId: string | null;
   cohortId: string | null;
   participantLanguage: string | null;
+  /** When the unit arrived (a turn imported, an answer first given): what a coder's "finished" covers. */
+  addedAt: Date;
 }
 
 export interface UnitFilter {
@@ -112,6 +114,7 @@ export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpo
       "orig.language as renders_language",
       "seg.speaker_role",
       "seg.position",
+      "seg.created_at",
       "ses.id as session_id",
       "ses.kind",
       "ses.label",
@@ -156,6 +159,7 @@ export async function readSegments(db: DB, scope: StudyScope, purpose: GatePurpo
     itemId: null,
     cohortId: r.cohort_id ?? null,
     participantLanguage: r.participant_language ?? null,
+    addedAt: new Date(r.created_at),
   }));
 }
 
@@ -175,6 +179,7 @@ export async function readFreeTextAnswers(db: DB, scope: StudyScope, purpose: Ga
       "r.language",
       "r.participant_id",
       "r.started_on",
+      "a.created_at",
       "p.cohort_id",
       "p.language as participant_language",
     ])
@@ -213,6 +218,7 @@ export async function readFreeTextAnswers(db: DB, scope: StudyScope, purpose: Ga
       itemId: r.item_id,
       cohortId: r.cohort_id ?? null,
       participantLanguage: r.participant_language ?? null,
+      addedAt: new Date(r.created_at),
     }));
 }
 

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
-import { agreementReport, answerUnitsForItem, codedAnswerItems, questionLabels, resolveDisagreement } from "~/coding/agreement.server";
-import { isBlind, isFinished, listCoders, setBlind } from "~/coding/codings.server";
+import { agreementQuery, agreementReport, questionLabels, resolveDisagreement } from "~/coding/agreement.server";
+import { isBlind, isFinished, setBlind } from "~/coding/codings.server";
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "~/coding/krippendorff";
 import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
 import { readUnits } from "~/consent/units.server";
@@ -19,27 +20,21 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyl
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base, userId } = await requireStudyMember(request, context, params, "data:read");
   const url = new URL(request.url);
-  const coders = await listCoders(db, scope);
-  const chosen = url.searchParams.getAll("coder").filter((id) => coders.some((c) => c.coderId === id));
-  // The set of units: "session:<id>" (one session's segments) or "item:<instrument>/<item>" (the
-  // written answers to one question); `session=<id>` is still understood.
-  const choice = url.searchParams.get("units") || (url.searchParams.get("session") ? `session:${url.searchParams.get("session")}` : "");
-  const items = await codedAnswerItems(db, scope);
-  const sessionId = choice.startsWith("session:") ? choice.slice("session:".length) || undefined : undefined;
-  const item = choice.startsWith("item:") ? items.find((i) => `item:${i.instrumentId}/${i.itemId}` === choice) : undefined;
+  const q = await agreementQuery(db, scope, url.searchParams);
   // Comparing coders shows each one's decisions: in a blind study, only after the viewer has finished.
   const blind = await isBlind(db, scope.studyId);
   const hidden = blind && !(await isFinished(db, scope.studyId, userId));
   let report = null;
   let excerpts: Record<string, string> = {};
-  if (chosen.length >= 2 && !hidden) {
-    // Every unit at least two of the chosen coders coded, one session's segments, or one question's answers.
-    const units = item
-      ? await answerUnitsForItem(db, scope, item)
-      : sessionId
-        ? [...(await readUnits(db, scope, "analysis", { sessionId })).keys()]
-        : undefined;
-    report = await agreementReport(db, scope, { coders: chosen, units });
+  if (q.chosen.length >= 2 && !hidden) {
+    // Every unit at least two of the chosen coders coded, one session's segments, or one question's answers;
+    // the intervals with the defaults the page states (the command line can change them).
+    report = await agreementReport(db, scope, {
+      coders: q.chosen,
+      units: await q.units(),
+      participantTurnsOnly: q.participantTurnsOnly,
+      bootstrap: { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED },
+    });
     const shown = new Set(report.disagreements.slice(0, 200).map((d) => d.unit));
     const texts = await readUnits(db, scope, "analysis", { keys: [...shown] });
     excerpts = Object.fromEntries([...texts.values()].map((u) => [u.key, u.text.length > 400 ? `${u.text.slice(0, 400)}…` : u.text]));
@@ -50,14 +45,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     .where("study_id", "=", scope.studyId)
     .orderBy("held_on")
     .execute();
-  const labels = await questionLabels(db, items, requestLanguage(request));
+  const labels = await questionLabels(db, q.items, requestLanguage(request));
   return {
     base,
-    coders,
-    chosen,
-    choice: item ? `item:${item.instrumentId}/${item.itemId}` : sessionId ? `session:${sessionId}` : "",
+    coders: q.coders.map((c) => ({ coderId: c.coderId, name: c.name, finished: c.finished })),
+    chosen: q.chosen,
+    choice: q.choice,
+    participantTurnsOnly: q.participantTurnsOnly,
     sessions,
-    items: items.map((i) => ({
+    items: q.items.map((i) => ({
       ...i,
       ...(labels.get(`${i.instrumentId}/${i.itemId}`) ?? { instrumentLabel: i.instrumentId, itemLabel: i.itemId }),
     })),
@@ -67,6 +63,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     hidden,
     canResolve: member.can("coding:write"),
     canSetBlind: member.can("study:edit"),
+    canExport: member.can("export:raw"),
     query: url.search,
   };
 }
@@ -100,6 +97,38 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 function figure(value: number | null) {
   return value === null ? "—" : value.toFixed(3);
+}
+
+function percent(value: number | null) {
+  return value === null ? "—" : `${Math.round(value * 1000) / 10}%`;
+}
+
+function interval(t: ReturnType<typeof useT>, value: { low: number; high: number } | null) {
+  return value === null ? "—" : t("coding.agreement.intervalValue", { low: value.low.toFixed(3), high: value.high.toFixed(3) });
+}
+
+type NoteKey =
+  | "coding.agreement.noteUndefined"
+  | "coding.agreement.noteNeverApplied"
+  | "coding.agreement.noteAlwaysApplied"
+  | "coding.agreement.noteNoAlpha";
+
+/**
+ * Why a figure reads as it does (issue 14 item 14): "92.9 % agreement, κ 0.000" is a coder who never
+ * varied, and a dash is a figure that cannot be computed, not a missing one.
+ */
+function themeNotes(
+  row: { units: number; cohensKappa: number | null; krippendorffAlpha: number | null; unvarying: { coderId: string; applied: boolean }[] },
+  coders: number,
+): { key: NoteKey; coder?: string }[] {
+  if (row.units === 0) return [];
+  if (coders === 2 && row.cohensKappa === null) return [{ key: "coding.agreement.noteUndefined" }];
+  const notes: { key: NoteKey; coder?: string }[] = row.unvarying.map((u) => ({
+    key: u.applied ? "coding.agreement.noteAlwaysApplied" : "coding.agreement.noteNeverApplied",
+    coder: u.coderId,
+  }));
+  if (row.krippendorffAlpha === null) notes.push({ key: "coding.agreement.noteNoAlpha" });
+  return notes;
 }
 
 export default function Agreement() {
@@ -164,10 +193,15 @@ export default function Agreement() {
             </optgroup>
           ) : null}
         </select>
+        <div className="ws-check">
+          <input type="checkbox" id="turns" name="turns" value="participants" defaultChecked={d.participantTurnsOnly} />
+          <label htmlFor="turns">{t("coding.agreement.participantTurnsOnly")}</label>
+        </div>
         <button type="submit">{t("coding.agreement.compute")}</button>
       </Form>
       {d.report ? (
         <>
+          <p>{t("coding.agreement.comparedCoders", { names: d.report.coderDetails.map((c) => c.name).join(", ") })}</p>
           <DataTable
             columns={[
               "coding.views.theme",
@@ -175,7 +209,9 @@ export default function Agreement() {
               "coding.agreement.percent",
               "coding.agreement.kappa",
               "coding.agreement.alpha",
+              "coding.agreement.alphaInterval",
               "coding.agreement.disagreements",
+              "coding.agreement.notes",
             ]}
             caption={<caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>}
           >
@@ -183,13 +219,48 @@ export default function Agreement() {
               <tr key={r.themeId}>
                 <th scope="row">{r.themeName}</th>
                 <td>{r.units}</td>
-                <td>{r.percentAgreement === null ? "—" : `${Math.round(r.percentAgreement * 1000) / 10}%`}</td>
+                <td>{percent(r.percentAgreement)}</td>
                 <td>{figure(r.cohensKappa)}</td>
                 <td>{figure(r.krippendorffAlpha)}</td>
+                <td>{interval(t, r.alphaInterval)}</td>
                 <td>{r.disagreements.length}</td>
+                <td>
+                  {themeNotes(r, d.report!.coders.length).map((note) => (
+                    <p key={note.key + (note.coder ?? "")} className="ws-hint">
+                      {t(note.key, { coder: note.coder ? (coderName[note.coder] ?? "") : "" })}
+                    </p>
+                  ))}
+                </td>
               </tr>
             ))}
+            {d.report.overall ? (
+              <tr>
+                <th scope="row">{t("coding.agreement.overall")}</th>
+                <td>{d.report.overall.units}</td>
+                <td>{percent(d.report.overall.percentAgreement)}</td>
+                <td>{figure(d.report.overall.cohensKappa)}</td>
+                <td>{figure(d.report.overall.krippendorffAlpha)}</td>
+                <td>{interval(t, d.report.overall.alphaInterval)}</td>
+                <td>{d.report.overall.disagreements}</td>
+                <td>
+                  <p className="ws-hint">{t("coding.agreement.overallHint")}</p>
+                </td>
+              </tr>
+            ) : null}
           </DataTable>
+          {d.report.bootstrap ? (
+            <p className="ws-hint">
+              {t("coding.agreement.bootstrapNote", { resamples: d.report.bootstrap.resamples, seed: String(d.report.bootstrap.seed) })}
+            </p>
+          ) : null}
+          <p className="ws-hint">{t("coding.agreement.finishedHint")}</p>
+          {d.canExport ? (
+            <p className="ws-noprint">
+              <a href={`${d.base}/coding/agreement.csv${d.query}`} download>
+                {t("coding.agreement.downloadDecisions")}
+              </a>
+            </p>
+          ) : null}
           <h2>{t("coding.agreement.toDiscuss")}</h2>
           {d.report.disagreements.length === 0 ? <p>{t("coding.agreement.noDisagreements")}</p> : null}
           {d.report.disagreements.slice(0, 200).map((dis) => (

@@ -62,6 +62,8 @@ export interface TranscriptSegmentTable {
   ends_ms: number | null;
   /** An interpreter turn: the turn (same session) it renders; its words are that turn's speaker's. */
   renders_segment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the turn arrived: a coder's "finished" covers only turns that existed then (ADR 070). */
+  created_at: CreatedAt;
 }
 
 export interface TranslationTable extends UnitColumns {

@@ -74,6 +74,8 @@ export interface AnswerTable {
   item_id: string;
   value: ColumnType<unknown, string, string>;
   answered_on: string;
+  /** When the answer was first given (kept when it is changed): for coders' "finished" (ADR 070). */
+  created_at: CreatedAt;
 }
 
 export interface FormSubmissionTable {

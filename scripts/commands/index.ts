@@ -6,6 +6,7 @@ import { dictionaryCommands } from "./dictionary";
 import { accountCommands } from "./accounts";
 import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
+import { agreementCommands } from "./agreement";
 
 // Each domain adds its commands here.
 export const allCommands: Command[] = [
@@ -16,4 +17,5 @@ export const allCommands: Command[] = [
   ...accountCommands,
   ...participantCommands,
   ...storageCommands,
+  ...agreementCommands,
 ];

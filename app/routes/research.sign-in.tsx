@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { afterSignIn } from "~/organisations/account.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { anonymousFormToken, verifyAnonymousCsrf } from "~/auth/csrf.server";
@@ -38,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   if (!result.ok) return json({ error: result.reason }, { status: result.reason === "rate_limited" ? 429 : 401 });
   const next = safeNext(String(form.get("next") ?? ""));
-  return redirect(result.pendingTotp ? `/research/totp?next=${encodeURIComponent(next)}` : next, {
+  return redirect(result.pendingTotp ? `/research/totp?next=${encodeURIComponent(next)}` : await afterSignIn(db, result.userId, next), {
     headers: [
       ["Set-Cookie", sessionCookie(result.token, secureCookies)],
       ["Set-Cookie", deviceCookie(result.deviceToken, secureCookies)],

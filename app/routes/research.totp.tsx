@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { afterSignIn } from "~/organisations/account.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { error: result.reason, enrol: await enrolAgain(parsed.data.secret, session.email) },
         { status: result.reason === "rate_limited" ? 429 : 400 },
       );
-    return redirect(next, { headers: { "Set-Cookie": sessionCookie(result.token, secureCookies) } });
+    return redirect(await afterSignIn(db, session.userId, next), { headers: { "Set-Cookie": sessionCookie(result.token, secureCookies) } });
   }
   const result = await enableTotp(db, {
     userId: session.userId,

@@ -45,7 +45,7 @@ export default function WorkspaceLayout() {
         </Link>
         {user ? (
           <nav aria-label={t("workspace.nav.account")} className="ws-account">
-            <span>{user.email}</span>
+            <Link to="/research/account">{user.displayName.trim() || user.email}</Link>
             <Link to="/research/totp">{t("workspace.nav.twoFactor")}</Link>
             <Form method="post" action="/research/sign-out">
               <CsrfInput />

@@ -285,7 +285,8 @@ async function plan(db: DB, scope: StudyScope, tree: FileCode[], mode: ImportMod
       claimed.add(match.id);
       const fields: Field[] = [];
       let rename: string | undefined;
-      if (match.name !== code.name) {
+      // Only a guid match renames: a name match differing in case is the same theme, named as here.
+      if (byGuid && match.name !== code.name) {
         const holder = byName.get(lower);
         // Matched by guid, but the file's name belongs to another theme here: keep this theme's name.
         if (holder && holder.id !== match.id) result.conflicts.push({ name: code.name, reason: "name_taken" });

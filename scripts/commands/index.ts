@@ -5,6 +5,7 @@ import { codingCommands } from "./coding";
 import { accountCommands } from "./accounts";
 import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
+import { codebookCommands } from "./codebook";
 
 // Each domain adds its commands here.
 export const allCommands: Command[] = [
@@ -14,4 +15,5 @@ export const allCommands: Command[] = [
   ...accountCommands,
   ...participantCommands,
   ...storageCommands,
+  ...codebookCommands,
 ];

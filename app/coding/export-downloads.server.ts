@@ -15,20 +15,28 @@ import {
   type Actor,
   type Write,
 } from "./exports.server";
+import { CodebookImportError, exportQdc } from "./codebook-exchange.server";
 
 /** The files the Exports page offers, by the name in their URL. */
-export const EXPORT_FILES = ["answers-long.csv", "answers-wide.csv", "data-dictionary.csv", "coded-spans.csv", "codebook.csv"] as const;
+export const EXPORT_FILES = [
+  "answers-long.csv",
+  "answers-wide.csv",
+  "data-dictionary.csv",
+  "coded-spans.csv",
+  "codebook.csv",
+  "codebook.qdc",
+] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 
 export function isExportFile(name: string | undefined): name is ExportFile {
   return (EXPORT_FILES as readonly string[]).includes(name ?? "");
 }
 
-function fileResponse(body: BodyInit, filename: string): Response {
+function fileResponse(body: BodyInit, filename: string, contentType = "text/csv; charset=utf-8"): Response {
   return new Response(body, {
     headers: {
       ...NO_STORE,
-      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Type": contentType,
       "Content-Disposition": `attachment; filename="${filename}"`,
       "X-Content-Type-Options": "nosniff",
     },
@@ -59,7 +67,8 @@ function streamed(produce: (write: Write) => Promise<unknown>): ReadableStream<U
 
 export async function exportDownload(db: DB, scope: StudyScope, studySlug: string, actor: Actor, file: ExportFile): Promise<Response> {
   const date = new Date().toISOString().slice(0, 10);
-  const filename = `${studySlug}-${file.replace(/\.csv$/, "")}-${date}.csv`;
+  const [stem, extension] = file.split(".") as [string, string];
+  const filename = `${studySlug}-${stem}-${date}.${extension}`;
   switch (file) {
     case "answers-long.csv":
       return fileResponse(
@@ -77,5 +86,17 @@ export async function exportDownload(db: DB, scope: StudyScope, studySlug: strin
       return fileResponse((await exportCodedSpans(db, scope, actor)).csv, filename);
     case "codebook.csv":
       return fileResponse(await exportCodebook(db, scope, actor), filename);
+    case "codebook.qdc":
+      try {
+        return fileResponse((await exportQdc(db, scope, actor)).xml, filename, "application/xml; charset=utf-8");
+      } catch (error) {
+        // The page offers the file only when there are accepted themes; a stale page is told plainly.
+        if (error instanceof CodebookImportError && error.reason === "no_themes")
+          return new Response("This study has no accepted themes yet.", {
+            status: 409,
+            headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
+          });
+        throw error;
+      }
   }
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
@@ -20,7 +20,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const member = await requireStudyMember(request, context, params, "study:edit");
-  return codebookImportAction(member, await readFormBody(request));
+  const result = await codebookImportAction(member, await readFormBody(request));
+  return json(result, { status: result.step === "error" ? 400 : 200 });
 }
 
 function Preview({ plan }: { plan: ImportPlan }) {

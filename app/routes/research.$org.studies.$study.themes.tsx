@@ -69,6 +69,12 @@ export default function Themes() {
       <p className="ws-noprint">
         <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${d.base}/themes/views`}>{t("coding.nav.views")}</Link> ·{" "}
         <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
+        {d.canManage ? (
+          <>
+            {" "}
+            · <Link to={`${d.base}/themes/import`}>{t("coding.codebookImport.title")}</Link>
+          </>
+        ) : null}
       </p>
       {result && "error" in result ? <ErrorSummary errors={[{ field: result.field ?? undefined, message: t(result.error) }]} /> : null}
       {result && !("error" in result) ? (

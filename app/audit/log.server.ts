@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "withdrawal_recorded",
   "consent_changed_by_staff",
   "responses_imported",
+  "codebook_imported",
   "export",
   "coding_settings_changed",
   "publication",

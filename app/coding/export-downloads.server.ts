@@ -15,9 +15,13 @@ import {
   type Actor,
   type Write,
 } from "./exports.server";
+<<<<<<< HEAD
 import { exportDdiCodebook } from "./ddi.server";
 import { exportAnswersRScript } from "./r-script.server";
 import { exportAnswersStats, type WriteBytes } from "./stats-export.server";
+=======
+import { CodebookImportError, exportQdc } from "./codebook-exchange.server";
+>>>>>>> codebook
 
 /** The files the Exports page offers, by the name in their URL. */
 export const EXPORT_FILES = [
@@ -26,10 +30,14 @@ export const EXPORT_FILES = [
   "data-dictionary.csv",
   "coded-spans.csv",
   "codebook.csv",
+<<<<<<< HEAD
   "answers.sav",
   "answers.dta",
   "answers.R",
   "data-dictionary.xml",
+=======
+  "codebook.qdc",
+>>>>>>> codebook
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 
@@ -96,8 +104,13 @@ export async function exportDownload(
   options: { language?: string } = {},
 ): Promise<Response> {
   const date = new Date().toISOString().slice(0, 10);
+<<<<<<< HEAD
   const dot = file.lastIndexOf(".");
   const filename = `${studySlug}-${file.slice(0, dot)}${options.language ? `-${options.language}` : ""}-${date}${file.slice(dot)}`;
+=======
+  const [stem, extension] = file.split(".") as [string, string];
+  const filename = `${studySlug}-${stem}-${date}.${extension}`;
+>>>>>>> codebook
   switch (file) {
     case "answers.sav":
     case "answers.dta": {
@@ -128,5 +141,17 @@ export async function exportDownload(
       return fileResponse((await exportCodedSpans(db, scope, actor)).csv, filename);
     case "codebook.csv":
       return fileResponse(await exportCodebook(db, scope, actor), filename);
+    case "codebook.qdc":
+      try {
+        return fileResponse((await exportQdc(db, scope, actor)).xml, filename, "application/xml; charset=utf-8");
+      } catch (error) {
+        // The page offers the file only when there are accepted themes; a stale page is told plainly.
+        if (error instanceof CodebookImportError && error.reason === "no_themes")
+          return new Response("This study has no accepted themes yet.", {
+            status: 409,
+            headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
+          });
+        throw error;
+      }
   }
 }

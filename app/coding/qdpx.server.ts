@@ -15,12 +15,19 @@
  *   mapped through the redaction, so a coded span still covers the same words.
  * - Positions are code points, which is what QualCoder (Python str) and the schema's "characters" mean.
  * - Read through the consent gate with the "analysis" purpose: erased participants are absent.
+ * - Each participant the gate lets through is a Case named by their export pseudonym (the one every
+ *   other export joins on), with Variables to compare by: Language, Cohort, Timepoints and one
+ *   "Timepoint: <name>" yes/no per timepoint. A case refers to its questionnaire responses
+ *   (SourceRef) and to its own turns in sessions (SelectionRef to an uncoded PlainTextSelection per
+ *   turn), never to a whole focus group. No memos (ADR 038). See docs/decisions/071-codebook-exchange.md.
  */
 import { createHash } from "node:crypto";
 import { crc32, deflateRawSync } from "node:zlib";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import { readUnits, type GatedUnit } from "../consent/units.server";
+import { caseAttributes } from "../consent/cases.server";
+import { participantPseudonym } from "../disclosure/pseudonyms";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { type UnitKey } from "./units";
 import { codingsOnUnits } from "../consent/codings.server";
@@ -97,15 +104,17 @@ interface SourceDoc {
   name: string;
   text: string;
   selections: { guid: string; start: number; end: number; themeId: string; coderId: string; createdAt: Date }[];
-  /** Whole turns that are one side of a rendering link. */
+  /** Whole turns that are a participant's words (a case's) or one side of a rendering link. */
   turns: { guid: string; start: number; end: number; name: string }[];
+  /** The participant whose questionnaire response this document is. */
+  respondent: string | null;
 }
 
 export interface QdpxResult {
   zip: Buffer;
   xml: string;
   sources: { guid: string; text: string }[];
-  counts: { sources: number; codes: number; selections: number };
+  counts: { sources: number; codes: number; selections: number; cases: number };
 }
 
 export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> {
@@ -149,7 +158,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   const renderedName = new Map(units.map((u) => [u.key, speakerName(u)]));
 
   // Group units into documents: one per session, one per response.
-  const docs = new Map<string, { name: string; parts: { unit: GatedUnit; prefix: string }[] }>();
+  const docs = new Map<string, { name: string; respondent: string | null; parts: { unit: GatedUnit; prefix: string }[] }>();
   for (const u of units) {
     let docKey: string;
     let name: string;
@@ -165,12 +174,14 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       name = `Respondent ${respondentLabel(scope.studyId, u.participantId ?? "")} (${u.heldOn?.slice(0, 7)})`;
       prefix = `${u.itemId}: `;
     }
-    const doc = docs.get(docKey) ?? { name, parts: [] };
+    const doc = docs.get(docKey) ?? { name, respondent: u.sessionId ? null : u.participantId, parts: [] };
     doc.parts.push({ unit: u, prefix });
     docs.set(docKey, doc);
   }
 
   const sources: SourceDoc[] = [];
+  // A case's own turns, by participant: their words and interpreters' renderings of them.
+  const caseTurns = new Map<string, string[]>();
   const usedThemes = new Set<string>();
   const users = new Set<string>();
   for (const [docKey, doc] of docs) {
@@ -187,7 +198,9 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       const base = at + Array.from(part.prefix).length;
       text += part.prefix + redacted;
       at = base + Array.from(redacted).length;
-      if (linked.has(part.unit.key) && at > base) {
+      const owner = part.unit.sessionId ? part.unit.ownerId : null;
+      if ((linked.has(part.unit.key) || owner) && at > base) {
+        if (owner) caseTurns.set(owner, [...(caseTurns.get(owner) ?? []), turnGuid(part.unit.key)]);
         turns.push({
           guid: turnGuid(part.unit.key),
           start: base,
@@ -204,7 +217,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
         selections.push({ guid: c.id, start, end, themeId: c.themeId, coderId: c.coderId, createdAt: c.createdAt });
       }
     }
-    sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections, turns });
+    sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections, turns, respondent: doc.respondent });
   }
 
   const userRows = users.size
@@ -229,6 +242,31 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       })
       .join("\n");
 
+  const cases = await caseAttributes(db, scope);
+  const timepoints = [...new Set(cases.flatMap((c) => c.timepoints))].sort();
+  const variables = [
+    { key: "language", name: "Language", type: "Text" as const },
+    { key: "cohort", name: "Cohort", type: "Text" as const },
+    { key: "timepoints", name: "Timepoints", type: "Text" as const },
+    ...timepoints.map((tp) => ({ key: `timepoint:${tp}`, name: `Timepoint: ${tp}`, type: "Boolean" as const })),
+  ].map((v) => ({ ...v, guid: guidFrom(`variable:${scope.studyId}:${v.key}`) }));
+  const variableGuid = new Map(variables.map((v) => [v.key, v.guid]));
+  const value = (key: string, element: "TextValue" | "BooleanValue", text: string) =>
+    `      <VariableValue><VariableRef targetGUID="${variableGuid.get(key)}"/><${element}>${escapeXml(text)}</${element}></VariableValue>`;
+  const caseXml = cases.map((c) => {
+    const responses = sources.filter((s) => s.respondent === c.participantId);
+    return [
+      `    <Case guid="${guidFrom(`case:${scope.studyId}:${c.participantId}`)}" name="${participantPseudonym(scope.studyId, c.participantId)}">`,
+      value("language", "TextValue", c.language),
+      ...(c.cohort ? [value("cohort", "TextValue", c.cohort)] : []),
+      value("timepoints", "TextValue", c.timepoints.join(", ")),
+      ...timepoints.map((tp) => value(`timepoint:${tp}`, "BooleanValue", String(c.timepoints.includes(tp)))),
+      ...responses.map((s) => `      <SourceRef targetGUID="${s.guid}"/>`),
+      ...(caseTurns.get(c.participantId) ?? []).map((guid) => `      <SelectionRef targetGUID="${guid}"/>`),
+      `    </Case>`,
+    ].join("\n");
+  });
+
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const title = (study.titles as Record<string, string>).en ?? study.slug;
   const xml = [
@@ -238,6 +276,16 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
       ? ["  <Users>", ...userRows.map((u) => `    <User guid="${u.id}" name="${escapeXml(u.display_name || "Coder")}"/>`), "  </Users>"]
       : []),
     ...(themes.length ? ["  <CodeBook>", "    <Codes>", codeXml(treeOrder(themes), null, "      "), "    </Codes>", "  </CodeBook>"] : []),
+    ...(cases.length
+      ? [
+          "  <Variables>",
+          ...variables.map((v) => `    <Variable guid="${v.guid}" name="${escapeXml(v.name)}" typeOfVariable="${v.type}"/>`),
+          "  </Variables>",
+          "  <Cases>",
+          ...caseXml,
+          "  </Cases>",
+        ]
+      : []),
     ...(sources.length
       ? [
           "  <Sources>",
@@ -284,7 +332,12 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     zip: zipFiles(files),
     xml,
     sources: sources.map((s) => ({ guid: s.guid, text: s.text })),
-    counts: { sources: sources.length, codes: themes.length, selections: sources.reduce((n, s) => n + s.selections.length, 0) },
+    counts: {
+      sources: sources.length,
+      codes: themes.length,
+      selections: sources.reduce((n, s) => n + s.selections.length, 0),
+      cases: cases.length,
+    },
   };
 }
 
@@ -300,7 +353,14 @@ export async function exportQdpx(
     organisationId: scope.organisationId,
     action: "export",
     subject: study.slug,
-    detail: { export: "qdpx", via: actor.via, sources: result.counts.sources, codes: result.counts.codes, rows: result.counts.selections },
+    detail: {
+      export: "qdpx",
+      via: actor.via,
+      sources: result.counts.sources,
+      codes: result.counts.codes,
+      cases: result.counts.cases,
+      rows: result.counts.selections,
+    },
   });
   return result;
 }

@@ -10,12 +10,13 @@ import { useT } from "~/i18n/react";
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, scope, base, study } = await requireStudyMember(request, context, params, "export:raw");
+  const { member, db, scope, base, study } = await requireStudyMember(request, context, params, "export:raw");
   const themes = await listThemes(db, scope);
   return {
     base,
     languages: study.languages,
     themes: themes.filter((t) => t.status === "accepted").map((t) => ({ id: t.id, name: t.name, depth: t.depth })),
+    canImportCodebook: member.can("study:edit"),
   };
 }
 
@@ -88,6 +89,11 @@ export default function Exports() {
         <li>
           <Download base={d.base} file="codebook.csv" label={t("coding.exports.codebook")} />
         </li>
+        {d.themes.length > 0 ? (
+          <li>
+            <Download base={d.base} file="codebook.qdc" label={t("coding.exports.codebookQdc")} />
+          </li>
+        ) : null}
         <li>
           <Form method="post" action={`${d.base}/quotes/qdpx`} reloadDocument className="ws-row-form">
             <CsrfInput />
@@ -95,6 +101,12 @@ export default function Exports() {
           </Form>
         </li>
       </ul>
+
+      {d.canImportCodebook ? (
+        <p>
+          <Link to={`${d.base}/themes/import`}>{t("coding.exports.codebookImport")}</Link>
+        </p>
+      ) : null}
 
       <h2>{t("coding.exports.quotes")}</h2>
       <p>{t("coding.exports.quotesHint")}</p>

@@ -7,6 +7,7 @@ import { accountCommands } from "./accounts";
 import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
 import { agreementCommands } from "./agreement";
+import { codebookCommands } from "./codebook";
 
 // Each domain adds its commands here.
 export const allCommands: Command[] = [
@@ -18,4 +19,5 @@ export const allCommands: Command[] = [
   ...participantCommands,
   ...storageCommands,
   ...agreementCommands,
+  ...codebookCommands,
 ];

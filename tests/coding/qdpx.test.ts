@@ -90,7 +90,8 @@ describe("REFI-QDA export", () => {
     const texts = new Map(result.sources.map((s) => [s.guid, s.text]));
     const selected: string[] = [];
     for (const m of result.xml.matchAll(/<TextSource guid="([^"]+)"[\s\S]*?<\/TextSource>/g)) {
-      for (const sel of m[0].matchAll(/startPosition="(\d+)" endPosition="(\d+)"/g))
+      // coded selections (a participant's whole turn is an uncoded, named selection for their case)
+      for (const sel of m[0].matchAll(/<PlainTextSelection guid="[^"]+" startPosition="(\d+)" endPosition="(\d+)"/g))
         selected.push(sliceCodePoints(texts.get(m[1]!)!, Number(sel[1]), Number(sel[2])));
     }
     expect(selected.sort()).toEqual([" kind", "the kindness", "مرحبا 🙏"].sort());

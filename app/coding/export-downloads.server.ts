@@ -15,13 +15,10 @@ import {
   type Actor,
   type Write,
 } from "./exports.server";
-<<<<<<< HEAD
+import { CodebookImportError, exportQdc } from "./codebook-exchange.server";
 import { exportDdiCodebook } from "./ddi.server";
 import { exportAnswersRScript } from "./r-script.server";
 import { exportAnswersStats, type WriteBytes } from "./stats-export.server";
-=======
-import { CodebookImportError, exportQdc } from "./codebook-exchange.server";
->>>>>>> codebook
 
 /** The files the Exports page offers, by the name in their URL. */
 export const EXPORT_FILES = [
@@ -30,14 +27,11 @@ export const EXPORT_FILES = [
   "data-dictionary.csv",
   "coded-spans.csv",
   "codebook.csv",
-<<<<<<< HEAD
   "answers.sav",
   "answers.dta",
   "answers.R",
   "data-dictionary.xml",
-=======
   "codebook.qdc",
->>>>>>> codebook
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 
@@ -104,13 +98,8 @@ export async function exportDownload(
   options: { language?: string } = {},
 ): Promise<Response> {
   const date = new Date().toISOString().slice(0, 10);
-<<<<<<< HEAD
   const dot = file.lastIndexOf(".");
   const filename = `${studySlug}-${file.slice(0, dot)}${options.language ? `-${options.language}` : ""}-${date}${file.slice(dot)}`;
-=======
-  const [stem, extension] = file.split(".") as [string, string];
-  const filename = `${studySlug}-${stem}-${date}.${extension}`;
->>>>>>> codebook
   switch (file) {
     case "answers.sav":
     case "answers.dta": {

@@ -66,19 +66,11 @@ export default function Themes() {
   return (
     <main id="main" className="ws-main">
       <h1>{t("coding.themes.title")}</h1>
-<<<<<<< HEAD
-=======
-      <p className="ws-noprint">
-        <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link> · <Link to={`${d.base}/themes/views`}>{t("coding.nav.views")}</Link> ·{" "}
-        <Link to={`${d.base}/quotes`}>{t("coding.nav.quotes")}</Link>
-        {d.canManage ? (
-          <>
-            {" "}
-            · <Link to={`${d.base}/themes/import`}>{t("coding.codebookImport.title")}</Link>
-          </>
-        ) : null}
-      </p>
->>>>>>> codebook
+      {d.canManage ? (
+        <p className="ws-noprint">
+          <Link to={`${d.base}/themes/import`}>{t("coding.codebookImport.title")}</Link>
+        </p>
+      ) : null}
       {result && "error" in result ? <ErrorSummary errors={[{ field: result.field ?? undefined, message: t(result.error) }]} /> : null}
       {result && !("error" in result) ? (
         <div className="ws-panel" role="status">

@@ -49,14 +49,14 @@ export async function peekToken(db: DB, token: string, purpose: TokenPurpose, no
   const row = await db
     .selectFrom("user_token")
     .innerJoin("app_user", "app_user.id", "user_token.user_id")
-    .select(["app_user.id as userId", "app_user.email", "app_user.disabled_at"])
+    .select(["app_user.id as userId", "app_user.email", "app_user.display_name as displayName", "app_user.disabled_at"])
     .where("user_token.token_hash", "=", hashToken(token))
     .where("user_token.purpose", "=", purpose)
     .where("user_token.used_at", "is", null)
     .where("user_token.expires_at", ">", now)
     .executeTakeFirst();
   if (!row || row.disabled_at) return null;
-  return { userId: row.userId, email: row.email };
+  return { userId: row.userId, email: row.email, displayName: row.displayName };
 }
 
 export type RedeemResult =
@@ -68,7 +68,8 @@ export type RedeemResult =
  */
 export async function redeemToken(
   db: DB,
-  input: { token: string; purpose: TokenPurpose; password: string },
+  /** displayName: the name the person gives when accepting an invitation (already checked); absent keeps it. */
+  input: { token: string; purpose: TokenPurpose; password: string; displayName?: string },
   now = new Date(),
 ): Promise<RedeemResult> {
   const account = await peekToken(db, input.token, input.purpose, now);
@@ -86,7 +87,11 @@ export async function redeemToken(
       .returning("user_id")
       .executeTakeFirst();
     if (!claimed) return false;
-    await trx.updateTable("app_user").set({ password_hash: passwordHash }).where("id", "=", claimed.user_id).execute();
+    await trx
+      .updateTable("app_user")
+      .set({ password_hash: passwordHash, ...(input.displayName ? { display_name: input.displayName } : {}) })
+      .where("id", "=", claimed.user_id)
+      .execute();
     await recordAudit(trx, {
       actorUserId: claimed.user_id,
       action: "password_set",

@@ -7,6 +7,7 @@
  * cannot differ: the export's name, its filter (these exports take the whole study: `{}`), the
  * row count and how it was run (`via`).
  */
+import { namesOf } from "../organisations/names.server";
 import type { DB } from "../../db/index";
 import { participantPseudonym } from "../disclosure/pseudonyms";
 import { recordAudit } from "../audit/log.server";
@@ -216,14 +217,7 @@ export async function exportCodedSpans(db: DB, scope: StudyScope, actor: Actor):
   // THE GATE: only codings whose unit analysis may read come back, with those units.
   const { codings, units } = await readCodings(db, scope, "analysis");
   const coderIds = [...new Set(codings.map((c) => c.coderId))];
-  const coderNames = new Map(
-    coderIds.length
-      ? (await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()).map((u) => [
-          u.id,
-          u.display_name,
-        ])
-      : [],
-  );
+  const coderNames = await namesOf(db, coderIds);
   const redactions = await redactionsFor(db, scope, [...units.keys()]);
   const out = [];
   for (const c of codings) {

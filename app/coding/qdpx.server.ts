@@ -21,6 +21,7 @@
  *   (SourceRef) and to its own turns in sessions (SelectionRef to an uncoded PlainTextSelection per
  *   turn), never to a whole focus group. No memos (ADR 038). See docs/decisions/071-codebook-exchange.md.
  */
+import { namesOf } from "../organisations/names.server";
 import { createHash } from "node:crypto";
 import { crc32, deflateRawSync } from "node:zlib";
 import type { DB } from "../../db/index";
@@ -220,13 +221,7 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
     sources.push({ guid: guidFrom(`${scope.studyId}:${docKey}`), name: doc.name, text, selections, turns, respondent: doc.respondent });
   }
 
-  const userRows = users.size
-    ? await db
-        .selectFrom("app_user")
-        .select(["id", "display_name"])
-        .where("id", "in", [...users])
-        .execute()
-    : [];
+  const userNames = await namesOf(db, [...users]);
   const liveThemes = new Map(themes.map((t) => [t.id, t]));
   const codeXml = (list: (Theme & { depth: number })[], parentId: string | null, indent: string): string =>
     list
@@ -272,8 +267,8 @@ export async function buildQdpx(db: DB, scope: StudyScope): Promise<QdpxResult> 
   const xml = [
     `<?xml version="1.0" encoding="utf-8"?>`,
     `<Project xmlns="urn:QDA-XML:project:1.0" name="${escapeXml(title)}" origin="Tandem" creationDateTime="${now}">`,
-    ...(userRows.length
-      ? ["  <Users>", ...userRows.map((u) => `    <User guid="${u.id}" name="${escapeXml(u.display_name || "Coder")}"/>`), "  </Users>"]
+    ...(userNames.size
+      ? ["  <Users>", ...[...userNames].map(([id, name]) => `    <User guid="${id}" name="${escapeXml(name)}"/>`), "  </Users>"]
       : []),
     ...(themes.length ? ["  <CodeBook>", "    <Codes>", codeXml(treeOrder(themes), null, "      "), "    </Codes>", "  </CodeBook>"] : []),
     ...(cases.length

@@ -9,6 +9,7 @@
  * consent). No consent rule is restated here. The few look-ups below that return ids or counts only
  * say so, and say which gated read their caller then makes.
  */
+import { personName } from "../organisations/names.server";
 import type { DB } from "../../db/index";
 import { analysableParticipants } from "./gate.server";
 import { readUnits, type GatedUnit } from "./units.server";
@@ -266,7 +267,7 @@ export async function codersOfStudy(db: DB, scope: StudyScope) {
   return rows
     .map((r) => ({
       coderId: r.coder_id,
-      name: r.display_name.trim() || r.email,
+      name: personName(r),
       email: r.email,
       finished: !!r.finished_at,
       finishedAt: r.finished_at ? new Date(r.finished_at) : null,

@@ -3,6 +3,7 @@
  * transcripts stored as ordered segments. Reading participants' words back goes through
  * app/consent/units.server.ts.
  */
+import { personName } from "../organisations/names.server";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "../../db/index";
@@ -80,7 +81,7 @@ export async function facilitatorChoices(db: DB, scope: StudyScope): Promise<{ u
     .where("membership.organisation_id", "=", scope.organisationId)
     .where("app_user.disabled_at", "is", null)
     .execute();
-  return rows.map((r) => ({ userId: r.id, name: r.display_name.trim() || r.email })).sort((a, b) => a.name.localeCompare(b.name));
+  return rows.map((r) => ({ userId: r.id, name: personName(r) })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function createGathering(db: DB, scope: StudyScope, actorUserId: string | null, input: GatheringInput): Promise<string> {

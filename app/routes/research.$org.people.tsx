@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { displayNameSchema } from "~/organisations/account.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CsrfInput } from "~/auth/components/CsrfInput";
@@ -45,7 +46,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("add"), email: z.string(), role: z.string() }),
+  z.object({ intent: z.literal("add"), email: z.string(), role: z.string(), displayName: z.string().default("") }),
   z.object({ intent: z.literal("role"), userId: z.string(), role: z.enum(ROLE_VALUES) }),
   z.object({ intent: z.literal("disable"), userId: z.string() }),
   z.object({ intent: z.literal("enable"), userId: z.string() }),
@@ -69,7 +70,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     switch (input.intent) {
       case "add": {
-        const person = addPersonSchema.safeParse({ email: input.email, role: input.role });
+        // A colleague has a name from the start: it is shown beside their coding and in exports (issue 14 item 3).
+        if (!displayNameSchema.safeParse(input.displayName).success)
+          return json<ActionResult>({ ok: false, error: "name", field: "new-name" }, { status: 400 });
+        const person = addPersonSchema.safeParse({ email: input.email, role: input.role, displayName: input.displayName });
         if (!person.success) return json<ActionResult>({ ok: false, error: "invalid_person", field: "new-email" }, { status: 400 });
         const added = await addPerson(db, { organisationId, actorUserId, ...person.data });
         return json<ActionResult>({
@@ -142,6 +146,8 @@ export default function People() {
         <Form method="post" className="ws-form ws-inline-form">
           <CsrfInput />
           <input type="hidden" name="intent" value="add" />
+          <label htmlFor="new-name">{t("workspace.people.name")}</label>
+          <input id="new-name" name="displayName" required maxLength={80} autoComplete="off" dir="auto" />
           <label htmlFor="new-email">{t("workspace.field.email")}</label>
           <input id="new-email" name="email" type="email" required spellCheck={false} autoComplete="off" />
           <label htmlFor="new-role">{t("workspace.field.role")}</label>

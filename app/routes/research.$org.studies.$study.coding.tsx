@@ -9,6 +9,7 @@ import { CodedText } from "~/coding/components/CodedText";
 import { CodingItem } from "~/coding/components/CodingItem";
 import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
+import { namesOf } from "~/organisations/names.server";
 import { requireStudyMember } from "~/workspace/request.server";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/units.server";
 import { useT } from "~/i18n/react";
@@ -55,9 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     shown.map((u) => u.key),
   );
   const coderIds = [...new Set(codings.map((c) => c.coderId))];
-  const coders = coderIds.length
-    ? await db.selectFrom("app_user").select(["id", "display_name"]).where("id", "in", coderIds).execute()
-    : [];
+  const coders = await namesOf(db, coderIds);
   const themes = (await listThemes(db, scope)).filter((t) => t.status === "accepted" || t.proposedBy === userId);
   const translations = await readTranslations(db, shown);
   // Memos only on the codings this coder may see (blind coding hides the others' codings and so their memos).
@@ -77,7 +76,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     finished: await isFinished(db, scope.studyId, userId),
     userId,
     themes: themes.map((t) => ({ id: t.id, name: t.name, colour: t.colour, depth: t.depth, proposed: t.status === "proposed" })),
-    coders: Object.fromEntries(coders.map((c) => [c.id, c.display_name])),
+    coders: Object.fromEntries(coders),
     units: shown.map((u) => ({
       key: u.key,
       text: u.text,

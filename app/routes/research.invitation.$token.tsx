@@ -16,6 +16,7 @@ export default function InvitationPage() {
     <SetPasswordForm
       title={t("workspace.link.invitationTitle")}
       email={data.email}
+      displayName={data.displayName}
       formToken={data.formToken}
       problems={result?.problems}
     />

@@ -6,6 +6,7 @@
  * A participant code is only ever read here to find the participant it belongs to: it is hashed
  * with the server key and compared, never stored, logged or returned.
  */
+import { personName } from "../organisations/names.server";
 import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { lookUpStudy, studyById } from "../studies/lookup.server";
@@ -213,7 +214,7 @@ export async function listCohorts(db: DB, ref: StudyScope): Promise<Cohort[]> {
     endsOn: c.ends_on,
     members: Number(c.members ?? 0),
     sessions: Number(c.sessions ?? 0),
-    facilitators: facilitators.filter((f) => f.cohort_id === c.id).map((f) => ({ userId: f.id, displayName: f.display_name || f.email })),
+    facilitators: facilitators.filter((f) => f.cohort_id === c.id).map((f) => ({ userId: f.id, displayName: personName(f) })),
   }));
 }
 
@@ -380,7 +381,7 @@ export async function organisationStaff(db: DB, organisationId: string) {
     .orderBy("u.display_name")
     .orderBy("u.email")
     .execute();
-  return rows.map((r) => ({ userId: r.id, displayName: r.display_name || r.email, role: r.role }));
+  return rows.map((r) => ({ userId: r.id, displayName: personName(r), role: r.role }));
 }
 
 /** Whether the user is one of the cohort's facilitators. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayNameSchema } from "../../app/organisations/account.server";
 import { linkFor } from "../../app/auth/invitations.server";
 import { endUserSessions } from "../../app/auth/sessions.server";
 import { recordAudit } from "../../app/audit/log.server";
@@ -63,13 +64,15 @@ export const accountCommands: Command[] = [
   {
     name: "user create",
     summary: "Add a person to an organisation and print their one-time invitation link",
-    usage: `npm run cli -- user create --org <slug> --email <e-mail> --role <role>\n\n  --role  one of ${ROLE_VALUES.join(", ")}\n\nNobody is e-mailed: hand the printed link to the person yourself. It works once and expires in 7 days.\nLinks use PUBLIC_URL (default http://localhost:3000).`,
+    usage: `npm run cli -- user create --org <slug> --email <e-mail> --role <role> [--name <name>]\n\n  --role  one of ${ROLE_VALUES.join(", ")}\n  --name  the name colleagues see beside their work (they can change it; asked when they accept if absent)\n\nNobody is e-mailed: hand the printed link to the person yourself. It works once and expires in 7 days.\nLinks use PUBLIC_URL (default http://localhost:3000).`,
     async run(args, ctx) {
-      const { values } = parseOptions(args, { values: ["org", "email", "role"] });
+      const { values } = parseOptions(args, { values: ["org", "email", "role", "name"] });
       const { db } = await ctx.openDb();
       const slug = requireOption(values, "org");
       const role = z.enum(ROLE_VALUES).safeParse(requireOption(values, "role"));
       if (!role.success) throw new CliError(`--role must be one of ${ROLE_VALUES.join(", ")}.`);
+      if (values.name !== undefined && !displayNameSchema.safeParse(values.name).success)
+        throw new CliError("--name must be a name of 1 to 80 characters.");
       const organisation = await db.selectFrom("organisation").select("id").where("slug", "=", slug).executeTakeFirst();
       if (!organisation) throw new CliError(`No organisation has the slug "${slug}".`);
       try {
@@ -77,6 +80,7 @@ export const accountCommands: Command[] = [
           organisationId: organisation.id,
           email: requireOption(values, "email"),
           role: role.data,
+          displayName: values.name ?? "",
           actorUserId: null,
         });
         if (added.invitationToken) {

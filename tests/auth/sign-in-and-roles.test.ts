@@ -240,20 +240,25 @@ describe("invitations and passwords", () => {
     const path = `/research/invitation/${added.invitationToken}`;
     const client = new WorkspaceClient(app.url);
     expect((await client.get(path)).status).toBe(200);
-    const short = await client.submit(path, { password: "short one", confirm: "short one" });
+    const short = await client.submit(path, { displayName: "Ivy Invitee", password: "short one", confirm: "short one" });
     expect(short.status).toBe(400);
     expect(await short.text()).toContain("at least 12 characters");
-    const common = await client.submit(path, { password: "password1234", confirm: "password1234" });
+    const common = await client.submit(path, { displayName: "Ivy Invitee", password: "password1234", confirm: "password1234" });
     expect(common.status).toBe(400);
     const password = "  Ünïcode spaced passphrase  ";
-    const ok = await client.submit(path, { password, confirm: password });
+    // Accepting asks for the name colleagues will see: without one nothing is set.
+    const nameless = await client.submit(path, { displayName: "  ", password, confirm: password });
+    expect(nameless.status).toBe(400);
+    expect(await nameless.text()).toContain('href="#displayName"');
+    const ok = await client.submit(path, { displayName: "Ivy Invitee", password, confirm: password });
     expect(ok.status).toBe(302);
     const user = await app.db
       .selectFrom("app_user")
-      .select("password_hash")
+      .select(["password_hash", "display_name"])
       .where("email", "=", "invitee@demo.tandem.test")
       .executeTakeFirstOrThrow();
     expect(parseArgon2Hash(user.password_hash!)).toMatchObject({ algorithm: "argon2id", memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(user.display_name).toBe("Ivy Invitee");
     expect((await client.get(path)).status).toBe(404);
     expect((await new WorkspaceClient(app.url).signIn("invitee@demo.tandem.test", password.trim())).status).toBe(401);
     expect((await new WorkspaceClient(app.url).signIn("invitee@demo.tandem.test", password)).status).toBe(302);

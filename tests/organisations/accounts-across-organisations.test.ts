@@ -46,7 +46,7 @@ const auditOf = async (organisationId: string, action: string) =>
 describe("adding another organisation's member", () => {
   it("only invites them: they are not a member, no link is shown, and no link can be asked for", async () => {
     const attacker = await signedIn(ATTACKER);
-    const added = await attacker.submit("/research/other/people", { intent: "add", email: VICTIM, role: "admin" });
+    const added = await attacker.submit("/research/other/people", { intent: "add", displayName: "Vic Tim", email: VICTIM, role: "admin" });
     expect(added.status).toBe(200);
     const html = await added.text();
     expect(html).not.toContain("/research/invitation/");

@@ -19,6 +19,7 @@ export interface Route {
 export const ROUTES: Route[] = [
   { method: "GET", path: "/research", permission: "signed_in", allowed: 200 },
   { method: "GET", path: "/research/totp", permission: "signed_in", allowed: 200 },
+  { method: "GET", path: "/research/account", permission: "signed_in", allowed: 200 },
   { method: "GET", path: "/research/{org}", permission: "organisation:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/people", permission: "people:manage", allowed: 200 },
   { method: "POST", path: "/research/{org}/people", permission: "people:manage", body: { intent: "nonsense" }, allowed: 400 },

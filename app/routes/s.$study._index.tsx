@@ -1,11 +1,9 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
 import { messagesFor } from "~/i18n/catalogues.server";
 import { makeTranslate } from "~/i18n/intl";
 import { getLanguage, isLanguageCode } from "~/i18n/languages";
-import { useT } from "~/i18n/react";
 import { languageCookie, requestLanguage } from "~/i18n/request.server";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { PrivacyTips } from "~/participants/components/PrivacyTips";
 import { noStore, participantRequest, safeNext } from "~/participants/page.server";
 
@@ -53,8 +51,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function ChooseLanguage() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
     <ParticipantPage slug={data.slug} withdrawLinks={false} exitLabels={data.exitLabels}>
       <h1 className="multilingual">

@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { noStore, pageTitle, participantRequest } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -20,11 +18,9 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function TakeABreak() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
-    <ParticipantPage slug={data.slug}>
-      <h1>{t("participant.break.title")}</h1>
+    <ParticipantPage slug={data.slug} title={t("participant.break.title")}>
       <p>{data.started ? t("participant.break.saved") : t("participant.break.notStarted")}</p>
       <h2>{t("participant.break.howTitle")}</h2>
       <ol>

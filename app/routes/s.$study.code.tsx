@@ -1,7 +1,5 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { noStore, pageTitle, participantRequest } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -14,11 +12,9 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Code() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
-    <ParticipantPage slug={data.slug}>
-      <h1>{t("participant.code.title")}</h1>
+    <ParticipantPage slug={data.slug} title={t("participant.code.title")}>
       <p>{t("participant.code.intro")}</p>
       {data.code ? (
         <p className="panel code-panel">

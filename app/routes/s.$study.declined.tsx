@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
 import { ContactText } from "~/participants/components/ContactText";
-import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, SupportList, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -20,8 +18,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Declined() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
     <ParticipantPage slug={data.slug} withdrawLinks={false}>
       <h1>{t("participant.declined.title")}</h1>

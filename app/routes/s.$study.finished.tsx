@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { noStore, pageTitle, participantRequest } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -13,11 +11,9 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Finished() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
-    <ParticipantPage slug={data.slug}>
-      <h1>{t("participant.finished.title")}</h1>
+    <ParticipantPage slug={data.slug} title={t("participant.finished.title")}>
       <p>{t("participant.finished.body")}</p>
       <p>
         <a href={`/s/${data.slug}/resume`}>{t("participant.info.haveCode")}</a>

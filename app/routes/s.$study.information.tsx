@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { Blocks } from "~/participants/components/Blocks";
 import { renderInstrumentText } from "~/participants/render.server";
 import { contactIn, noStore, notFound, pageTitle, participantRequest } from "~/participants/page.server";
@@ -19,8 +17,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Information() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
     <ParticipantPage slug={data.slug}>
       <Blocks blocks={data.blocks} />

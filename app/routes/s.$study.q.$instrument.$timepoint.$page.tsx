@@ -1,7 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ErrorSummary, ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { QuestionField } from "~/participants/components/QuestionField";
 import { Blocks } from "~/participants/components/Blocks";
 import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
@@ -131,8 +129,7 @@ function followingHref(slug: string, use: StudyUse, pages: JourneyPage[], index:
 }
 
 export default function QuestionPage() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   const errors = data.errors;
   return (
     <ParticipantPage slug={data.slug}>

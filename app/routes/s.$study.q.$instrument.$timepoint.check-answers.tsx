@@ -1,7 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { confirmAnswers, savedAnswers } from "~/participants/answers.server";
 import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
@@ -79,8 +77,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function CheckAnswers() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
     <ParticipantPage slug={data.slug}>
       <p className="progress" {...(data.instrumentTitle.lang ? { lang: data.instrumentTitle.lang } : {})}>

@@ -1,7 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { noStore, pageTitle, participantRequest } from "~/participants/page.server";
 import { clearSessionCookie, endParticipantSession } from "~/participants/session.server";
 import { withdrawalModesOffered } from "~/participants/withdrawal.server";
@@ -27,11 +25,9 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Stop() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
-    <ParticipantPage slug={data.slug}>
-      <h1>{t("participant.stop.title")}</h1>
+    <ParticipantPage slug={data.slug} title={t("participant.stop.title")}>
       <p>{t("participant.stop.intro")}</p>
       <h2>{t("participant.stop.pauseTitle")}</h2>
       <p>{t("participant.stop.pauseBody")}</p>

@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
 import { ContactText } from "~/participants/components/ContactText";
-import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, SupportList, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { PrivacyTips } from "~/participants/components/PrivacyTips";
 import { contactIn, noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
 
@@ -21,11 +19,9 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Support() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
-    <ParticipantPage slug={data.slug}>
-      <h1>{t("participant.support.title")}</h1>
+    <ParticipantPage slug={data.slug} title={t("participant.support.title")}>
       <p>{t("participant.support.intro")}</p>
       <SupportList support={data.support} heading="h2" />
       <h2>{t("participant.support.contactTitle")}</h2>

@@ -1,8 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
 import { flashPath, putFlash, takeFlash } from "~/participants/flash.server";
-import { useT } from "~/i18n/react";
-import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
+import { ErrorSummary, ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { ParticipantError } from "~/participants/errors";
 import { noStore, pageTitle, participantRequest, readForm } from "~/participants/page.server";
 import { field } from "~/security/form-body.server";
@@ -68,8 +66,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Withdraw() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   const result = data.confirm ? { mode: data.confirm } : null;
   if (result) {
     return (

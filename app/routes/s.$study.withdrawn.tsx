@@ -1,8 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { flashPath, takeFlash } from "~/participants/flash.server";
-import { useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
-import { ParticipantPage, SupportList } from "~/participants/components/ParticipantPage";
+import { ParticipantPage, SupportList, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { noStore, pageTitle, participantRequest, supportIn } from "~/participants/page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
@@ -33,8 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function Withdrawn() {
-  const data = useLoaderData<typeof loader>();
-  const t = useT();
+  const { data, t } = useParticipantPage<typeof loader>();
   return (
     <ParticipantPage slug={data.slug} withdrawLinks={false}>
       <div className="panel panel-success">

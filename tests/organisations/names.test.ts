@@ -86,6 +86,10 @@ describe("asking for a name", () => {
     expect(await nameOf("old@names.test")).toBe("Owain Hughes");
     // The header names them, linking to where they can change it.
     expect(await (await old.get(`/research/${fx.orgSlug}`)).text()).toMatch(/<a[^>]*href="\/research\/account"[^>]*>Owain Hughes<\/a>/);
+    // Signed out, the account page sends you to sign in.
+    const signedOut = await new WorkspaceClient(app.url).get("/research/account");
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("location")).toMatch(/^\/research\/sign-in/);
     const again = new WorkspaceClient(app.url);
     expect((await again.signIn("old@names.test", TEST_PASSWORD)).headers.get("location")).toBe("/research");
   });

@@ -161,6 +161,8 @@ describe("authorisation matrix", () => {
       "/research/sign-in",
       "/research/sign-out",
       "/research/totp",
+      // One's own account (the name colleagues see): signed in, in no organisation.
+      "/research/account",
       "/research/invitation/:token",
       "/research/reset/:token",
     ]);

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { useT } from "../../i18n/react";
 import { useNonce } from "../../security/nonce";
 import { ContactText } from "./ContactText";
@@ -19,7 +19,14 @@ export interface ExitLabel {
  * Plain links and forms, so no JavaScript is needed; /quick-exit.js only adds "Shift three times
  * exits" (docs/decisions/064-quick-exit-and-participant-language.md).
  */
-export function ParticipantPage(props: { slug: string; children: ReactNode; withdrawLinks?: boolean; exitLabels?: ExitLabel[] }) {
+export function ParticipantPage(props: {
+  slug: string;
+  /** The page's heading, when it comes first: the page's <h1>. */
+  title?: ReactNode;
+  children: ReactNode;
+  withdrawLinks?: boolean;
+  exitLabels?: ExitLabel[];
+}) {
   const t = useT();
   const nonce = useNonce();
   const location = useLocation();
@@ -63,6 +70,7 @@ export function ParticipantPage(props: { slug: string; children: ReactNode; with
         </nav>
       </header>
       <main id="main" className="page">
+        {props.title ? <h1>{props.title}</h1> : null}
         {props.children}
       </main>
       {props.withdrawLinks === false ? null : (
@@ -79,6 +87,11 @@ export function ParticipantPage(props: { slug: string; children: ReactNode; with
       )}
     </>
   );
+}
+
+/** A participant page's loader data and its translator: what every page component starts with. */
+export function useParticipantPage<T>() {
+  return { data: useLoaderData<T>(), t: useT() };
 }
 
 export interface FieldError {

@@ -19,7 +19,7 @@ function followable(pathname: string) {
   if (!pathname.startsWith("/research")) return false;
   if (pathname === "/research/sign-out" || pathname.startsWith("/research/sign-in")) return false;
   if (/\/(exports|quotes)\/|\.csv$|\/download$|\/qdpx$|\/preview$/.test(pathname)) return false;
-  return pathname === "/research" || pathname === "/research/totp" || pathname.startsWith("/research/demo");
+  return ["/research", "/research/totp", "/research/account"].includes(pathname) || pathname.startsWith("/research/demo");
 }
 
 async function signIn(page: Page, email: string) {

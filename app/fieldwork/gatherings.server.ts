@@ -192,6 +192,16 @@ export async function listAttendees(db: DB, scope: StudyScope, sessionId: string
 }
 
 export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, participantId: string): Promise<number> {
+  return (await placeAttendee(db, scope, sessionId, participantId)).position;
+}
+
+/** Where a participant sits among a session's attendees, and whether they were already there. */
+export interface AttendeePlace {
+  position: number;
+  alreadyAttending: boolean;
+}
+
+async function placeAttendee(db: DB, scope: StudyScope, sessionId: string, participantId: string): Promise<AttendeePlace> {
   await requireSession(db, scope, sessionId);
   const participant = await db
     .selectFrom("participant")
@@ -207,7 +217,7 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
       .where("session_id", "=", sessionId)
       .where("participant_id", "=", participantId)
       .executeTakeFirst();
-    if (existing) return existing.position;
+    if (existing) return { position: existing.position, alreadyAttending: true };
     const last = await trx
       .selectFrom("session_attendee")
       .select((eb) => eb.fn.max<number>("position").as("max"))
@@ -218,17 +228,26 @@ export async function addAttendee(db: DB, scope: StudyScope, sessionId: string, 
     // Adding someone who did not agree to recording un-marks a recorded session.
     const missing = await participantsWithoutAudioConsent(trx, scope, [participantId]);
     if (missing.length > 0) await trx.updateTable("study_session").set({ recorded: false }).where("id", "=", sessionId).execute();
-    return position;
+    return { position, alreadyAttending: false };
   });
 }
 
-/** Adds an attendee by the code on their card (typed by the facilitator); the code is hashed, never stored. */
-export async function addAttendeeByCode(db: DB, scope: StudyScope, sessionId: string, code: string, codeKey: Buffer | string) {
+/**
+ * Adds the participant whose code was typed. Typing a code twice (a second sheet, a second look at the
+ * register) must not read as a new attendee, so the caller learns whether they were already there.
+ */
+export async function addAttendeeByCode(
+  db: DB,
+  scope: StudyScope,
+  sessionId: string,
+  code: string,
+  codeKey: Buffer | string,
+): Promise<AttendeePlace> {
   const normalised = normaliseParticipantCode(code);
   if (!normalised.ok) throw new GatheringError("code_invalid", "That code is not a valid participant code", { reason: normalised.reason });
   const participant = await findParticipantByCode(db, { studyId: scope.studyId, code: normalised.code, codeHashKey: codeKey });
   if (!participant) throw new GatheringError("participant_not_in_study", "No participant with that code in this study");
-  return addAttendee(db, scope, sessionId, participant.id);
+  return placeAttendee(db, scope, sessionId, participant.id);
 }
 
 export async function removeAttendee(db: DB, scope: StudyScope, sessionId: string, participantId: string) {

@@ -3,6 +3,10 @@
  * reported as `row N, column C: message` (row 1 is the header, as a spreadsheet numbers them; C is
  * the column's header, or its position when the header itself is the problem). If there is any
  * problem, nothing is imported. See docs/decisions/013-paper-import.md.
+ *
+ * A paper form is dated by when the person filled it in, not when someone typed it up: an optional
+ * `collected_on` column (YYYY-MM-DD) dates each row's response and answers; without it, or with the
+ * cell empty, the row is dated the day of the import.
  */
 import Papa from "papaparse";
 import type { DB } from "../../db/index";
@@ -15,6 +19,8 @@ import { pagesOf } from "./journey.server";
 import { findParticipantStudy, today, type ParticipantStudy, type StudyUse } from "./study.server";
 
 export const CODE_COLUMN = "participant_code";
+/** The optional column with the day the paper form was filled in. */
+export const DATE_COLUMN = "collected_on";
 
 const ANSWER_MESSAGES: Record<AnswerError, string> = {
   not_answerable: "this item takes no answer",
@@ -31,6 +37,8 @@ export interface ImportPlanRow {
   participantId: string;
   /** The language the paper form was in: --language, else the language the person's code was issued in. */
   language: string;
+  /** The day the form was filled in (YYYY-MM-DD): the row's collected_on, else the import day. */
+  collectedOn: string;
   values: Record<string, AnswerValue | undefined>;
 }
 
@@ -48,6 +56,21 @@ export class ImportSetupError extends Error {
   }
 }
 
+/**
+ * Why a collected_on cell cannot date a response, or null when it can. A date after today is a typo
+ * (or the wrong format read the other way round); one before the study was created cannot be an
+ * answer to it.
+ */
+function collectionDateProblem(cell: string, bounds: { earliest: string; latest: string }): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(cell);
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!date || date.toISOString().slice(0, 10) !== cell)
+    return `not a date written as YYYY-MM-DD, e.g. 2026-03-14 (${JSON.stringify(cell)})`;
+  if (cell > bounds.latest) return `${cell} is after today (${bounds.latest}); the form cannot have been filled in yet`;
+  if (cell < bounds.earliest) return `${cell} is before the study was created (${bounds.earliest})`;
+  return null;
+}
+
 function columnName(index: number, header: string | undefined) {
   return header && header.trim() !== "" ? header.trim() : String(index + 1);
 }
@@ -63,10 +86,15 @@ export async function checkResponseImport(
     csv: string;
     codeHashKey: Buffer | string;
     language?: string;
+    /** The moment of the import (tests pin it); defaults to now. */
+    now?: Date;
   },
 ): Promise<ImportCheck> {
   const study = await findParticipantStudy(db, { id: input.studyId });
   if (!study) throw new ImportSetupError("no such study");
+  const importDay = today(input.now);
+  const created = await db.selectFrom("study").select("created_at").where("id", "=", study.id).executeTakeFirstOrThrow();
+  const dateBounds = { earliest: today(new Date(created.created_at)), latest: importDay };
   if (input.language !== undefined && !study.languages.includes(input.language)) {
     throw new ImportSetupError(`the study "${study.slug}" is not offered in "${input.language}" (it offers ${study.languages.join(", ")})`);
   }
@@ -96,10 +124,12 @@ export async function checkResponseImport(
   if (header[0]?.trim() !== CODE_COLUMN)
     problems.push(`row 1, column ${columnName(0, header[0])}: the first column must be "${CODE_COLUMN}"`);
   const seenColumns = new Set<string>();
+  let dateIndex: number | undefined;
   header.forEach((name, index) => {
     if (index === 0) return;
     const id = name.trim();
-    if (!items.has(id))
+    if (id === DATE_COLUMN) dateIndex ??= index;
+    else if (!items.has(id))
       problems.push(
         `row 1, column ${columnName(index, name)}: not a question of ${use.version.id} v${use.version.version} at "${use.timepoint}"`,
       );
@@ -141,16 +171,20 @@ export async function checkResponseImport(
         participantLanguage = participant.language;
       }
     }
+    const dateCell = dateIndex === undefined ? "" : (cells[dateIndex] ?? "").trim();
+    const dateProblem = dateCell === "" ? null : collectionDateProblem(dateCell, dateBounds);
+    if (dateProblem) problems.push(`row ${rowNumber}, column ${DATE_COLUMN}: ${dateProblem}`);
+    const collectedOn = dateCell === "" || dateProblem ? importDay : dateCell;
     const values: Record<string, AnswerValue | undefined> = {};
     header.forEach((name, index) => {
-      if (index === 0) return;
+      if (index === 0 || index === dateIndex) return;
       const item = items.get(name.trim());
       if (!item) return;
       const result = parseAnswer(item, item.type === "multiple_choice" ? (cells[index] ?? "").split(/[;|]/) : cells[index]);
       if (result.ok) values[item.id] = result.value;
       else problems.push(`row ${rowNumber}, column ${name.trim()}: ${ANSWER_MESSAGES[result.error]} (${JSON.stringify(cells[index])})`);
     });
-    if (participantId) rows.push({ participantId, language: input.language ?? participantLanguage, values });
+    if (participantId) rows.push({ participantId, language: input.language ?? participantLanguage, collectedOn, values });
   }
   if (data.length === 0) problems.push("row 2, column 1: the file has no rows of answers");
   return { problems, rows, study, use };
@@ -183,13 +217,13 @@ export async function importResponses(
           interpreter: null,
           entered_by: input.importedBy ?? null,
           sections_done: pageIds,
-          started_on: today(),
-          completed_on: today(),
+          started_on: row.collectedOn,
+          completed_on: row.collectedOn,
         })
         .onConflict((oc) =>
           oc
             .columns(["participant_id", "instrument_version_id", "timepoint"])
-            .doUpdateSet({ sections_done: pageIds, completed_on: today(), language: row.language }),
+            .doUpdateSet({ sections_done: pageIds, completed_on: row.collectedOn, language: row.language }),
         )
         .execute();
       const response = await trx
@@ -207,7 +241,12 @@ export async function importResponses(
         await trx
           .insertInto("answer")
           .values(
-            given.map(([item_id, value]) => ({ response_id: response.id, item_id, value: JSON.stringify(value), answered_on: today() })),
+            given.map(([item_id, value]) => ({
+              response_id: response.id,
+              item_id,
+              value: JSON.stringify(value),
+              answered_on: row.collectedOn,
+            })),
           )
           .onConflict((oc) =>
             oc

@@ -64,9 +64,13 @@ export default function ReportBackEntries() {
           ))}
         </DataTable>
       ) : (
-        <p>{t("reportback.list.empty")}</p>
+        <div className="ws-panel" data-testid="empty-state">
+          <p>
+            <Link to="#new-entry">{t("reportback.list.emptyNext")}</Link>
+          </p>
+        </div>
       )}
-      <h2>{t("reportback.editor.new")}</h2>
+      <h2 id="new-entry">{t("reportback.editor.new")}</h2>
       {result && "error" in result ? (
         <ErrorSummary
           errors={[

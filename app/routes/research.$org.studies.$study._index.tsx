@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { getLanguage } from "~/i18n/languages";
 import { useI18n } from "~/i18n/react";
 import { studyLink } from "~/fieldwork/paper-and-assisted.server";
+import { studyNextSteps } from "~/studies/next-steps.server";
 import { studyTitle } from "~/studies/titles";
 import { requireStudyMember } from "~/workspace/request.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
@@ -12,7 +13,7 @@ import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 export const headers = workspaceHeaders;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, study } = await requireStudyMember(request, context, params, "organisation:read");
+  const { member, study, scope, base } = await requireStudyMember(request, context, params, "organisation:read");
   return {
     study: {
       slug: study.slug,
@@ -25,7 +26,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       withdrawal: study.settings.withdrawal,
       datePrecision: study.settings.date_precision,
     },
-    base: `/research/${member.organisation.slug}/studies/${study.slug}`,
+    base,
+    steps: await studyNextSteps(member.db, scope, {
+      studyBase: base,
+      organisationBase: `/research/${member.organisation.slug}`,
+      can: member.can,
+    }),
     link: await studyLink(new URL(request.url).origin, study.slug),
     canChangeStatus: member.can("study:status"),
   };
@@ -33,7 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function StudyOverview() {
   const { t, language } = useI18n();
-  const { study, base, link, canChangeStatus } = useLoaderData<typeof loader>();
+  const { study, base, link, canChangeStatus, steps } = useLoaderData<typeof loader>();
   const result = useActionData<{ error?: string }>();
   return (
     <main id="main" className="ws-main">
@@ -68,8 +74,23 @@ export default function StudyOverview() {
         <dt>{t("workspace.studyForm.datePrecision")}</dt>
         <dd>{t(`workspace.studyForm.precision_${study.datePrecision}`)}</dd>
       </dl>
+      <section aria-labelledby="next-steps">
+        <h2 id="next-steps">{t("workspace.steps.title")}</h2>
+        <p>{t("workspace.steps.intro")}</p>
+        <ol className="ws-steps" data-testid="next-steps">
+          {steps.map((step) => (
+            <li key={step.id} data-step={step.id} data-state={step.state} aria-current={step.next ? "step" : undefined}>
+              {step.href ? <Link to={step.href}>{t(`workspace.steps.${step.id}`)}</Link> : <span>{t(`workspace.steps.${step.id}`)}</span>}
+              {" — "}
+              <strong>{t(`workspace.steps.state_${step.state}`)}</strong>
+              {step.next ? <> · {t("workspace.steps.next")}</> : null}
+              {!step.href && step.state !== "done" ? <> · {t("workspace.steps.notYours")}</> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
       {canChangeStatus ? (
-        <Form method="post" action={`${base}/status`}>
+        <Form method="post" action={`${base}/status`} id="study-status-form">
           <CsrfInput />
           {study.status === "open" ? (
             <button type="submit" name="status" value="closed">

@@ -11,6 +11,7 @@ import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
 import { namesOf } from "~/organisations/names.server";
 import { requireStudyMember } from "~/workspace/request.server";
+import { studyPageLink } from "~/workspace/navigation";
 import { readFreeTextAnswers, readSegments, readTranslations } from "~/consent/units.server";
 import { useT } from "~/i18n/react";
 import { listGatherings } from "~/fieldwork/gatherings.server";
@@ -72,6 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     page,
     hasNext,
     canCode: member.can("coding:write"),
+    addSession: studyPageLink(base, "/fieldwork", member.can),
     blind: await isBlind(db, scope.studyId),
     finished: await isFinished(db, scope.studyId, userId),
     userId,
@@ -166,7 +168,16 @@ export default function CodingPage() {
           </button>
         </Form>
       ) : null}
-      {d.units.length === 0 ? <p>{t("coding.code.none")}</p> : null}
+      {d.units.length === 0 ? (
+        <div className="ws-panel" data-testid="empty-state">
+          <p>{t("coding.code.noneNext")}</p>
+          {d.addSession ? (
+            <p>
+              <Link to={d.addSession}>{t("coding.code.noneLink")}</Link>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {d.units.map((unit, index) => {
         const id = `u${index}`;
         return (

@@ -5,6 +5,7 @@ import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import { studyDashboard } from "~/studies/dashboard.server";
 import { requireStudyMember } from "~/workspace/request.server";
+import { studyPageLink } from "~/workspace/navigation";
 import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
 import { DataTable } from "~/workspace/components/DataTable";
 
@@ -16,7 +17,7 @@ export const headers = workspaceHeaders;
  * "fewer than 5" (and the exact numbers are never sent to the page at all).
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { member, study } = await requireStudyMember(request, context, params, "dashboard:read");
+  const { member, study, base: studyBase } = await requireStudyMember(request, context, params, "dashboard:read");
   const share = new URL(request.url).searchParams.get("view") === "share";
   const d = await studyDashboard(member.db, study.id);
   const count = (n: number): ShareableCount => (share ? shareableCount(n) : { exact: n });
@@ -25,6 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     share,
     base: `/research/${member.organisation.slug}/studies/${study.slug}/dashboard`,
+    issueCodes: studyPageLink(studyBase, "/codes", member.can),
     participants: count(d.participants),
     consents: count(d.consents),
     consentsByMethod: (["online", "paper", "assisted"] as const).map((method) => ({ method, n: count(d.consentsByMethod[method] ?? 0) })),
@@ -93,7 +95,14 @@ export default function Dashboard() {
       </dl>
       <h2>{t("workspace.dashboard.answers")}</h2>
       {d.responses.length === 0 ? (
-        <p>{t("workspace.dashboard.noAnswers")}</p>
+        <div className="ws-panel" data-testid="empty-state">
+          <p>{t("workspace.dashboard.noAnswersNext")}</p>
+          {d.issueCodes ? (
+            <p>
+              <Link to={d.issueCodes}>{t("workspace.dashboard.noAnswersLink")}</Link>
+            </p>
+          ) : null}
+        </div>
       ) : (
         <DataTable
           columns={[

@@ -89,8 +89,8 @@ export async function action({ request, context, params }: ActionFunctionArgs): 
   }
   try {
     if (intent === "attendee") {
-      const position = await addAttendeeByCode(db, scope, sessionId, field(form, "code"), member.context.secrets.codeHashKey);
-      return { ok: `coding.session.attendeeAdded:${position}` };
+      const place = await addAttendeeByCode(db, scope, sessionId, field(form, "code"), member.context.secrets.codeHashKey);
+      return { ok: `${place.alreadyAttending ? "coding.session.attendeeAlready" : "coding.session.attendeeAdded"}:${place.position}` };
     }
     if (intent === "recorded") {
       await setRecorded(db, scope, sessionId, field(form, "recorded") === "yes");

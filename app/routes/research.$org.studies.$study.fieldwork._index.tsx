@@ -80,7 +80,15 @@ export default function Sessions() {
     <main id="main" className="ws-main">
       <h1>{t("coding.sessions.title")}</h1>
       {sessions.length === 0 ? (
-        <p>{t("coding.sessions.none")}</p>
+        <div className="ws-panel" data-testid="empty-state">
+          {canCreate ? (
+            <p>
+              <Link to="#new-session">{t("coding.sessions.noneNext")}</Link>
+            </p>
+          ) : (
+            <p>{t("coding.sessions.none")}</p>
+          )}
+        </div>
       ) : (
         <DataTable
           columns={[
@@ -111,7 +119,7 @@ export default function Sessions() {
       {canCreate ? (
         <Form method="post" className="ws-form ws-narrow">
           <CsrfInput />
-          <h2>{t("coding.sessions.new")}</h2>
+          <h2 id="new-session">{t("coding.sessions.new")}</h2>
           <ErrorSummary errors={(result?.errors ?? []).map((e) => ({ field: e.field, message: t(e.message) }))} />
           <label htmlFor="kind">{t("coding.sessions.kind")}</label>
           <select id="kind" name="kind">

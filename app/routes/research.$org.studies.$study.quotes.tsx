@@ -7,19 +7,23 @@ import codingStyles from "~/coding/components/coding.css";
 import { runQuoteExport } from "~/coding/quote-form.server";
 import { requireStudyMember } from "~/workspace/request.server";
 import { gatedParticipantCounts } from "~/consent/gate.server";
+import { collectionProgress } from "~/consent/progress.server";
+import { studyPageLink } from "~/workspace/navigation";
 import { useT } from "~/i18n/react";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, scope, base, study } = await requireStudyMember(request, context, params, "export:raw");
+  const { member, db, scope, base, study } = await requireStudyMember(request, context, params, "export:raw");
   const themes = await listThemes(db, scope);
   return {
     base,
     languages: study.languages,
     themes: themes.filter((t) => t.status === "accepted").map((t) => ({ id: t.id, name: t.name, depth: t.depth })),
     counts: await gatedParticipantCounts(db, scope),
+    coded: (await collectionProgress(db, scope)).codings > 0,
+    codingPage: studyPageLink(base, "/coding", member.can),
   };
 }
 
@@ -86,6 +90,16 @@ export default function Quotes() {
       <p className="ws-noprint">
         <Link to={`${d.base}/themes`}>{t("coding.nav.themes")}</Link> · <Link to={`${d.base}/coding`}>{t("coding.nav.coding")}</Link>
       </p>
+      {d.coded ? null : (
+        <div className="ws-panel" data-testid="empty-state">
+          <p>{t("coding.quotes.noneNext")}</p>
+          {d.codingPage ? (
+            <p>
+              <Link to={d.codingPage}>{t("coding.quotes.noneLink")}</Link>
+            </p>
+          ) : null}
+        </div>
+      )}
       <div className="ws-panel">
         <p>{t("coding.quotes.gate", { quote: d.counts.quote, analysis: d.counts.analysis })}</p>
         <p>{t("coding.quotes.redacted")}</p>

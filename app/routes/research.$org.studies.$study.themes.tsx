@@ -77,6 +77,20 @@ export default function Themes() {
           <p>{t(result.ok!)}</p>
         </div>
       ) : null}
+      {d.themes.length === 0 ? (
+        <div className="ws-panel" data-testid="empty-state">
+          {d.canManage ? (
+            <p>
+              <Link to="#new-theme">{t("coding.themes.noneNext")}</Link> ·{" "}
+              <Link to={`${d.base}/themes/import`}>{t("coding.themes.noneImport")}</Link>
+            </p>
+          ) : d.canPropose ? (
+            <p>
+              <Link to="#new-theme">{t("coding.themes.noneWait")}</Link>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {d.themes.length === 0 && d.canManage ? (
         <Form method="post">
           <CsrfInput />
@@ -230,7 +244,7 @@ export default function Themes() {
       {d.canPropose ? (
         <Form method="post" className="ws-form ws-narrow">
           <CsrfInput />
-          <h2>{t(d.canManage ? "coding.themes.new" : "coding.themes.propose")}</h2>
+          <h2 id="new-theme">{t(d.canManage ? "coding.themes.new" : "coding.themes.propose")}</h2>
           <input type="hidden" name="intent" value="create" />
           <ThemeFields t={t} themes={d.themes} />
           <button type="submit">{t(d.canManage ? "coding.themes.add" : "coding.themes.sendProposal")}</button>

@@ -75,6 +75,26 @@ export function studyMenu(base: string, can: Can): { label: string; links: MenuL
 }
 
 /**
+ * Whether this member may open a study page (a path from the table above, e.g. "/codes"). A link
+ * elsewhere on a page — a next step, an empty state's "start here" — asks this, so it never offers a
+ * page the member would be refused; a path not in the table is refused, so a new page is added there.
+ */
+export function mayOpenStudyPage(path: string, can: Can): boolean {
+  const page = STUDY_MENU.flatMap((group) => group.pages).find((p) => p.path === path);
+  return page ? page.may(can) : false;
+}
+
+/** The study page at `path` for this member, or null when they may not open it. */
+export function studyPageLink(base: string, path: string, can: Can): string | null {
+  return mayOpenStudyPage(path, can) ? `${base}${path}` : null;
+}
+
+/** "You said, we did" is the organisation's: drafting it is the same check as its list page's loader. */
+export function reportBackLink(organisationBase: string, can: Can): string | null {
+  return can("publication:draft") ? `${organisationBase}/report-back` : null;
+}
+
+/**
  * Where a study link takes this member: the page of their work. A peer researcher codes, a
  * facilitator records fieldwork; those who run the study start at its overview and next steps.
  */

@@ -154,8 +154,10 @@ export const importAnswers: Command = {
     "",
     "Columns: participant_code, then any of the instrument's item ids. Values are the item's answer",
     "codes (yes/no, option values, whole numbers; several options of a multiple choice separated by ;).",
-    "An empty cell is a skipped question. The whole file is checked first; every problem is printed as",
-    "`row N, column C: message`, and nothing is imported if there is any.",
+    "An empty cell is a skipped question. An optional collected_on column (YYYY-MM-DD, not in the future,",
+    "not before the study was created) dates each row's answers by the day the form was filled in; without",
+    "it, or where the cell is empty, they are dated today. The whole file is checked first; every problem",
+    "is printed as `row N, column C: message`, and nothing is imported if there is any.",
     "  --language <code>  the language the paper forms were in (default: each person's, from their code card)",
   ].join("\n"),
   async run(args, ctx) {

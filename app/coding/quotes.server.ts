@@ -20,7 +20,7 @@ import { type UnitKey } from "./units";
 import { toCsv } from "../security/csv";
 import { listThemes } from "./codebook.server";
 import { redactionNames } from "./codings.server";
-import { redactedText, redactedTranslation, redactionsFor, type StoredRedaction } from "./redactions.server";
+import { redactedText, redactedTranslation, redactionsFor, studyScripts, type StoredRedaction } from "./redactions.server";
 
 export interface Quote {
   text: string;
@@ -104,6 +104,7 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
   );
   const translations = await readTranslations(db, unitList);
   const nameList = await redactionNames(db, scope.studyId);
+  const scripts = await studyScripts(db, scope.studyId);
   const positions = await attendeePositions(db, unitList);
   const translationLanguage = filter.translationLanguage ?? "en";
   const linked = await linkedTurns(db, scope, unitList);
@@ -127,7 +128,7 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
       const extract = chars.slice(run.start, run.end).join("");
       quotes.push({
         text: redactedText(extract, clipRedactions(redactions.get(unit.key) ?? [], run.start, run.end)).trim(),
-        translation: translation ? redactedTranslation(translation.text, nameList) : "",
+        translation: translation ? redactedTranslation(translation.text, nameList, scripts) : "",
         translationLanguage: translation ? translation.language : "",
         language: unit.language,
         interpretation: interpretations.map((r) => r.text).join("\n\n"),

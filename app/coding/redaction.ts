@@ -31,11 +31,15 @@
  * - name: each name in the study's own list, case-insensitively, as a whole word (Unicode letters,
  *   so "Sam" does not match inside "Samira"); several-word names allow any spacing. Arabic names
  *   also match with short vowels/tatweel written in, with any alef/hamza form (أ إ آ ا), ى for ي and
- *   ه for ة, and after an attached و ف ب ل ك ("وأحمد" flags أحمد). Names of one character are ignored.
+ *   ه for ة, Persian ی and ک for ي and ك, and after an attached و ف ب ل ك ("وأحمد" flags أحمد). Names of
+ *   one character are ignored. Given the study's scripts, a name is also matched in each other
+ *   script (app/coding/name-scripts.ts): "Ahmed" flags أحمد, محمد flags "Mohammed".
  *
  * Where spans overlap, the more specific kind wins in the order above (an e-mail address that
  * contains a name is one email span), then the longer span.
  */
+
+import { arabicNameInLatin, latinNameInArabic, scriptOfName, type NameScript } from "./name-scripts";
 
 export type RedactionKind =
   "email" | "phone" | "url" | "uk_postcode" | "date_of_birth" | "home_office_reference" | "port_reference" | "name";
@@ -52,6 +56,12 @@ export interface RedactionCandidate {
 export interface FindRedactionOptions {
   /** Names from the study's own list (participants, family members, staff, places if wanted). */
   names?: string[];
+  /**
+   * The scripts the study's languages are written in (scriptsOfLanguages). Each name is matched in
+   * every one of them: a name in Latin letters in Arabic-script text and the reverse
+   * (app/coding/name-scripts.ts). Without it, names are matched in the script they are written in only.
+   */
+  scripts?: readonly NameScript[];
 }
 
 // Digits as people type them: ASCII, Arabic-Indic and Extended Arabic-Indic (Persian/Urdu keyboards).
@@ -260,8 +270,11 @@ const ARABIC_VARIANTS: Record<string, string> = {
   إ: "[اأإآٱ]",
   آ: "[اأإآٱ]",
   ٱ: "[اأإآٱ]",
-  ي: "[يى]",
-  ى: "[يى]",
+  ي: "[يىی]",
+  ى: "[يىی]",
+  ی: "[يىی]",
+  ك: "[كک]",
+  ک: "[كک]",
   ة: "[ةه]",
   ه: "[هة]",
 };
@@ -273,6 +286,21 @@ function characterPattern(ch: string): string {
   // Text pasted from some systems keeps "ŵ" as w + combining circumflex.
   const decomposed = ch.normalize("NFD");
   return decomposed === ch ? escapeRegex(ch) : `(?:${escapeRegex(ch)}|${escapeRegex(decomposed)})`;
+}
+
+/** The name as written, and as read in each other script the study uses. */
+function nameRules(name: string, scripts: readonly NameScript[]): Rule[] {
+  const rules = [nameRule(name)];
+  const written = scriptOfName(name);
+  if (written === "latin" && scripts.includes("arabic")) {
+    const pattern = latinNameInArabic(name);
+    if (pattern) rules.push({ kind: "name", regex: new RegExp(`${B}(?:[وفبلك]{1,2})?(?<name>${pattern})${E}`, "giud"), group: "name" });
+  }
+  if (written === "arabic" && scripts.includes("latin")) {
+    const pattern = arabicNameInLatin(name);
+    if (pattern) rules.push({ kind: "name", regex: new RegExp(`${B}(?<name>${pattern})${E}`, "giud"), group: "name" });
+  }
+  return rules.filter((r): r is Rule => r !== null);
 }
 
 function nameRule(name: string): Rule | null {
@@ -311,7 +339,7 @@ function codePointIndex(text: string): Uint32Array {
 }
 
 export function findRedactionCandidates(text: string, options: FindRedactionOptions = {}): RedactionCandidate[] {
-  const rules = [...RULES, ...(options.names ?? []).map(nameRule).filter((r): r is Rule => r !== null)];
+  const rules = [...RULES, ...(options.names ?? []).flatMap((name) => nameRules(name, options.scripts ?? []))];
   type Found = { kind: RedactionKind; from: number; to: number };
   const found: Found[] = [];
   for (const rule of rules) {

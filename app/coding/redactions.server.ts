@@ -14,6 +14,7 @@ import { readUnits, type GatedUnit } from "../consent/units.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { redactionNames } from "./codings.server";
 import { applyRedactions, findRedactionCandidates } from "./redaction";
+import { scriptsOfLanguages, type NameScript } from "./name-scripts";
 import { checkSpan } from "./spans";
 
 export class RedactionError extends Error {
@@ -83,6 +84,12 @@ export async function redactionsFor(db: DB, scope: StudyScope, units: readonly U
   return out;
 }
 
+/** The scripts the study's languages are written in: each listed name is matched in all of them. */
+export async function studyScripts(db: DB, studyId: string): Promise<NameScript[]> {
+  const row = await db.selectFrom("study").select("languages").where("id", "=", studyId).executeTakeFirst();
+  return scriptsOfLanguages(row?.languages ?? []);
+}
+
 /**
  * Runs the check over the study's units (or the given ones) and stores new suggestions. A span
  * already stored for the unit (in any status, so a dismissal sticks) is not suggested again.
@@ -94,12 +101,13 @@ export async function suggestRedactions(
 ): Promise<number> {
   await requireStudy(db, scope);
   const names = await redactionNames(db, scope.studyId);
+  const scripts = await studyScripts(db, scope.studyId);
   const units = await readUnits(db, scope, "analysis", { keys: filter.units, sessionId: filter.sessionId });
   const existing = await redactionsFor(db, scope, [...units.keys()]);
   const rows = [];
   for (const unit of units.values()) {
     const known = new Set((existing.get(unit.key) ?? []).map((r) => `${r.start}-${r.end}`));
-    for (const c of findRedactionCandidates(unit.text, { names })) {
+    for (const c of findRedactionCandidates(unit.text, { names, scripts })) {
       if (known.has(`${c.start}-${c.end}`)) continue;
       rows.push({
         study_id: scope.studyId,
@@ -202,8 +210,8 @@ export function redactedText(text: string, redactions: readonly StoredRedaction[
 }
 
 /** A translation as exports show it: every candidate the check finds is applied. */
-export function redactedTranslation(text: string, names: readonly string[]): string {
-  return applyRedactions(text, findRedactionCandidates(text, { names: [...names] }));
+export function redactedTranslation(text: string, names: readonly string[], scripts: readonly NameScript[] = []): string {
+  return applyRedactions(text, findRedactionCandidates(text, { names: [...names], scripts }));
 }
 
 /** Redacted texts for units already read through the gate. */

@@ -30,3 +30,14 @@ export function shareablePercent(part: number, whole: number): number | null {
 export function withheldUnlessEmpty(n: number): boolean {
   return n > 0 && n < SMALL_COUNT;
 }
+
+/**
+ * Why a group shows no figures: it is small itself, or it is hidden only so that a smaller group
+ * cannot be worked out by subtraction (complementary suppression, docs/decisions/043). Saying
+ * "fewer than 5" of a hidden group of 6 would be false, so the reason follows from its own count.
+ */
+export type HiddenReason = "fewer_than_5" | "protects_smaller_group";
+
+export function hiddenReason(n: number): HiddenReason {
+  return n < SMALL_COUNT ? "fewer_than_5" : "protects_smaller_group";
+}

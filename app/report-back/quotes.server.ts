@@ -17,7 +17,7 @@ import { readTranslations } from "../consent/units.server";
 import { readCodings } from "../consent/codings.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
-import { redactedText, redactedTranslation, redactionsFor } from "../coding/redactions.server";
+import { redactedText, redactedTranslation, redactionsFor, studyScripts } from "../coding/redactions.server";
 
 export interface LiveQuote {
   codingId: string;
@@ -47,6 +47,7 @@ export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingI
   );
   const translations = await readTranslations(db, unitList);
   const names = await redactionNames(db, scope.studyId);
+  const scripts = await studyScripts(db, scope.studyId);
   for (const coding of codings) {
     const unit = units.get(coding.unit);
     if (!unit) continue;
@@ -56,7 +57,7 @@ export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingI
     const extract = Array.from(unit.text).slice(coding.start, coding.end).join("");
     const translated: Record<string, string> = {};
     for (const t of translations.get(unit.key) ?? [])
-      if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names);
+      if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names, scripts);
     out.set(coding.id, {
       codingId: coding.id,
       themeId: coding.themeId,

@@ -24,6 +24,9 @@ export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
 
 const PAGE = 100;
+/** Characters of a turn or answer shown under its heading; each suggestion also shows its own context. */
+const EXCERPT = 300;
+const KINDS = ["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name"];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");
@@ -33,32 +36,48 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     .select(["id", "segment_id", "response_id", "item_id", "start_cp", "end_cp", "kind", "status"])
     .where("study_id", "=", scope.studyId)
     .where("status", status === "all" ? "is not" : "=", status === "all" ? null : (status as "suggested"))
-    .orderBy("id")
+    // A unit's suggestions together, in reading order: the page shows them per turn or answer.
+    .orderBy("segment_id")
+    .orderBy("response_id")
+    .orderBy("item_id")
+    .orderBy("start_cp")
     .limit(PAGE)
     .execute();
   const keys = [...new Set(rows.map((r) => (r.segment_id ? `s:${r.segment_id}` : `a:${r.response_id}:${r.item_id}`)))];
   // Only units the gate still allows: an erased participant's redactions are gone with their words.
   const units = await readUnits(db, scope, "analysis", { keys });
   const stored = await redactionsFor(db, scope, keys);
-  const items = rows.flatMap((r) => {
-    const key = r.segment_id ? `s:${r.segment_id}` : `a:${r.response_id}:${r.item_id}`;
+  const groups = keys.flatMap((key) => {
     const unit = units.get(key);
     if (!unit) return [];
-    return [
-      {
+    const chars = [...unit.text];
+    const items = rows
+      .filter((r) => (r.segment_id ? `s:${r.segment_id}` : `a:${r.response_id}:${r.item_id}`) === key)
+      .map((r) => ({
         id: r.id,
-        unit: key,
         kind: r.kind,
         status: r.status,
         start: r.start_cp,
         end: r.end_cp,
-        language: unit.language,
         ...extractWithContext(unit.text, { start: r.start_cp, end: r.end_cp }, 60),
-        preview: redactedText(unit.text, stored.get(key)),
+      }));
+    const preview = redactedText(unit.text, stored.get(key));
+    return [
+      {
+        unit: key,
+        source: unit.source,
+        session: unit.sessionLabel,
+        heldOn: unit.heldOn,
+        position: unit.position,
+        itemId: unit.itemId,
+        language: unit.language,
+        excerpt: chars.length > EXCERPT ? `${chars.slice(0, EXCERPT).join("")}…` : unit.text,
+        preview: preview.length > EXCERPT ? `${[...preview].slice(0, EXCERPT).join("")}…` : preview,
+        items,
       },
     ];
   });
-  return { base, status, items, names: (await redactionNames(db, scope.studyId)).join("\n"), canEdit: member.can("coding:write") };
+  return { base, status, groups, names: (await redactionNames(db, scope.studyId)).join("\n"), canEdit: member.can("coding:write") };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -133,6 +152,7 @@ export default function Redactions() {
             <input type="hidden" name="intent" value="names" />
             <label htmlFor="names">{t("coding.redactions.names")}</label>
             <p className="ws-hint">{t("coding.redactions.namesHint")}</p>
+            <p className="ws-hint">{t("coding.redactions.namesScripts")}</p>
             <textarea id="names" name="names" rows={4} defaultValue={d.names} style={{ width: "100%" }} />
             <button type="submit">{t("coding.redactions.saveNames")}</button>
           </Form>
@@ -150,53 +170,65 @@ export default function Redactions() {
           </Link>
         ))}
       </nav>
-      {d.items.length === 0 ? <p>{t("coding.redactions.none")}</p> : null}
-      {d.items.map((r) => (
-        <section key={r.id} className="coding-unit">
-          <h2>
-            {t(
-              `coding.redactions.kind_${["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name"].includes(r.kind) ? r.kind : "other"}`,
-            )}{" "}
-            · {t(`coding.redactions.status_${r.status}`)}
+      {d.groups.length === 0 ? <p>{t("coding.redactions.none")}</p> : null}
+      {d.groups.map((g) => (
+        <section key={g.unit} className="coding-unit" data-testid="redaction-unit" aria-labelledby={`unit-${g.unit}`}>
+          <h2 id={`unit-${g.unit}`}>
+            {g.source === "segment"
+              ? t("coding.redactions.turnHeading", { position: g.position ?? "—", session: g.session ?? "—", heldOn: g.heldOn ?? "—" })
+              : t("coding.redactions.answerHeading", { item: g.itemId ?? "—" })}{" "}
+            · {t("coding.redactions.inThisText", { n: g.items.length })}
           </h2>
-          <p className="coding-text" lang={r.language} dir="auto">
-            <span className="ws-muted">{r.before}</span>
-            <mark className="coding-mark">{r.extract}</mark>
-            <span className="ws-muted">{r.after}</span>
+          <p className="coding-text" lang={g.language} dir="auto" data-testid="redaction-unit-excerpt">
+            {g.excerpt}
           </p>
           <p className="ws-hint">
-            {t("coding.redactions.exported")} <q dir="auto">{r.preview.length > 300 ? `${r.preview.slice(0, 300)}…` : r.preview}</q>
+            {t("coding.redactions.exported")} <q dir="auto">{g.preview}</q>
           </p>
-          {d.canEdit ? (
-            <div className="coding-apply">
-              <Form method="post" className="ws-row-form">
-                <CsrfInput />
-                <input type="hidden" name="id" value={r.id} />
-                <button type="submit" name="intent" value="confirm" className="ws-small">
-                  {t("coding.redactions.confirm")}
-                </button>
-                <button type="submit" name="intent" value="dismiss" className="ws-small">
-                  {t("coding.redactions.dismiss")}
-                </button>
-              </Form>
-              <Form method="post" className="ws-row-form">
-                <CsrfInput />
-                <input type="hidden" name="intent" value="extend" />
-                <input type="hidden" name="id" value={r.id} />
-                <label>
-                  {t("coding.code.from")}{" "}
-                  <input id={`start-${r.id}`} name="start" type="number" min={0} defaultValue={r.start} style={{ width: "5rem" }} />
-                </label>
-                <label>
-                  {t("coding.code.to")}{" "}
-                  <input id={`end-${r.id}`} name="end" type="number" min={1} defaultValue={r.end} style={{ width: "5rem" }} />
-                </label>
-                <button type="submit" className="ws-small">
-                  {t("coding.redactions.extend")}
-                </button>
-              </Form>
-            </div>
-          ) : null}
+          <ul style={{ listStyle: "none", padding: 0 }}>
+            {g.items.map((r) => (
+              <li key={r.id} data-testid="redaction-suggestion">
+                <h3>
+                  {t(`coding.redactions.kind_${KINDS.includes(r.kind) ? r.kind : "other"}`)} · {t(`coding.redactions.status_${r.status}`)}
+                </h3>
+                <p className="coding-text" lang={g.language} dir="auto">
+                  <span className="ws-muted">{r.before}</span>
+                  <mark className="coding-mark">{r.extract}</mark>
+                  <span className="ws-muted">{r.after}</span>
+                </p>
+                {d.canEdit ? (
+                  <div className="coding-apply">
+                    <Form method="post" className="ws-row-form">
+                      <CsrfInput />
+                      <input type="hidden" name="id" value={r.id} />
+                      <button type="submit" name="intent" value="confirm" className="ws-small">
+                        {t("coding.redactions.confirm")}
+                      </button>
+                      <button type="submit" name="intent" value="dismiss" className="ws-small">
+                        {t("coding.redactions.dismiss")}
+                      </button>
+                    </Form>
+                    <Form method="post" className="ws-row-form">
+                      <CsrfInput />
+                      <input type="hidden" name="intent" value="extend" />
+                      <input type="hidden" name="id" value={r.id} />
+                      <label>
+                        {t("coding.code.from")}{" "}
+                        <input id={`start-${r.id}`} name="start" type="number" min={0} defaultValue={r.start} style={{ width: "5rem" }} />
+                      </label>
+                      <label>
+                        {t("coding.code.to")}{" "}
+                        <input id={`end-${r.id}`} name="end" type="number" min={1} defaultValue={r.end} style={{ width: "5rem" }} />
+                      </label>
+                      <button type="submit" className="ws-small">
+                        {t("coding.redactions.extend")}
+                      </button>
+                    </Form>
+                  </div>
+                ) : null}
+              </li>
+            ))}
+          </ul>
         </section>
       ))}
     </main>

@@ -23,22 +23,6 @@ export function pairPoints(pairs: readonly ScorePair[]): PairPoint[] {
   return [...counts.values()].sort((a, b) => a.before - b.before || a.after - b.after);
 }
 
-export interface PairDirections {
-  higher: number;
-  lower: number;
-  same: number;
-}
-
-export function pairDirections(pairs: readonly ScorePair[]): PairDirections {
-  let higher = 0;
-  let lower = 0;
-  for (const { pre, post } of pairs) {
-    if (post > pre) higher++;
-    else if (post < pre) lower++;
-  }
-  return { higher, lower, same: pairs.length - higher - lower };
-}
-
 export interface ChangeBin {
   /** Inclusive lower and exclusive upper edge; equal when each distinct change has its own bar. */
   from: number;

@@ -19,10 +19,11 @@ import {
 import type { StudyScope } from "../consent/scope.server";
 import { keepScores, type ScoreToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
-import { SMALL_COUNT, withheldUnlessEmpty } from "../disclosure/small-counts";
+import { hiddenReason, SMALL_COUNT, withheldUnlessEmpty, type HiddenReason } from "../disclosure/small-counts";
 import {
   bandTransitions,
   comparePrePost,
+  improvementDefinition,
   pairScores,
   reliableChange,
   type BandTransitions,
@@ -304,10 +305,9 @@ function scoreMaps(scores: readonly ParticipantScores[]) {
 }
 
 export function compareScores(measure: Measure, scores: readonly ParticipantScores[]): PairedComparison {
-  return comparePrePost(scoreMaps(scores), {
-    meaningfulChange: measure.meaningful_change ?? null,
-    higherIsBetter: measure.higher_is_better,
-  });
+  // The page's one definition of "got better" (improvementDefinition), for every selection and group.
+  const definition = improvementDefinition(measure);
+  return comparePrePost(scoreMaps(scores), { meaningfulChange: definition.threshold, higherIsBetter: definition.higherIsBetter });
 }
 
 /** The CLI's object: the measure and exactly the comparison's twenty figures, unrounded. */
@@ -323,6 +323,8 @@ export interface SubgroupRow {
   /** Pairs in the group; null when suppressed. */
   comparison: PairedComparison | null;
   suppressed: boolean;
+  /** Why a suppressed group is hidden (its own size, or protecting a smaller one); null when shown. */
+  hidden: HiddenReason | null;
 }
 
 export type SubgroupBy = { kind: "cohort" } | { kind: "language" } | { kind: "item"; itemId: string };
@@ -382,7 +384,9 @@ export function subgroupComparisons(
     .map(([key, members]) => ({ key, comparison: compareScores(measure, members) }));
   const hidden = hiddenGroups ?? suppressedGroups(rows.map((r) => ({ key: r.key, nPairs: r.comparison.n_pairs })));
   return rows.map(({ key, comparison }) =>
-    hidden.has(key) ? { key, suppressed: true, comparison: null } : { key, suppressed: false, comparison },
+    hidden.has(key)
+      ? { key, suppressed: true, hidden: hiddenReason(comparison.n_pairs), comparison: null }
+      : { key, suppressed: false, hidden: null, comparison },
   );
 }
 
@@ -654,7 +658,7 @@ export async function disclosableReport(
 // ---------------------------------------------------------------------------------------------
 // Satisfaction and attendance per cohort
 
-export type SuppressedNumber = { value: number } | { suppressed: true };
+export type SuppressedNumber = { value: number } | { suppressed: true; reason: HiddenReason };
 
 export interface SatisfactionItem {
   itemId: string;
@@ -680,11 +684,14 @@ export interface CohortSummary {
 function optionCounts(options: readonly string[], values: readonly unknown[]): { value: string; n: SuppressedNumber }[] {
   const counts = options.map((value) => ({ key: value, nPairs: values.filter((v) => v === value).length }));
   const hidden = suppressedGroups(counts.filter((c) => c.nPairs > 0));
-  return counts.map((c) => ({ value: c.key, n: hidden.has(c.key) ? { suppressed: true as const } : { value: c.nPairs } }));
+  return counts.map((c) => ({
+    value: c.key,
+    n: hidden.has(c.key) ? { suppressed: true as const, reason: hiddenReason(c.nPairs) } : { value: c.nPairs },
+  }));
 }
 
 function shareable(n: number): SuppressedNumber {
-  return withheldUnlessEmpty(n) ? { suppressed: true } : { value: n };
+  return withheldUnlessEmpty(n) ? { suppressed: true, reason: "fewer_than_5" } : { value: n };
 }
 
 /**

@@ -127,11 +127,37 @@ function classifyChanges(
   change: readonly number[],
   options: PairedComparisonOptions,
 ): { improved: number; unchanged: number; worsened: number } {
-  const threshold = options.meaningfulChange ?? 0;
+  return countImprovement(change, { threshold: options.meaningfulChange ?? 0, higherIsBetter: options.higherIsBetter ?? true });
+}
+
+/**
+ * What "got better" means for one measure: the ONE definition behind every "got better" count the
+ * wellbeing page, its subgroups and its exports show (issue 14 item 8; before, the page also
+ * called the pairs chart's "scored higher", the band moves and the reliable change "better", three
+ * different counts for one measure). It is the measure's own published meaningful change when its
+ * definition has one (a change of at least that many points in the better direction), otherwise any
+ * change in the better direction. Band moves and the reliable change index are still shown, in
+ * neutral words ("moved to a higher band", "rose by more than"), never as "better".
+ */
+export interface ImprovementDefinition {
+  /** Points of change in the better direction that count; 0 means any change at all. */
+  threshold: number;
+  higherIsBetter: boolean;
+}
+
+export function improvementDefinition(measure: { meaningful_change?: number | null; higher_is_better?: boolean }): ImprovementDefinition {
+  return { threshold: measure.meaningful_change ?? 0, higherIsBetter: measure.higher_is_better ?? true };
+}
+
+/** Counts by improvementDefinition: the only place a change is called better, worse or neither. */
+export function countImprovement(
+  change: readonly number[],
+  definition: ImprovementDefinition,
+): { improved: number; unchanged: number; worsened: number } {
+  const { threshold, higherIsBetter } = definition;
   if (!Number.isFinite(threshold) || threshold < 0) {
     throw new RangeError(`meaningfulChange must be a non-negative number, got ${threshold}`);
   }
-  const higherIsBetter = options.higherIsBetter ?? true;
   let improved = 0;
   let worsened = 0;
   for (const d of change) {

@@ -5,17 +5,9 @@
  */
 import type { DB } from "../../db/index";
 import { localise, messageKeys } from "../instruments/messages";
-import {
-  bandRows,
-  changeBins,
-  pairDirections,
-  pairPoints,
-  type BandRow,
-  type ChangeBin,
-  type PairDirections,
-  type PairPoint,
-} from "./chart-data";
+import { bandRows, changeBins, pairPoints, type BandRow, type ChangeBin, type PairPoint } from "./chart-data";
 import { listCohorts, type Cohort } from "./cohorts.server";
+import type { HiddenReason } from "../disclosure/small-counts";
 import {
   cohortSummaries,
   DEFAULT_TIMEPOINTS,
@@ -32,7 +24,7 @@ import {
   type Withheld,
 } from "./report.server";
 import type { StudyScope } from "../consent/scope.server";
-import type { PairedComparison, ReliableChange } from "./statistics";
+import { improvementDefinition, type ImprovementDefinition, type PairedComparison, type ReliableChange } from "./statistics";
 
 export interface WellbeingViewQuery {
   measureId?: string | null;
@@ -74,6 +66,8 @@ export interface WellbeingView {
     range: { min: number; max: number };
     higherIsBetter: boolean;
     meaningfulChange: number | null;
+    /** What "got better" means for this measure: stated on the page, behind every count of it. */
+    improvement: ImprovementDefinition;
     bands: { id: string; label: string }[];
     attribution: string | null;
   } | null;
@@ -85,13 +79,13 @@ export interface WellbeingView {
   reliableChange: Omit<ReliableChange, "rci"> | null;
   charts: {
     points: PairPoint[];
-    directions: PairDirections;
     bins: ChangeBin[];
     bandRows: BandRow[];
-    bandMoves: { improved: number; unchanged: number; worsened: number } | null;
+    /** Band moves in neutral words (higher, lower band): "better" is the one definition's alone. */
+    bandMoves: { up: number; same: number; down: number } | null;
   } | null;
   subgroupOptions: SubgroupOption[];
-  subgroups: { key: string; label: string; suppressed: boolean; comparison: PairedComparison | null }[] | null;
+  subgroups: { key: string; label: string; suppressed: boolean; hidden: HiddenReason | null; comparison: PairedComparison | null }[] | null;
   /** A breakdown was asked for together with a cohort: breakdowns are of the whole study only. */
   subgroupsNeedAllCohorts: boolean;
   cohortSummaries: (CohortSummary & { name: string })[];
@@ -218,6 +212,7 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
       range: measure.range,
       higherIsBetter: measure.higher_is_better,
       meaningfulChange: measure.meaningful_change ?? null,
+      improvement: improvementDefinition(measure),
       bands: (measure.bands ?? []).map((b) => ({ id: b.id, label: t(messageKeys.bandLabel(measure.id, b.id)) })),
       attribution: measure.attribution ? t(`measures.${measure.id}.attribution`) : null,
     },
@@ -229,11 +224,14 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     charts: report
       ? {
           points: pairPoints(report.pairs),
-          directions: pairDirections(report.pairs),
           bins: changeBins(report.pairs),
           bandRows: report.bands ? bandRows(report.bands, bandIds) : [],
           bandMoves: report.bands
-            ? { improved: report.bands.improved, unchanged: report.bands.unchanged, worsened: report.bands.worsened }
+            ? {
+                up: measure.higher_is_better ? report.bands.improved : report.bands.worsened,
+                same: report.bands.unchanged,
+                down: measure.higher_is_better ? report.bands.worsened : report.bands.improved,
+              }
             : null,
         }
       : null,

@@ -66,6 +66,14 @@ describe.skipIf(!hasBrowser)("wellbeing page in Chromium", () => {
     await page.waitForFunction(() => document.querySelectorAll(".recharts-surface").length === 3);
     expect(await page.locator(".wb-static-chart").count()).toBe(0);
     expect(await page.locator(".recharts-scatter-symbol").count()).toBeGreaterThan(0);
+    // Issue 14 item 8 after hydration too: the stacked chart keeps its legend, and the change
+    // histogram's x axis is numeric (its ticks are round values through zero, not one per bar).
+    expect(await page.locator("#chart-bands-title ~ .wb-chart-canvas [data-testid=chart-legend] li").count()).toBeGreaterThanOrEqual(2);
+    const changeTicks = await page
+      .locator("#chart-change-title ~ .wb-chart-canvas .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value")
+      .allTextContents();
+    expect(changeTicks).toContain("0");
+    expect(await page.locator("#chart-change-title ~ .wb-chart-canvas .recharts-bar-rectangle").count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await context.close();

@@ -176,10 +176,10 @@ describe("subgroups", () => {
     const rows = subgroupComparisons(source.measure, scores, { kind: "language" });
     const ar = rows.find((r) => r.key === "ar")!;
     expect(ARABIC.size).toBe(4);
-    expect(ar).toEqual({ key: "ar", suppressed: true, comparison: null });
+    expect(ar).toEqual({ key: "ar", suppressed: true, hidden: "fewer_than_5", comparison: null });
     // With two languages, showing English beside the study's figures would give Arabic's by
-    // subtraction, so English is suppressed too.
-    expect(rows.find((r) => r.key === "en")).toEqual({ key: "en", suppressed: true, comparison: null });
+    // subtraction, so English is suppressed too, and says why: it is not itself small.
+    expect(rows.find((r) => r.key === "en")).toEqual({ key: "en", suppressed: true, hidden: "protects_smaller_group", comparison: null });
   });
 
   it("by a single-choice question and by cohort", async () => {
@@ -370,10 +370,11 @@ describe("cohorts, attendance and satisfaction", () => {
     const satisfactionB = b.satisfaction.find((i) => i.itemId === "group_satisfaction")!;
     expect(satisfactionB).toMatchObject({ answered: { suppressed: true }, mean: null });
     const recommendA = a.satisfaction.find((i) => i.itemId === "would_recommend")!;
-    expect(recommendA.options.find((o) => o.value === "no")!.n).toEqual({ suppressed: true });
+    expect(recommendA.options.find((o) => o.value === "no")!.n).toEqual({ suppressed: true, reason: "fewer_than_5" });
     // "answered" is shown, so "yes" is hidden too: answered − yes would be the "no" count.
-    expect(recommendA.answered).not.toEqual({ suppressed: true });
-    expect(recommendA.options.find((o) => o.value === "yes")!.n).toEqual({ suppressed: true });
+    expect(recommendA.answered).toEqual({ value: expect.any(Number) });
+    // …and labelled as hidden to protect the smaller count, since it is not itself under 5.
+    expect(recommendA.options.find((o) => o.value === "yes")!.n).toEqual({ suppressed: true, reason: "protects_smaller_group" });
     expect(a.satisfaction.map((i) => i.itemId)).toEqual(["sessions_attended", "group_satisfaction", "would_recommend"]);
   });
 });

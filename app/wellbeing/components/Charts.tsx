@@ -20,11 +20,8 @@ export function Charts({ d }: { d: WellbeingPageData }) {
         id="chart-pairs"
         title={t("wellbeing.chart.pairs.title")}
         description={t("wellbeing.chart.pairs.description")}
-        summary={t("wellbeing.chart.pairs.summary", {
-          higher: charts.directions.higher,
-          lower: charts.directions.lower,
-          same: charts.directions.same,
-        })}
+        // The same counts, from the same definition, as the plain words and the table.
+        summary={t("wellbeing.chart.pairs.summary", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged })}
         chart={
           <PairsChart
             points={charts.points}
@@ -84,7 +81,11 @@ export function Charts({ d }: { d: WellbeingPageData }) {
               rows={charts.bandRows}
               bandIds={m.bands.map((b) => b.id)}
               bandLabel={bandLabel}
-              labels={{ before: t("wellbeing.chart.bands.from"), people: t("wellbeing.chart.people") }}
+              labels={{
+                before: t("wellbeing.chart.bands.from"),
+                people: t("wellbeing.chart.people"),
+                legend: t("wellbeing.chart.bands.legend"),
+              }}
             />
           }
           table={

@@ -2,12 +2,14 @@ import { Link } from "@remix-run/react";
 import { useI18n } from "~/i18n/react";
 import { type WellbeingPageData, useFormat } from "./page-data";
 import { DataTable } from "~/workspace/components/DataTable";
+import type { SuppressedNumber } from "~/wellbeing/report.server";
 
 export function CohortSummaries({ d }: { d: WellbeingPageData }) {
   const { t } = useI18n();
   const f = useFormat();
   const fewer = t("common.fewerThanFive");
-  const count = (n: { value: number } | { suppressed: true }) => ("value" in n ? String(n.value) : fewer);
+  const protects = t("wellbeing.hidden.protects");
+  const count = (n: SuppressedNumber) => ("value" in n ? String(n.value) : n.reason === "protects_smaller_group" ? protects : fewer);
   return (
     <section aria-labelledby="cohorts-title">
       <h2 id="cohorts-title">{t("wellbeing.cohorts.title")}</h2>

@@ -37,9 +37,11 @@ export function ComparisonTable({ d, c }: { d: WellbeingPageData; c: PairedCompa
   const rc = d.reliableChange;
   if (rc) {
     rows.push(["rciThreshold", f.three(rc.reliable_change_threshold)]);
-    rows.push(["reliablyImproved", String(rc.reliably_improved)]);
+    // Rose / fell, not "better" / "worse": "got better" has one definition on the page (improvementDefinition).
+    const higher = d.measure!.higherIsBetter;
+    rows.push(["rciRose", String(higher ? rc.reliably_improved : rc.reliably_deteriorated)]);
     rows.push(["noReliableChange", String(rc.no_reliable_change)]);
-    rows.push(["reliablyDeteriorated", String(rc.reliably_deteriorated)]);
+    rows.push(["rciFell", String(higher ? rc.reliably_deteriorated : rc.reliably_improved)]);
   }
   return (
     <DataTable

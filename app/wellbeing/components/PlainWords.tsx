@@ -22,14 +22,20 @@ export function PlainWords({ d }: { d: WellbeingPageData }) {
         {t(m.higherIsBetter ? "wellbeing.summary.higherBetter" : "wellbeing.summary.lowerBetter")}
       </p>
       <p>
-        {m.meaningfulChange
+        {m.improvement.threshold > 0
           ? t("wellbeing.summary.meaningful", {
               improved: c.improved,
               worsened: c.worsened,
               unchanged: c.unchanged,
-              threshold: f.one(m.meaningfulChange),
+              threshold: f.one(m.improvement.threshold),
             })
           : t("wellbeing.summary.anyChange", { improved: c.improved, worsened: c.worsened, unchanged: c.unchanged })}
+      </p>
+      <p data-testid="wellbeing-improvement-definition">
+        {t(m.improvement.threshold > 0 ? "wellbeing.summary.definitionThreshold" : "wellbeing.summary.definitionAny", {
+          threshold: f.one(m.improvement.threshold),
+          direction: m.improvement.higherIsBetter ? "higher" : "lower",
+        })}
       </p>
       {c.p_t !== null ? (
         <p>{t(c.p_t < SIGNIFICANCE_LEVEL ? "wellbeing.summary.likely" : "wellbeing.summary.couldBeChance", { p: f.pStatement(c.p_t) })}</p>

@@ -28,16 +28,18 @@ function Axes(props: {
   xLabel: string;
   yLabel: string;
   xTicks?: { at: number; label: string }[];
+  /** "numeric" when x positions are values on a linear scale (the histogram), for readers and tests. */
+  xKind?: "numeric" | "category";
 }) {
   const sx = scale(props.x, [PAD.left, WIDTH - PAD.right]);
   const sy = scale(props.y, [HEIGHT - PAD.bottom, PAD.top]);
   const xTicks = props.xTicks ?? ticks(props.x).map((at) => ({ at, label: format(at) }));
   return (
-    <g fontSize="12" fill="currentColor">
+    <g fontSize="12" fill="currentColor" data-x-axis={props.xKind ?? "numeric"}>
       <line x1={PAD.left} y1={HEIGHT - PAD.bottom} x2={WIDTH - PAD.right} y2={HEIGHT - PAD.bottom} stroke="currentColor" />
       <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={HEIGHT - PAD.bottom} stroke="currentColor" />
       {xTicks.map((tick) => (
-        <text key={`x${tick.at}`} x={sx(tick.at)} y={HEIGHT - PAD.bottom + 16} textAnchor="middle">
+        <text key={`x${tick.at}`} x={sx(tick.at)} y={HEIGHT - PAD.bottom + 16} textAnchor="middle" data-value={tick.at}>
           {tick.label}
         </text>
       ))}
@@ -109,6 +111,7 @@ export function StaticBars(props: {
         xLabel={props.xLabel}
         yLabel={props.yLabel}
         xTicks={props.categories.length <= 12 ? props.categories.map((label, i) => ({ at: i + 0.5, label })) : []}
+        xKind="category"
       />
       {props.categories.map((category, i) => {
         let base = 0;
@@ -133,6 +136,55 @@ export function StaticBars(props: {
           </g>
         );
       })}
+    </svg>
+  );
+}
+
+/** Round tick values covering [min, max], zero included when inside: a numeric axis a reader can measure against. */
+export function numericTicks(min: number, max: number, most = 8): number[] {
+  const span = max - min || 1;
+  const raw = span / most;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= most) ?? 10 * power;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toFixed(10)) + 0);
+  return out;
+}
+
+/**
+ * The change histogram on a true numeric x axis (issue 14 item 8): each bar spans its bin's edges
+ * on a linear scale, so gaps between changes and the distance from zero are drawn to scale, not as
+ * evenly spaced category labels.
+ */
+export function StaticHistogram(props: {
+  bars: { from: number; to: number; people: number }[];
+  domain: [number, number];
+  format: (n: number) => string;
+  xLabel: string;
+  yLabel: string;
+  colour: string;
+}) {
+  const top = Math.max(1, ...props.bars.map((b) => b.people));
+  const sx = scale(props.domain, [PAD.left, WIDTH - PAD.right]);
+  const sy = scale([0, top], [HEIGHT - PAD.bottom, PAD.top]);
+  const xTicks = numericTicks(props.domain[0], props.domain[1]).map((at) => ({ at, label: props.format(at) }));
+  return (
+    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="presentation" className="wb-static-chart">
+      <Axes x={props.domain} y={[0, top]} xLabel={props.xLabel} yLabel={props.yLabel} xTicks={xTicks} xKind="numeric" />
+      {props.bars.map((b) =>
+        b.people > 0 ? (
+          <rect
+            key={`${b.from}:${b.to}`}
+            x={sx(b.from) + 1}
+            y={sy(b.people)}
+            width={Math.max(2, sx(b.to) - sx(b.from) - 2)}
+            height={sy(0) - sy(b.people)}
+            fill={props.colour}
+            data-from={b.from}
+            data-to={b.to}
+          />
+        ) : null,
+      )}
     </svg>
   );
 }

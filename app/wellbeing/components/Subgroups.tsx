@@ -9,6 +9,8 @@ export function Subgroups({ d }: { d: WellbeingPageData }) {
   if (d.subgroupsNeedAllCohorts) return <p data-testid="wellbeing-subgroups-all">{t("wellbeing.subgroups.allCohortsOnly")}</p>;
   if (!d.subgroups) return null;
   const fewer = t("common.fewerThanFive");
+  // A group of 6 hidden only so that a smaller one cannot be subtracted out is not "fewer than 5".
+  const protects = t("wellbeing.hidden.protects");
   const label = (key: string, fallback: string) =>
     key === "" ? t("wellbeing.subgroups.noValue") : d.query.by === "language" ? getLanguage(key).endonym : fallback;
   return (
@@ -44,7 +46,7 @@ export function Subgroups({ d }: { d: WellbeingPageData }) {
                 <td>{row.comparison.worsened}</td>
               </>
             ) : (
-              <td colSpan={8}>{fewer}</td>
+              <td colSpan={8}>{row.hidden === "protects_smaller_group" ? protects : fewer}</td>
             )}
           </tr>
         ))}

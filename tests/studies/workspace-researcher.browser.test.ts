@@ -32,6 +32,7 @@ describe.runIf(run)("researcher workspace in Chromium", () => {
     await admin.getByRole("button", { name: "Sign in" }).click();
     await admin.waitForURL(`${app.url}/research/demo/people`);
     expect(await axeViolations(admin)).toEqual([]);
+    await admin.locator("#new-name").fill("Rania Said");
     await admin.locator("#new-email").fill("new.researcher@demo.tandem.test");
     await admin.locator("#new-role").selectOption("researcher");
     await admin.getByRole("button", { name: "Add and make a link" }).click();
@@ -45,6 +46,8 @@ describe.runIf(run)("researcher workspace in Chromium", () => {
     page.on("console", (m) => m.type() === "error" && !m.text().includes("404") && scriptErrors.push(m.text()));
     await page.goto(link);
     await expect(await page.locator("h1").textContent()).toBe("Set your password");
+    // The name the admin gave, to keep or change.
+    expect(await page.locator("#displayName").inputValue()).toBe("Rania Said");
     const password = "river stones under a quiet bridge";
     await page.getByLabel("New password").fill(password);
     await page.getByLabel("Type the password again").fill(password);

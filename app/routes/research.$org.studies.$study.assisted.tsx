@@ -10,7 +10,7 @@ import { QuestionField } from "~/participants/components/QuestionField";
 import type { RawAnswers } from "~/participants/answers.server";
 import type { QuestionView } from "~/participants/question-view.server";
 import { assistedForm, assistedQuestionnaires, INTERPRETER_VALUES, saveAssistedAnswers } from "~/fieldwork/paper-and-assisted.server";
-import { FieldworkError } from "~/fieldwork/FieldworkError";
+import { FieldworkError } from "~/fieldwork/components/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { ApplyThemeForm } from "~/coding/components/ApplyThemeForm";
+import { speakerText, UnitTranslations } from "~/coding/components/UnitTranslations";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
@@ -7,7 +9,6 @@ import { codingsForUnits, isBlind, isFinished, memosOnCodings } from "~/coding/c
 import { codingAction } from "~/coding/coding-actions.server";
 import { CodedText } from "~/coding/components/CodedText";
 import { CodingItem } from "~/coding/components/CodingItem";
-import { SpanPicker } from "~/coding/components/SpanPicker";
 import codingStyles from "~/coding/components/coding.css";
 import { namesOf } from "~/organisations/names.server";
 import { requireStudyMember } from "~/workspace/request.server";
@@ -115,12 +116,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return codingAction(member, await readFormBody(request));
 }
 
-function speakerText(t: ReturnType<typeof useT>, speaker: { role: string; n?: number; item?: string }) {
-  if (speaker.role === "participant") return t("coding.speaker.participant", { n: speaker.n ?? 0 });
-  if (speaker.role === "answer") return t("coding.speaker.answer", { item: speaker.item ?? "" });
-  return t(`coding.speaker.${speaker.role}`);
-}
-
 /** The unit a refusal is about, as the id of its section (`u<index>`): the summary links there. */
 function unitField(units: readonly { key: string }[], unit: string | undefined) {
   const index = unit ? units.findIndex((u) => u.key === unit) : -1;
@@ -204,70 +199,15 @@ export default function CodingPage() {
                 ))}
               </ul>
             ) : null}
-            {d.canCode && d.themes.length > 0 ? (
-              <Form method="post" className="ws-form">
-                <CsrfInput />
-                <input type="hidden" name="unit" value={unit.key} />
-                <SpanPicker
-                  id={id}
-                  text={unit.text}
-                  lang={unit.language}
-                  labels={{
-                    text: t("coding.code.selectHint"),
-                    from: t("coding.code.from"),
-                    to: t("coding.code.to"),
-                    selected: t("coding.code.selected"),
-                  }}
-                />
-                <div className="coding-apply">
-                  <label htmlFor={`${id}-theme`}>{t("coding.code.theme")}</label>
-                  <select id={`${id}-theme`} name="theme" defaultValue="">
-                    <option value="" disabled>
-                      {t("coding.code.chooseTheme")}
-                    </option>
-                    {d.themes.map((th) => (
-                      <option key={th.id} value={th.id}>
-                        {"\u2003".repeat(th.depth)}
-                        {th.name}
-                        {th.proposed ? ` (${t("coding.themes.proposed")})` : ""}
-                      </option>
-                    ))}
-                  </select>
-                  <button type="submit" name="intent" value="apply">
-                    {t("coding.code.apply")}
-                  </button>
-                  <button type="submit" name="intent" value="redact" className="ws-small">
-                    {t("coding.code.redact")}
-                  </button>
-                </div>
-              </Form>
-            ) : null}
-            {unit.translations.map((tr) => (
-              <p key={tr.language} className="ws-muted" lang={tr.language} dir="auto">
-                {t("coding.code.translationIn", { language: tr.language })} <span>{tr.text}</span>
-              </p>
-            ))}
-            {d.canCode ? (
-              <details>
-                <summary>{t("coding.code.translate")}</summary>
-                <Form method="post" className="ws-form">
-                  <CsrfInput />
-                  <input type="hidden" name="intent" value="translate" />
-                  <input type="hidden" name="unit" value={unit.key} />
-                  <label htmlFor={`${id}-tl`}>{t("coding.code.translationLanguage")}</label>
-                  <select id={`${id}-tl`} name="language" defaultValue={d.languages.find((l) => l !== unit.language) ?? "en"}>
-                    {d.languages.map((l) => (
-                      <option key={l} value={l}>
-                        {l}
-                      </option>
-                    ))}
-                  </select>
-                  <label htmlFor={`${id}-tt`}>{t("coding.code.translationText")}</label>
-                  <textarea id={`${id}-tt`} name="text" rows={3} dir="auto" style={{ width: "100%" }} />
-                  <button type="submit">{t("coding.code.saveTranslation")}</button>
-                </Form>
-              </details>
-            ) : null}
+            {d.canCode && d.themes.length > 0 ? <ApplyThemeForm id={id} unit={unit} themes={d.themes} /> : null}
+            <UnitTranslations
+              id={id}
+              unitKey={unit.key}
+              unitLanguage={unit.language}
+              translations={unit.translations}
+              languages={d.languages}
+              canTranslate={d.canCode}
+            />
           </section>
         );
       })}

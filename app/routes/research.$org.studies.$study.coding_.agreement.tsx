@@ -12,7 +12,7 @@ import { requestLanguage } from "~/i18n/request.server";
 import { useT } from "~/i18n/react";
 import { field, readFormBody } from "~/security/form-body.server";
 import { CodingError } from "~/coding/codings.server";
-import { DataTable } from "~/workspace/components/DataTable";
+import { AgreementFigures } from "~/coding/components/AgreementFigures";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -95,42 +95,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return { ok: true };
 }
 
-function figure(value: number | null) {
-  return value === null ? "—" : value.toFixed(3);
-}
-
-function percent(value: number | null) {
-  return value === null ? "—" : `${Math.round(value * 1000) / 10}%`;
-}
-
-function interval(t: ReturnType<typeof useT>, value: { low: number; high: number } | null) {
-  return value === null ? "—" : t("coding.agreement.intervalValue", { low: value.low.toFixed(3), high: value.high.toFixed(3) });
-}
-
-type NoteKey =
-  | "coding.agreement.noteUndefined"
-  | "coding.agreement.noteNeverApplied"
-  | "coding.agreement.noteAlwaysApplied"
-  | "coding.agreement.noteNoAlpha";
-
-/**
- * Why a figure reads as it does (issue 14 item 14): "92.9 % agreement, κ 0.000" is a coder who never
- * varied, and a dash is a figure that cannot be computed, not a missing one.
- */
-function themeNotes(
-  row: { units: number; cohensKappa: number | null; krippendorffAlpha: number | null; unvarying: { coderId: string; applied: boolean }[] },
-  coders: number,
-): { key: NoteKey; coder?: string }[] {
-  if (row.units === 0) return [];
-  if (coders === 2 && row.cohensKappa === null) return [{ key: "coding.agreement.noteUndefined" }];
-  const notes: { key: NoteKey; coder?: string }[] = row.unvarying.map((u) => ({
-    key: u.applied ? "coding.agreement.noteAlwaysApplied" : "coding.agreement.noteNeverApplied",
-    coder: u.coderId,
-  }));
-  if (row.krippendorffAlpha === null) notes.push({ key: "coding.agreement.noteNoAlpha" });
-  return notes;
-}
-
 export default function Agreement() {
   const t = useT();
   const d = useLoaderData<typeof loader>();
@@ -202,57 +166,7 @@ export default function Agreement() {
       {d.report ? (
         <>
           <p>{t("coding.agreement.comparedCoders", { names: d.report.coderDetails.map((c) => c.name).join(", ") })}</p>
-          <DataTable
-            columns={[
-              "coding.views.theme",
-              "coding.agreement.unitsColumn",
-              "coding.agreement.percent",
-              "coding.agreement.kappa",
-              "coding.agreement.alpha",
-              "coding.agreement.alphaInterval",
-              "coding.agreement.disagreements",
-              "coding.agreement.notes",
-            ]}
-            caption={<caption>{t("coding.agreement.tableCaption", { n: d.report.units.length })}</caption>}
-          >
-            {d.report.themes.map((r) => (
-              <tr key={r.themeId}>
-                <th scope="row">{r.themeName}</th>
-                <td>{r.units}</td>
-                <td>{percent(r.percentAgreement)}</td>
-                <td>{figure(r.cohensKappa)}</td>
-                <td>{figure(r.krippendorffAlpha)}</td>
-                <td>{interval(t, r.alphaInterval)}</td>
-                <td>{r.disagreements.length}</td>
-                <td>
-                  {themeNotes(r, d.report!.coders.length).map((note) => (
-                    <p key={note.key + (note.coder ?? "")} className="ws-hint">
-                      {t(note.key, { coder: note.coder ? (coderName[note.coder] ?? "") : "" })}
-                    </p>
-                  ))}
-                </td>
-              </tr>
-            ))}
-            {d.report.overall ? (
-              <tr>
-                <th scope="row">{t("coding.agreement.overall")}</th>
-                <td>{d.report.overall.units}</td>
-                <td>{percent(d.report.overall.percentAgreement)}</td>
-                <td>{figure(d.report.overall.cohensKappa)}</td>
-                <td>{figure(d.report.overall.krippendorffAlpha)}</td>
-                <td>{interval(t, d.report.overall.alphaInterval)}</td>
-                <td>{d.report.overall.disagreements}</td>
-                <td>
-                  <p className="ws-hint">{t("coding.agreement.overallHint")}</p>
-                </td>
-              </tr>
-            ) : null}
-          </DataTable>
-          {d.report.bootstrap ? (
-            <p className="ws-hint">
-              {t("coding.agreement.bootstrapNote", { resamples: d.report.bootstrap.resamples, seed: String(d.report.bootstrap.seed) })}
-            </p>
-          ) : null}
+          <AgreementFigures report={d.report} coderName={coderName} />
           <p className="ws-hint">{t("coding.agreement.finishedHint")}</p>
           {d.canExport ? (
             <p className="ws-noprint">

@@ -5,7 +5,7 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
 import { recordStaffConsentChange } from "~/fieldwork/paper-and-assisted.server";
-import { FieldworkError } from "~/fieldwork/FieldworkError";
+import { FieldworkError } from "~/fieldwork/components/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { GatheringFacts } from "~/fieldwork/components/GatheringFacts";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import { segmentCounts } from "~/consent/units.server";
@@ -181,35 +182,12 @@ export default function SessionPage() {
           <p>{t(message[0]!, { n: Number(message[1] ?? 0) })}</p>
         </div>
       ) : null}
-      <dl className="ws-facts">
-        <dt>{t("coding.sessions.kind")}</dt>
-        <dd>{t(`coding.sessions.kind_${d.session.kind}`)}</dd>
-        <dt>{t("coding.sessions.heldOn")}</dt>
-        <dd>{d.session.heldOn}</dd>
-        <dt>{t("coding.sessions.languages")}</dt>
-        <dd>{d.session.languages.join(", ")}</dd>
-        <dt>{t("coding.sessions.facilitator")}</dt>
-        <dd>{d.session.facilitator || t("coding.sessions.facilitator_none")}</dd>
-        <dt>{t("coding.sessions.interpreter")}</dt>
-        <dd>{t(`coding.sessions.interpreter_${d.session.interpreter}`)}</dd>
-        <dt>{t("coding.sessions.attendees")}</dt>
-        <dd>{d.attendees.map((p) => t("coding.speaker.participant", { n: p })).join(", ") || "—"}</dd>
-        <dt>{t("coding.sessions.recorded")}</dt>
-        <dd>{t(d.session.recorded ? "coding.common.yes" : "coding.common.no")}</dd>
-        <dt>{t("coding.sessions.segments")}</dt>
-        <dd>
-          {d.segments}{" "}
-          {d.segments > 0 && d.canImport ? <Link to={`${d.base}/coding?session=${d.session.id}`}>{t("coding.session.codeIt")}</Link> : null}
-        </dd>
-        {d.session.notes ? (
-          <>
-            <dt>{t("coding.sessions.notes")}</dt>
-            <dd dir="auto" style={{ whiteSpace: "pre-wrap" }}>
-              {d.session.notes}
-            </dd>
-          </>
-        ) : null}
-      </dl>
+      <GatheringFacts
+        session={d.session}
+        attendees={d.attendees}
+        segments={d.segments}
+        codeLink={d.canImport ? `${d.base}/coding?session=${d.session.id}` : null}
+      />
 
       {d.canRecord ? (
         <>

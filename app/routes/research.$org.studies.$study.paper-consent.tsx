@@ -5,7 +5,7 @@ import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
 import { requestLanguage } from "~/i18n/request.server";
 import { consentStatements, recordPaperConsentForCode } from "~/fieldwork/paper-and-assisted.server";
-import { FieldworkError } from "~/fieldwork/FieldworkError";
+import { FieldworkError } from "~/fieldwork/components/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
 

@@ -10,6 +10,8 @@ import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { readFormBody } from "~/security/form-body.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { StudyMemos } from "~/coding/components/StudyMemos";
+import { ThemeFields } from "~/coding/components/ThemeFields";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -197,49 +199,7 @@ export default function Themes() {
         </section>
       ) : null}
 
-      <section aria-labelledby="study-memos">
-        <h2 id="study-memos">{t("coding.themes.studyMemos")}</h2>
-        <p className="ws-hint">{t("coding.themes.studyMemosHint")}</p>
-        {d.studyMemos.length === 0 ? <p>{t("coding.themes.noStudyMemos")}</p> : null}
-        <ul className="coding-memos">
-          {d.studyMemos.map((m) => (
-            <li key={m.id}>
-              <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
-              {m.mine && d.canPropose ? (
-                <details>
-                  <summary>{t("coding.themes.editMemo")}</summary>
-                  <Form method="post" className="ws-form">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="editMemo" />
-                    <input type="hidden" name="memo" value={m.id} />
-                    <label htmlFor={`${m.id}-edit`}>{t("coding.code.memo")}</label>
-                    <textarea
-                      id={`${m.id}-edit`}
-                      name="text"
-                      rows={3}
-                      required
-                      maxLength={4000}
-                      defaultValue={m.text}
-                      dir="auto"
-                      style={{ width: "100%" }}
-                    />
-                    <button type="submit">{t("coding.themes.saveMemo")}</button>
-                  </Form>
-                </details>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-        {d.canPropose ? (
-          <Form method="post" className="ws-form ws-narrow">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="studyMemo" />
-            <label htmlFor="study-memo">{t("coding.themes.addStudyMemo")}</label>
-            <textarea id="study-memo" name="text" rows={3} required maxLength={4000} dir="auto" style={{ width: "100%" }} />
-            <button type="submit">{t("coding.themes.saveMemo")}</button>
-          </Form>
-        ) : null}
-      </section>
+      <StudyMemos memos={d.studyMemos} canWrite={d.canPropose} />
 
       {d.canPropose ? (
         <Form method="post" className="ws-form ws-narrow">
@@ -251,38 +211,5 @@ export default function Themes() {
         </Form>
       ) : null}
     </main>
-  );
-}
-
-function ThemeFields(props: {
-  t: ReturnType<typeof useT>;
-  themes: { id: string; name: string; depth: number }[];
-  values?: { name: string; definition: string; useWhen: string; notUseWhen: string; colour: string; parentId: string | null };
-}) {
-  const { t, values } = props;
-  const prefix = values ? "edit-" : "new-";
-  return (
-    <>
-      <label htmlFor={`${prefix}name`}>{t("coding.themes.name")}</label>
-      <input id={`${prefix}name`} name="name" required maxLength={120} defaultValue={values?.name} />
-      <label htmlFor={`${prefix}parent`}>{t("coding.themes.parent")}</label>
-      <select id={`${prefix}parent`} name="parent" defaultValue={values?.parentId ?? ""}>
-        <option value="">{t("coding.themes.topLevel")}</option>
-        {props.themes.map((th) => (
-          <option key={th.id} value={th.id}>
-            {"\u2003".repeat(th.depth)}
-            {th.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${prefix}definition`}>{t("coding.themes.definition")}</label>
-      <textarea id={`${prefix}definition`} name="definition" rows={2} defaultValue={values?.definition} style={{ width: "100%" }} />
-      <label htmlFor={`${prefix}useWhen`}>{t("coding.themes.useWhen")}</label>
-      <textarea id={`${prefix}useWhen`} name="useWhen" rows={2} defaultValue={values?.useWhen} style={{ width: "100%" }} />
-      <label htmlFor={`${prefix}notUseWhen`}>{t("coding.themes.notUseWhen")}</label>
-      <textarea id={`${prefix}notUseWhen`} name="notUseWhen" rows={2} defaultValue={values?.notUseWhen} style={{ width: "100%" }} />
-      <label htmlFor={`${prefix}colour`}>{t("coding.themes.colour")}</label>
-      <input id={`${prefix}colour`} name="colour" type="color" defaultValue={values?.colour ?? "#56b4e9"} />
-    </>
   );
 }

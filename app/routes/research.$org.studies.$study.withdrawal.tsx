@@ -5,10 +5,10 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { useT } from "~/i18n/react";
 import { recordStaffWithdrawal, withdrawalModes } from "~/fieldwork/paper-and-assisted.server";
-import { FieldworkError } from "~/fieldwork/FieldworkError";
+import { FieldworkError } from "~/fieldwork/components/FieldworkError";
 import { readFormBody } from "~/security/form-body.server";
 import { requireStudyMember } from "~/workspace/request.server";
-import { WITHDRAWAL_MODES } from "../../db/tables/participants";
+import { WITHDRAWAL_MODES } from "~/participants/withdrawal-modes";
 
 export const headers = workspaceHeaders;
 

@@ -6,7 +6,7 @@ import { StudyForm } from "~/studies/StudyForm";
 import { availableInstrumentVersions, createStudy, studyInputFromForm, type StudyInput } from "~/studies/studies.server";
 import { readFormBody } from "~/security/form-body.server";
 import { requireOrganisationMember } from "~/workspace/request.server";
-import { WITHDRAWAL_MODES } from "../../db/tables/participants";
+import { WITHDRAWAL_MODES } from "~/participants/withdrawal-modes";
 
 export const headers = workspaceHeaders;
 

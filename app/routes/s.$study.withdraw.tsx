@@ -6,7 +6,7 @@ import { noStore, pageTitle, participantRequest, readForm } from "~/participants
 import { field } from "~/security/form-body.server";
 import { clearSessionCookie, endParticipantSession } from "~/participants/session.server";
 import { withdrawalModesOffered, withdrawParticipant } from "~/participants/withdrawal.server";
-import type { WithdrawalMode } from "../../db/tables/participants";
+import type { WithdrawalMode } from "~/participants/withdrawal-modes";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;

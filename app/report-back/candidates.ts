@@ -55,11 +55,7 @@ function better(a: CodedQuote, b: CodedQuote) {
  * twice in one report. `themeOrder` is the entry's themes in order; codings of other themes are
  * ignored.
  */
-export function groupCandidates(
-  quotes: readonly CodedQuote[],
-  used: ReadonlySet<string>,
-  themeOrder: readonly string[],
-): QuoteCandidate[] {
+export function groupCandidates(quotes: readonly CodedQuote[], used: ReadonlySet<string>, themeOrder: readonly string[]): QuoteCandidate[] {
   const position = new Map(themeOrder.map((id, i) => [id, i]));
   const byUnit = new Map<UnitKey, CodedQuote[]>();
   for (const q of quotes) if (position.has(q.themeId)) byUnit.set(q.unit, [...(byUnit.get(q.unit) ?? []), q]);

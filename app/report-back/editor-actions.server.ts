@@ -82,7 +82,7 @@ export type EditorOutcome =
 
 /** Where the error summary sends someone when a button's action is refused (null: about the entry's state, not a field). */
 function refusedField(command: EntryCommand, reason: string): string | null {
-  if (reason === "not_editable" || reason === "not_found") return null;
+  if (reason === "not_editable" || reason === "not_found" || reason === "language") return null;
   switch (command.intent) {
     case "quote-add":
     case "quote-remove":
@@ -121,7 +121,9 @@ export async function runEditorCommand(context: Omit<EditorActionContext, "argum
   let changed = false;
   try {
     if (form.get(ENTRY_FORM_MARKER) !== null)
-      ({ changed } = await saveEntryForm(db, organisationId, actor, entryId, form, { requireMilestone: command.intent === "milestone-add" }));
+      ({ changed } = await saveEntryForm(db, organisationId, actor, entryId, form, {
+        requireMilestone: command.intent === "milestone-add",
+      }));
     await EDITOR_ACTIONS[command.intent]({ ...context, argument: command.argument });
   } catch (error) {
     if (error instanceof EntryFormRefused) return { ok: false, errors: error.errors, values: error.values };

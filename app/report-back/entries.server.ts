@@ -52,7 +52,14 @@ export class ReportBackError extends Error {
   }
 }
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A day that exists (2026-02-30 does not): the database would refuse it with an error, not a message. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => {
+    const day = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(v);
+  });
 const optionalDate = z.preprocess((v) => (v === "" || v === undefined ? null : v), isoDate.nullable());
 
 export const entryInputSchema = z.object({

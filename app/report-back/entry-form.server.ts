@@ -143,7 +143,8 @@ export async function saveEntryForm(
     if (found.length !== chosen.length) errors.push({ field: "rb-themes", key: "theme_not_found" });
   }
   const themes = chosen.map((themeId) => {
-    const labels: Record<string, string> = {};
+    // names in languages the form does not show (the study no longer offers them) are kept as they are
+    const labels: Record<string, string> = { ...(storedThemes.find((s) => s.theme_id === themeId)?.labels ?? {}) };
     for (const [language, typed] of Object.entries(values.labels[themeId] ?? {})) {
       const parsed = publicLabel.safeParse(typed);
       if (parsed.success) labels[language] = parsed.data;

@@ -17,6 +17,9 @@ import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 import { requireOrganisationMember } from "~/workspace/request.server";
 
 export const headers = workspaceHeaders;
+// JavaScript only warns before typed text is left unsaved (docs/decisions/076-one-form-per-entry.md);
+// every button works without it, and saves what was typed.
+export const handle = { hydrate: true };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: editorStyles }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -25,7 +25,13 @@ export function FactsSection({ form }: { form: EntryFormState }) {
     >
       <div className="rb-row">
         <div>
-          <TextField id="askedOn" label={t("reportback.editor.askedOn")} type="date" defaultValue={values.askedOn} error={errors.get("askedOn")} />
+          <TextField
+            id="askedOn"
+            label={t("reportback.editor.askedOn")}
+            type="date"
+            defaultValue={values.askedOn}
+            error={errors.get("askedOn")}
+          />
         </div>
         <div>
           <TextField

@@ -37,7 +37,13 @@ export function MilestonesSection({ data, form }: { data: EditorPageData; form: 
         <legend>{t("reportback.editor.newStep")}</legend>
         <div className="rb-row">
           <div>
-            <TextField id="dueOn" label={t("reportback.editor.dueOn")} type="date" defaultValue={step.dueOn} error={form.errors.get("dueOn")} />
+            <TextField
+              id="dueOn"
+              label={t("reportback.editor.dueOn")}
+              type="date"
+              defaultValue={step.dueOn}
+              error={form.errors.get("dueOn")}
+            />
           </div>
           {data.entry.languages.map((code) => (
             <div key={code}>

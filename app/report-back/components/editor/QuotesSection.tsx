@@ -24,6 +24,14 @@ export function quoteOrigin(t: Translate, q: QuoteOrigin): string {
   return q.interpreted ? `${said} ${t("reportback.editor.throughInterpreter")}` : said;
 }
 
+/** Is there a quote to choose for a theme that has none shown yet? Work to do, so its section opens. */
+export function quotesToChoose(data: EditorPageData): boolean {
+  const lacking = new Set(
+    data.linkedThemes.filter(({ themeId }) => !data.quotes.some((q) => q.themeId === themeId && q.state === "shown")).map((l) => l.themeId),
+  );
+  return data.candidates.some((c) => c.themes.some((th) => lacking.has(th.themeId)));
+}
+
 /**
  * The quotes the entry uses, under their themes (each removed with a button of the entry form), and
  * the quotes it may use: each passage once, with the themes it was coded with and a button for each
@@ -34,7 +42,6 @@ export function QuotesSection({ data }: { data: EditorPageData }) {
   const themeName = new Map(data.themes.map((th) => [th.id, th.name]));
   const used = new Map<string, number>();
   for (const q of data.quotes) if (q.state !== "erased") used.set(q.themeId, (used.get(q.themeId) ?? 0) + 1);
-  const withoutQuotes = data.linkedThemes.some(({ themeId }) => !data.quotes.some((q) => q.themeId === themeId && q.state === "shown"));
   return (
     <section aria-labelledby="rb-quotes" className="rb-quotes">
       <h3 id="rb-quotes">{t("reportback.editor.quotesUsed")}</h3>
@@ -70,19 +77,21 @@ export function QuotesSection({ data }: { data: EditorPageData }) {
           level={3}
           title={t("reportback.editor.quotesAvailable")}
           status={t("reportback.editor.candidateCount", { count: data.candidates.length })}
-          open={withoutQuotes && data.candidates.length > 0}
+          open={quotesToChoose(data)}
         >
           {data.candidates.length === 0 ? <p className="ws-muted">{t("reportback.editor.noCandidates")}</p> : null}
           <ul className="rb-candidates">
             {data.candidates.map((c) => (
               <li key={c.themes[0]!.codingId}>
-                <blockquote lang={c.language} dir={getLanguage(c.language).dir}>
-                  <p>{c.text}</p>
-                </blockquote>
-                <p className="rb-origin">{quoteOrigin(t, c)}</p>
-                <p className="rb-origin">
-                  {t("reportback.editor.candidateThemes", { themes: c.themes.map((th) => themeName.get(th.themeId) ?? "").join(", ") })}
-                </p>
+                <div className="rb-candidate">
+                  <blockquote lang={c.language} dir={getLanguage(c.language).dir}>
+                    <p>{c.text}</p>
+                  </blockquote>
+                  <p className="rb-origin">
+                    {quoteOrigin(t, c)} ·{" "}
+                    {t("reportback.editor.candidateThemes", { themes: c.themes.map((th) => themeName.get(th.themeId) ?? "").join(", ") })}
+                  </p>
+                </div>
                 <p className="rb-candidate-actions">
                   {c.themes.map((th) =>
                     (used.get(th.themeId) ?? 0) >= MAX_QUOTES_PER_THEME ? (

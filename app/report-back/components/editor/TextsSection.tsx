@@ -7,11 +7,12 @@ import type { EditorPageData, EntryFormState } from "./types";
 
 /**
  * The entry's words in each of the study's languages, each language folding on its own: open when it
- * is not written yet, when the viewer is the second person who may check it, or when a field in it
- * was refused. "Mark as checked" submits the whole form, so words typed elsewhere are saved with it.
+ * is the first not written yet (one at a time keeps the page short), when the viewer is the second
+ * person who may check it, or when a field in it was refused. "Mark as checked" submits the whole form, so words typed elsewhere are saved with it.
  */
 export function TextsSection({ data, form }: { data: EditorPageData; form: EntryFormState }) {
   const t = useT();
+  const firstUnwritten = data.entry.languages.find((code) => !data.texts[code]?.title);
   return (
     <section aria-labelledby="rb-texts" className="rb-section">
       <h2 id="rb-texts">{t("reportback.editor.texts")}</h2>
@@ -28,7 +29,8 @@ export function TextsSection({ data, form }: { data: EditorPageData; form: Entry
             level={3}
             title={`${l.englishName} (${l.endonym})`}
             status={stored ? t(`reportback.editor.review.${stored.reviewStatus}`) : t("reportback.editor.review.missing")}
-            open={!stored?.title || mayCheck || refused}
+            // one unwritten language at a time: the first of them
+            open={code === firstUnwritten || mayCheck || refused}
           >
             <div className="rb-text-grid">
               {TEXT_FIELDS.map((field) => {

@@ -2,7 +2,7 @@ import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import { fieldId, fieldName } from "~/report-back/entry-form";
 import { Fold } from "./Fold";
-import { QuotesSection } from "./QuotesSection";
+import { QuotesSection, quotesToChoose } from "./QuotesSection";
 import type { EditorPageData, EntryFormState } from "./types";
 
 /**
@@ -20,7 +20,9 @@ export function ThemesSection({ data, form }: { data: EditorPageData; form: Entr
       id="rb-themes"
       title={t("reportback.youSaid")}
       status={t("reportback.editor.themesSummary", { themes: data.linkedThemes.length, quotes: shown })}
-      open={data.linkedThemes.length === 0 || refused}
+      // open with no theme chosen yet, a theme with quotes to choose and none chosen, or a quote in use
+      // that is no longer shown (to remove or replace)
+      open={data.linkedThemes.length === 0 || quotesToChoose(data) || data.quotes.some((q) => q.state !== "shown") || refused}
     >
       {form.errors.get("rb-themes") ? <p className="ws-field-error">{form.errors.get("rb-themes")}</p> : null}
       <table className="ws-table rb-themes">

@@ -1,4 +1,5 @@
 import { Form, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
 import { CsrfInput } from "~/auth/components/CsrfInput";
 import type { Translate } from "~/i18n/intl";
 import { useT } from "~/i18n/react";
@@ -26,14 +27,19 @@ export function EntryForm({ data, refusal }: { data: EditorPageData; refusal: Ed
   const t = useT();
   const [search] = useSearchParams();
   const unsaved = useUnsavedChanges(t("reportback.editor.leaveWarning"));
+  const { changed } = unsaved;
+  // a refused form saved nothing: what is in it is still unsaved
+  useEffect(() => {
+    if (refusal?.values) changed();
+  }, [refusal, changed]);
   const form: EntryFormState = {
     values: refusal?.values ?? storedFormValues(data.entry, data.texts, data.linkedThemes),
     errors: new Map(refusal?.errors.flatMap((e) => (e.field ? [[e.field, refusalMessage(t, e)] as const] : [])) ?? []),
   };
-  const status = unsaved.dirty
-    ? t("reportback.editor.unsaved")
-    : refusal?.values
-      ? t("reportback.editor.notSaved")
+  const status = refusal?.values
+    ? t("reportback.editor.notSaved")
+    : unsaved.dirty
+      ? t("reportback.editor.unsaved")
       : search.has("saved")
         ? t("reportback.editor.saved")
         : t("reportback.editor.saveHint");

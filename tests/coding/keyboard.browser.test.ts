@@ -189,4 +189,57 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it("codes words selected with the mouse from the quick bar, keeps them selected for the next theme, and leaves with the right words", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const url = new URL(app.url);
+    await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, domain: url.hostname, path: "/" })));
+    const p = await context.newPage();
+    await p.goto(page);
+    await p.waitForSelector(".qb");
+    const before = (await codings()).length;
+    const turn = turns[3]!;
+    const words = "waited three weeks";
+    // Drag across the words in the fourth turn's text, as a mouse does.
+    await p.locator("#u3-t").scrollIntoViewIfNeeded();
+    const [start, end, y] = await p.evaluate((w) => {
+      const node = document.querySelector("#u3-t span")!.firstChild as Text;
+      const at = node.data.indexOf(w);
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 1);
+      const first = range.getBoundingClientRect();
+      range.setStart(node, at + w.length - 1);
+      range.setEnd(node, at + w.length);
+      const last = range.getBoundingClientRect();
+      return [first.left + 1, last.right - 1, first.top + first.height / 2];
+    }, words);
+    await p.mouse.move(start, y);
+    await p.mouse.down();
+    await p.mouse.move(end, y, { steps: 8 });
+    await p.mouse.up();
+    await expect.poll(() => p.locator(".qb-target").innerText()).toContain(`“${words}”`);
+    await p.locator(".qb-theme", { hasText: "Being heard" }).click();
+    await expect.poll(async () => (await codings()).length).toBe(before + 1);
+    const coded = (await codings())[before]!;
+    expect(coded).toMatchObject({ theme_id: themes["Being heard"], segment_id: turn.key.slice(2) });
+    expect(Array.from(turn.text).slice(coded.start_cp, coded.end_cp).join("")).toBe(words);
+    // The marks were drawn again, and the same words are still selected: the next theme goes to them too.
+    await p.waitForSelector("#u3-t mark");
+    expect(await p.evaluate(() => document.getSelection()?.toString())).toBe(words);
+    await p.keyboard.press("4");
+    await expect.poll(async () => (await codings()).length).toBe(before + 2);
+    expect((await codings())[before + 1]).toMatchObject({ theme_id: themes["Waiting"], start_cp: coded.start_cp, end_cp: coded.end_cp });
+    // A click in the text clears the selection: the whole turn again (issue 14 item 5).
+    await p.mouse.click(start, y);
+    await expect.poll(() => p.locator(".qb-target").innerText()).toContain("the whole turn");
+
+    // Leaving for another page in the browser (no reload) brings the messages that page needs.
+    await p.locator(".ws-subnav a", { hasText: /^Themes$/ }).click();
+    await p.waitForURL(/\/themes$/);
+    await p.waitForSelector("text=Relational values");
+    const text = await p.evaluate(() => document.body.innerText);
+    expect(text.match(/\b(?:coding|workspace|common)\.[a-zA-Z]+\.[a-zA-Z.]+/g) ?? []).toEqual([]);
+    await context.close();
+  });
 });

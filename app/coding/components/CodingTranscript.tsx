@@ -58,13 +58,15 @@ export function CodingTranscript({ d, openHref, closeHref }: { d: PageData; open
   const themes = useMemo(() => Object.fromEntries(d.themes.map((th) => [th.id, th])), [d.themes]);
   const quick = useMemo(() => d.quick.flatMap((id) => (themes[id] ? [themes[id]] : [])), [d.quick, themes]);
   const [active, setActive] = useState(d.open ?? 0);
-  const [chosen, setChosen] = useState<SelectionInTurn>("none");
+  // The words selected, and in which turn: they count only while that turn is the current one.
+  const [selected, setSelected] = useState<{ turn: number; span: SelectionInTurn }>({ turn: 0, span: "none" });
   const [selecting, setSelecting] = useState<number | null>(null);
   const [help, setHelp] = useState(false);
   const findRef = useRef<HTMLInputElement>(null);
   const { submit, announce, announcement } = useCodingQueue();
   const current = Math.min(active, d.units.length - 1);
   const unit = d.units[current];
+  const chosen = selected.turn === current ? selected.span : "none";
 
   const focusTurn = useCallback(
     (i: number) => {
@@ -73,7 +75,7 @@ export function CodingTranscript({ d, openHref, closeHref }: { d: PageData; open
         return;
       }
       setActive(i);
-      setChosen("none");
+      setSelected({ turn: i, span: "none" });
       setSelecting(null);
       document.getSelection()?.removeAllRanges();
       document.getElementById(`u${i}`)?.focus();
@@ -89,11 +91,11 @@ export function CodingTranscript({ d, openHref, closeHref }: { d: PageData; open
       const selection = document.getSelection();
       const node = selection?.anchorNode;
       const text = (node instanceof Element ? node : node?.parentElement)?.closest(".ct-text");
-      if (!selection || !text) return setChosen(selection && !selection.isCollapsed ? "across" : "none");
+      if (!selection || !text) return setSelected((s) => ({ turn: s.turn, span: selection && !selection.isCollapsed ? "across" : "none" }));
       const i = Number(text.id.slice(1, text.id.indexOf("-")));
       if (!d.units[i]) return;
       setActive(i);
-      setChosen(selectionIn(text, d.units[i].text, selection));
+      setSelected({ turn: i, span: selectionIn(text, d.units[i].text, selection) });
     };
     document.addEventListener("selectionchange", follow);
     return () => document.removeEventListener("selectionchange", follow);
@@ -161,7 +163,7 @@ export function CodingTranscript({ d, openHref, closeHref }: { d: PageData; open
     else if (onTurn && key === "Home") focusTurn(0);
     else if (onTurn && key === "End") focusTurn(d.units.length - 1);
     else if (key === "s" && d.canCode && current !== d.open) {
-      setChosen("none");
+      setSelected({ turn: current, span: "none" });
       setSelecting(current);
     } else if (key === "o" && d.canCode) navigate(openHref(current), { preventScrollReset: true });
     else return;
@@ -225,7 +227,7 @@ export function CodingTranscript({ d, openHref, closeHref }: { d: PageData; open
             selecting={selecting === i}
             onSelect={(span) => {
               setActive(i);
-              setChosen(span);
+              setSelected({ turn: i, span });
             }}
             onRemove={
               enhanced

@@ -37,7 +37,7 @@ export function ApplyThemeForm({
       />
       {quick.length > 0 ? (
         <fieldset className="ct-quick">
-          <legend>{t("coding.quick.recent")}</legend>
+          <legend>{t("coding.quick.buttons")}</legend>
           {quick.map((themeId) => {
             const theme = themes.find((th) => th.id === themeId);
             return theme ? (

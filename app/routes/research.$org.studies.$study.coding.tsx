@@ -13,8 +13,8 @@ import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
-// The one workspace page that sends JavaScript: selection, keys and the quick bar. Without it the
-// page still works (each turn's own form). docs/decisions/035-coding-screen.md, 075-coding-page.md
+// This page sends JavaScript: selection, keys and the quick bar. Without it the page still works
+// (each turn's own form). docs/decisions/035-coding-screen.md, 075-coding-page.md
 export const handle = { hydrate: true };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

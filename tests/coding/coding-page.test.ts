@@ -73,9 +73,14 @@ describe("the coding page without JavaScript", () => {
 
     // The theme just used joins the quick themes, in codebook order, in place of the ninth.
     expect(quickButtons(await (await researcher.get(opened)).text())).toEqual([...leaves.slice(0, 8), leaves[10]]);
-    // The chip on the compact page can remove it (a button naming the coding, in the turn's one form).
+    // The chip on the compact page removes it: a button naming the coding, in the turn's one form.
     const compact = await (await researcher.get(page)).text();
     expect(compact).toContain('aria-label="Remove Value 11"');
+    const { id } = await app.db.selectFrom("coding").select("id").where("coder_id", "=", coderId).executeTakeFirstOrThrow();
+    expect(compact).toContain(`name="coding" value="${id}"`);
+    const removed = await researcher.post(page, { intent: "remove", unit: turn.key, coding: id }, { csrf: csrfFrom(compact) });
+    expect(await removed.text()).toContain("Coding removed.");
+    expect(await app.db.selectFrom("coding").select("id").where("coder_id", "=", coderId).execute()).toEqual([]);
   });
 
   it("refuses another organisation's theme through the quick path, and stores nothing", async () => {

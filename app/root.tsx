@@ -1,10 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
 import { ErrorPage } from "./errors/ErrorPage";
 import { useDocumentFacts } from "./errors/document-context";
 import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
+import { clientMessagePrefixes, clientMessages } from "./i18n/client-messages";
 import { getLanguage, type LanguageCode } from "./i18n/languages";
 import { I18nProvider } from "./i18n/react";
 import { useNonce } from "./security/nonce";
@@ -13,8 +15,19 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const language = pageLanguage(request);
-  return { language, messages: messagesFor(language) };
+  return { language, messages: clientMessages(messagesFor(language), new URL(request.url).pathname) };
 }
+
+/**
+ * A page that carries only its own messages (app/i18n/client-messages.ts) fetches the root's again
+ * when the browser moves to a page that needs others; its own forms and fetchers leave them be.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+  const current = clientMessagePrefixes(currentUrl.pathname);
+  if (current !== clientMessagePrefixes(nextUrl.pathname)) return true;
+  if (current && formMethod && formMethod.toUpperCase() !== "GET" && currentUrl.pathname === nextUrl.pathname) return false;
+  return defaultShouldRevalidate;
+};
 
 /** Route modules opt in to client JavaScript with `handle = { hydrate: true }`; participant and public pages never do. */
 export interface RouteHandle {

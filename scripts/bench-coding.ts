@@ -1,10 +1,17 @@
 /**
- * How the coding screens' queries behave with a 10,000-segment study.
+ * How the coding screens behave: the coding page a coder meets, then the queries with a 10,000-segment study.
  *
- *   npx tsx scripts/bench-coding.ts            (embedded database, in memory)
+ *   npm run bench:coding                       (embedded database, in memory)
+ *   npm run bench:coding -- --page             (the coding page's figures only: a few seconds)
  *   DATABASE_URL=postgres://… npx tsx scripts/bench-coding.ts   (a throwaway database on that server)
  *
- * Builds one study: 200 consenting participants, 20 focus groups of 500 turns each (10,000 segments,
+ * First the page (issue 15 target 7: at most 40 KB gzip of HTML, under 100 ms): the built app served
+ * in this process on its own in-memory database, one 40-turn focus group in English, Welsh and
+ * Arabic, the 24 seeded two-level themes, a signed-in researcher; the page's HTML as gzip on the wire,
+ * and the median time to answer, uncoded and half coded (see scripts/coding-page-figures.ts).
+ * Needs the build (`npm run build`).
+ *
+ * Then the queries: 200 consenting participants, 20 focus groups of 500 turns each (10,000 segments,
  * Welsh/Arabic/emoji text), 24 seeded themes, two coders with ~12,000 codings each; then times what
  * the coding page, theme views, agreement, quotes and the REFI-QDA export do, and prints the figures.
  */
@@ -22,6 +29,7 @@ import { readSegments } from "../app/consent/units.server";
 import { addAttendee, createGathering, importTranscript, type SpeakerMapping } from "../app/fieldwork/gatherings.server";
 import { openDatabase, type DatabaseHandle } from "../db/index";
 import { migrateToLatest } from "../db/migrate";
+import { codingPageFigures } from "./coding-page-figures";
 
 const SESSIONS = 20;
 const TURNS = 500;
@@ -64,9 +72,11 @@ async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; drop: () =
 }
 
 async function main() {
+  const figures: [string, string][] = [];
+  figures.push(...(await codingPageFigures()));
+  if (process.argv.includes("--page")) return print(figures);
   const { handle, drop } = await openBenchDatabase();
   const { db } = handle;
-  const figures: [string, string][] = [];
   try {
     await migrateToLatest(db);
     const org = await db.insertInto("organisation").values({ slug: "bench-org", name: "Bench" }).returning("id").executeTakeFirstOrThrow();
@@ -226,6 +236,10 @@ async function main() {
     await handle.close();
     await drop();
   }
+  print(figures);
+}
+
+function print(figures: [string, string][]) {
   const width = Math.max(...figures.map(([l]) => l.length));
   for (const [label, value] of figures) console.log(`${label.padEnd(width)}  ${value}`);
 }

@@ -12,12 +12,14 @@ import { GatheringError, setTranslation } from "../fieldwork/gatherings.server";
 import type { StudyMember } from "../workspace/request.server";
 
 export async function codingAction({ db, scope, userId }: StudyMember, form: FormData) {
-  const intent = field(form, "intent");
+  // A quick theme's button (components/ApplyThemeForm.tsx) posts its theme as "quick": apply it.
+  const quick = field(form, "quick");
+  const intent = quick ? "apply" : field(form, "intent");
   try {
     if (intent === "apply") {
       await applyTheme(db, scope, userId, {
         unit: field(form, "unit"),
-        themeId: field(form, "theme"),
+        themeId: quick || field(form, "theme"),
         start: intField(form, "start"),
         end: intField(form, "end"),
       });

@@ -145,6 +145,24 @@ export async function codingIdsOfThemes(db: DB, scope: StudyScope, themeIds: rea
  */
 
 /**
+ * The themes this coder applied most recently in the study, newest first (theme ids only: the coding
+ * page's quick bar of recent themes, app/coding/quick-themes.ts).
+ */
+export async function recentThemeIds(db: DB, scope: StudyScope, coderId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("coding")
+    .select("theme_id")
+    .select((eb) => eb.fn.max("created_at").as("last"))
+    .where("study_id", "=", scope.studyId)
+    .where("coder_id", "=", coderId)
+    .groupBy("theme_id")
+    .orderBy("last", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.theme_id);
+}
+
+/**
  * The coding, if it is the study's and coded with one of the report entry's themes (its id and
  * theme; for linking it as a quote, which then asks the gate whether it may be shown).
  */

@@ -77,7 +77,8 @@ describe.skipIf(!hasBrowser)("coding in Chromium", () => {
     await page.click("text=Add the transcript");
     await page.waitForSelector("text=2 turns added");
 
-    await page.goto(`${app.url}${base}/coding?session=${sessionId}`);
+    // The turn's own form (exact characters by keyboard, the theme list): the second turn, opened.
+    await page.goto(`${app.url}${base}/coding?session=${sessionId}&open=1`);
     expect(await page.locator("img[src=x]").count()).toBe(0);
     // the participant's turn is the second unit; select "gŵr yn garedig" with the keyboard only
     const area = page.locator("#u1-text");

@@ -3,15 +3,21 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { useT } from "~/i18n/react";
 import { SpanPicker } from "./SpanPicker";
 
-/** Code (or redact) a span of one unit with a theme: a plain form, which SpanPicker enhances with selection. */
+/**
+ * Code (or redact) a span of one unit with a theme: a plain form, which SpanPicker enhances with
+ * selection. The quick themes come first, each a button that applies its theme in one press (it
+ * posts `quick`, which the action reads as intent "apply" with that theme).
+ */
 export function ApplyThemeForm({
   id,
   unit,
   themes,
+  quick = [],
 }: {
   id: string;
   unit: { key: string; text: string; language: string };
-  themes: { id: string; name: string; depth: number; proposed: boolean }[];
+  themes: { id: string; name: string; depth: number; proposed: boolean; colour?: string }[];
+  quick?: readonly string[];
 }) {
   const t = useT();
   return (
@@ -29,6 +35,19 @@ export function ApplyThemeForm({
           selected: t("coding.code.selected"),
         }}
       />
+      {quick.length > 0 ? (
+        <fieldset className="ct-quick">
+          <legend>{t("coding.quick.buttons")}</legend>
+          {quick.map((themeId) => {
+            const theme = themes.find((th) => th.id === themeId);
+            return theme ? (
+              <button key={themeId} type="submit" name="quick" value={themeId} className="ws-small">
+                <span className="coding-swatch" style={{ background: theme.colour ?? "#ccc" }} aria-hidden="true" /> {theme.name}
+              </button>
+            ) : null;
+          })}
+        </fieldset>
+      ) : null}
       <div className="coding-apply">
         <label htmlFor={`${id}-theme`}>{t("coding.code.theme")}</label>
         <select id={`${id}-theme`} name="theme" defaultValue="">

@@ -33,10 +33,12 @@ export function CodedText(props: {
   spans: readonly MarkedSpan[];
   themes: Record<string, { name: string; colour: string }>;
   lang?: string;
+  id?: string;
+  className?: string;
 }) {
   const pieces = splitByCodings(props.text, props.spans);
   return (
-    <p className="coding-text" lang={props.lang} dir="auto">
+    <p id={props.id} className={props.className ?? "coding-text"} lang={props.lang} dir="auto">
       {pieces.map((piece, i) =>
         piece.themes.length === 0 ? (
           <span key={i}>{piece.text}</span>

@@ -45,27 +45,7 @@ export function CodingItem(props: {
       {coding.memos.length > 0 ? (
         <ul className="coding-memos" aria-label={t("coding.code.memos")}>
           {coding.memos.map((m) => (
-            <li key={m.id}>
-              <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
-              {m.mine && canCode ? (
-                <details>
-                  <summary>{t("coding.code.editMemo")}</summary>
-                  <Form method="post" className="ws-row-form">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="editMemo" />
-                    <input type="hidden" name="unit" value={unitKey} />
-                    <input type="hidden" name="memo" value={m.id} />
-                    <label className="ws-hint" htmlFor={`${m.id}-edit`}>
-                      {t("coding.code.memo")}
-                    </label>
-                    <textarea id={`${m.id}-edit`} name="text" rows={2} required maxLength={4000} defaultValue={m.text} dir="auto" />
-                    <button type="submit" className="ws-small">
-                      {t("coding.code.saveMemo")}
-                    </button>
-                  </Form>
-                </details>
-              ) : null}
-            </li>
+            <MemoItem key={m.id} memo={m} unitKey={unitKey} canCode={canCode} />
           ))}
         </ul>
       ) : null}
@@ -85,5 +65,59 @@ export function CodingItem(props: {
         </Form>
       ) : null}
     </li>
+  );
+}
+
+type Memo = Coding["memos"][number];
+
+/** A memo on a coding: its words, author and date; its author may change it (posts intent "editMemo"). */
+function MemoItem(props: { memo: Memo; unitKey: string; canCode: boolean; theme?: string; tabIndex?: number }) {
+  const t = useT();
+  const { memo: m } = props;
+  return (
+    <li>
+      {props.theme ? <span className="ct-memo-theme">{props.theme}: </span> : null}
+      <span dir="auto">{m.text}</span> <span className="ws-muted">{t("coding.code.memoBy", { author: m.author, date: m.at })}</span>
+      {m.mine && props.canCode ? (
+        <details>
+          <summary tabIndex={props.tabIndex}>{t("coding.code.editMemo")}</summary>
+          <Form method="post" className="ws-row-form">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="editMemo" />
+            <input type="hidden" name="unit" value={props.unitKey} />
+            <input type="hidden" name="memo" value={m.id} />
+            <label className="ws-hint" htmlFor={`${m.id}-edit`}>
+              {t("coding.code.memo")}
+            </label>
+            <textarea id={`${m.id}-edit`} name="text" rows={2} required maxLength={4000} defaultValue={m.text} dir="auto" />
+            <button type="submit" className="ws-small">
+              {t("coding.code.saveMemo")}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </li>
+  );
+}
+
+/** Every memo on a unit's codings, each after its theme's name (the compact turn on the coding page). */
+export function MemoList(props: {
+  codings: readonly { themeId: string; memos: Memo[] }[];
+  themes: Record<string, { name: string }>;
+  unitKey: string;
+  canCode: boolean;
+  tabIndex?: number;
+}) {
+  const t = useT();
+  const memos = props.codings.flatMap((c) =>
+    c.memos.map((m) => ({ m, theme: props.themes[c.themeId]?.name ?? t("coding.code.otherTheme") })),
+  );
+  if (memos.length === 0) return null;
+  return (
+    <ul className="coding-memos" aria-label={t("coding.quick.memos")}>
+      {memos.map(({ m, theme }) => (
+        <MemoItem key={m.id} memo={m} unitKey={props.unitKey} canCode={props.canCode} theme={theme} tabIndex={props.tabIndex} />
+      ))}
+    </ul>
   );
 }

@@ -1,0 +1,40 @@
+/**
+ * Which messages a page that runs script carries inside its HTML. Remix writes the root loader's
+ * data into every page that hydrates, and the whole catalogue is about 80 KB (20 KB gzip): more than
+ * the rest of the coding page together. A page listed here gets only the messages its client render
+ * can ask for: the workspace frame (header, menus, error pages) and its own. Every other page keeps
+ * the whole catalogue (a page without script sends none of it to the browser anyway).
+ * docs/decisions/075-coding-page.md
+ */
+import type { Messages } from "./intl";
+import { studyMenu } from "../workspace/navigation";
+
+/** What the workspace frame renders: the header, the organisation and study menus, error pages. */
+const FRAME = [
+  "common.",
+  "workspace.brand",
+  "workspace.nav.",
+  "workspace.errors.",
+  "workspace.status.",
+  "workspace.roles.",
+
+  ...studyMenu("", () => true).flatMap((group) => [group.label, ...group.links.map((link) => link.label)]),
+];
+
+const PAGES: { path: RegExp; prefixes: readonly string[] }[] = [
+  {
+    path: /^\/research\/[^/]+\/studies\/[^/]+\/coding\/?$/,
+    prefixes: [...FRAME, "coding.code.", "coding.speaker.", "coding.quick.", "coding.keys.", "coding.themes.proposed"],
+  },
+];
+
+/** The message prefixes the page at this path renders in the browser, or null for the whole catalogue. */
+export function clientMessagePrefixes(pathname: string): readonly string[] | null {
+  return PAGES.find((page) => page.path.test(pathname))?.prefixes ?? null;
+}
+
+export function clientMessages(messages: Messages, pathname: string): Messages {
+  const prefixes = clientMessagePrefixes(pathname);
+  if (!prefixes) return messages;
+  return Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
+}

@@ -2,8 +2,9 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 // The router @remix-run/react itself is built on (a dependency of it, the same module): the frame of
-// a participant's error page reads the address through it.
-import { StaticRouter } from "react-router-dom/server";
+// a participant's error page reads the address through it. With its file name: the package has no
+// "exports" map, and Node itself (the compiled server, ADR 077) resolves no path without one.
+import { StaticRouter } from "react-router-dom/server.js";
 import { ErrorPageContent } from "./errors/ErrorPage";
 import { I18nProvider } from "./i18n/react";
 import { getLanguage } from "./i18n/languages";

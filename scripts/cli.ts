@@ -80,7 +80,10 @@ const defaultIo = {
   err: (line: string) => process.stderr.write(line + "\n"),
 };
 
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+/** The process's entry (scripts/launch.mjs, compiled or not): runs the command and exits with its code. */
+export async function main(args: string[]): Promise<never> {
+  process.exit(await runCli(args));
 }
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) void main(process.argv.slice(2));

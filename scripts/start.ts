@@ -3,26 +3,53 @@ import { defaultDataDir, openDatabase, EmbeddedDatabaseHeldError } from "../db/i
 import { loadSecrets } from "../app/security/secrets.server";
 import { isBuildStale } from "./build-state";
 import { bootstrap, demoWanted, StartupError } from "./bootstrap";
-import { parseTrustProxy, startServer, TrustProxySettingError } from "./server";
+import { loadBuild, parseTrustProxy, startServer, TrustProxySettingError } from "./server";
 
-// `npm start`: build if needed, migrate, publish instruments, seed the demo once, serve.
-async function main() {
+// `npm start` (through scripts/launch.mjs): build if needed, migrate, publish instruments, seed the demo once, serve.
+export async function main(): Promise<void> {
+  try {
+    await serve();
+  } catch (error) {
+    if (error instanceof StartupError || error instanceof EmbeddedDatabaseHeldError || error instanceof TrustProxySettingError) {
+      console.error(error.message);
+    } else {
+      console.error(`Tandem could not start: ${(error as Error).message ?? error}`);
+      if (process.env.DEBUG) console.error(error);
+    }
+    process.exit(1);
+  }
+}
+
+async function serve() {
   // Read before anything else, so that a wrong setting stops the start with its own message.
   const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  const clock = startupClock();
   if (isBuildStale()) {
     console.log("Building the app (first start, or the source changed)…");
     execSync("npx remix build", { stdio: ["ignore", "ignore", "inherit"] });
+    clock.lap("build");
   }
+  // The app's modules load while the database opens: much of opening is compiling the embedded
+  // database's WebAssembly off the main thread, time the import can use.
+  const app = loadBuild();
+  app.catch(() => {}); // awaited below; a failure to open the database comes first
   const handle = await openDatabase();
+  clock.lap("open database");
   const result = await bootstrap(handle, {
     demo: demoWanted(process.env.DEMO),
     demoAdminPassword: process.env.DEMO_ADMIN_PASSWORD || undefined,
   });
+  clock.add("migrations", result.timings.migrations);
+  clock.add("instruments", result.timings.instruments);
+  clock.add("demo", result.timings.demo);
   const secrets = loadSecrets({ dataDir: defaultDataDir(), usingPostgres: handle.kind === "postgres" });
   const port = Number(process.env.PORT ?? 3000);
+  const build = await app;
+  clock.lap("app");
   const running = await startServer({
     database: handle,
     secrets,
+    build,
     port,
     host: process.env.HOST ?? "127.0.0.1",
     trustProxy,
@@ -32,7 +59,9 @@ async function main() {
     dailyRetention: true,
   });
 
+  clock.lap("listen");
   console.log(`Tandem is running at ${running.url} on the ${handle.describe}.`);
+  console.log(clock.summary());
   if (result.published.length) console.log(`Published instruments: ${result.published.join(", ")}.`);
   if (result.demo) {
     console.log(`Demo study: ${running.url}/s/demo   Workspace: ${running.url}/research`);
@@ -74,12 +103,31 @@ async function main() {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-main().catch((error) => {
-  if (error instanceof StartupError || error instanceof EmbeddedDatabaseHeldError || error instanceof TrustProxySettingError) {
-    console.error(error.message);
-  } else {
-    console.error(`Tandem could not start: ${(error as Error).message ?? error}`);
-    if (process.env.DEBUG) console.error(error);
-  }
-  process.exit(1);
-});
+/**
+ * Time since the process began, split into the steps of a start, printed once so that a slow step
+ * shows itself (issue 15 item 8, docs/decisions/077-fast-start-and-compiled-scripts.md). "loading
+ * code" is everything before main() ran: Node itself and the modules imported.
+ */
+function startupClock() {
+  const phases: [string, number][] = [["loading code", performance.now()]];
+  let mark = performance.now();
+  return {
+    lap(label: string) {
+      phases.push([label, performance.now() - mark]);
+      mark = performance.now();
+    },
+    /** A step timed inside another (bootstrap's): its time is taken out of the next lap. */
+    add(label: string, ms: number) {
+      phases.push([label, ms]);
+      mark += ms;
+    },
+    summary() {
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      return `Ready in ${seconds(performance.now())}: ${phases.map(([label, ms]) => `${label} ${seconds(ms)}`).join(", ")}.`;
+    },
+  };
+}
+
+// Run as a file of its own (`node --import tsx scripts/start.ts`, as older unit files do).
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) void main();

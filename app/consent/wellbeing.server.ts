@@ -1,10 +1,10 @@
 /**
  * Every read of participants' answers that wellbeing analysis and export make goes through
  * `analysableResponses`, its narrow twin for scoring, `analysableItemValues`, or
- * `analysableMeasureScores` (kept scores, docs/decisions/054-measure-score-store.md). Like every read
- * of participants' content it lives in app/consent (docs/decisions/011-consent-gate.md); nothing in
- * app/wellbeing selects from `answer`, `response` or `measure_score` (score-store.server.ts only
- * writes kept scores).
+ * `analysableInstrumentScores` (kept scores, docs/decisions/054-measure-score-store.md and 077). Like
+ * every read of participants' content it lives in app/consent (docs/decisions/011-consent-gate.md);
+ * nothing in app/wellbeing selects from `answer`, `response` or `response_score` (score-store.server.ts
+ * only writes kept scores).
  *
  * Which participants may be read is decided by the consent gate alone (./gate.server.ts,
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
@@ -249,46 +249,60 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
   return out;
 }
 
-export interface MeasureScoresQuery extends StudyScope {
+export interface InstrumentScoresQuery extends StudyScope {
   instrumentId: string;
   timepoints: readonly string[];
-  measureId: string;
   /**
-   * Which version's rules score a response: its own version's when that version defines the
-   * measure (`definingVersionIds`), else `fallbackRulesVersionId` (the newest definition). A kept
-   * score counts only if it came from exactly those rules: a newer definition published since
-   * makes older fallback scores stale.
+   * What a good kept row was scored with, for a response to each published version of the
+   * instrument: {measure id: the version whose definition applies}, over every measure the study
+   * reports for the instrument. A row scored with anything else (another version's rules, a measure
+   * more or fewer) is stale. A version missing here makes its responses unscored.
    */
-  definingVersionIds: readonly string[];
-  fallbackRulesVersionId: string;
+  scoredWith: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-export interface ScoredResponse {
+export interface InstrumentScoredResponse {
   participantId: string;
   cohortId: string | null;
   participantLanguage: string;
   timepoint: string;
   /**
-   * Null when a kept score is still good (same answers, same rules): `score` is then that score.
-   * Otherwise the response to score, with its version, and `score` is null until the caller scores it.
+   * Null when the kept row is still good (same answers, same rules): `scores` are then its scores.
+   * Otherwise the response to score, with its version, and `scores` is empty until the caller scores it.
    */
   unscored: { responseId: string; instrumentVersionId: string } | null;
-  score: number | null;
+  /** The kept scores, in the order of the measure ids sorted (scoreOrder); null where missing. */
+  scores: (number | null)[];
+}
+
+/** The order of a kept row's scores: its measure ids, sorted (db/migrations/0023_response_score.ts). */
+export function scoreOrder(scoredWith: Readonly<Record<string, string>>): string[] {
+  return Object.keys(scoredWith).sort();
 }
 
 /**
  * The same responses as analysableItemValues (same gate, one per participant and timepoint, the
- * latest version's), each with its kept score on the measure when that score is still good: it was
- * computed from the answers as they are now (the answers_revision a trigger keeps) under the rules
- * that apply now (the definition's version, and the scoring code's SCORING_REVISION). Responses without one are scored by the caller from analysableItemValues and kept
- * (app/wellbeing/score-store.server.ts), so a comparison of 100,000 pairs reads 200,000 numbers
- * rather than a million answers (docs/decisions/054-measure-score-store.md).
+ * latest version's), each with its kept scores on every measure of the instrument when they are
+ * still good: computed from the answers as they are now (the answers_revision a trigger keeps), by
+ * the scoring code of now (SCORING_REVISION) and under the definitions that apply now (scoredWith).
+ * Responses without a good row are scored by the caller from analysableItemValues and kept
+ * (app/wellbeing/score-store.server.ts). One read gives every measure of the instrument: the page
+ * that shows them all reads 200,000 rows for 100,000 people, not 200,000 per measure
+ * (docs/decisions/077-speed-start-cli-wellbeing.md; before it, 054's row per response and measure).
  */
-export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery): Promise<ScoredResponse[]> {
+export async function analysableInstrumentScores(db: DB, query: InstrumentScoresQuery): Promise<InstrumentScoredResponse[]> {
   if (query.timepoints.length === 0) return [];
-  const definers = query.definingVersionIds.length
-    ? sql`c.instrument_version_id in (${sql.join(query.definingVersionIds.map((id) => sql`${id}::uuid`))})`
-    : sql`false`;
+  const orders = [...query.scoredWith.values()].map((rules) => scoreOrder(rules).join(","));
+  // Every version's rules name the same measures (the study's, for this instrument); a score's
+  // column is its place among them.
+  if (new Set(orders).size > 1) throw new Error("Kept scores are read for one set of measures at a time.");
+  const measures = orders[0] ? orders[0].split(",").filter((m) => m !== "") : [];
+  const expected = query.scoredWith.size
+    ? sql`case c.instrument_version_id ${sql.join(
+        [...query.scoredWith].map(([versionId, rules]) => sql`when ${versionId}::uuid then ${JSON.stringify(rules)}::jsonb`),
+        sql` `,
+      )} end`
+    : sql`null::jsonb`;
   const read = async (trx: DB) => {
     // With one version of the instrument answered, the unique key (participant, version,
     // timepoint) already gives one response per person and time, and the sort that DISTINCT ON
@@ -312,26 +326,19 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
             ).rows[0]?.n ?? 0,
           );
     const oneVersion = answered <= 1;
-    // A kept score's row carries no ids: parsing two uuids per row is a fifth of reading 200,000.
+    // A good row's line carries no ids: parsing two uuids per row is a fifth of reading 200,000.
+    // Its scores come as plain columns, which the driver reads fastest.
+    const columns = measures.map((_, i) => sql`s.scores[${sql.lit(i + 1)}] as ${sql.ref(`s${i}`)}`);
     return (
-      await sql<{
-        participantId: string;
-        cohortId: string | null;
-        participantLanguage: string;
-        timepoint: string;
-        responseId: string | null;
-        instrumentVersionId: string | null;
-        score: number | null;
-      }>`
+      await sql<Record<string, unknown>>`
       with chosen as (${chosenResponses(db, query, { choose: !oneVersion })})
       select c.participant_id as "participantId", c.cohort_id as "cohortId", c.language as "participantLanguage", c.timepoint,
-        case when m.response_id is null then c.id end as "responseId",
-        case when m.response_id is null then c.instrument_version_id end as "instrumentVersionId",
-        m.score
+        case when s.response_id is null then c.id end as "responseId",
+        case when s.response_id is null then c.instrument_version_id end as "instrumentVersionId"
+        ${columns.length ? sql`, ${sql.join(columns)}` : sql``}
       from chosen c
-      left join measure_score m on m.response_id = c.id and m.measure_id = ${query.measureId}
-        and m.answers_revision = c.answers_revision and m.scoring_revision = ${SCORING_REVISION}
-        and m.scored_with = case when ${definers} then c.instrument_version_id else ${query.fallbackRulesVersionId}::uuid end`.execute(trx)
+      left join response_score s on s.response_id = c.id and s.answers_revision = c.answers_revision
+        and s.scoring_revision = ${SCORING_REVISION} and s.scored_with = ${expected}`.execute(trx)
     ).rows;
   };
   // As for analysableItemValues: sorting 200,000 chosen rows in 4 MB spills to disk.
@@ -344,16 +351,25 @@ export async function analysableMeasureScores(db: DB, query: MeasureScoresQuery)
           await sql`set local work_mem = '64MB'`.execute(trx);
           return read(trx);
         });
-  const out: ScoredResponse[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    out[i] = {
-      participantId: row.participantId,
-      cohortId: row.cohortId,
-      participantLanguage: row.participantLanguage,
-      timepoint: row.timepoint,
-      unscored: row.responseId === null ? null : { responseId: row.responseId, instrumentVersionId: row.instrumentVersionId! },
-      score: row.score === null ? null : Number(row.score),
+  const out: InstrumentScoredResponse[] = new Array(rows.length);
+  const names = measures.map((_, i) => `s${i}`);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const responseId = row.responseId as string | null;
+    const scores: (number | null)[] = [];
+    if (responseId === null) {
+      for (const name of names) {
+        const value = row[name];
+        scores.push(value === null || value === undefined ? null : Number(value));
+      }
+    }
+    out[r] = {
+      participantId: row.participantId as string,
+      cohortId: (row.cohortId as string | null) ?? null,
+      participantLanguage: row.participantLanguage as string,
+      timepoint: row.timepoint as string,
+      unscored: responseId === null ? null : { responseId, instrumentVersionId: row.instrumentVersionId as string },
+      scores,
     };
   }
   return out;

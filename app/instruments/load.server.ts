@@ -118,6 +118,39 @@ export function loadInstrumentsFromDir(dir: string, options: LoadOptions = {}): 
 }
 
 /**
+ * The content hash of every `<id>/<version>/` folder under `dir`, from the files alone: no parsing,
+ * no checks. Null when the folder holds anything loadInstrumentsFromDir would have to report on (a
+ * misplaced file, a misnamed folder, a .yml), so that the caller then runs the full load and its
+ * messages. `npm start` compares these with the published hashes and skips the full load when
+ * nothing is new or changed: parsing and checking every file is most of half a second (ADR 077).
+ */
+export function versionHashes(dir: string): { id: string; version: number; contentHash: string }[] | null {
+  const root = path.resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) return null;
+  const hashes: { id: string; version: number; contentHash: string }[] = [];
+  for (const idEntry of sortedEntries(root)) {
+    if (!idEntry.isDirectory()) {
+      if (/\.ya?ml$/.test(idEntry.name)) return null;
+      continue;
+    }
+    if (!INSTRUMENT_ID.test(idEntry.name)) return null;
+    const idDir = path.join(root, idEntry.name);
+    for (const versionEntry of sortedEntries(idDir)) {
+      if (!versionEntry.isDirectory() || !/^[1-9]\d*$/.test(versionEntry.name)) return null;
+      const versionDir = path.join(idDir, versionEntry.name);
+      const files: { name: string; content: string }[] = [];
+      for (const entry of sortedEntries(versionDir)) {
+        if (!entry.isFile() || !entry.name.endsWith(".yaml")) return null;
+        files.push({ name: entry.name, content: readFileSync(path.join(versionDir, entry.name), "utf8") });
+      }
+      if (!files.some((file) => file.name === BASE_FILE)) return null;
+      hashes.push({ id: idEntry.name, version: Number(versionEntry.name), contentHash: contentHash(files) });
+    }
+  }
+  return hashes;
+}
+
+/**
  * SHA-256 over the base file and then each translation file sorted by name, each as
  * `name NUL byte-length NUL bytes`, so renaming a file changes the hash. Line endings are normalised to
  * \n and a byte-order mark is dropped first: a Windows checkout (CRLF) is the same text, and must not

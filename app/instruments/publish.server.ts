@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { DB } from "../../db/index";
-import { formatProblem, instrumentsDir, loadInstrumentsFromDir, type LoadedInstrumentVersion } from "./load.server";
+import { formatProblem, instrumentsDir, loadInstrumentsFromDir, versionHashes, type LoadedInstrumentVersion } from "./load.server";
 import {
   instrumentDefinitionSchema,
   translationsSchema,
@@ -122,6 +122,24 @@ export async function publishInstruments(db: DB, versions: readonly LoadedInstru
     }
     return { published, unchanged };
   });
+}
+
+/**
+ * True when every version in the folder is already published with exactly its files' content
+ * (versionHashes): publishing would change nothing, and `npm start` need not parse and check them
+ * again. False for anything else (a new version, an edited one, a folder that needs the full
+ * check's messages), and the caller loads and publishes as before.
+ */
+export async function publishedAsTheyAre(db: DB, dir: string): Promise<boolean> {
+  const hashes = versionHashes(dir);
+  if (!hashes || hashes.length === 0) return false;
+  const rows = await db
+    .selectFrom("instrument_version")
+    .select(["instrument_id", "version", "content_hash"])
+    .where("instrument_id", "in", [...new Set(hashes.map((h) => h.id))])
+    .execute();
+  const published = new Map(rows.map((row) => [`${row.instrument_id}@${row.version}`, row.content_hash] as const));
+  return hashes.every((h) => published.get(`${h.id}@${h.version}`) === h.contentHash);
 }
 
 /** Loads, checks and publishes the instruments folder; throws InstrumentProblemsError on any problem. */

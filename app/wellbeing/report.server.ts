@@ -11,20 +11,20 @@ import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "..
 import { allItems, itemRange, measureMinAnswered, type Item, type Measure } from "../instruments/schema";
 import { attendanceSummaries, type AttendanceSummary } from "./attendance.server";
 import {
+  analysableInstrumentScores,
   analysableItemValues,
-  analysableMeasureScores,
   analysableResponses,
   answeredInstrumentVersions,
+  scoreOrder,
 } from "../consent/wellbeing.server";
 import type { StudyScope } from "../consent/scope.server";
-import { keepScores, type ScoreToKeep } from "./score-store.server";
+import { keepScores, type ScoresToKeep } from "./score-store.server";
 import { measureScorer, type ItemScales, type MeasureDefinition } from "./scoring";
 import { hiddenReason, SMALL_COUNT, withheldUnlessEmpty, type HiddenReason } from "../disclosure/small-counts";
 import {
   bandTransitions,
-  comparePrePost,
+  comparePaired,
   improvementDefinition,
-  pairScores,
   reliableChange,
   type BandTransitions,
   type PairedComparison,
@@ -93,54 +93,55 @@ export function itemScales(version: PublishedInstrumentVersion, measure: Measure
 }
 
 /**
- * A scorer for responses read as value columns: each is scored with its own version's definition
- * of the measure (or the newest one when its version lacks it), and `rulesOf` says which version's
- * rules that is, for keeping the score. Versions are loaded and their rules prepared once, up
- * front, so scoring a hundred thousand responses is a plain loop. `columns` must hold every item
- * of every version's definition (scoringColumns).
+ * The scoring of every measure of one instrument as the study reports them (`sources`, one per
+ * measure): a response to version v is scored on each measure by v's own definition when v has one,
+ * else by the newest (the source's). `scoredWith` names, for every published version of the
+ * instrument, the version whose definition applies to each measure: what a kept row must have been
+ * scored with. Versions are loaded and their rules prepared once, up front, so scoring a hundred
+ * thousand responses is a plain loop. Scores come in `measures` order (the kept row's order).
  */
-async function makeScorer(db: DB, source: MeasureSource, versionIds: Iterable<string>) {
-  const definitions = new Map<string, { definition: MeasureDefinition; scales: ItemScales; rules: string }>();
-  const newest = {
+async function instrumentScorer(db: DB, sources: readonly MeasureSource[]) {
+  const instrumentId = sources[0]!.instrumentId;
+  const rows = await db.selectFrom("instrument_version").select("id").where("instrument_id", "=", instrumentId).execute();
+  const versions = (await Promise.all(rows.map((r) => getInstrumentVersionByRowId(db, r.id)))).filter(
+    (v): v is PublishedInstrumentVersion => v !== undefined,
+  );
+  const measures = scoreOrder(Object.fromEntries(sources.map((s) => [s.measure.id, ""])));
+  const bySource = measures.map((id) => sources.find((s) => s.measure.id === id)!);
+  type Rules = { definition: MeasureDefinition; scales: ItemScales; rules: string };
+  const newest: Rules[] = bySource.map((source) => ({
     definition: measureDefinition(source.measure),
     scales: itemScales(source.version, source.measure),
     rules: source.version.rowId,
-  };
-  definitions.set(source.version.rowId, newest);
-  for (const versionId of versionIds) {
-    if (definitions.has(versionId)) continue;
-    const version = await getInstrumentVersionByRowId(db, versionId);
-    const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
-    definitions.set(
-      versionId,
-      version && own ? { definition: measureDefinition(own), scales: itemScales(version, own), rules: versionId } : newest,
-    );
-  }
-  const columns = [...new Set([...definitions.values()].flatMap((d) => d.definition.items))];
-  const scorers = new Map<string, (values: readonly unknown[]) => number | null>();
-  for (const [versionId, d] of definitions) scorers.set(versionId, measureScorer(d.definition, d.scales, columns));
-  const fallback = scorers.get(source.version.rowId)!;
+  }));
+  const rulesOf = (version: PublishedInstrumentVersion | undefined): Rules[] =>
+    bySource.map((source, i) => {
+      const own = version?.definition.measures?.find((m) => m.id === source.measure.id);
+      return version && own ? { definition: measureDefinition(own), scales: itemScales(version, own), rules: version.rowId } : newest[i]!;
+    });
+  const perVersion = new Map(versions.map((v) => [v.rowId, rulesOf(v)]));
+  const columns = [...new Set([...newest, ...[...perVersion.values()].flat()].flatMap((r) => r.definition.items))];
+  const prepare = (rules: Rules[]) => rules.map((r) => measureScorer(r.definition, r.scales, columns));
+  const scorers = new Map([...perVersion].map(([versionId, rules]) => [versionId, prepare(rules)]));
+  const fallback = prepare(newest);
   return {
+    measures,
     columns,
-    rulesOf: (versionId: string): string => (definitions.get(versionId) ?? newest).rules,
-    score: (versionId: string, values: readonly unknown[]): number | null => {
-      try {
-        return (scorers.get(versionId) ?? fallback)(values);
-      } catch (error) {
-        // An answer outside its scale is a data error; it makes the score missing, like an
-        // unanswered item, rather than stopping the whole report or distorting it.
-        if (error instanceof RangeError) return null;
-        throw error;
-      }
-    },
+    scoredWith: new Map(
+      [...perVersion].map(([versionId, rules]) => [versionId, Object.fromEntries(measures.map((m, i) => [m, rules[i]!.rules]))]),
+    ),
+    score: (versionId: string, values: readonly unknown[]): (number | null)[] =>
+      (scorers.get(versionId) ?? fallback).map((scorer) => {
+        try {
+          return scorer(values);
+        } catch (error) {
+          // An answer outside its scale is a data error; it makes the score missing, like an
+          // unanswered item, rather than stopping the whole report or distorting it.
+          if (error instanceof RangeError) return null;
+          throw error;
+        }
+      }),
   };
-}
-
-/** The published versions of the measure's instrument that define the measure themselves. */
-async function versionsDefining(db: DB, source: MeasureSource): Promise<string[]> {
-  const rows = await db.selectFrom("instrument_version").select("id").where("instrument_id", "=", source.instrumentId).execute();
-  const versions = await Promise.all(rows.map((r) => getInstrumentVersionByRowId(db, r.id)));
-  return versions.filter((v) => v?.definition.measures?.some((m) => m.id === source.measure.id)).map((v) => v!.rowId);
 }
 
 /** One participant's scores and what they can be grouped by. Never leaves the server. */
@@ -201,9 +202,9 @@ export async function studyTimepoints(db: DB, studyId: string, instrumentId: str
  * Each analysable participant's pre and post score of the measure (and at `alsoAt`, in `at`).
  *
  * Scores kept from an earlier read are used while they are still good (same answers, same rules);
- * the rest are scored here from their answers and kept (docs/decisions/054-measure-score-store.md).
- * Answers to single-choice questions (for breakdowns by question) are read only when
- * `query.choices` is not false.
+ * the rest are scored here from their answers and kept (docs/decisions/054-measure-score-store.md),
+ * on every measure of the instrument at once (instrumentScores). Answers to single-choice questions
+ * (for breakdowns by question) are read only when `query.choices` is not false.
  */
 export async function participantScores(
   db: DB,
@@ -211,25 +212,47 @@ export async function participantScores(
   source?: MeasureSource,
   alsoAt: readonly string[] = [],
 ): Promise<{ source: MeasureSource; scores: ParticipantScores[] }> {
-  source ??= await findMeasure(db, query.studyId, query.measureId);
+  const all = await studyMeasures(db, query.studyId);
+  source ??= all.find((m) => m.measure.id === query.measureId);
+  if (!source) throw new WellbeingReportError("measure_not_found", `The study has no instrument with a measure "${query.measureId}".`);
+  const measure = source.measure.id;
+  const siblings = all.filter((m) => m.instrumentId === source.instrumentId && m.measure.id !== measure);
   const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
   const post = query.post ?? DEFAULT_TIMEPOINTS.post;
+  const read = await instrumentScores(db, { ...query, pre, post, timepoints: [pre, post, ...alsoAt], choices: query.choices !== false }, [
+    source,
+    ...siblings,
+  ]);
+  return { source, scores: read.get(measure)! };
+}
+
+/**
+ * Every analysable participant's scores on every measure of one instrument (`sources`: the study's
+ * measures of that instrument, studyMeasures), by measure id, from one read of the kept scores
+ * (docs/decisions/077-speed-start-cli-wellbeing.md): the wellbeing page's line per measure costs one
+ * read, not one each. Responses without good kept scores are scored on every measure from one read
+ * of their answers and kept, so that a later report of any measure of the instrument finds them.
+ * Each measure's list is as participantScores gives it, in the same order.
+ */
+export async function instrumentScores(
+  db: DB,
+  query: StudyScope & { pre: string; post: string; timepoints: readonly string[]; cohortId?: string | null; choices: boolean },
+  sources: readonly MeasureSource[],
+): Promise<Map<string, ParticipantScores[]>> {
+  const out = new Map(sources.map((s) => [s.measure.id, [] as ParticipantScores[]]));
+  if (sources.length === 0) return out;
+  const { pre, post } = query;
   const scope = {
     organisationId: query.organisationId,
     studyId: query.studyId,
-    instrumentId: source.instrumentId,
-    timepoints: [...new Set([pre, post, ...alsoAt])],
+    instrumentId: sources[0]!.instrumentId,
+    timepoints: [...new Set([pre, post, ...query.timepoints])],
   };
-  const responses = await analysableMeasureScores(db, {
-    ...scope,
-    measureId: source.measure.id,
-    definingVersionIds: await versionsDefining(db, source),
-    fallbackRulesVersionId: source.version.rowId,
-  });
+  const scorer = await instrumentScorer(db, sources);
+  const responses = await analysableInstrumentScores(db, { ...scope, scoredWith: scorer.scoredWith });
 
   const unscored = responses.filter((r) => r.unscored !== null);
   if (unscored.length > 0) {
-    const scorer = await makeScorer(db, source, new Set(unscored.map((r) => r.unscored!.instrumentVersionId)));
     // All of them in one read when most are unscored (a first report); by id otherwise.
     const byId = unscored.length * 2 < responses.length;
     const read = (responseIds?: string[]) =>
@@ -240,74 +263,102 @@ export async function participantScores(
     // the one chosen then unread. Those few are read by id, so this report still scores them.
     const missed = byId ? [] : unscored.map((r) => r.unscored!.responseId).filter((id) => !byResponse.has(id));
     if (missed.length > 0) for (const v of await read(missed)) byResponse.set(v.responseId, v);
-    const toKeep: ScoreToKeep[] = [];
+    const toKeep: ScoresToKeep[] = [];
     for (const response of unscored) {
       const read = byResponse.get(response.unscored!.responseId);
       // Gone between the two reads (erased meanwhile): not scored.
-      if (!read) continue;
-      response.score = scorer.score(read.instrumentVersionId, read.numbers);
-      toKeep.push({
-        responseId: read.responseId,
-        scoredWith: scorer.rulesOf(read.instrumentVersionId),
-        answersRevision: read.answersRevision,
-        score: response.score,
-      });
+      if (!read) {
+        response.scores = scorer.measures.map(() => null);
+        continue;
+      }
+      response.scores = scorer.score(read.instrumentVersionId, read.numbers);
+      const scoredWith = scorer.scoredWith.get(read.instrumentVersionId);
+      if (scoredWith)
+        toKeep.push({ responseId: read.responseId, answersRevision: read.answersRevision, scoredWith, scores: response.scores });
     }
-    await keepScores(db, source.measure.id, toKeep);
+    await keepScores(db, toKeep);
   }
 
-  const choiceIds = query.choices === false ? [] : singleChoiceItems(source.version).map((item) => item.id);
+  const choiceIds = query.choices ? [...new Set(sources.flatMap((s) => singleChoiceItems(s.version).map((item) => item.id)))] : [];
   const choices = choiceIds.length ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds }) : [];
-  const byParticipant = new Map<string, ParticipantScores>();
+  const column = sources.map((s) => scorer.measures.indexOf(s.measure.id));
+  const lists = sources.map((s) => out.get(s.measure.id)!);
+  const byParticipant = new Map<string, ParticipantScores[]>();
   for (const response of responses) {
     if (query.cohortId && response.cohortId !== query.cohortId) continue;
-    let entry = byParticipant.get(response.participantId);
-    if (!entry) {
-      entry = {
-        participantId: response.participantId,
-        cohortId: response.cohortId,
-        language: response.participantLanguage,
-        pre: null,
-        post: null,
-        at: {},
-        choices: {},
-      };
-      byParticipant.set(response.participantId, entry);
+    let entries = byParticipant.get(response.participantId);
+    if (!entries) {
+      // One participant's answers to the questions, shared by their entry on every measure.
+      const shared: Record<string, string> = {};
+      entries = lists.map((list) => {
+        const entry: ParticipantScores = {
+          participantId: response.participantId,
+          cohortId: response.cohortId,
+          language: response.participantLanguage,
+          pre: null,
+          post: null,
+          at: {},
+          choices: shared,
+        };
+        list.push(entry);
+        return entry;
+      });
+      byParticipant.set(response.participantId, entries);
     }
-    const value = response.score;
-    entry.at[response.timepoint] = value;
-    if (response.timepoint === pre) entry.pre = value;
-    if (response.timepoint === post) entry.post = value;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const value = response.scores[column[i]!] ?? null;
+      entry.at[response.timepoint] = value;
+      if (response.timepoint === pre) entry.pre = value;
+      if (response.timepoint === post) entry.post = value;
+    }
   }
   // Post first, then the earliest timepoint asked: the same answer on every read, so one person
   // cannot appear in one group on one page load and another on the next.
   const order = (t: string) => (t === post ? -1 : scope.timepoints.indexOf(t));
   choices.sort((a, b) => order(b.timepoint) - order(a.timepoint));
   for (const response of choices) {
-    const entry = byParticipant.get(response.participantId);
-    if (!entry) continue;
+    const entries = byParticipant.get(response.participantId);
+    if (!entries) continue;
+    const shared = entries[0]!.choices;
     for (let i = 0; i < choiceIds.length; i++) {
       const answer = response.texts[i];
-      if (answer !== null && answer !== undefined) entry.choices[choiceIds[i]!] = answer;
+      if (answer !== null && answer !== undefined) shared[choiceIds[i]!] = answer;
     }
   }
-  return { source, scores: [...byParticipant.values()] };
+  return out;
 }
 
-function scoreMaps(scores: readonly ParticipantScores[]) {
-  const pre = new Map<string, number>();
-  const post = new Map<string, number>();
+/**
+ * The pairs (people with both scores, in the order of `scores`) and how many have each score: what
+ * comparePrePost takes from two maps keyed by participant, in one pass without them (a participant
+ * appears once in `scores`, so the order and the counts are the same). At 100,000 people the maps
+ * were a large part of building each measure's figures.
+ */
+function pairsOf(scores: readonly ParticipantScores[]): { pairs: ScorePair[]; counts: { pre: number; post: number } } {
+  const pairs: ScorePair[] = [];
+  let pre = 0;
+  let post = 0;
   for (const s of scores) {
-    if (s.pre !== null) pre.set(s.participantId, s.pre);
-    if (s.post !== null) post.set(s.participantId, s.post);
+    if (s.pre !== null) pre++;
+    if (s.post !== null) post++;
+    if (s.pre !== null && s.post !== null) pairs.push({ pre: s.pre, post: s.post });
   }
-  return { pre, post };
+  return { pairs, counts: { pre, post } };
+}
+
+function comparePairs(measure: Measure, paired: ReturnType<typeof pairsOf>): PairedComparison {
+  // The page's one definition of "got better" (improvementDefinition), for every selection and group.
+  const definition = improvementDefinition(measure);
+  return comparePaired(paired.pairs, {
+    meaningfulChange: definition.threshold,
+    higherIsBetter: definition.higherIsBetter,
+    counts: paired.counts,
+  });
 }
 
 export function compareScores(measure: Measure, scores: readonly ParticipantScores[]): PairedComparison {
-  // The page's one definition of "got better" (improvementDefinition), for every selection and group.
-  const definition = improvementDefinition(measure);
-  return comparePrePost(scoreMaps(scores), { meaningfulChange: definition.threshold, higherIsBetter: definition.higherIsBetter });
+  return comparePairs(measure, pairsOf(scores));
 }
 
 /** The CLI's object: the measure and exactly the comparison's twenty figures, unrounded. */
@@ -510,8 +561,8 @@ export interface MeasureReport {
 
 function reportFromScores(source: MeasureSource, scores: readonly ParticipantScores[]): MeasureReport {
   const { measure } = source;
-  const maps = scoreMaps(scores);
-  const pairs = pairScores(maps.pre, maps.post).sort((a, b) => a.pre - b.pre || a.post - b.post);
+  const paired = pairsOf(scores);
+  const pairs = [...paired.pairs].sort((a, b) => a.pre - b.pre || a.post - b.post);
   const rci =
     measure.reliability === undefined
       ? null
@@ -524,7 +575,7 @@ function reportFromScores(source: MeasureSource, scores: readonly ParticipantSco
   return {
     measure,
     instrumentId: source.instrumentId,
-    comparison: compareScores(measure, scores),
+    comparison: comparePairs(measure, paired),
     bands: measure.bands?.length ? bandTransitions(pairs, measure.bands, measure.higher_is_better) : null,
     reliableChange: reliable,
     pairs,
@@ -631,28 +682,83 @@ export async function disclosableReport(
   /** Every timepoint the page offers as "before" or "after" (studyTimepoints); default pre and post. */
   offered: readonly string[] = [],
 ): Promise<DisclosableReport> {
-  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
-  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
   // The decision across breakdowns needs every breakdown's groups, so the single-choice answers;
   // it is only needed to show a cohort or a breakdown (folding those answers costs as much as the
   // scores did before they were kept, so a page showing neither does not pay for it).
-  const groupsNeeded = Boolean(query.cohortId) || query.choices === true;
-  const read = await participantScores(db, { ...query, cohortId: null, choices: groupsNeeded }, known, offered);
-  const { source } = read;
+  const read = await participantScores(db, { ...query, cohortId: null, choices: groupsNeeded(query) }, known, offered);
+  return disclosableFromScores(query, read.source, read.scores, offered);
+}
+
+/** Whether showing the selection needs the decision across breakdowns, and so the answers to the questions. */
+export function groupsNeeded(query: Pick<ReportQuery, "cohortId" | "choices">): boolean {
+  return Boolean(query.cohortId) || query.choices === true;
+}
+
+/**
+ * disclosableReport from scores already read: every participant of the study on the measure at
+ * the offered timepoints (instrumentScores or participantScores, without a cohort, with the answers
+ * to the questions when groupsNeeded).
+ */
+export function disclosableFromScores(
+  query: ReportQuery,
+  source: MeasureSource,
+  read: readonly ParticipantScores[],
+  offered: readonly string[] = [],
+): DisclosableReport {
+  const selection = select(query, source, read, offered);
+  const report = reportFromScores(source, selection.mine);
+  const withheld = withholding(query, selection, report.comparison.n_pairs, offered);
+  const { scores, hiddenGroups } = selection;
+  return withheld ? { source, report: null, withheld, scores, hiddenGroups } : { source, report, withheld: null, scores, hiddenGroups };
+}
+
+/**
+ * Only the comparison of disclosableFromScores, withheld exactly as it would be: a page's line for
+ * another measure needs no pairs for charts, bands or reliable change.
+ */
+export function disclosableComparison(
+  query: ReportQuery,
+  source: MeasureSource,
+  read: readonly ParticipantScores[],
+  offered: readonly string[] = [],
+): { comparison: PairedComparison | null; withheld: Withheld | null } {
+  const selection = select(query, source, read, offered);
+  const comparison = compareScores(source.measure, selection.mine);
+  const withheld = withholding(query, selection, comparison.n_pairs, offered);
+  return withheld ? { comparison: null, withheld } : { comparison, withheld: null };
+}
+
+interface Selection {
+  pre: string;
+  post: string;
+  /** Everyone who answered at the selected two timepoints. */
+  scores: ParticipantScores[];
+  /** Those of the selected cohort, or everyone. */
+  mine: ParticipantScores[];
+  /** Everyone of the selected cohort (or the study) at any offered timepoint. */
+  everyoneInScope: readonly ParticipantScores[];
+  hiddenGroups: Map<string, Set<string>> | null;
+}
+
+function select(query: ReportQuery, source: MeasureSource, read: readonly ParticipantScores[], offered: readonly string[]): Selection {
+  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
+  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
-  const scores = read.scores.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
-  const hiddenGroups = groupsNeeded
-    ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read.scores, pre, post, offered))
+  const scores = read.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
+  const hiddenGroups = groupsNeeded(query)
+    ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read, pre, post, offered))
     : null;
   const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
-  const everyoneInScope = query.cohortId ? read.scores.filter((s) => s.cohortId === query.cohortId) : read.scores;
-  const report = reportFromScores(source, mine);
-  const withheld = (why: Withheld): DisclosableReport => ({ source, report: null, withheld: why, scores, hiddenGroups });
-  if (report.comparison.n_pairs < SMALLEST_GROUP) return withheld("fewer_than_5");
-  if (timepointsGiveAway(everyoneInScope, pre, post, offered)) return withheld("protects_smaller_group");
-  if (query.cohortId && hiddenGroups!.get("cohort")!.has(query.cohortId)) return withheld("protects_smaller_group");
-  return { source, report, withheld: null, scores, hiddenGroups };
+  const everyoneInScope = query.cohortId ? read.filter((s) => s.cohortId === query.cohortId) : read;
+  return { pre, post, scores, mine, everyoneInScope, hiddenGroups };
+}
+
+function withholding(query: ReportQuery, selection: Selection, nPairs: number, offered: readonly string[]): Withheld | null {
+  if (nPairs < SMALLEST_GROUP) return "fewer_than_5";
+  if (timepointsGiveAway(selection.everyoneInScope, selection.pre, selection.post, offered)) return "protects_smaller_group";
+  if (query.cohortId && selection.hiddenGroups!.get("cohort")!.has(query.cohortId)) return "protects_smaller_group";
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ import type { HiddenReason } from "../disclosure/small-counts";
 import {
   cohortSummaries,
   DEFAULT_TIMEPOINTS,
-  disclosableReport,
+  disclosableComparison,
+  disclosableFromScores,
+  groupsNeeded,
+  instrumentScores,
   satisfactionItems,
   singleChoiceItems,
   studyMeasures,
@@ -20,6 +23,7 @@ import {
   breakdownId,
   type CohortSummary,
   type MeasureSource,
+  type ParticipantScores,
   type SubgroupBy,
   type Withheld,
 } from "./report.server";
@@ -144,12 +148,25 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
   let after = chosen(query.after, DEFAULT_TIMEPOINTS.post);
   if (before === after) [before, after] = [DEFAULT_TIMEPOINTS.pre, DEFAULT_TIMEPOINTS.post];
   const isDefault = before === DEFAULT_TIMEPOINTS.pre && after === DEFAULT_TIMEPOINTS.post;
-  const { report, withheld, scores, hiddenGroups } = await disclosableReport(
-    db,
-    { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by !== null },
-    source,
-    timepoints,
-  );
+  // One read per instrument gives every measure's scores (docs/decisions/077-speed-start-cli-wellbeing.md):
+  // this measure's report and the line of each of its instrument's other measures come from it.
+  const selection = { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by !== null };
+  const reads = new Map<string, Promise<Map<string, ParticipantScores[]>>>();
+  const readFor = (instrumentId: string, offered: readonly string[], pre: string, post: string) => {
+    let read = reads.get(instrumentId);
+    if (!read) {
+      read = instrumentScores(
+        db,
+        // The answers to the questions are read once, for every measure, when a cohort or a breakdown is shown.
+        { ...scope, pre, post, timepoints: offered, choices: groupsNeeded(selection) },
+        sources.filter((s) => s.instrumentId === instrumentId),
+      );
+      reads.set(instrumentId, read);
+    }
+    return read;
+  };
+  const mine = (await readFor(source.instrumentId, timepoints, before, after)).get(measure.id)!;
+  const { report, withheld, scores, hiddenGroups } = disclosableFromScores(selection, source, mine, timepoints);
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -162,27 +179,25 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
   // The issue asks for "the comparison for each measure" on one page: a line per measure, each
   // computed and suppressed exactly as its own full comparison would be.
   const overview: MeasureOverview[] = [];
+  const timepointsOf = new Map([[source.instrumentId, timepoints]]);
   for (const other of sources) {
     // Another instrument's measure uses the same timepoints when it is asked at them, else pre and post.
-    const otherTimepoints =
-      other.instrumentId === source.instrumentId ? timepoints : await studyTimepoints(db, scope.studyId, other.instrumentId);
+    let otherTimepoints = timepointsOf.get(other.instrumentId);
+    if (!otherTimepoints)
+      timepointsOf.set(other.instrumentId, (otherTimepoints = await studyTimepoints(db, scope.studyId, other.instrumentId)));
     const same = otherTimepoints.includes(before) && otherTimepoints.includes(after);
+    const pre = same ? before : DEFAULT_TIMEPOINTS.pre;
+    const post = same ? after : DEFAULT_TIMEPOINTS.post;
     const shown =
       other === source
-        ? { report, withheld }
-        : await disclosableReport(
-            db,
-            {
-              ...scope,
-              measureId: other.measure.id,
-              cohortId,
-              pre: same ? before : DEFAULT_TIMEPOINTS.pre,
-              post: same ? after : DEFAULT_TIMEPOINTS.post,
-            },
+        ? { comparison: report?.comparison ?? null, withheld }
+        : disclosableComparison(
+            { ...scope, measureId: other.measure.id, cohortId, pre, post },
             other,
+            (await readFor(other.instrumentId, otherTimepoints, pre, post)).get(other.measure.id)!,
             otherTimepoints,
           );
-    const c = shown.report?.comparison;
+    const c = shown.comparison;
     overview.push({
       id: other.measure.id,
       name: measureName(other),

@@ -33,14 +33,18 @@ export interface GroupAttendanceTable {
   marked_at: CreatedAt;
 }
 
-/** db/migrations/0010_measure_score.ts: a response's score on a measure, kept once computed. */
-export interface MeasureScoreTable {
+/**
+ * db/migrations/0023_response_score.ts: a response's scores on every measure of its instrument, kept
+ * once computed (0010's measure_score, one row per measure, is gone).
+ */
+export interface ResponseScoreTable {
   response_id: string;
-  measure_id: string;
-  scored_with: string;
   answers_revision: number;
   scoring_revision: number;
-  score: number | null;
+  /** {measure id: instrument version id whose definition scored it}. */
+  scored_with: ColumnType<Record<string, string>, string, string>;
+  /** In the order of scored_with's measure ids, sorted; null where the score is missing. */
+  scores: (number | null)[];
   scored_at: CreatedAt;
 }
 
@@ -49,5 +53,5 @@ export interface WellbeingTables {
   cohort_membership: CohortMembershipTable;
   group_session: GroupSessionTable;
   group_attendance: GroupAttendanceTable;
-  measure_score: MeasureScoreTable;
+  response_score: ResponseScoreTable;
 }

@@ -23,7 +23,7 @@ const ALLOWED_FILES = new Set([
 ]);
 const ALLOWED_FOLDER = "app/consent/";
 
-const CONTENT = "answer|response|transcript_segment|coding|measure_score";
+const CONTENT = "answer|response|transcript_segment|coding|response_score";
 // Kysely (selectFrom("answer"), innerJoin("response as r"), eb.selectFrom(...)) and SQL text (from answer, join response).
 const TABLE_READ = new RegExp(
   String.raw`(?:selectFrom|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*["'\x60](?:${CONTENT})\b|\b(?:from|join)\s+(?:${CONTENT})\b`,
@@ -60,7 +60,7 @@ describe("participants' content is read in one place: app/consent", () => {
   it("the check finds such a read where there is one", () => {
     expect(TABLE_READ.test(`db.selectFrom("answer").selectAll()`)).toBe(true);
     expect(TABLE_READ.test("sql`select * from response r`")).toBe(true);
-    expect(TABLE_READ.test(`.innerJoin("measure_score as m", "m.response_id", "r.id")`)).toBe(true);
+    expect(TABLE_READ.test(`.innerJoin("response_score as s", "s.response_id", "r.id")`)).toBe(true);
     expect(TABLE_READ.test(`.selectFrom("coding as d")`)).toBe(true);
     expect(TABLE_READ.test(`// the response's language`)).toBe(false);
     expect(TABLE_READ.test(`.selectFrom("coding_theme")`)).toBe(false);

@@ -1,7 +1,8 @@
 /**
- * Kept measure scores (docs/decisions/054-measure-score-store.md): a report keeps each response's
- * score, the next report reads it, and a kept score is never used once the answers or the rules
- * behind it have changed, whoever changed them. The figures must stay those the answers give.
+ * Kept measure scores (docs/decisions/054-measure-score-store.md; one row per response since 077): a
+ * report keeps each response's scores, the next report reads them, and a kept score is never used
+ * once the answers or the rules behind it have changed, whoever changed them. The figures must stay
+ * those the answers give.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { withdrawParticipant } from "../../app/participants/withdrawal.server";
 import { measureComparison, participantScores } from "../../app/wellbeing/report.server";
 import { keepScores } from "../../app/wellbeing/score-store.server";
 import { SCORING_REVISION } from "../../app/wellbeing/scoring";
+import type { DB } from "../../db/index";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { seedWellbeingStudy, type WellbeingStudy } from "./fixtures";
 
@@ -52,23 +54,54 @@ async function responseOf(name: string, timepoint: string) {
     .executeTakeFirstOrThrow();
 }
 
-async function keptScore(responseId: string) {
-  return database.db
-    .selectFrom("measure_score")
-    .selectAll()
+/** A response's kept row as it concerns WHO-5: the rules that scored it and its score. */
+async function keptScore(responseId: string, db: DB = database.db) {
+  const row = await db.selectFrom("response_score").selectAll().where("response_id", "=", responseId).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    scored_with: row.scored_with.who5,
+    score: row.scores[who5Column(row.scored_with)] ?? null,
+    answers_revision: row.answers_revision,
+    scoring_revision: row.scoring_revision,
+  };
+}
+
+/** Where WHO-5's score sits in a kept row's scores (from 0): the row's measure ids, sorted. */
+function who5Column(scoredWith: Record<string, string>) {
+  return Object.keys(scoredWith).sort().indexOf("who5");
+}
+
+/** Alters a kept row in place, as a hand in psql might: WHO-5's score, the rules it names, the scoring revision. */
+async function alterKept(responseId: string, change: { score?: number; scoredWith?: string; scoringRevision?: number }) {
+  const row = await database.db
+    .selectFrom("response_score")
+    .select("scored_with")
     .where("response_id", "=", responseId)
-    .where("measure_id", "=", "who5")
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow();
+  const at = who5Column(row.scored_with) + 1;
+  if (change.score !== undefined) {
+    await sql`update response_score set scores[${sql.lit(at)}] = ${change.score} where response_id = ${responseId}`.execute(database.db);
+  }
+  if (change.scoredWith !== undefined) {
+    await sql`update response_score set scored_with = jsonb_set(scored_with, '{who5}', to_jsonb(${change.scoredWith}::text))
+      where response_id = ${responseId}`.execute(database.db);
+  }
+  if (change.scoringRevision !== undefined) {
+    await database.db
+      .updateTable("response_score")
+      .set({ scoring_revision: change.scoringRevision })
+      .where("response_id", "=", responseId)
+      .execute();
+  }
 }
 
 describe("kept measure scores", () => {
   it("the first report keeps a score for each response it read, and later reports read those scores", async () => {
     const first = await who5();
     const kept = await database.db
-      .selectFrom("measure_score")
-      .innerJoin("response", "response.id", "measure_score.response_id")
+      .selectFrom("response_score")
+      .innerJoin("response", "response.id", "response_score.response_id")
       .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("measure_score.measure_id", "=", "who5")
       .where("response.study_id", "=", study.studyId)
       .executeTakeFirstOrThrow();
     // Every response to the instrument (no one has withdrawn yet); those with no WHO-5 answers
@@ -78,13 +111,8 @@ describe("kept measure scores", () => {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("response.study_id", "=", study.studyId)
       .executeTakeFirstOrThrow();
-    const missing = await database.db
-      .selectFrom("measure_score")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("measure_id", "=", "who5")
-      .where("score", "is", null)
-      .executeTakeFirstOrThrow();
-    expect(Number(missing.n)).toBeGreaterThan(0);
+    const rows = await database.db.selectFrom("response_score").select(["scored_with", "scores"]).execute();
+    expect(rows.filter((row) => row.scores[who5Column(row.scored_with)] === null).length).toBeGreaterThan(0);
     expect(Number(kept.n)).toBe(Number(responses.n));
     expect(await who5()).toEqual(first);
 
@@ -92,15 +120,11 @@ describe("kept measure scores", () => {
     // rules) moves the mean, which only reading it could do...
     const { id } = await responseOf("w10", "pre");
     const before = (await keptScore(id))!;
-    await database.db
-      .updateTable("measure_score")
-      .set({ score: before.score! + 40 })
-      .where("response_id", "=", id)
-      .execute();
+    await alterKept(id, { score: before.score! + 40 });
     const altered = await who5();
     expect(altered.mean_pre! - first.mean_pre!).toBeCloseTo(40 / first.n_pairs, 9);
     // ...and once it is gone the answers give the true score again.
-    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
     expect(await who5()).toEqual(first);
     expect((await keptScore(id))!.score).toBe(before.score);
   });
@@ -194,11 +218,7 @@ describe("kept measure scores", () => {
   it("a score kept by an earlier revision of the scoring code is not used", async () => {
     const truth = await who5();
     const { id } = await responseOf("w19", "post");
-    await database.db
-      .updateTable("measure_score")
-      .set({ scoring_revision: SCORING_REVISION - 1, score: 999 })
-      .where("response_id", "=", id)
-      .execute();
+    await alterKept(id, { scoringRevision: SCORING_REVISION - 1, score: 999 });
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scoring_revision: SCORING_REVISION });
   });
@@ -208,11 +228,7 @@ describe("kept measure scores", () => {
     const { id } = await responseOf("w11", "pre");
     const consentForm = (await getInstrumentVersion(database.db, "consent-form", 1))!;
     // As if kept under rules that no longer apply: not the response's own version, not the newest.
-    await database.db
-      .updateTable("measure_score")
-      .set({ scored_with: consentForm.rowId, score: 999 })
-      .where("response_id", "=", id)
-      .execute();
+    await alterKept(id, { scoredWith: consentForm.rowId, score: 999 });
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
     expect((await keptScore(id))!.score).not.toBe(999);
@@ -231,22 +247,32 @@ describe("kept measure scores", () => {
   });
 
   it("keeping scores for a response erased meanwhile neither fails nor keeps it, inside a caller's transaction too", async () => {
+    await who5();
     const { id, answers_revision } = await responseOf("w22", "pre");
-    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+    const { scored_with: scoredWith } = await database.db
+      .selectFrom("response_score")
+      .select("scored_with")
+      .where("response_id", "=", id)
+      .executeTakeFirstOrThrow();
+    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
+    const scores = (who5: number) =>
+      Object.keys(scoredWith)
+        .sort()
+        .map((measure) => (measure === "who5" ? who5 : null));
     const gone = "00000000-0000-4000-8000-000000000000";
     await database.db.transaction().execute(async (trx) => {
       // The erased response's batch is refused whole, quietly; the next report keeps the rest.
-      await keepScores(trx, "who5", [
-        { responseId: gone, scoredWith: study.versionRowId, answersRevision: 1, score: 50 },
-        { responseId: id, scoredWith: study.versionRowId, answersRevision: answers_revision, score: 44 },
+      await keepScores(trx, [
+        { responseId: gone, scoredWith, answersRevision: 1, scores: scores(50) },
+        { responseId: id, scoredWith, answersRevision: answers_revision, scores: scores(44) },
       ]);
-      expect(await trx.selectFrom("measure_score").select("score").where("response_id", "in", [id, gone]).execute()).toEqual([]);
+      expect(await trx.selectFrom("response_score").select("scores").where("response_id", "in", [id, gone]).execute()).toEqual([]);
       // The transaction carries on.
-      await keepScores(trx, "who5", [{ responseId: id, scoredWith: study.versionRowId, answersRevision: answers_revision, score: 44 }]);
-      expect(await trx.selectFrom("measure_score").select("score").where("response_id", "=", id).executeTakeFirst()).toEqual({ score: 44 });
+      await keepScores(trx, [{ responseId: id, scoredWith, answersRevision: answers_revision, scores: scores(44) }]);
+      expect(await keptScore(id, trx)).toMatchObject({ score: 44 });
     });
     expect(await keptScore(id)).toMatchObject({ score: 44 });
-    await database.db.deleteFrom("measure_score").where("response_id", "=", id).execute();
+    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
   });
 
   it("with a second version of the instrument, a person's later-version response is the one scored", async () => {
@@ -303,7 +329,7 @@ describe("kept measure scores", () => {
     // version 2's, neither its own nor the newest (3), is not used.
     const truth = await who5();
     const { id } = await responseOf("w16", "pre");
-    await database.db.updateTable("measure_score").set({ scored_with: v2.rowId, score: 999 }).where("response_id", "=", id).execute();
+    await alterKept(id, { scoredWith: v2.rowId, score: 999 });
     expect(await who5()).toEqual(truth);
     expect(await keptScore(id)).toMatchObject({ scored_with: study.versionRowId });
   });
@@ -380,9 +406,7 @@ describe("kept scores and the newest definition of a measure", () => {
     // Version 1's rules (the newest that defines WHO-5): 15 × 4.
     expect(await preOf()).toBe(60);
     const v1 = (await getInstrumentVersion(db.db, "peer-support-wellbeing", 1))!;
-    expect(
-      await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst(),
-    ).toEqual({ scored_with: v1.rowId, score: 60 });
+    expect(await keptScore(response.id, db.db)).toMatchObject({ scored_with: v1.rowId, score: 60 });
 
     // Version 3 defines WHO-5 with another multiplier, and the study uses it: the kept score was
     // made by rules that no longer apply to this response, so it is scored again (15 × 2).
@@ -407,8 +431,6 @@ describe("kept scores and the newest definition of a measure", () => {
     // Responses in version 1 keep version 1's own rules.
     expect(w24Before).not.toBeNull();
     expect(await w24()).toBe(w24Before);
-    expect(
-      await db.db.selectFrom("measure_score").select(["scored_with", "score"]).where("response_id", "=", response.id).executeTakeFirst(),
-    ).toEqual({ scored_with: v3.rowId, score: 30 });
+    expect(await keptScore(response.id, db.db)).toMatchObject({ scored_with: v3.rowId, score: 30 });
   });
 });

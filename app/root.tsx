@@ -4,19 +4,27 @@ import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
 import { ErrorPage } from "./errors/ErrorPage";
 import { useDocumentFacts } from "./errors/document-context";
-import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
+import { pageLanguage } from "./i18n/catalogues.server";
+import { clientMessagesOf } from "./i18n/hydration";
 import { getLanguage, type LanguageCode } from "./i18n/languages";
 import { I18nProvider } from "./i18n/react";
 import { useNonce } from "./security/nonce";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles }];
 
+/**
+ * The page's language only. The catalogue is not loader data: the server renders with its own copy,
+ * and a page that hydrates sends its areas' messages from its own loader (app/i18n/hydration.ts).
+ * The whole catalogue (60 KB, every area) used to be serialised twice and parsed once per request.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const language = pageLanguage(request);
-  return { language, messages: messagesFor(language) };
+  return { language: pageLanguage(request) };
 }
 
-/** Route modules opt in to client JavaScript with `handle = { hydrate: true }`; participant and public pages never do. */
+/**
+ * Route modules opt in to client JavaScript with `handle = { hydrate: true }`, and then return
+ * `clientMessages` (catalogues.server.ts) from their loader; participant and public pages never do.
+ */
 export interface RouteHandle {
   hydrate?: boolean;
   /** A route that decides its own language (e.g. a study's chosen language) returns it as `data.language`. */
@@ -29,7 +37,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   // Without the root loader's data (an error page the root loader did not run for), the renderer's
   // own reading of the request's language; and no scripts, which would hydrate without messages.
-  const { language, messages } = root ? { language: root.language as LanguageCode, messages: root.messages } : facts.i18n();
+  const fallback = root ? undefined : facts.i18n();
+  const language = root ? (root.language as LanguageCode) : fallback!.language;
+  const messages = clientMessagesOf(matches) ?? fallback?.messages ?? facts.catalogue(language);
   const hydrate = root !== undefined && matches.some((m) => (m.handle as RouteHandle | undefined)?.hydrate);
   const { dir } = getLanguage(language);
   return (

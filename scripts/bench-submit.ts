@@ -151,7 +151,7 @@ interface ServerProcess {
 function startServerProcess(databaseUrl: string, mode: "production" | "development"): Promise<ServerProcess> {
   const child = fork(fileURLToPath(import.meta.url), ["--serve"], {
     env: { ...process.env, NODE_ENV: mode, BENCH_DATABASE_URL: databaseUrl },
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     // The request log goes where a production log would, but nobody reads it here.
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

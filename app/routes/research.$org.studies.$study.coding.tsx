@@ -18,6 +18,7 @@ import { useT } from "~/i18n/react";
 import { listGatherings } from "~/fieldwork/gatherings.server";
 import { readFormBody } from "~/security/form-body.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
+import { clientMessages } from "~/i18n/catalogues.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -68,6 +69,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     codings.map((c) => c.id),
   );
   return {
+    clientMessages: clientMessages(request, ["coding"]),
     base,
     sessions: sessions.filter((s) => s.segments > 0).map((s) => ({ id: s.id, label: s.label })),
     sessionId,

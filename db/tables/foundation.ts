@@ -83,6 +83,12 @@ export interface StudyTable {
   created_at: CreatedAt;
 }
 
+/** db/migrations/0018_study_revision.ts: one row, counted up by a trigger on every write to study or study_instrument (ADR 073). */
+export interface StudyRevisionTable {
+  id: number;
+  revision: number;
+}
+
 export type StudyInstrumentRole = "information_sheet" | "consent_form" | "questionnaire" | "topic_guide";
 
 export interface StudyInstrumentTable {
@@ -113,5 +119,6 @@ export interface FoundationTables {
   instrument_version: InstrumentVersionTable;
   study: StudyTable;
   study_instrument: StudyInstrumentTable;
+  study_revision: StudyRevisionTable;
   cohort: CohortTable;
 }

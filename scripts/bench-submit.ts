@@ -43,7 +43,7 @@
  * Needs the build (`npm run build`, or `npm start` once).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -320,108 +320,124 @@ interface Fixture {
   questionnaire: { versionId: string; pages: { id: string; itemIds: string[]; values: [string, string][] }[] };
 }
 
-async function transaction(pool: pg.Pool, latencies: number[], work: (client: pg.PoolClient) => Promise<void>) {
+async function timed<T>(latencies: number[], work: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await work(client);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback");
-    throw error;
-  } finally {
-    client.release();
-  }
+  const result = await work();
   latencies.push(performance.now() - started);
+  return result;
 }
 
 const idHash = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
+/**
+ * The statements the app sends for one participant's writes, each as the app writes it: the
+ * enrolment and its session in one statement, then the session sweep (enrolment.server.ts,
+ * session.server.ts); each page in one statement (answers.server.ts, savePageAtOnce); the check
+ * (confirmAnswers); finishing (endParticipantSession).
+ */
 async function participantDirect(pool: pg.Pool, fixture: Fixture, latencies: number[]) {
   const secrets = secretsFrom(MASTER_SECRET);
   const formToken = randomBytes(32).toString("base64url");
   const sessionToken = sessionTokenForConsent(formToken, secrets.participantFormKey);
   const day = today();
-  let participantId = "";
-  await transaction(pool, latencies, async (client) => {
-    const tokenHash = consentFormTokenHash(formToken);
-    const claimed = await client.query(
-      "insert into form_submission (token_hash, participant_id) values ($1, null) on conflict (token_hash) do nothing returning token_hash",
-      [tokenHash],
+  const participantId = randomUUID();
+  const code = generateParticipantCode();
+  const canonical = normaliseParticipantCode(code);
+  if (!canonical.ok) throw new Error("generated an invalid code");
+  const { consent } = fixture;
+  await timed(latencies, async () => {
+    const enrolled = await pool.query<{ created: boolean }>(
+      `with claim as (
+         insert into form_submission (token_hash, participant_id) values ($1, $2) on conflict (token_hash) do nothing returning token_hash),
+       p as (
+         insert into participant (id, study_id, code_hash, language, source, enrolled_on, enrolled_at, cohort_id, withdrawn_on, withdrawal_mode)
+         select $2::uuid, $3, $4, 'en', 'online', $5::date, $6::timestamptz, null, null, null from claim returning id),
+       c as (
+         insert into consent_record (participant_id, instrument_version_id, statements, audio_recording, quotes, method, recorded_by, recorded_on, updated_on)
+         select p.id, $7, $8::jsonb, $9, $10, 'online', null, $5::date, $5::date from p),
+       s as (
+         insert into participant_session (id_hash, participant_id, sealed_code, expires_at)
+         select $11, p.id, $12, $13 from p on conflict (id_hash) do nothing)
+       select exists (select 1 from p) as created`,
+      [
+        consentFormTokenHash(formToken),
+        participantId,
+        fixture.studyId,
+        hashParticipantCode(canonical.code, secrets.codeHashKey),
+        day,
+        fixture.enrolledAt,
+        consent.versionId,
+        consent.statements,
+        consent.audioRecording,
+        consent.quotes,
+        idHash(sessionToken),
+        sealCode(code, sessionToken, fixture.studyId),
+        new Date(Date.now() + 12 * 3600_000),
+      ],
     );
-    if (claimed.rowCount !== 1) throw new Error("submission token already used");
-    const code = generateParticipantCode();
-    const canonical = normaliseParticipantCode(code);
-    if (!canonical.ok) throw new Error("generated an invalid code");
-    const inserted = await client.query<{ id: string }>(
-      "insert into participant (study_id, code_hash, language, source, enrolled_on, enrolled_at, cohort_id, withdrawn_on, withdrawal_mode) values ($1, $2, 'en', 'online', $3, $4, null, null, null) returning id",
-      [fixture.studyId, hashParticipantCode(canonical.code, secrets.codeHashKey), day, fixture.enrolledAt],
+    if (!enrolled.rows[0]!.created) throw new Error("submission token already used");
+    await pool.query(
+      `with sessions as (
+         delete from participant_session where id_hash in (
+           select id_hash from participant_session where expires_at < now()
+             and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => 15))
+           for update skip locked)),
+       claims as (
+         delete from form_submission where token_hash in (
+           select token_hash from form_submission where claimed_at < now() - make_interval(hours => 24) for update skip locked))
+       delete from attempt_counter where window_started_at <= now() - make_interval(mins => 15)`,
     );
-    participantId = inserted.rows[0]!.id;
-    const { consent } = fixture;
-    await client.query(
-      "insert into consent_record (participant_id, instrument_version_id, statements, audio_recording, quotes, method, recorded_by, recorded_on, updated_on) values ($1, $2, $3, $4, $5, 'online', null, $6, $6)",
-      [participantId, consent.versionId, consent.statements, consent.audioRecording, consent.quotes, day],
-    );
-    await client.query("update form_submission set participant_id = $1 where token_hash = $2", [participantId, tokenHash]);
-    await client.query(
-      "insert into participant_session (id_hash, participant_id, sealed_code, expires_at) values ($1, $2, $3, $4) on conflict (id_hash) do nothing",
-      [idHash(sessionToken), participantId, sealCode(code, sessionToken, fixture.studyId), new Date(Date.now() + 12 * 3600_000)],
-    );
-    // The housekeeping opening a session does (session.server.ts, sweepExpired).
-    await client.query(
-      "delete from participant_session where id_hash in (select id_hash from participant_session where expires_at < now() and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => 15)) for update skip locked)",
-    );
-    await client.query(
-      "delete from form_submission where token_hash in (select token_hash from form_submission where claimed_at < now() - make_interval(hours => 24) for update skip locked)",
-    );
-    await client.query("delete from attempt_counter where window_started_at <= now() - make_interval(mins => 15)");
   });
   const { versionId, pages } = fixture.questionnaire;
-  const lockResponse = async (client: pg.PoolClient) => {
-    const participant = await client.query("select withdrawn_on from participant where id = $1 for update", [participantId]);
-    if (participant.rowCount !== 1 || participant.rows[0].withdrawn_on) throw new Error("participant missing or withdrawn");
-    await client.query(
-      "insert into response (participant_id, study_id, instrument_version_id, timepoint, language, mode, interpreter, entered_by, started_on, completed_on) values ($1, $2, $3, $4, 'en', 'self', null, null, $5, null) on conflict (participant_id, instrument_version_id, timepoint) do nothing",
-      [participantId, fixture.studyId, versionId, TIMEPOINT, day],
-    );
-    const response = await client.query<{ id: string }>(
-      "select id from response where participant_id = $1 and instrument_version_id = $2 and timepoint = $3",
-      [participantId, versionId, TIMEPOINT],
-    );
-    return response.rows[0]!.id;
-  };
-  const markDone = (client: pg.PoolClient, responseId: string, pageId: string) =>
-    client.query<{ sections_done: string[]; completed_on: string | null }>(
-      "update response set sections_done = case when $2 = any(sections_done) then sections_done else array_append(sections_done, $2::text) end where id = $1 returning sections_done, completed_on",
-      [responseId, pageId],
-    );
+  const every = pages.map((p) => p.id);
   for (const page of pages) {
-    await transaction(pool, latencies, async (client) => {
-      const responseId = await lockResponse(client);
-      const skipped = page.itemIds.filter((id) => !page.values.some(([given]) => given === id));
-      if (skipped.length > 0) await client.query("delete from answer where response_id = $1 and item_id = any($2)", [responseId, skipped]);
-      if (page.values.length > 0) {
-        const placeholders = page.values.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(", ");
-        await client.query(
-          `insert into answer (response_id, item_id, value, answered_on) values ${placeholders} on conflict (response_id, item_id) do update set value = excluded.value, answered_on = excluded.answered_on`,
-          page.values.flatMap(([item, value]) => [responseId, item, value, day]),
-        );
-      }
-      const row = (await markDone(client, responseId, page.id)).rows[0]!;
-      if (pages.every((p) => row.sections_done.includes(p.id)) && !row.completed_on)
-        await client.query("update response set completed_on = $1 where id = $2", [day, responseId]);
-    });
+    const cleared = page.itemIds.filter((id) => !page.values.some(([given]) => given === id));
+    // Parameters as the app's statement numbers them: $1–$7 the response, then cleared items, then answers.
+    const params: unknown[] = [participantId, fixture.studyId, versionId, TIMEPOINT, "en", day, page.id, every];
+    const clearing =
+      cleared.length > 0
+        ? `, cleared as (delete from answer using r where answer.response_id = r.id and answer.item_id in (${cleared.map((id) => `$${params.push(id)}`).join(", ")}))`
+        : "";
+    const writing =
+      page.values.length > 0
+        ? `, given as (insert into answer (response_id, item_id, value, answered_on)
+             select r.id, g.item_id, g.value, $6::date from r,
+               (values ${page.values.map(([id, value]) => `($${params.push(id)}::text, $${params.push(value)}::jsonb)`).join(", ")}) as g(item_id, value)
+             on conflict (response_id, item_id) do update set value = excluded.value, answered_on = excluded.answered_on)`
+        : "";
+    const saved = await timed(latencies, () =>
+      pool.query<{ withdrawn: boolean; sections_done: string[] | null }>(
+        `with p as (select id, withdrawn_on from participant where id = $1 for update),
+         r as (
+           insert into response (participant_id, study_id, instrument_version_id, timepoint, language, mode, interpreter, entered_by, started_on, completed_on, sections_done)
+           select p.id, $2, $3, $4, $5, 'self', null, null, $6::date, case when $8::text[] <@ array[$7::text] then $6::date end, array[$7::text]
+           from p where p.withdrawn_on is null
+           on conflict (participant_id, instrument_version_id, timepoint) do update set
+             sections_done = case when $7::text = any(response.sections_done) then response.sections_done else array_append(response.sections_done, $7::text) end,
+             completed_on = coalesce(response.completed_on, case when $8::text[] <@ array_append(response.sections_done, $7::text) then $6::date end)
+           returning id, sections_done)${clearing}${writing}
+         select p.withdrawn_on is not null as withdrawn, r.sections_done from p left join r on true`,
+        params,
+      ),
+    );
+    if (saved.rows[0]?.withdrawn !== false) throw new Error("participant missing or withdrawn");
   }
   // "Check your answers" confirmed (answers.server.ts, confirmAnswers).
-  await transaction(pool, latencies, async (client) => {
-    await markDone(client, await lockResponse(client), CHECK_PAGE);
-  });
+  await timed(latencies, () =>
+    pool.query(
+      `with p as (select id, withdrawn_on from participant where id = $1 for update),
+       r as (
+         insert into response (participant_id, study_id, instrument_version_id, timepoint, language, mode, interpreter, entered_by, started_on, completed_on, sections_done)
+         select p.id, $2, $3, $4, 'en', 'self', null, null, $5::date, null, array[$6::text] from p where p.withdrawn_on is null
+         on conflict (participant_id, instrument_version_id, timepoint) do update set
+           sections_done = case when $6::text = any(response.sections_done) then response.sections_done else array_append(response.sections_done, $6::text) end
+         returning id)
+       select p.withdrawn_on is not null as withdrawn from p`,
+      [participantId, fixture.studyId, versionId, TIMEPOINT, day, CHECK_PAGE],
+    ),
+  );
   // Finishing on this device ends the session (session.server.ts, endParticipantSession).
-  const started = performance.now();
-  await pool.query("delete from participant_session where id_hash = $1", [idHash(sessionToken)]);
-  latencies.push(performance.now() - started);
+  await timed(latencies, () => pool.query("delete from participant_session where id_hash = $1", [idHash(sessionToken)]));
 }
 
 /** What the HTTP run stored for one participant, to write the same values directly. */

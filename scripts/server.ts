@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { isIP } from "node:net";
 import path from "node:path";
@@ -202,7 +203,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   options.mount?.(app);
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // Only for what public/ holds at its top level (favicon.ico, quick-exit.js): a page's address
+  // would otherwise cost a file-system look-up on every request (issue 15; ADR 073).
+  const publicNames = new Set(existsSync("public") ? readdirSync("public") : []);
+  const servePublic = express.static("public", { maxAge: "1h" });
+  app.use((req, res, next) => (publicNames.has(req.path.split("/")[1] ?? "") ? servePublic(req, res, next) : next()));
 
   // The server's own refusals (403, 405, 413) are the app's kind, translated error page when the
   // build offers one (app/entry.server.tsx, errorDocument), plain text otherwise.

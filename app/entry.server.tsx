@@ -7,7 +7,7 @@ import { renderToString } from "react-dom/server";
 import { StaticRouter } from "react-router-dom/server.js";
 import { ErrorPageContent } from "./errors/ErrorPage";
 import { I18nProvider } from "./i18n/react";
-import { getLanguage } from "./i18n/languages";
+import { getLanguage, type LanguageCode } from "./i18n/languages";
 import baseStyles from "./styles/base.css";
 import { DocumentFactsProvider } from "./errors/document-context";
 import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
@@ -36,6 +36,7 @@ export default function handleRequest(
       const language = pageLanguage(request);
       return { language, messages: messagesFor(language) };
     },
+    catalogue: (language: LanguageCode) => messagesFor(language),
   };
   const html = renderToString(
     <NonceProvider value={loadContext.nonce}>

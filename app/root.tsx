@@ -1,35 +1,30 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
 import { ErrorPage } from "./errors/ErrorPage";
 import { useDocumentFacts } from "./errors/document-context";
-import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
-import { clientMessagePrefixes, clientMessages } from "./i18n/client-messages";
+import { pageLanguage } from "./i18n/catalogues.server";
+import { clientMessagesOf } from "./i18n/hydration";
 import { getLanguage, type LanguageCode } from "./i18n/languages";
 import { I18nProvider } from "./i18n/react";
 import { useNonce } from "./security/nonce";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles }];
 
+/**
+ * The page's language only. The catalogue is not loader data: the server renders with its own copy,
+ * and a page that hydrates sends its areas' messages from its own loader (app/i18n/hydration.ts).
+ * The whole catalogue (60 KB, every area) used to be serialised twice and parsed once per request.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const language = pageLanguage(request);
-  return { language, messages: clientMessages(messagesFor(language), new URL(request.url).pathname) };
+  return { language: pageLanguage(request) };
 }
 
 /**
- * A page that carries only its own messages (app/i18n/client-messages.ts) fetches the root's again
- * when the browser moves to a page that needs others; its own forms and fetchers leave them be.
+ * Route modules opt in to client JavaScript with `handle = { hydrate: true }`, and then return
+ * `clientMessages` (catalogues.server.ts) from their loader; participant and public pages never do.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
-  const current = clientMessagePrefixes(currentUrl.pathname);
-  if (current !== clientMessagePrefixes(nextUrl.pathname)) return true;
-  if (current && formMethod && formMethod.toUpperCase() !== "GET" && currentUrl.pathname === nextUrl.pathname) return false;
-  return defaultShouldRevalidate;
-};
-
-/** Route modules opt in to client JavaScript with `handle = { hydrate: true }`; participant and public pages never do. */
 export interface RouteHandle {
   hydrate?: boolean;
   /** A route that decides its own language (e.g. a study's chosen language) returns it as `data.language`. */
@@ -42,7 +37,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   // Without the root loader's data (an error page the root loader did not run for), the renderer's
   // own reading of the request's language; and no scripts, which would hydrate without messages.
-  const { language, messages } = root ? { language: root.language as LanguageCode, messages: root.messages } : facts.i18n();
+  const fallback = root ? undefined : facts.i18n();
+  const language = root ? (root.language as LanguageCode) : fallback!.language;
+  const messages = clientMessagesOf(matches) ?? fallback?.messages ?? facts.catalogue(language);
   const hydrate = root !== undefined && matches.some((m) => (m.handle as RouteHandle | undefined)?.hydrate);
   const { dir } = getLanguage(language);
   return (

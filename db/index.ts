@@ -6,6 +6,7 @@ import type { Database } from "./schema";
 import { PGliteDialect } from "./pglite-dialect";
 import { attachEmbeddedStorage, prepareDataDir, privateStorageOptions } from "./embedded-storage";
 import { DatabaseFaults } from "./faults";
+import { registerStudyChanges, StudyChangesPlugin, type StudyChanges } from "./study-changes";
 
 export type { Database } from "./schema";
 export type DB = Kysely<Database>;
@@ -55,6 +56,14 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
   return openEmbedded(options.dataDir ?? defaultDataDir());
 }
 
+/** A database whose writes to the studies a participant page keeps are counted (db/study-changes.ts). */
+function watched(open: (plugins: StudyChangesPlugin[]) => DB): DB {
+  const changes: StudyChanges = { count: 0 };
+  const db = open([new StudyChangesPlugin(changes)]);
+  registerStudyChanges(db, changes);
+  return db;
+}
+
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
@@ -77,7 +86,7 @@ function openPostgres(url: string): DatabaseHandle {
   };
   pool.on("connect", (client) => client.on("error", lost));
   pool.on("error", lost);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = watched((plugins) => new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins }));
   const target = new URL(url);
   return {
     db,
@@ -101,7 +110,9 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
       parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) },
     });
     const faults = new DatabaseFaults();
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { onError: (error) => faults.observe(error) }) });
+    const db = watched(
+      (plugins) => new Kysely<Database>({ dialect: new PGliteDialect(pglite, { onError: (error) => faults.observe(error) }), plugins }),
+    );
     const storage = await attachEmbeddedStorage(db, inMemory ? undefined : dataDir, pglite);
     return {
       db,

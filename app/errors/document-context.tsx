@@ -14,8 +14,17 @@ export interface DocumentFacts {
   status: number;
   /** Read lazily: catalogues are only needed when the root loader's copy is missing. */
   i18n: () => { language: LanguageCode; messages: Messages };
+  /**
+   * The server's catalogue for a language, which every page is rendered with on the server: loader
+   * data carries no catalogue to pages without JavaScript (ADR 073). Empty in the browser.
+   */
+  catalogue: (language: LanguageCode) => Messages;
 }
 
-const DocumentContext = createContext<DocumentFacts>({ status: 200, i18n: () => ({ language: sourceLanguage, messages: {} }) });
+const DocumentContext = createContext<DocumentFacts>({
+  status: 200,
+  i18n: () => ({ language: sourceLanguage, messages: {} }),
+  catalogue: () => ({}),
+});
 export const DocumentFactsProvider = DocumentContext.Provider;
 export const useDocumentFacts = () => useContext(DocumentContext);

@@ -51,6 +51,8 @@ export function workspaceLanguage(requested: LanguageCode): LanguageCode {
 }
 
 let cache: Map<LanguageCode, Catalogue> | undefined;
+/** Area-limited catalogues, by language and areas; emptied with `cache`. */
+let limited = new Map<string, Catalogue>();
 
 /**
  * The merged messages for a language, areas optionally limited. Keys missing from a translation fall
@@ -61,6 +63,7 @@ let cache: Map<LanguageCode, Catalogue> | undefined;
 export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue {
   if (!cache || process.env.NODE_ENV !== "production") {
     cache = new Map();
+    limited = new Map();
     const all = readCatalogues();
     for (const code of languageCodes) {
       const merged: Catalogue = {};
@@ -71,7 +74,14 @@ export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue
   }
   const merged = cache.get(language)!;
   if (!areas) return merged;
-  return Object.fromEntries(Object.entries(merged).filter(([key]) => areas.some((area) => key.startsWith(`${area}.`))));
+  // The same object for the same areas, so what is built from it (a translate function) is reused.
+  const key = `${language}:${areas.join(",")}`;
+  let catalogue = limited.get(key);
+  if (!catalogue) {
+    catalogue = Object.fromEntries(Object.entries(merged).filter(([k]) => areas.some((area) => k.startsWith(`${area}.`))));
+    limited.set(key, catalogue);
+  }
+  return catalogue;
 }
 
 /**
@@ -81,4 +91,13 @@ export function messagesFor(language: LanguageCode, areas?: string[]): Catalogue
 export function pageLanguage(request: Request): LanguageCode {
   const requested = requestLanguage(request);
   return new URL(request.url).pathname.startsWith("/research") ? workspaceLanguage(requested) : requested;
+}
+
+/**
+ * The messages a hydrated page's loader returns as `clientMessages` (app/i18n/hydration.ts): the
+ * frame's areas (common, workspace) and the page's own, in the page's language. Nothing else of
+ * the 60 KB catalogue travels (ADR 073).
+ */
+export function clientMessages(request: Request, areas: string[]): Catalogue {
+  return messagesFor(pageLanguage(request), ["common", "workspace", ...areas]);
 }

@@ -27,9 +27,20 @@ export function makeIntl(language: LanguageCode, messages: Messages): IntlShape<
   );
 }
 
+// Catalogues are read once in production (catalogues.server.ts) and never change while the process
+// runs, so one translate function per catalogue and language serves every request (ADR 073).
+const translators = new WeakMap<Messages, Map<LanguageCode, Translate>>();
+
 export function makeTranslate(language: LanguageCode, messages: Messages): Translate {
-  const intl = makeIntl(language, messages);
-  return (key, values) => intl.formatMessage({ id: key }, values) as string;
+  let byLanguage = translators.get(messages);
+  if (!byLanguage) translators.set(messages, (byLanguage = new Map()));
+  let translate = byLanguage.get(language);
+  if (!translate) {
+    const intl = makeIntl(language, messages);
+    translate = (key, values) => intl.formatMessage({ id: key }, values) as string;
+    byLanguage.set(language, translate);
+  }
+  return translate;
 }
 
 export function directionOf(language: string) {

@@ -48,7 +48,16 @@ const zero: Record<NumberingSystem, number> = { latn: 0x30, arab: 0x660, arabext
  * Latin digits are converted digit by digit; nothing else in them changes.
  */
 export function formatNumberFor(language: string, value: number | string): string {
-  if (typeof value === "number") return new Intl.NumberFormat(formattingLocale(language), { useGrouping: false }).format(value);
+  if (typeof value === "number") return numberFormat(language).format(value);
   const base = zero[numberingSystemOf(language)];
   return value.replace(/[0-9]/g, (d) => String.fromCharCode(base + d.charCodeAt(0) - 0x30));
+}
+
+// Building an Intl.NumberFormat costs far more than using one; a page formats every scale point.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(language: string): Intl.NumberFormat {
+  let format = numberFormats.get(language);
+  if (!format) numberFormats.set(language, (format = new Intl.NumberFormat(formattingLocale(language), { useGrouping: false })));
+  return format;
 }

@@ -3,12 +3,14 @@
  * who signed a paper form) and recorded by a facilitator. Nothing here stores a name, an address or
  * anything about the device: a participant is a keyed hash of their code, a language and a date.
  */
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { recordAudit } from "../audit/log.server";
 import type { ConsentStatement } from "../instruments/schema";
-import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode } from "./code";
+import { generateParticipantCode, hashParticipantCode, normaliseParticipantCode, sealCode } from "./code";
 import { ParticipantError } from "./errors";
-import { consentFormTokenHash } from "./session.server";
+import { consentFormTokenHash, sessionExpiry, sessionIdHash, sweepExpired } from "./session.server";
 import { currentConsentForm, findParticipantStudy, momentIfOptedIn, today, type ParticipantStudy } from "./study.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
@@ -107,7 +109,13 @@ export async function hasCurrentConsent(db: DB, study: ParticipantStudy, partici
  * A new participant who consented online. Idempotent on `submissionToken`: the same token (a double
  * tap, a retry after a timeout) returns the participant the first submission made, and `created`
  * is false. Returns the code exactly once, when it is created; the caller seals it for the browser.
- * Declining a required statement throws ParticipantError("required_not_agreed") and stores nothing.
+ * With `session`, the participant's browser session is opened with them (openParticipantSession's
+ * row, the code sealed in it). Declining a required statement throws
+ * ParticipantError("required_not_agreed") and stores nothing.
+ *
+ * One statement (ADR 073): claiming the form's token, the participant, their consent record and the
+ * session are written together or not at all, and a second submission of the same form finds the
+ * claim taken and writes nothing (it waits for the first to commit, on the claim's key).
  */
 export async function enrolOnline(
   db: DB,
@@ -117,55 +125,43 @@ export async function enrolOnline(
     agreed: Iterable<string>;
     codeHashKey: Buffer | string;
     submissionToken: string;
-    /** Called inside the transaction with the new participant and code, e.g. to open a session. */
-    onCreated?: (trx: DB, participantId: string, code: string) => Promise<void>;
+    session?: { token: string };
   },
 ): Promise<{ created: true; participantId: string; code: string } | { created: false; participantId: string | null }> {
   const form = requireConsentForm(input.study);
   const consent = consentFromAgreed(form.version.definition.statements ?? [], input.agreed);
   if (!consent.allRequired) throw new ParticipantError("required_not_agreed");
-  return db.transaction().execute(async (trx) => {
-    // Only the token's hash is kept: the claim proves a retry is a retry, and nothing more.
-    const tokenHash = consentFormTokenHash(input.submissionToken);
-    const claimed = await trx
-      .insertInto("form_submission")
-      .values({ token_hash: tokenHash, participant_id: null })
-      .onConflict((oc) => oc.column("token_hash").doNothing())
-      .returning("token_hash")
-      .executeTakeFirst();
-    if (!claimed) {
-      const earlier = await trx
-        .selectFrom("form_submission")
-        .select("participant_id")
-        .where("token_hash", "=", tokenHash)
-        .executeTakeFirst();
-      return { created: false as const, participantId: earlier?.participant_id ?? null };
-    }
-    const code = generateParticipantCode();
-    const participantId = await insertParticipant(trx, input.study, {
-      code,
-      codeHashKey: input.codeHashKey,
-      language: input.language,
-      source: "online",
-    });
-    await trx
-      .insertInto("consent_record")
-      .values({
-        participant_id: participantId,
-        instrument_version_id: form.version.rowId,
-        statements: JSON.stringify(consent.statements),
-        audio_recording: consent.audioRecording,
-        quotes: consent.quotes,
-        method: "online",
-        recorded_by: null,
-        recorded_on: today(),
-        updated_on: today(),
-      })
-      .execute();
-    await trx.updateTable("form_submission").set({ participant_id: participantId }).where("token_hash", "=", tokenHash).execute();
-    await input.onCreated?.(trx, participantId, code);
+  // Only the token's hash is kept: the claim proves a retry is a retry, and nothing more.
+  const tokenHash = consentFormTokenHash(input.submissionToken);
+  const code = generateParticipantCode();
+  const participantId = randomUUID();
+  const day = today();
+  const opening = input.session
+    ? sql`, s as (
+        insert into participant_session (id_hash, participant_id, sealed_code, expires_at)
+        select ${sessionIdHash(input.session.token)}, p.id, ${sealCode(code, input.session.token, input.study.id)}, ${sessionExpiry()} from p
+        on conflict (id_hash) do nothing)`
+    : sql``;
+  const result = await sql<{ created: boolean }>`
+    with claim as (
+      insert into form_submission (token_hash, participant_id) values (${tokenHash}, ${participantId})
+      on conflict (token_hash) do nothing returning token_hash),
+    p as (
+      insert into participant (id, study_id, code_hash, language, source, enrolled_on, enrolled_at, cohort_id, withdrawn_on, withdrawal_mode)
+      select ${participantId}::uuid, ${input.study.id}, ${codeHash(code, input.codeHashKey)}, ${input.language}, 'online', ${day}::date,
+        ${momentIfOptedIn(input.study)}::timestamptz, null, null, null
+      from claim returning id),
+    c as (
+      insert into consent_record (participant_id, instrument_version_id, statements, audio_recording, quotes, method, recorded_by, recorded_on, updated_on)
+      select p.id, ${form.version.rowId}, ${JSON.stringify(consent.statements)}::jsonb, ${consent.audioRecording}, ${consent.quotes}, 'online', null, ${day}::date, ${day}::date
+      from p)${opening}
+    select exists (select 1 from p) as created`.execute(db);
+  if (result.rows[0]?.created) {
+    if (input.session) await sweepExpired(db);
     return { created: true as const, participantId, code };
-  });
+  }
+  const earlier = await db.selectFrom("form_submission").select("participant_id").where("token_hash", "=", tokenHash).executeTakeFirst();
+  return { created: false as const, participantId: earlier?.participant_id ?? null };
 }
 
 async function insertParticipant(

@@ -142,10 +142,11 @@ export async function progressOf(db: DB, participantId: string): Promise<Map<str
 export async function nextStep(
   db: DB,
   study: ParticipantStudy,
-  participant: { id: string; withdrawn_on: string | null },
+  participant: { id: string; withdrawn_on: string | null; consented?: boolean },
 ): Promise<NextStep> {
   if (participant.withdrawn_on) return { kind: "withdrawn" };
-  if (!(await hasCurrentConsent(db, study, participant.id))) return { kind: "consent" };
+  // A session read this request says already (session.server.ts); otherwise ask.
+  if (!(participant.consented ?? (await hasCurrentConsent(db, study, participant.id)))) return { kind: "consent" };
   const progress = await progressOf(db, participant.id);
   for (const use of openQuestionnaires(study)) {
     const done = progress.get(`${use.version.rowId}\u0000${use.timepoint}`) ?? new Set<string>();

@@ -8,7 +8,7 @@ import { messagesFor } from "../i18n/catalogues.server";
 import { makeTranslate, type Translate } from "../i18n/intl";
 import { isLanguageCode, type LanguageCode } from "../i18n/languages";
 import { LANGUAGE_COOKIE, readCookie, requestLanguage } from "../i18n/request.server";
-import { findParticipantStudy, type ParticipantStudy } from "./study.server";
+import { currentConsentForm, findParticipantStudy, type ParticipantStudy } from "./study.server";
 import { readParticipantSession, type ParticipantSession } from "./session.server";
 
 export interface ParticipantRequest {
@@ -52,7 +52,11 @@ export async function participantRequest(
     if (next) query.set("next", next);
     throw redirect(`/s/${study.slug}${query.size > 0 ? `?${query}` : ""}`, { headers: noStore });
   }
-  const session = await readParticipantSession(context.db, request, { studyId: study.id, secure: context.secureCookies });
+  const session = await readParticipantSession(context.db, request, {
+    studyId: study.id,
+    secure: context.secureCookies,
+    consentFormVersionId: currentConsentForm(study)?.version.rowId ?? null,
+  });
   return { study, language, t: makeTranslate(language, messagesFor(language)), session };
 }
 

@@ -2,7 +2,7 @@
  * Instrument text as plain blocks for participant pages. Text falls back to English where a
  * translation lacks a message; such a block carries lang="en" so screen readers say it right.
  */
-import { localise, messageKeys } from "../instruments/messages";
+import { localise, messageKeys, type Localiser } from "../instruments/messages";
 import type { PublishedInstrumentVersion } from "../instruments/publish.server";
 import type { Item, Section } from "../instruments/schema";
 
@@ -17,8 +17,17 @@ export type TextBlock =
     }
   | { kind: "ul" | "ol"; entries: Text[] };
 
-export function localiser(version: PublishedInstrumentVersion, language: string) {
-  return localise(version.definition, version.translations, language);
+// A published version never changes (ADR 003), so its localiser (the English message map and the
+// compiled messages) is built once per language and kept as long as the version object is: about
+// forty strings on a WHO-5 page used to build forty localisers (issue 15; ADR 073).
+const localisers = new WeakMap<PublishedInstrumentVersion, Map<string, Localiser>>();
+
+export function localiser(version: PublishedInstrumentVersion, language: string): Localiser {
+  let byLanguage = localisers.get(version);
+  if (!byLanguage) localisers.set(version, (byLanguage = new Map()));
+  let found = byLanguage.get(language);
+  if (!found) byLanguage.set(language, (found = localise(version.definition, version.translations, language)));
+  return found;
 }
 
 export function textOf(version: PublishedInstrumentVersion, language: string, key: string): { text: string; lang?: string } {

@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/index";
 import { readCookie } from "../i18n/request.server";
 import { formatParticipantCode, sealCode, unsealCode } from "./code";
-import { sweepAttemptCounters } from "../security/attempt-limit.server";
+import { ATTEMPT_WINDOW_MINUTES } from "../security/attempt-limit.server";
 import type { WithdrawalMode } from "../../db/tables/participants";
 
 const SESSION_HOURS = 12;
@@ -31,6 +31,14 @@ export function newSessionToken(): string {
 
 function idHash(token: string) {
   return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** What participant_session.id_hash holds for a session token (enrolment opens one in its own statement). */
+export const sessionIdHash = idHash;
+
+/** When a session opened now ends on the server. */
+export function sessionExpiry(now = Date.now()): Date {
+  return new Date(now + SESSION_HOURS * 3600_000);
 }
 
 /** How long a consent page may be left open before its form must be loaded again. */
@@ -92,7 +100,7 @@ export async function openParticipantSession(
       id_hash: idHash(input.token),
       participant_id: input.participantId,
       sealed_code: input.code ? sealCode(input.code, input.token, input.studyId) : null,
-      expires_at: new Date(Date.now() + SESSION_HOURS * 3600_000),
+      expires_at: sessionExpiry(),
     })
     .onConflict((oc) => oc.column("id_hash").doNothing())
     .execute();
@@ -110,24 +118,37 @@ export async function openParticipantSession(
  * (docs/decisions/056-participant-tokens-stored-as-hashes.md).
  */
 export async function sweepExpired(db: DB): Promise<void> {
+  // One statement for the three tables (it used to be three, a tenth of a participant's journey):
+  // each part deletes its own rows, as before (ADR 073).
   await sql`
-    delete from participant_session where id_hash in (
-      select id_hash from participant_session
-      where expires_at < now()
-        and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => ${SWEEP_MINUTES}))
-      for update skip locked)`.execute(db);
-  // A consent form's claim is needed only while its token could still be submitted.
-  await sql`
-    delete from form_submission where token_hash in (
-      select token_hash from form_submission
-      where claimed_at < now() - make_interval(hours => ${CONSENT_FORM_HOURS})
-      for update skip locked)`.execute(db);
-  await sweepAttemptCounters(db);
+    with sessions as (
+      delete from participant_session where id_hash in (
+        select id_hash from participant_session
+        where expires_at < now()
+          and exists (select 1 from participant_session ended where ended.expires_at < now() - make_interval(mins => ${SWEEP_MINUTES}))
+        for update skip locked)),
+    -- A consent form's claim is needed only while its token could still be submitted.
+    claims as (
+      delete from form_submission where token_hash in (
+        select token_hash from form_submission
+        where claimed_at < now() - make_interval(hours => ${CONSENT_FORM_HOURS})
+        for update skip locked))
+    delete from attempt_counter where window_started_at <= now() - make_interval(mins => ${ATTEMPT_WINDOW_MINUTES})`.execute(db);
 }
 
 export interface ParticipantSession {
   token: string;
-  participant: { id: string; language: string; withdrawn_on: string | null; withdrawal_mode: WithdrawalMode | null };
+  participant: {
+    id: string;
+    language: string;
+    withdrawn_on: string | null;
+    withdrawal_mode: WithdrawalMode | null;
+    /**
+     * Whether they have consented to the consent form asked about (the study's current one), read in
+     * the same statement as the session on every request, never kept (ADR 073). True when none was asked about.
+     */
+    consented: boolean;
+  };
   /** The formatted code, if this browser was given or typed it. */
   code: string | null;
 }
@@ -135,14 +156,15 @@ export interface ParticipantSession {
 export async function readParticipantSession(
   db: DB,
   request: Request,
-  input: { studyId: string; secure: boolean },
+  input: { studyId: string; secure: boolean; consentFormVersionId?: string | null },
 ): Promise<ParticipantSession | null> {
   const token = readCookie(request, sessionCookieName(input.secure));
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const formId = input.consentFormVersionId ?? null;
   const row = await db
     .selectFrom("participant_session")
     .innerJoin("participant", "participant.id", "participant_session.participant_id")
-    .select([
+    .select((eb) => [
       "participant.id",
       "participant.language",
       "participant.withdrawn_on",
@@ -150,6 +172,18 @@ export async function readParticipantSession(
       "participant.study_id",
       "participant_session.sealed_code",
       "participant_session.expires_at",
+      // The same question as hasCurrentConsent (enrolment.server.ts), in the same round trip.
+      formId === null
+        ? sql<boolean>`true`.as("consented")
+        : eb
+            .exists(
+              eb
+                .selectFrom("consent_record")
+                .select("consent_record.id")
+                .whereRef("consent_record.participant_id", "=", "participant.id")
+                .where("consent_record.instrument_version_id", "=", formId),
+            )
+            .as("consented"),
     ])
     .where("participant_session.id_hash", "=", idHash(token))
     .executeTakeFirst();
@@ -157,7 +191,13 @@ export async function readParticipantSession(
   const canonical = row.sealed_code ? unsealCode(row.sealed_code, token, input.studyId) : null;
   return {
     token,
-    participant: { id: row.id, language: row.language, withdrawn_on: row.withdrawn_on, withdrawal_mode: row.withdrawal_mode },
+    participant: {
+      id: row.id,
+      language: row.language,
+      withdrawn_on: row.withdrawn_on,
+      withdrawal_mode: row.withdrawal_mode,
+      consented: Boolean(row.consented),
+    },
     code: canonical ? formatParticipantCode(canonical) : null,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * What a participant page needs to know about a study: its languages, settings and the instrument
- * versions it uses. Published instrument versions never change, so they are cached by row id.
+ * versions it uses. Published instrument versions never change, so they are cached by row id; a
+ * published study is kept in memory until it changes (study-cache.server.ts, ADR 073).
  */
 import type { DB } from "../../db/index";
 import { getInstrumentVersionByRowId, type PublishedInstrumentVersion } from "../instruments/publish.server";
 import { lookUpStudy, type StudyKey, type StudyRow } from "../studies/lookup.server";
 import { parseStudySettings, type StudySettings } from "../studies/settings";
+import { keptStudy } from "./study-cache.server";
 
 export interface StudyUse {
   /** study_instrument.id */
@@ -73,8 +75,22 @@ async function fromRow(db: DB, row: StudyRow): Promise<ParticipantStudy> {
  * participant may see of them.
  */
 export async function findParticipantStudy(db: DB, key: StudyKey): Promise<ParticipantStudy | undefined> {
-  const row = await lookUpStudy(db, key);
-  return row ? fromRow(db, row) : undefined;
+  // Kept in memory once published (open or closed), shared by every request: hence frozen.
+  return keptStudy(
+    db,
+    key,
+    async (k) => {
+      const row = await lookUpStudy(db, k);
+      return row ? fromRow(db, row) : undefined;
+    },
+    (study) => {
+      if (study.status === "draft") return false;
+      Object.freeze(study.settings);
+      Object.freeze(study.uses);
+      Object.freeze(study);
+      return true;
+    },
+  );
 }
 
 function latest(uses: StudyUse[]): StudyUse | undefined {

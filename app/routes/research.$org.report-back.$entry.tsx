@@ -15,6 +15,7 @@ import { readFormBody } from "~/security/form-body.server";
 import { studyTitle } from "~/studies/titles";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 import { requireOrganisationMember } from "~/workspace/request.server";
+import { clientMessagesForPage } from "~/i18n/client-messages.server";
 
 export const headers = workspaceHeaders;
 // JavaScript only warns before typed text is left unsaved (docs/decisions/076-one-form-per-entry.md);
@@ -26,7 +27,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member } = await requireOrganisationMember(request, context, params, "publication:draft");
   const view = await editorEntry(member.db, member.organisation.id, params.entry ?? "");
   if (!view) throw new Response("Not found", { status: 404 });
-  return { ...view, org: member.organisation.slug, me: member.session.userId, canPublish: member.can("publication:publish") };
+  return {
+    ...view,
+    org: member.organisation.slug,
+    me: member.session.userId,
+    canPublish: member.can("publication:publish"),
+    // The editor hydrates (the unsaved-changes warning): it sends its own areas' messages (ADR 073).
+    clientMessages: clientMessagesForPage(request, ["reportback"]),
+  };
 }
 
 /**

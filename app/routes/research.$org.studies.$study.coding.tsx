@@ -8,6 +8,7 @@ import { CodingTranscript } from "~/coding/components/CodingTranscript";
 import codingStyles from "~/coding/components/coding.css";
 import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
+import { clientMessagesForPage } from "~/i18n/client-messages.server";
 import { readFormBody } from "~/security/form-body.server";
 import { ErrorSummary } from "~/workspace/components/ErrorSummary";
 
@@ -18,7 +19,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyl
 export const handle = { hydrate: true };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  return codingPage(await requireStudyMember(request, context, params, "data:read"), new URL(request.url));
+  const page = await codingPage(await requireStudyMember(request, context, params, "data:read"), new URL(request.url));
+  return { ...page, clientMessages: clientMessagesForPage(request, ["coding"]) };
 }
 
 /** Each form posts an `intent`: its action in app/coding/coding-actions.server.ts. */

@@ -7,6 +7,7 @@ import { coOccurrence, themeCounts, themeExtracts } from "~/coding/theme-views.s
 import { requireStudyMember } from "~/workspace/request.server";
 import { useT } from "~/i18n/react";
 import { DataTable } from "~/workspace/components/DataTable";
+import { clientMessages } from "~/i18n/catalogues.server";
 
 export const headers = workspaceHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyles }];
@@ -18,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const counts = await themeCounts(db, scope);
   const co = await coOccurrence(db, scope);
   const extracts = theme && counts.some((c) => c.themeId === theme) ? await themeExtracts(db, scope, theme, { limit: 200 }) : null;
-  return { base, counts, co, theme, extracts };
+  return { base, counts, co, theme, extracts, clientMessages: clientMessages(request, ["coding"]) };
 }
 
 function breakdown(values: Record<string, number>, empty: string) {

@@ -14,6 +14,7 @@ import { Subgroups } from "~/wellbeing/components/Subgroups";
 import { WellbeingFilters } from "~/wellbeing/components/WellbeingFilters";
 import { wellbeingView } from "~/wellbeing/view.server";
 import { requireStudyMember } from "~/workspace/request.server";
+import { clientMessages } from "~/i18n/catalogues.server";
 
 export const headers = workspaceHeaders;
 /** Opts in to the app's scripts so recharts can take over the server-drawn charts (docs/decisions/042-charts-without-javascript.md). */
@@ -44,6 +45,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     base: `${base}/wellbeing`,
     canExport: member.can("export:raw"),
     canManage: member.can("fieldwork:record"),
+    clientMessages: clientMessages(request, ["wellbeing"]),
   };
 }
 

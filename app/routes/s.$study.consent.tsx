@@ -3,18 +3,12 @@ import { useLoaderData } from "@remix-run/react";
 import { flashPath, putFlash, takeFlash, type FlashError } from "~/participants/flash.server";
 import { useT } from "~/i18n/react";
 import { ErrorSummary, ParticipantPage } from "~/participants/components/ParticipantPage";
-import { enrolOnline, hasCurrentConsent, recordRenewedConsent } from "~/participants/enrolment.server";
+import { enrolOnline, recordRenewedConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
 import { noStore, notFound, pageTitle, participantRequest, readForm } from "~/participants/page.server";
 import { field } from "~/security/form-body.server";
 import { textOf } from "~/participants/render.server";
-import {
-  issueConsentFormToken,
-  openParticipantSession,
-  sessionCookie,
-  sessionTokenForConsent,
-  verifyConsentFormToken,
-} from "~/participants/session.server";
+import { issueConsentFormToken, sessionCookie, sessionTokenForConsent, verifyConsentFormToken } from "~/participants/session.server";
 import { currentConsentForm, type ParticipantStudy } from "~/participants/study.server";
 import { messageKeys } from "~/instruments/messages";
 
@@ -36,7 +30,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { study, language, t, session } = await participantRequest(args);
   // Consent is never asked twice; someone who already gave it comes here to change their optional
   // choices (the issue: "/consent lets them change their optional choices").
-  if (session && !session.participant.withdrawn_on && (await hasCurrentConsent(args.context.db, study, session.participant.id))) {
+  if (session && !session.participant.withdrawn_on && session.participant.consented) {
     throw redirect(`/s/${study.slug}/consent-choices`, { headers: noStore });
   }
   const { statements, formTitle } = consentView(study, language);
@@ -105,7 +99,7 @@ export async function action(args: ActionFunctionArgs) {
       agreed,
       codeHashKey: args.context.secrets.codeHashKey,
       submissionToken: token,
-      onCreated: (trx, participantId, code) => openParticipantSession(trx, { token: sessionToken, participantId, studyId: study.id, code }),
+      session: { token: sessionToken },
     });
   } catch (error) {
     if (error instanceof ParticipantError && error.reason === "required_not_agreed")

@@ -3,7 +3,6 @@ import { ErrorSummary, ParticipantPage, useParticipantPage } from "~/participant
 import { QuestionField } from "~/participants/components/QuestionField";
 import { Blocks } from "~/participants/components/Blocks";
 import { savedAnswers, savePage, type RawAnswers } from "~/participants/answers.server";
-import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
 import {
   checkHref,
@@ -35,8 +34,7 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
   const pages = pagesOf(study, use);
   const index = pages.findIndex((p) => p.id === args.params.page);
   if (index < 0) notFound();
-  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id)))
-    throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  if (!session.participant.consented) throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
   return { ...request, session, use, pages, index };
 }
 

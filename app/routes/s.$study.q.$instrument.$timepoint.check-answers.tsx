@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { ParticipantPage, useParticipantPage } from "~/participants/components/ParticipantPage";
 import { confirmAnswers, savedAnswers } from "~/participants/answers.server";
-import { hasCurrentConsent } from "~/participants/enrolment.server";
 import { ParticipantError } from "~/participants/errors";
 import { hasQuestions, pageHref, pagesOf, pageShown } from "~/participants/journey.server";
 import { contactIn, noStore, notFound, participantRequest } from "~/participants/page.server";
@@ -24,8 +23,7 @@ async function resolve(args: LoaderFunctionArgs | ActionFunctionArgs) {
   if (!use || !study.settings.open_timepoints.includes(use.timepoint)) notFound();
   const pages = pagesOf(study, use);
   if (!hasQuestions(pages)) notFound();
-  if (!(await hasCurrentConsent(args.context.db, study, session.participant.id)))
-    throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
+  if (!session.participant.consented) throw redirect(`/s/${study.slug}/consent`, { headers: noStore });
   return { ...request, session, use, pages };
 }
 

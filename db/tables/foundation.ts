@@ -107,6 +107,12 @@ export interface RetentionErasureTable {
   segments: number;
 }
 
+/** db/migrations/0018_study_revision.ts: one row, counted up by a trigger on every write to study or study_instrument (ADR 073). */
+export interface StudyRevisionTable {
+  id: number;
+  revision: number;
+}
+
 export type StudyInstrumentRole = "information_sheet" | "consent_form" | "questionnaire" | "topic_guide";
 
 export interface StudyInstrumentTable {
@@ -137,6 +143,7 @@ export interface FoundationTables {
   instrument_version: InstrumentVersionTable;
   study: StudyTable;
   study_instrument: StudyInstrumentTable;
+  study_revision: StudyRevisionTable;
   cohort: CohortTable;
   retention_hold: RetentionHoldTable;
   retention_erasure: RetentionErasureTable;

@@ -7,6 +7,7 @@
  * docs/decisions/075-coding-page.md
  */
 import type { Messages } from "./intl";
+import { messagesFor, pageLanguage } from "./catalogues.server";
 import { studyMenu } from "../workspace/navigation";
 
 /** What the workspace frame renders: the header, the organisation and study menus, error pages. */
@@ -33,8 +34,13 @@ export function clientMessagePrefixes(pathname: string): readonly string[] | nul
   return PAGES.find((page) => page.path.test(pathname))?.prefixes ?? null;
 }
 
-export function clientMessages(messages: Messages, pathname: string): Messages {
-  const prefixes = clientMessagePrefixes(pathname);
+/**
+ * The `clientMessages` a hydrated page's loader returns (app/i18n/hydration.ts): its areas, and of
+ * those only the prefixes listed above when the page is listed.
+ */
+export function clientMessagesForPage(request: Request, areas: string[]): Messages {
+  const messages = messagesFor(pageLanguage(request), ["common", "workspace", ...areas]);
+  const prefixes = clientMessagePrefixes(new URL(request.url).pathname);
   if (!prefixes) return messages;
   return Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
 }

@@ -14,6 +14,7 @@ import * as m0011 from "./migrations/0011_trust";
 import * as m0012 from "./migrations/0012_turn_language_and_translation";
 import * as m0013 from "./migrations/0013_health_probe";
 import * as m0017 from "./migrations/0017_unit_arrival";
+import * as m0019 from "./migrations/0019_quote_checks";
 
 // Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
 // Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0013_health_probe": m0013,
   "0016_participant_flash": m0016,
   "0017_unit_arrival": m0017,
+  "0019_quote_checks": m0019,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

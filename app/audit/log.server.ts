@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "paper_consent_recorded",
   "withdrawal_recorded",
   "consent_changed_by_staff",
+  "quote_check",
   "responses_imported",
   "codebook_imported",
   "export",

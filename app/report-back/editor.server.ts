@@ -9,8 +9,14 @@ import { listThemes } from "../coding/codebook.server";
 import { themeCounts } from "../coding/theme-views.server";
 import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
 import { codingIdsOfThemes } from "../consent/codings.server";
+import { quoteChecksEnabled, refusedCodingIds } from "../consent/quote-checks.server";
 
-export type LinkedQuoteState = "shown" | "withdrawn" | "erased";
+/**
+ * A linked quote: shown; waiting for the person quoted to check it (or, when the study checks quotes,
+ * not yet asked); not used because they did not answer in time and their consent form says silence
+ * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased.
+ */
+export type LinkedQuoteState = "shown" | "waiting" | "not_asked" | "withheld" | "refused" | "withdrawn" | "erased";
 
 export async function listEntries(db: DB, organisationId: string) {
   const entries = await db
@@ -64,9 +70,28 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  const live = await consentedQuotesByCoding(db, scope, [
-    ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
-  ]);
+  // Read for choosing: what the person quoted has not said no to, with where each check stands.
+  const live = await consentedQuotesByCoding(
+    db,
+    scope,
+    [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])],
+    { quoteChecks: "choose" },
+  );
+  const checking = await quoteChecksEnabled(db, scope);
+  const refused = await refusedCodingIds(
+    db,
+    scope,
+    links.flatMap((l) => (l.coding_id && !live.has(l.coding_id) ? [l.coding_id] : [])),
+  );
+  const stateOf = (codingId: string | null): { state: LinkedQuoteState; dueOn: string | null } => {
+    if (codingId === null) return { state: "erased", dueOn: null };
+    const q = live.get(codingId);
+    if (!q) return { state: refused.has(codingId) ? "refused" : "withdrawn", dueOn: null };
+    const check = q.check ?? { state: "unchecked", dueOn: null };
+    if (check.state === "publish") return { state: "shown", dueOn: null };
+    if (check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
+    return { state: check.state === "waiting" ? "waiting" : check.state === "withhold" ? "withheld" : "refused", dueOn: check.dueOn };
+  };
   const linkedIds = new Set(links.map((l) => l.coding_id));
   const candidates = new Map<string, LiveQuote[]>();
   for (const q of live.values()) {
@@ -112,9 +137,10 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     linkedThemes: linkedThemes.map((t) => ({ themeId: t.theme_id, labels: t.labels })),
     quotes: links.map((l) => {
       const q = l.coding_id ? live.get(l.coding_id) : undefined;
-      const state: LinkedQuoteState = l.coding_id === null ? "erased" : q ? "shown" : "withdrawn";
-      return { id: l.id, themeId: l.theme_id, state, text: q?.text ?? null, language: q?.language ?? null };
+      const { state, dueOn } = stateOf(l.coding_id);
+      return { id: l.id, themeId: l.theme_id, state, dueOn, text: q?.text ?? null, language: q?.language ?? null };
     }),
+    checkingQuotes: checking,
     candidates: Object.fromEntries(candidates),
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
   };

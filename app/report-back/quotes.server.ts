@@ -13,7 +13,7 @@
  * the coding they came from; when the coding module offers a by-coding read, this becomes a call to it.
  */
 import type { DB } from "../../db/index";
-import { readTranslations } from "../consent/units.server";
+import { quoteCheckStates, quoteTranslations, type CheckOutcome } from "../consent/quote-checks.server";
 import { readCodings } from "../consent/codings.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
@@ -30,22 +30,35 @@ export interface LiveQuote {
   source: "focus_group" | "interview" | "answer";
   /** YYYY-MM: never the day. */
   month: string;
+  /** Read for choosing only: where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
+  check?: { state: CheckOutcome | "unchecked"; dueOn: string | null };
 }
 
-/** The quotes of these codings that may be shown today, by coding id; the others are left out. */
-export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingIds: readonly string[]): Promise<Map<string, LiveQuote>> {
+/**
+ * The quotes of these codings that may be shown today, by coding id; the others are left out. With
+ * `choose` (the editor offering and linking quotes), also those still waiting for the person quoted
+ * to check them, each with its check's state; never one the person said no to.
+ */
+export async function consentedQuotesByCoding(
+  db: DB,
+  scope: StudyScope,
+  codingIds: readonly string[],
+  options: { quoteChecks?: "publish" | "choose" } = {},
+): Promise<Map<string, LiveQuote>> {
   const out = new Map<string, LiveQuote>();
   if (codingIds.length === 0) return out;
-  // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, come back.
-  const { codings, units } = await readCodings(db, scope, "quote", { codingIds });
+  // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, and
+  // whose quote checks allow it, come back.
+  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks: options.quoteChecks ?? "publish" });
   if (codings.length === 0) return out;
+  const checks = options.quoteChecks === "choose" ? await quoteCheckStates(db, scope, codings) : null;
   const unitList = [...units.values()];
   const redactions = await redactionsFor(
     db,
     scope,
     unitList.map((u) => u.key),
   );
-  const translations = await readTranslations(db, unitList);
+  const translations = await quoteTranslations(db, scope, unitList);
   const names = await redactionNames(db, scope.studyId);
   const scripts = await studyScripts(db, scope.studyId);
   for (const coding of codings) {
@@ -66,6 +79,7 @@ export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingI
       translations: translated,
       source: unit.sessionKind ?? "answer",
       month: (unit.heldOn ?? "").slice(0, 7),
+      ...(checks ? { check: checks.get(coding.id) } : {}),
     });
   }
   return out;

@@ -5,6 +5,7 @@ import { useT } from "~/i18n/react";
 import { editorIntent } from "./types";
 import { CheckboxField, TextField } from "~/workspace/components/fields";
 import type { EditorPageData } from "./types";
+import { day } from "../EntryView";
 
 /** "You said": the themes the entry answers (action: saveThemes) and each theme's quotes. */
 export function ThemesSection({ data }: { data: EditorPageData }) {
@@ -53,10 +54,38 @@ export function ThemesSection({ data }: { data: EditorPageData }) {
         <button className="button">{t("reportback.editor.save")}</button>
       </Form>
 
+      <QuotesWaiting data={data} />
       {data.linkedThemes.map(({ themeId }) => (
         <ThemeQuotes key={themeId} data={data} themeId={themeId} name={themeName.get(themeId)} />
       ))}
     </section>
+  );
+}
+
+/** How many of the entry's quotes wait for the people quoted to check them (docs/decisions/078-quote-checks.md). */
+function QuotesWaiting({ data }: { data: EditorPageData }) {
+  const t = useT();
+  const count = data.quotes.filter((q) => q.state === "waiting").length;
+  return count > 0 ? (
+    <p className="ws-panel" data-testid="quotes-waiting">
+      {t("reportback.editor.quotesWaiting", { count })}
+    </p>
+  ) : null;
+}
+
+/** A linked quote's words while the gate gives them to the editor, and why it is not shown when it is not. */
+function LinkedQuote({ quote }: { quote: EditorPageData["quotes"][number] }) {
+  const t = useT();
+  return (
+    <>
+      {quote.text !== null ? <q lang={quote.language ?? undefined}>{quote.text}</q> : null}
+      {quote.state === "shown" ? null : (
+        <>
+          {" "}
+          <strong>{t(`reportback.editor.quoteGone.${quote.state}`, { date: quote.dueOn ? day(quote.dueOn) : new Date(0) })}</strong>
+        </>
+      )}
+    </>
   );
 }
 
@@ -72,11 +101,7 @@ function ThemeQuotes({ data, themeId, name }: { data: EditorPageData; themeId: s
           .filter((q) => q.themeId === themeId)
           .map((q) => (
             <li key={q.id} className={`rb-quote-${q.state}`}>
-              {q.state === "shown" ? (
-                <q lang={q.language ?? undefined}>{q.text}</q>
-              ) : (
-                <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-              )}
+              <LinkedQuote quote={q} />
               <Form method="post" className="ws-inline-form">
                 <CsrfInput />
                 <input type="hidden" name="quoteId" value={q.id} />
@@ -113,6 +138,7 @@ export function UsedQuotes({ data }: { data: EditorPageData }) {
   return (
     <section aria-labelledby="rb-used">
       <h2 id="rb-used">{t("reportback.editor.quotesUsed")}</h2>
+      <QuotesWaiting data={data} />
       {data.linkedThemes.map(({ themeId }) => (
         <div key={themeId} className="ws-panel">
           <h3>{themeName.get(themeId)}</h3>
@@ -121,11 +147,7 @@ export function UsedQuotes({ data }: { data: EditorPageData }) {
               .filter((q) => q.themeId === themeId)
               .map((q) => (
                 <li key={q.id}>
-                  {q.state === "shown" ? (
-                    <q lang={q.language ?? undefined}>{q.text}</q>
-                  ) : (
-                    <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-                  )}
+                  <LinkedQuote quote={q} />
                 </li>
               ))}
           </ul>

@@ -19,18 +19,14 @@ export function InLanguage({ text }: { text: Localised }) {
  */
 export function QuoteWords({ quote }: { quote: Pick<QuoteView, "pieces" | "language"> }) {
   const { t, language, dir } = useI18n();
+  // Runs of words as one text, and one […] for each run of words left out (the spaces between them
+  // inside it). Pieces alternate word and space, so a space's neighbours are words.
+  const pieces = quote.pieces.filter((p, i, all) => !(p.space && all[i - 1]?.leftOut && all[i + 1]?.leftOut));
   const parts: { key: number; text: string; leftOut: boolean }[] = [];
-  for (const piece of quote.pieces) {
+  for (const piece of pieces) {
     const last = parts[parts.length - 1];
-    if (piece.leftOut) {
-      if (last?.leftOut) continue;
-      // a space between two left-out words stays inside one marker
-      if (last && !last.leftOut && last.text.trim() === "" && parts[parts.length - 2]?.leftOut) {
-        parts.pop();
-        continue;
-      }
-      parts.push({ key: piece.index, text: "", leftOut: true });
-    } else parts.push({ key: piece.index, text: piece.text, leftOut: false });
+    if (last && last.leftOut === piece.leftOut) last.text += piece.leftOut ? "" : piece.text;
+    else parts.push({ key: piece.index, text: piece.leftOut ? "" : piece.text, leftOut: piece.leftOut });
   }
   const wordsDir = isLanguageCode(quote.language) ? getLanguage(quote.language).dir : "auto";
   return (

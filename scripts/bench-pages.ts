@@ -13,6 +13,8 @@
  * the demo study offers them all. Each figure is the body as the server sent it, compressed by
  * the `compression` middleware (which sends bodies under 1 KB uncompressed); a page's CSS is
  * counted in full, as on a first visit with nothing cached. Response headers are not counted.
+ * It also refuses any page that ships a script other than the quick exit's (ADR 064), and walks the
+ * quote-check and "what happened" pages with a person whose answers are quoted in an entry (ADR 078).
  * Needs the build (`npm run build`, or `npm start` once).
  */
 import { existsSync } from "node:fs";

@@ -15,6 +15,7 @@ import { atomFeed } from "../../app/report-back/feed.server";
 import { loadEntry } from "../../app/report-back/public.server";
 import { whatHappened } from "../../app/report-back/what-happened.server";
 import { setQuoteConsent } from "../coding/fixtures";
+import { findStudy, studyInputFromStudy, updateStudy } from "../../app/studies/studies.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createReportBackFixture, publishedEntry, QUOTED, type ReportBackFixture } from "../report-back/fixtures";
 import { checkQuotes, entryQuoting, quotedPerson, SENTENCES, type QuotedPerson } from "./fixtures";
@@ -296,5 +297,40 @@ describe("what happened to what I said", () => {
     // somebody else sees the entry without "your words"
     const other = await quotedPerson(t.db, fx);
     expect((await whatHappened(t.db, fx.scope, other.participantId, "cy"))[0]!.ownQuotes).toEqual([]);
+  });
+});
+
+describe("turning quote checks on", () => {
+  it("needs a consent form that says so, and then asks the people already quoted in the study's entries", async () => {
+    const fx = await createReportBackFixture(t.db);
+    await publishedEntry(t.db, fx, "before");
+    expect(await words(fx, "before")).toEqual([QUOTED]);
+    const study = (await findStudy(t.db, fx.scope.organisationId, fx.studySlug))!;
+    const edit = (instruments: { versionId: string; timepoints: string[] }[]) =>
+      updateStudy(t.db, {
+        organisationId: fx.scope.organisationId,
+        studyId: fx.scope.studyId,
+        actorUserId: fx.users.researcher,
+        study: { ...studyInputFromStudy(study), languages: ["en"], quoteCheck: true, quoteCheckDays: 10, instruments },
+      });
+    const consent = [{ versionId: fx.consentVersionId, timepoints: ["once"] }];
+    // the fixture's consent form says nothing about checking quotes: refused, nothing changed
+    expect(await edit(consent)).toEqual({ ok: false, errors: { quoteCheck: "quote_check_consent_form" } });
+    expect(await t.db.selectFrom("quote_check").select("id").where("study_id", "=", fx.scope.studyId).execute()).toEqual([]);
+    await t.db
+      .updateTable("instrument_version")
+      .set({ definition: JSON.stringify({ quote_check: { silence: "withhold" } }) })
+      .where("id", "=", fx.consentVersionId)
+      .execute();
+    expect((await edit(consent)).ok).toBe(true);
+    const checks = await t.db
+      .selectFrom("quote_check")
+      .select(["status", "asked_on", "due_on"])
+      .where("study_id", "=", fx.scope.studyId)
+      .execute();
+    // the entry's two quotes (one under a theme too small to show it) are asked about, for 10 days
+    expect(checks).toHaveLength(2);
+    expect(checks.every((c) => c.status === "awaiting" && Date.parse(c.due_on) - Date.parse(c.asked_on) === 10 * 86_400_000)).toBe(true);
+    expect(await words(fx, "before")).toEqual([]);
   });
 });

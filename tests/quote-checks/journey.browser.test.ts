@@ -72,10 +72,11 @@ async function pageProblems(page: Page, what: string): Promise<string[]> {
   return problems;
 }
 
-async function comeInWithCode(context: BrowserContext): Promise<Page> {
+/** The code page; carrying on (`next`) leads to the quotes only while some wait for the person. */
+async function comeInWithCode(context: BrowserContext, to: "next" | "quotes" = "next"): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${app.url}${base()}?lang=ar`);
-  await page.goto(`${app.url}${base()}/resume`);
+  await page.goto(`${app.url}${base()}/resume?to=${to}`);
   await page.fill("#code", person.code);
   await Promise.all([page.waitForURL(/\/my-quotes$/), page.click("main form button[type=submit]")]);
   return page;
@@ -142,7 +143,7 @@ describe.skipIf(!hasBrowser)("quote checks in Arabic at 320 px, without JavaScri
 
   it("the pages are axe-clean at 320 px, an error included", async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
-    const page = await comeInWithCode(context);
+    const page = await comeInWithCode(context, "quotes");
     const problems: string[] = [];
     const axe = async (what: string) => {
       for (const v of await axeViolations(page)) problems.push(`${what}: axe ${v.id} (${v.impact}) at ${v.target}`);
@@ -164,4 +165,22 @@ describe.skipIf(!hasBrowser)("quote checks in Arabic at 320 px, without JavaScri
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("a facilitator's page with the person's quotes is axe-clean, in Arabic too", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.url}/research/sign-in`);
+    await page.getByLabel("Email address").fill(`exports-${fx.orgSlug}@example.org`);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Sign in" }).click()]);
+    for (const language of ["en", "ar"]) {
+      await context.addCookies([{ name: "tandem_lang", value: language, url: app.url }]);
+      await page.goto(`${app.url}/research/${fx.orgSlug}/studies/${fx.studySlug}/quote-checks`);
+      await page.fill("#_code", person.code);
+      await Promise.all([page.waitForNavigation(), page.locator("main form button[type=submit]").first().click()]);
+      expect(await page.locator("[data-testid=assisted-quote]").count()).toBe(3);
+      expect(await axeViolations(page), language).toEqual([]);
+    }
+    await context.close();
+  }, 120_000);
 });

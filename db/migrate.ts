@@ -17,6 +17,7 @@ import * as m0017 from "./migrations/0017_unit_arrival";
 import * as m0020 from "./migrations/0020_retention";
 import * as m0023 from "./migrations/0023_response_score";
 import * as m0018 from "./migrations/0018_study_revision";
+import * as m0019 from "./migrations/0019_quote_checks";
 
 // Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
 // Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "0020_retention": m0020,
   "0023_response_score": m0023,
   "0018_study_revision": m0018,
+  "0019_quote_checks": m0019,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

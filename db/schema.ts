@@ -10,8 +10,18 @@ import type { WorkspaceUserColumns } from "./tables/workspace";
 import type { AppUserTable } from "./tables/foundation";
 import type { TrustTables } from "./tables/trust";
 import type { HealthTables } from "./tables/health";
+import type { QuoteCheckTables } from "./tables/quote-checks";
 
 export interface Database
-  extends FlashTables, FoundationTables, ParticipantTables, CodingTables, WellbeingTables, ReportBackTables, TrustTables, HealthTables {
+  extends
+    FlashTables,
+    FoundationTables,
+    ParticipantTables,
+    CodingTables,
+    WellbeingTables,
+    ReportBackTables,
+    TrustTables,
+    HealthTables,
+    QuoteCheckTables {
   app_user: AppUserTable & WorkspaceUserColumns;
 }

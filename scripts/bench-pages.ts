@@ -13,6 +13,8 @@
  * the demo study offers them all. Each figure is the body as the server sent it, compressed by
  * the `compression` middleware (which sends bodies under 1 KB uncompressed); a page's CSS is
  * counted in full, as on a first visit with nothing cached. Response headers are not counted.
+ * It also refuses any page that ships a script other than the quick exit's (ADR 064), and walks the
+ * quote-check and "what happened" pages with a person whose answers are quoted in an entry (ADR 078).
  * Needs the build (`npm run build`, or `npm start` once).
  */
 import { existsSync } from "node:fs";
@@ -24,9 +26,32 @@ import { languageCodes } from "../app/i18n/languages";
 import { openDatabase } from "../db/index";
 import { codeOnPage, consentForm, hiddenValue } from "../tests/support/participant-http";
 import { bootstrap } from "./bootstrap";
+import { sql } from "kysely";
+import type { DB } from "../db/index";
+import { createTheme } from "../app/coding/codebook.server";
+import { applyTheme } from "../app/coding/codings.server";
+import { hashParticipantCode, normaliseParticipantCode } from "../app/participants/code";
+import {
+  addEntryQuote,
+  addMilestone,
+  createEntry,
+  markTextReviewed,
+  publishEntry,
+  reviewEntry,
+  saveEntryText,
+  setEntryThemes,
+  submitForReview,
+} from "../app/report-back/entries.server";
+
+function normaliseCode(code: string): string {
+  const normalised = normaliseParticipantCode(code);
+  if (!normalised.ok) throw new Error(`not a code: ${code}`);
+  return normalised.code;
+}
 import { startServer } from "./server";
 
 const BUDGET = 14 * 1024;
+const SECRETS = secretsFrom("bench-pages-secret-".padEnd(48, "x"));
 const ENCODINGS = { br: "br, gzip, deflate", gzip: "gzip, deflate" } as const;
 
 function encodingFromArgs(): keyof typeof ENCODINGS {
@@ -124,6 +149,162 @@ function answersFor(html: string): Record<string, string> {
   return form;
 }
 
+interface Quoting {
+  scope: { organisationId: string; studyId: string };
+  themeId: string;
+  users: { publisher: string; reviewer: string; admin: string };
+  languages: string[];
+}
+
+/**
+ * A theme that five other people raised (so its quotes may be shown, ADR 066) and the staff who write,
+ * review and publish an entry, on the demo study (which checks quotes).
+ */
+async function prepareQuoting(db: DB, studyId: string, languages: string[]): Promise<Quoting> {
+  const study = await db.selectFrom("study").select(["organisation_id"]).where("id", "=", studyId).executeTakeFirstOrThrow();
+  const scope = { organisationId: study.organisation_id, studyId };
+  const staff = async (name: string, role: "admin" | "publisher" | "researcher") => {
+    const user = await db
+      .insertInto("app_user")
+      .values({ email: `${name}@bench.test`, display_name: name, password_hash: null, totp_secret: null, disabled_at: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.insertInto("membership").values({ user_id: user.id, organisation_id: scope.organisationId, role }).execute();
+    return user.id;
+  };
+  const users = {
+    publisher: await staff("publisher", "publisher"),
+    reviewer: await staff("reviewer", "researcher"),
+    admin: await staff("admin", "admin"),
+  };
+  const theme = await createTheme(db, scope, users.reviewer, { name: "Being listened to" });
+  const use = await db
+    .selectFrom("study_instrument")
+    .innerJoin("instrument_version", "instrument_version.id", "study_instrument.instrument_version_id")
+    .select(["instrument_version.id", "instrument_version.instrument_id", "study_instrument.role"])
+    .where("study_instrument.study_id", "=", studyId)
+    .execute();
+  const consent = use.find((u) => u.role === "consent_form")!.id;
+  const questions = use.find((u) => u.instrument_id === "focus-group-questions")!.id;
+  for (let i = 0; i < 5; i++) {
+    const person = await db
+      .insertInto("participant")
+      .values({
+        study_id: studyId,
+        code_hash: `bench-${i}`,
+        language: "en",
+        source: "online",
+        enrolled_on: "2026-03-01",
+        enrolled_at: null,
+        cohort_id: null,
+        withdrawn_on: null,
+        withdrawal_mode: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("consent_record")
+      .values({
+        participant_id: person.id,
+        instrument_version_id: consent,
+        statements: "{}",
+        audio_recording: false,
+        quotes: true,
+        method: "online",
+        recorded_by: null,
+        recorded_on: "2026-03-01",
+        updated_on: "2026-03-01",
+      })
+      .execute();
+    const response = await db
+      .insertInto("response")
+      .values({
+        participant_id: person.id,
+        study_id: studyId,
+        instrument_version_id: questions,
+        language: "en",
+        interpreter: null,
+        entered_by: null,
+        started_on: "2026-03-01",
+        completed_on: "2026-03-01",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const text = "Someone listened to me.";
+    await db
+      .insertInto("answer")
+      .values({ response_id: response.id, item_id: "how_supported", value: JSON.stringify(text), answered_on: "2026-03-01" })
+      .execute();
+    await applyTheme(db, scope, users.reviewer, { unit: `a:${response.id}:how_supported`, themeId: theme.id, start: 0, end: text.length });
+  }
+  return { scope, themeId: theme.id, users, languages };
+}
+
+/**
+ * The person with this code: three of their answers coded and quoted in an entry of their own
+ * (written in every shipped language, reviewed, published), which asks them to check each quote.
+ * Returns the checks' ids.
+ */
+async function quotePerson(db: DB, quoting: Quoting, code: string, language: string): Promise<string[]> {
+  const { scope, users } = quoting;
+  const person = await db
+    .selectFrom("participant")
+    .select("id")
+    .where("study_id", "=", scope.studyId)
+    .where("code_hash", "=", hashParticipantCode(normaliseCode(code), SECRETS.codeHashKey))
+    .executeTakeFirstOrThrow();
+  const answers = await db
+    .selectFrom("answer")
+    .innerJoin("response", "response.id", "answer.response_id")
+    .select(["answer.response_id", "answer.item_id", sql<string>`answer.value #>> '{}'`.as("text")])
+    .where("response.participant_id", "=", person.id)
+    .where(sql<boolean>`jsonb_typeof(answer.value) = 'string'`)
+    .orderBy("answer.item_id")
+    .limit(3)
+    .execute();
+  const org = scope.organisationId;
+  const author = { userId: users.publisher };
+  const entry = await createEntry(db, org, author, {
+    studyId: scope.studyId,
+    slug: `bench-${language}`,
+    actionStatus: "in_progress",
+    progress: 40,
+  });
+  for (const code of quoting.languages)
+    await saveEntryText(db, org, author, entry, code, {
+      title: `Listening better at the drop-in (${code})`,
+      asked: "We asked how our drop-in sessions felt and what would make them better.",
+      did: "We are training every volunteer in trauma-informed listening, led by people with lived experience.",
+    });
+  await setEntryThemes(db, org, author, entry, [
+    { themeId: quoting.themeId, labels: Object.fromEntries(quoting.languages.map((code) => [code, `Being listened to (${code})`])) },
+  ]);
+  for (const answer of answers) {
+    const coding = await applyTheme(db, scope, users.reviewer, {
+      unit: `a:${answer.response_id}:${answer.item_id}`,
+      themeId: quoting.themeId,
+      start: 0,
+      end: [...answer.text].length,
+    });
+    await addEntryQuote(db, org, author, entry, coding);
+  }
+  await addMilestone(db, org, author, entry, {
+    dueOn: "2026-05-01",
+    labels: Object.fromEntries(quoting.languages.map((code) => [code, `First training day (${code})`])),
+  });
+  await addMilestone(db, org, author, entry, {
+    dueOn: "2026-09-01",
+    labels: Object.fromEntries(quoting.languages.map((code) => [code, `Everyone trained (${code})`])),
+  });
+  for (const code of quoting.languages) await markTextReviewed(db, org, { userId: users.reviewer }, entry, code);
+  await submitForReview(db, org, author, entry);
+  await reviewEntry(db, org, { userId: users.reviewer }, entry, "approve");
+  await publishEntry(db, org, { userId: users.admin }, entry);
+  const checks = await db.selectFrom("quote_check").select("id").where("participant_id", "=", person.id).orderBy("id").execute();
+  if (checks.length < 3) throw new Error(`expected three quotes to check, found ${checks.length}`);
+  return checks.map((c) => c.id);
+}
+
 interface Row {
   page: string;
   language: string;
@@ -152,11 +333,12 @@ async function main() {
   }
   const server = await startServer({
     database: handle,
-    secrets: secretsFrom("bench-pages-secret-".padEnd(48, "x")),
+    secrets: SECRETS,
     port: 0,
     log: () => {},
   });
   const origin = new URL(server.url).origin;
+  const quoting = await prepareQuoting(handle.db, study.id, shipped);
   const cssBytes = new Map<string, number>();
   const encodingsSeen = new Set<string>();
   const rows: Row[] = [];
@@ -169,6 +351,12 @@ async function main() {
         if (expectedPath && sent.url.pathname !== expectedPath)
           throw new Error(`${page} (${language}): expected ${expectedPath}, landed on ${sent.url.pathname}`);
         encodingsSeen.add(sent.encoding);
+        // No script on a participant page but the quick exit's "Shift three times" (ADR 064), which
+        // the page works without: nothing hydrates, nothing else runs.
+        const scripts = [...sent.html.matchAll(/<script\b[^>]*>/g)]
+          .map(([tag]) => tag)
+          .filter((tag) => !/src="\/quick-exit\.js"/.test(tag));
+        if (scripts.length > 0) throw new Error(`${page} (${language}): a script on a participant page: ${scripts.join(" ")}`);
         let css = 0;
         for (const [tag] of sent.html.matchAll(/<link [^>]*rel="stylesheet"[^>]*>/g)) {
           const href = /href="([^"]+)"/.exec(tag)![1]!;
@@ -216,6 +404,20 @@ async function main() {
         page = await browser.post(page.url.pathname, answersFor(page.html));
       }
       await measure("done", page, "/s/demo/done");
+
+      // Quote checks and "what happened" (ADR 078): this person's answers are quoted in an entry;
+      // they check the quotes (yes, words left out, no), then see what happened to what they said.
+      const checks = await quotePerson(handle.db, quoting, code, language);
+      await measure("my-quotes", await browser.get("/s/demo/my-quotes"), "/s/demo/my-quotes");
+      const [first, second, third] = checks.map((id) => `/s/demo/my-quotes/${id}`) as [string, string, string];
+      await measure("my-quotes/<check>", await browser.get(first), first);
+      await measure("my-quotes/<check> (nothing chosen)", await browser.post(first, {}), first);
+      await measure("my-quotes (saved)", await browser.post(first, { choice: "approve" }), "/s/demo/my-quotes");
+      await measure("my-quotes/<check>/words", await browser.post(second, { choice: "leave_out" }), `${second}/words`);
+      await measure("my-quotes/<check>/words (none chosen)", await browser.post(`${second}/words`, {}), `${second}/words`);
+      await measure("my-quotes (words left out)", await browser.post(`${second}/words`, { word: "2" }), "/s/demo/my-quotes");
+      await measure("my-quotes (said no)", await browser.post(third, { choice: "refuse" }), "/s/demo/my-quotes");
+      await measure("what-happened", await browser.get("/s/demo/what-happened"), "/s/demo/what-happened");
 
       await measure("break", await browser.get("/s/demo/break"));
       await measure("support", await browser.get("/s/demo/support"));
@@ -267,6 +469,7 @@ async function main() {
   console.log(
     `\nbytes on the wire, ${[...encodingsSeen].sort().join("/")} as sent; CSS ${[...cssBytes.values()].join(" + ")} bytes (${cssBytes.size} stylesheet${cssBytes.size === 1 ? "" : "s"}).`,
   );
+  console.log("scripts: none on any page but /quick-exit.js (checked on every page).");
   console.log(
     `${pages.length} pages x ${shipped.length} languages (${shipped.join(", ")}) = ${rows.length} measured; ` +
       `max ${largestTotal} bytes (${(largestTotal / 1024).toFixed(1)} KB, ${largest.page}, ${largest.language}) of ${BUDGET} budget; ${over} over budget.`,

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "retention_hold_recorded",
   "retention_erased",
   "consent_changed_by_staff",
+  "quote_check",
   "responses_imported",
   "codebook_imported",
   "export",

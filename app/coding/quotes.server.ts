@@ -13,7 +13,8 @@
 import type { DB } from "../../db/index";
 import { participantPseudonym } from "../disclosure/pseudonyms";
 import { recordAudit } from "../audit/log.server";
-import { readSegments, readTranslations, type GatedUnit } from "../consent/units.server";
+import { readSegments, type GatedUnit } from "../consent/units.server";
+import { narrowedUnits, quoteTranslations } from "../consent/quote-checks.server";
 import { readCodings } from "../consent/codings.server";
 import { requireStudy, type StudyScope } from "../consent/scope.server";
 import { type UnitKey } from "./units";
@@ -66,7 +67,7 @@ function clipRedactions(redactions: readonly StoredRedaction[], start: number, e
 }
 
 /** Themes chosen plus (by default) their descendants. */
-async function themeSelection(db: DB, scope: StudyScope, filter: QuoteFilter) {
+export async function themeSelection(db: DB, scope: StudyScope, filter: QuoteFilter) {
   const themes = await listThemes(db, scope);
   const chosen = new Set(filter.themeIds);
   if (filter.includeSubThemes !== false) {
@@ -81,6 +82,20 @@ async function themeSelection(db: DB, scope: StudyScope, filter: QuoteFilter) {
     }
   }
   return { names: new Map(themes.map((t) => [t.id, t.name])), chosen: [...chosen].filter((id) => themes.some((t) => t.id === id)) };
+}
+
+/** A unit's quotes: maximal runs of overlapping coded spans, with the themes coded in each. */
+export function quoteRuns(spans: readonly { start: number; end: number; theme: string }[]) {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const runs: { start: number; end: number; themes: Set<string> }[] = [];
+  for (const s of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && s.start < last.end) {
+      last.end = Math.max(last.end, s.end);
+      last.themes.add(s.theme);
+    } else runs.push({ start: s.start, end: s.end, themes: new Set([s.theme]) });
+  }
+  return runs;
 }
 
 /**
@@ -102,7 +117,7 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
     scope,
     unitList.map((u) => u.key),
   );
-  const translations = await readTranslations(db, unitList);
+  const translations = await quoteTranslations(db, scope, unitList);
   const nameList = await redactionNames(db, scope.studyId);
   const scripts = await studyScripts(db, scope.studyId);
   const positions = await attendeePositions(db, unitList);
@@ -111,15 +126,7 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
 
   const quotes: Quote[] = [];
   for (const unit of unitList) {
-    const spans = (byUnit.get(unit.key) ?? []).sort((a, b) => a.start - b.start || b.end - a.end);
-    const runs: { start: number; end: number; themes: Set<string> }[] = [];
-    for (const s of spans) {
-      const last = runs[runs.length - 1];
-      if (last && s.start < last.end) {
-        last.end = Math.max(last.end, s.end);
-        last.themes.add(s.theme);
-      } else runs.push({ start: s.start, end: s.end, themes: new Set([s.theme]) });
-    }
+    const runs = quoteRuns(byUnit.get(unit.key) ?? []);
     const chars = Array.from(unit.text);
     const translation = (translations.get(unit.key) ?? []).find((t) => t.language === translationLanguage && t.language !== unit.language);
     const interpretations = unit.renders ? [] : (linked.renderings.get(unit.key) ?? []);
@@ -157,9 +164,23 @@ export async function collectQuotes(db: DB, scope: StudyScope, filter: QuoteFilt
  * quoted originals, and the originals of quoted renderings. Whole turns, redacted.
  */
 async function linkedTurns(db: DB, scope: StudyScope, units: readonly GatedUnit[]) {
-  const originalKeys = units.filter((u) => u.source === "segment" && !u.renders).map((u) => u.key);
-  const renderedKeys = [...new Set(units.flatMap((u) => (u.renders ? [u.renders.key] : [])))];
-  const renderings = originalKeys.length ? await readSegments(db, scope, "quote", { renderingsOf: originalKeys }) : [];
+  // A pair the person narrowed (a "no" to part of it, words left out) is quoted alone: the other half
+  // carries the whole turn, which cannot honour it (docs/decisions/078-quote-checks.md).
+  const narrowed = await narrowedUnits(db, scope, [
+    ...units.map((u) => u.key),
+    ...units.flatMap((u) => (u.renders ? [u.renders.key] : [])),
+  ]);
+  const originalKeys = units.filter((u) => u.source === "segment" && !u.renders && !narrowed.has(u.key)).map((u) => u.key);
+  const renderedKeys = [...new Set(units.flatMap((u) => (u.renders && !narrowed.has(u.key) ? [u.renders.key] : [])))].filter(
+    (key) => !narrowed.has(key),
+  );
+  const rendered = originalKeys.length ? await readSegments(db, scope, "quote", { renderingsOf: originalKeys }) : [];
+  const narrowedRenderings = await narrowedUnits(
+    db,
+    scope,
+    rendered.map((r) => r.key),
+  );
+  const renderings = rendered.filter((r) => !narrowedRenderings.has(r.key));
   const originals = renderedKeys.length ? await readSegments(db, scope, "quote", { keys: renderedKeys }) : [];
   const redactions = await redactionsFor(
     db,

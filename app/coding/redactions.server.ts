@@ -16,10 +16,11 @@ import { redactionNames } from "./codings.server";
 import { applyRedactions, findRedactionCandidates } from "./redaction";
 import { scriptsOfLanguages, type NameScript } from "./name-scripts";
 import { checkSpan } from "./spans";
+import { LEFT_OUT_KIND } from "../consent/quote-checks.server";
 
 export class RedactionError extends Error {
   constructor(
-    readonly reason: "not_found" | "unit_not_found" | "span",
+    readonly reason: "not_found" | "unit_not_found" | "span" | "left_out",
     message: string,
   ) {
     super(message);
@@ -143,7 +144,9 @@ export async function decideRedaction(
   id: string,
   decision: "confirmed" | "dismissed",
 ): Promise<void> {
-  await requireRedaction(db, scope, id);
+  const row = await requireRedaction(db, scope, id);
+  // Words the person quoted asked to leave out are accepted, never dismissed (docs/decisions/078-quote-checks.md).
+  if (decision === "dismissed" && row.kind === LEFT_OUT_KIND) throw new RedactionError("left_out", "The person quoted asked for this");
   await db
     .updateTable("redaction")
     .set({ status: decision, decided_by: actorUserId, decided_at: new Date() })
@@ -168,6 +171,9 @@ export async function extendRedaction(
   const row = await requireRedaction(db, scope, id);
   const unit = await unitText(db, scope, rowUnitKey(row));
   if (checkSpan(unit.text, span)) throw new RedactionError("span", "That span is not within the text");
+  // A span the person asked to leave out may grow, never shrink.
+  if (row.kind === LEFT_OUT_KIND && (span.start > row.start_cp || span.end < row.end_cp))
+    throw new RedactionError("left_out", "The person quoted asked for all of this to be left out");
   await db
     .updateTable("redaction")
     .set({ start_cp: span.start, end_cp: span.end, status: "confirmed", decided_by: actorUserId, decided_at: new Date() })

@@ -13,6 +13,7 @@ import { personName } from "../organisations/names.server";
 import type { DB } from "../../db/index";
 import { analysableParticipants } from "./gate.server";
 import { readUnits, type GatedUnit } from "./units.server";
+import { applyQuoteChecks } from "./quote-checks.server";
 import { requireStudy, type GatePurpose, type StudyScope } from "./scope.server";
 import { parseUnitKey, rowUnitKey, type UnitKey } from "../coding/units";
 
@@ -70,18 +71,25 @@ async function studyCodings(db: DB, scope: StudyScope, filter: CodingFilter): Pr
 
 /**
  * The study's codings (matching the filter) whose unit the purpose may read, with those units by
- * key: a coding whose unit the gate does not return is left out.
+ * key: a coding whose unit the gate does not return is left out. For quotes, a coded span must also
+ * pass its quote checks (quote-checks.server.ts): `publish`, the default, is what may be published
+ * today; `choose` is for researchers choosing quotes and asking people about them, and leaves out
+ * only what the person said no to.
  */
 export async function readCodings(
   db: DB,
   scope: StudyScope,
   purpose: GatePurpose,
-  filter: CodingFilter = {},
+  filter: CodingFilter & { quoteChecks?: "publish" | "choose" } = {},
 ): Promise<{ codings: GatedCoding[]; units: Map<UnitKey, GatedUnit> }> {
   const all = await studyCodings(db, scope, filter);
   if (all.length === 0) return { codings: [], units: new Map() };
   const units = await readUnits(db, scope, purpose, { keys: [...new Set(all.map((c) => c.unit))] });
-  return { codings: all.filter((c) => units.has(c.unit)), units };
+  const readable = all.filter((c) => units.has(c.unit));
+  if (purpose !== "quote") return { codings: readable, units };
+  const codings = await applyQuoteChecks(db, scope, readable, filter.quoteChecks ?? "publish");
+  const kept = new Set(codings.map((c) => c.unit));
+  return { codings, units: new Map([...units].filter(([key]) => kept.has(key))) };
 }
 
 /**

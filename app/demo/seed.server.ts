@@ -86,6 +86,9 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
       withdrawal: { modes: [...WITHDRAWAL_MODES], deadline: null },
       retention_until: null,
       retention_months_after_close: null,
+      // The demo's consent form and information sheet (the newest versions) say that quotes are
+      // checked with the person before they are published, so the demo study checks them.
+      quote_check: { enabled: true, wait_days: 14 },
       date_precision: "date",
       page_mode: "section",
       // The focus-group questions are open and few: one per page reads best on a small phone.

@@ -193,6 +193,15 @@ export const consentStatementSchema = z.strictObject({
 });
 export type ConsentStatement = z.infer<typeof consentStatementSchema>;
 
+/**
+ * A consent form that tells people their quotes are checked with them before publication says what
+ * silence means: a quote is published (`publish`) or not (`withhold`) when the person has not answered
+ * by the day the study gave them (docs/decisions/078-quote-checks.md). The study cannot decide it.
+ */
+export const QUOTE_CHECK_SILENCE = ["publish", "withhold"] as const;
+export const quoteCheckRuleSchema = z.strictObject({ silence: z.enum(QUOTE_CHECK_SILENCE) });
+export type QuoteCheckRule = z.infer<typeof quoteCheckRuleSchema>;
+
 export const bandSchema = z.strictObject({ id: snakeId, max: z.number().optional(), label: message });
 export type Band = z.infer<typeof bandSchema>;
 
@@ -228,6 +237,7 @@ export const instrumentDefinitionSchema = z.strictObject({
   description: message.optional(),
   sections: z.array(sectionSchema).optional(),
   statements: z.array(consentStatementSchema).optional(),
+  quote_check: quoteCheckRuleSchema.optional(),
   measures: z.array(measureSchema).optional(),
 });
 export type InstrumentDefinition = z.infer<typeof instrumentDefinitionSchema>;
@@ -299,8 +309,12 @@ export function checkDefinition(definition: InstrumentDefinition): DefinitionIss
     } else if (!definition.statements.some((s) => s.required)) {
       add(["statements"], "a consent_form needs at least one required statement");
     }
+    if (definition.quote_check && !(definition.statements ?? []).some((s) => s.flag === "quotes")) {
+      add(["quote_check"], "quote_check needs a statement with flag: quotes (the quotes being checked)");
+    }
   } else {
     if (definition.statements) add(["statements"], `statements are only for a consent_form, not a ${kind}`);
+    if (definition.quote_check) add(["quote_check"], `quote_check is only for a consent_form, not a ${kind}`);
     if (!definition.sections) add([], `a ${kind} needs sections`);
   }
   if (kind === "scored_measure") {

@@ -11,8 +11,14 @@ import { themeCounts } from "../coding/theme-views.server";
 import { workspaceQuotesByCoding } from "./quotes.server";
 import { codingIdsOfThemes } from "../consent/codings.server";
 import { groupCandidates } from "./candidates";
+import { quoteChecksEnabled, refusedCodingIds } from "../consent/quote-checks.server";
 
-export type LinkedQuoteState = "shown" | "withdrawn" | "erased";
+/**
+ * A linked quote: shown; waiting for the person quoted to check it (or, when the study checks quotes,
+ * not yet asked); not used because they did not answer in time and their consent form says silence
+ * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased.
+ */
+export type LinkedQuoteState = "shown" | "waiting" | "not_asked" | "withheld" | "refused" | "withdrawn" | "erased";
 
 export async function listEntries(db: DB, organisationId: string) {
   const entries = await db
@@ -78,9 +84,28 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   // passage once however many coders and themes it has.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  const live = await workspaceQuotesByCoding(db, scope, [
-    ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
-  ]);
+  // Read for choosing: what the person quoted has not said no to, with where each check stands.
+  const live = await workspaceQuotesByCoding(
+    db,
+    scope,
+    [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])],
+    { quoteChecks: "choose" },
+  );
+  const checking = await quoteChecksEnabled(db, scope);
+  const refused = await refusedCodingIds(
+    db,
+    scope,
+    links.flatMap((l) => (l.coding_id && !live.has(l.coding_id) ? [l.coding_id] : [])),
+  );
+  const stateOf = (codingId: string | null): { state: LinkedQuoteState; dueOn: string | null } => {
+    if (codingId === null) return { state: "erased", dueOn: null };
+    const q = live.get(codingId);
+    if (!q) return { state: refused.has(codingId) ? "refused" : "withdrawn", dueOn: null };
+    const check = q.check ?? { state: "unchecked", dueOn: null };
+    if (check.state === "publish") return { state: "shown", dueOn: null };
+    if (check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
+    return { state: check.state === "waiting" ? "waiting" : check.state === "withhold" ? "withheld" : "refused", dueOn: check.dueOn };
+  };
   const linkedIds = new Set(links.flatMap((l) => (l.coding_id ? [l.coding_id] : [])));
   const candidates = groupCandidates([...live.values()], linkedIds, themeIds);
 
@@ -122,11 +147,12 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     linkedThemes: linkedThemes.map((t) => ({ themeId: t.theme_id, labels: t.labels })),
     quotes: links.map((l) => {
       const q = l.coding_id ? live.get(l.coding_id) : undefined;
-      const state: LinkedQuoteState = l.coding_id === null ? "erased" : q ? "shown" : "withdrawn";
+      const { state, dueOn } = stateOf(l.coding_id);
       return {
         id: l.id,
         themeId: l.theme_id,
         state,
+        dueOn,
         text: q?.text ?? null,
         language: q?.language ?? null,
         source: q?.source ?? null,
@@ -136,6 +162,7 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
         on: q?.on ?? null,
       };
     }),
+    checkingQuotes: checking,
     candidates,
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
   };

@@ -23,6 +23,7 @@ import { recordAudit } from "../audit/log.server";
 import { isLanguageCode } from "../i18n/languages";
 import { consentedQuotesByCoding } from "./quotes.server";
 import { codingOnEntryTheme } from "../consent/codings.server";
+import { askAboutEntryQuote } from "../quote-checks/ask.server";
 
 import { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES, MAX_QUOTES_PER_THEME } from "./constants";
 import { userText } from "../security/user-text";
@@ -300,8 +301,10 @@ export async function addEntryQuote(db: DB, organisationId: string, actor: Actor
     .where("coding_id", "=", codingId)
     .executeTakeFirst();
   if (existing) return existing.id;
-  // Only a quote the gate gives today may be chosen (it is asked again at every read).
-  const quotable = await consentedQuotesByCoding(db, { organisationId, studyId: entry.study_id }, [coding.id]);
+  // Only a quote the gate gives today may be chosen (it is asked again at every read): one the person
+  // quoted may yet be asked about, never one they said no to.
+  const scope = { organisationId, studyId: entry.study_id };
+  const quotable = await consentedQuotesByCoding(db, scope, [coding.id], { quoteChecks: "choose" });
   if (!quotable.has(coding.id)) throw new ReportBackError("coding_not_found", "That quote may not be shown");
   const onTheme = await db
     .selectFrom("report_entry_quote")
@@ -316,11 +319,25 @@ export async function addEntryQuote(db: DB, organisationId: string, actor: Actor
     .select((eb) => eb.fn.countAll<string>().as("n"))
     .where("entry_id", "=", entryId)
     .executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto("report_entry_quote")
-    .values({ entry_id: entryId, theme_id: coding.theme_id, coding_id: coding.id, position: Number(count.n), added_by: actor.userId })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const row = await db.transaction().execute(async (trx) => {
+    const linked = await trx
+      .insertInto("report_entry_quote")
+      .values({ entry_id: entryId, theme_id: coding.theme_id, coding_id: coding.id, position: Number(count.n), added_by: actor.userId })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // When the study checks quotes, the person quoted is asked about it (ADR 078); until they answer,
+    // the gate does not show it.
+    const asked = await askAboutEntryQuote(trx, scope, linked.id, coding.id);
+    if (asked > 0)
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId,
+        action: "quote_check",
+        subject: `you-said-we-did/${entry.slug}`,
+        detail: { change: "asked", place: "entry", asked },
+      });
+    return linked;
+  });
   await touch(db, entryId, actor);
   return row.id;
 }

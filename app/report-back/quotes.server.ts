@@ -13,7 +13,8 @@
  * the coding they came from; when the coding module offers a by-coding read, this becomes a call to it.
  */
 import type { DB } from "../../db/index";
-import { readTranslations, type GatedUnit } from "../consent/units.server";
+import type { GatedUnit } from "../consent/units.server";
+import { quoteCheckStates, quoteTranslations, type CheckOutcome } from "../consent/quote-checks.server";
 import { readCodings, type GatedCoding } from "../consent/codings.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
@@ -32,6 +33,17 @@ export interface LiveQuote {
   source: "focus_group" | "interview" | "answer";
   /** YYYY-MM: never the day. */
   month: string;
+  /** Read for choosing only: where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
+  check?: { state: CheckOutcome | "unchecked"; dueOn: string | null };
+}
+
+/**
+ * "publish" (public pages, feeds, exports): only quotes their people's checks let through. "choose"
+ * (the editor offering and linking quotes): also those still waiting for the person quoted, each with
+ * its check's state; never one the person said no to.
+ */
+export interface QuoteReadOptions {
+  quoteChecks?: "publish" | "choose";
 }
 
 /** A quote as the workspace editor lists it: the public quote plus who said it, where and when. */
@@ -54,9 +66,14 @@ export interface WorkspaceQuote extends LiveQuote {
 }
 
 /** The quotes of these codings that may be shown today, by coding id; the others are left out. */
-export async function consentedQuotesByCoding(db: DB, scope: StudyScope, codingIds: readonly string[]): Promise<Map<string, LiveQuote>> {
+export async function consentedQuotesByCoding(
+  db: DB,
+  scope: StudyScope,
+  codingIds: readonly string[],
+  options: QuoteReadOptions = {},
+): Promise<Map<string, LiveQuote>> {
   const out = new Map<string, LiveQuote>();
-  for (const { quote } of await gatedQuotes(db, scope, codingIds)) out.set(quote.codingId, quote);
+  for (const { quote } of await gatedQuotes(db, scope, codingIds, options)) out.set(quote.codingId, quote);
   return out;
 }
 
@@ -65,9 +82,10 @@ export async function workspaceQuotesByCoding(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
+  options: QuoteReadOptions = {},
 ): Promise<Map<string, WorkspaceQuote>> {
   const out = new Map<string, WorkspaceQuote>();
-  for (const { quote, coding, unit } of await gatedQuotes(db, scope, codingIds)) {
+  for (const { quote, coding, unit } of await gatedQuotes(db, scope, codingIds, options)) {
     out.set(quote.codingId, {
       ...quote,
       unit: unit.key,
@@ -86,19 +104,22 @@ async function gatedQuotes(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
+  options: QuoteReadOptions,
 ): Promise<{ quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[]> {
   const out: { quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[] = [];
   if (codingIds.length === 0) return out;
-  // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, come back.
-  const { codings, units } = await readCodings(db, scope, "quote", { codingIds });
+  // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, and
+  // whose quote checks allow it, come back.
+  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks: options.quoteChecks ?? "publish" });
   if (codings.length === 0) return out;
+  const checks = options.quoteChecks === "choose" ? await quoteCheckStates(db, scope, codings) : null;
   const unitList = [...units.values()];
   const redactions = await redactionsFor(
     db,
     scope,
     unitList.map((u) => u.key),
   );
-  const translations = await readTranslations(db, unitList);
+  const translations = await quoteTranslations(db, scope, unitList);
   const names = await redactionNames(db, scope.studyId);
   const scripts = await studyScripts(db, scope.studyId);
   for (const coding of codings) {
@@ -122,6 +143,7 @@ async function gatedQuotes(
         translations: translated,
         source: unit.sessionKind ?? "answer",
         month: (unit.heldOn ?? "").slice(0, 7),
+        ...(checks ? { check: checks.get(coding.id) } : {}),
       },
     });
   }

@@ -36,6 +36,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const poster = posterLanguages(entry, page.language);
   const fit = fitPoster(entry, poster);
   const url = publicUrl(args.request, entryPath(org.slug, entry.slug));
+  // People who took part go from here (and from the poster) to what happened to their own words.
+  const heardPath = `/s/${entry.study.slug}/what-happened`;
   return {
     ...page,
     entry,
@@ -43,6 +45,7 @@ export async function loader(args: LoaderFunctionArgs) {
     title: entry.texts[page.language]?.title ?? "",
     feedTitle: makeTranslate(page.language, page.messages)("reportback.feed.title", { organisation: org.name }),
     url,
+    heard: { path: heardPath, url: publicUrl(args.request, heardPath) },
     qr: await qrSvg(url),
     // a printed poster outlives the page: it says when it was printed (pages are never cached, so
     // this is the day it was fetched to print) and sends readers to the current version
@@ -89,6 +92,9 @@ export default function EntryPage() {
             <div className="rb-qr" role="img" aria-label={t("reportback.qrLabel")} dangerouslySetInnerHTML={{ __html: data.qr }} />
             <p>{t("reportback.qr")}</p>
             <p className="meta">{t("reportback.printHint")}</p>
+            <p>
+              <a href={`${data.heard.path}?lang=${language}`}>{t("reportback.tookPart")}</a>
+            </p>
             <p>
               <a href={withLang(listPath(organisation.slug), lang)}>{t("reportback.allReports")}</a>
             </p>
@@ -170,6 +176,14 @@ function Poster({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>
           })}
           <p className="rb-poster-url" dir="ltr">
             {data.url}
+          </p>
+          {data.poster.map(({ code, messages }) => (
+            <p key={code} lang={code} dir={getLanguage(code).dir}>
+              {makeTranslate(code as LanguageCode, messages)("reportback.poster.tookPart")}
+            </p>
+          ))}
+          <p className="rb-poster-url" dir="ltr">
+            {data.heard.url}
           </p>
           <p>{data.organisation.name}</p>
         </div>

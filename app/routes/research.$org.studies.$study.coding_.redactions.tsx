@@ -26,7 +26,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: codingStyl
 const PAGE = 100;
 /** Characters of a turn or answer shown under its heading; each suggestion also shows its own context. */
 const EXCERPT = 300;
-const KINDS = ["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name"];
+const KINDS = ["email", "phone", "url", "uk_postcode", "date_of_birth", "home_office_reference", "port_reference", "name", "left_out"];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, db, scope, base } = await requireStudyMember(request, context, params, "data:read");

@@ -4,7 +4,9 @@ import { CsrfInput } from "~/auth/components/CsrfInput";
 import { workspaceHeaders } from "~/auth/headers";
 import { listThemes } from "~/coding/codebook.server";
 import codingStyles from "~/coding/components/coding.css";
-import { runQuoteExport } from "~/coding/quote-form.server";
+import { runQuotesPageForm } from "~/coding/quote-form.server";
+import { checkSummary } from "~/quote-checks/summary.server";
+import { CheckSummaryPanel } from "~/quote-checks/components/CheckSummaryPanel";
 import { requireStudyMember } from "~/workspace/request.server";
 import { gatedParticipantCounts } from "~/consent/gate.server";
 import { collectionProgress } from "~/consent/progress.server";
@@ -24,19 +26,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     counts: await gatedParticipantCounts(db, scope),
     coded: (await collectionProgress(db, scope)).codings > 0,
     codingPage: studyPageLink(base, "/coding", member.can),
+    checks: await checkSummary(db, scope),
   };
 }
 
-// The print-ready page: the same audited export, shown as a page to print or save as PDF.
+// The print-ready page (the same audited export, shown as a page to print or save as PDF), or asking
+// the people quoted to check the quotes of the chosen themes.
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { quotes } = await runQuoteExport(request, context, params, "print");
-  return { quotes };
+  return runQuotesPageForm(request, context, params);
 }
 
 export default function Quotes() {
   const t = useT();
   const d = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const posted = useActionData<typeof action>();
+  const result = posted && "quotes" in posted ? posted : null;
+  const asked = posted && "asked" in posted ? posted.asked : null;
   if (result) {
     return (
       <main id="main" className="ws-main">
@@ -104,6 +109,12 @@ export default function Quotes() {
         <p>{t("coding.quotes.gate", { quote: d.counts.quote, analysis: d.counts.analysis })}</p>
         <p>{t("coding.quotes.redacted")}</p>
       </div>
+      {asked ? (
+        <p className="ws-panel" role="status" data-testid="quote-check-asked">
+          {t(asked.enabled ? "workspace.quoteChecks.asked" : "workspace.quoteChecks.notChecking", { n: asked.asked })}
+        </p>
+      ) : null}
+      <CheckSummaryPanel summary={d.checks} />
       <Form method="post" className="ws-form" reloadDocument>
         <CsrfInput />
         {themeBoxes}
@@ -123,6 +134,11 @@ export default function Quotes() {
             {t("coding.quotes.export_md")}
           </button>
           <button type="submit">{t("coding.quotes.export_print")}</button>
+          {d.checks.enabled ? (
+            <button type="submit" name="intent" value="ask">
+              {t("workspace.quoteChecks.ask")}
+            </button>
+          ) : null}
         </div>
       </Form>
       <Form method="post" action={`${d.base}/quotes/qdpx`} reloadDocument className="ws-form">

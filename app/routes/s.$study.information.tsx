@@ -29,6 +29,9 @@ export default function Information() {
       <p>
         <a href={`/s/${data.slug}/resume`}>{t("participant.info.haveCode")}</a>
       </p>
+      <p>
+        <a href={`/s/${data.slug}/what-happened`}>{t("participant.heard.link")}</a>
+      </p>
     </ParticipantPage>
   );
 }

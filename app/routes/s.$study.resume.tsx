@@ -8,13 +8,23 @@ import { noStore, pageTitle, participantRequest, readForm } from "~/participants
 import { field } from "~/security/form-body.server";
 import { checkParticipantCode } from "~/participants/rate-limit.server";
 import { newSessionToken, openParticipantSession, sessionCookie } from "~/participants/session.server";
+import { participantScope, quotesWaiting } from "~/quote-checks/participant.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Tandem" }];
 export const headers = () => noStore;
 
-// Where the code takes the person: carrying on, withdrawing, changing their choices, or joining
-// their peer-support group, or reading what they agreed to.
-const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices", group: "group", consent: "my-consent" } as const;
+// Where the code takes the person: carrying on, withdrawing, changing their choices, joining their
+// peer-support group, checking their quotes, seeing what happened to what they said, or reading
+// what they agreed to.
+const TARGETS = {
+  next: "next",
+  withdraw: "withdraw",
+  choices: "consent-choices",
+  group: "group",
+  quotes: "my-quotes",
+  heard: "what-happened",
+  consent: "my-consent",
+} as const;
 type Target = keyof typeof TARGETS;
 const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");
 
@@ -64,7 +74,10 @@ async function checkCode(args: ActionFunctionArgs) {
   const participant = checked.participant;
   const token = newSessionToken();
   await openParticipantSession(db, { token, participantId: participant.id, studyId: study.id, code: raw });
-  throw redirect(`/s/${study.slug}/${TARGETS[to]}`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, secureCookies) } });
+  // Someone coming back to carry on sees first any quote of theirs waiting for their check (ADR 078).
+  const waiting = to === "next" ? await quotesWaiting(db, await participantScope(db, study), participant.id) : 0;
+  const where = waiting > 0 ? TARGETS.quotes : TARGETS[to];
+  throw redirect(`/s/${study.slug}/${where}`, { headers: { ...noStore, "Set-Cookie": sessionCookie(token, secureCookies) } });
 }
 
 export default function Resume() {

@@ -183,6 +183,36 @@ export function StudyForm(props: {
         <input type="date" id="withdrawalDeadline" name="withdrawal_deadline" defaultValue={v.withdrawalDeadline ?? ""} />
       </fieldset>
 
+      <fieldset id="quoteCheck">
+        <legend>{t("workspace.studyForm.quoteCheck")}</legend>
+        {errorFor("quoteCheck")}
+        <div className="ws-check">
+          <input
+            type="checkbox"
+            id="quote_check"
+            name="quote_check"
+            value="yes"
+            defaultChecked={v.quoteCheck === true}
+            aria-describedby="quote_check-hint"
+          />
+          <label htmlFor="quote_check">{t("workspace.studyForm.quoteCheckOn")}</label>
+        </div>
+        <p className="ws-hint" id="quote_check-hint">
+          {t("workspace.studyForm.quoteCheckHint")}
+        </p>
+        <label htmlFor="quoteCheckDays">{t("workspace.studyForm.quoteCheckDays")}</label>
+        {errorFor("quoteCheckDays")}
+        <input
+          type="number"
+          id="quoteCheckDays"
+          name="quote_check_days"
+          min={1}
+          max={90}
+          defaultValue={String(v.quoteCheckDays ?? 14)}
+          style={{ width: "6rem" }}
+        />
+      </fieldset>
+
       <fieldset>
         <legend>{t("workspace.studyForm.records")}</legend>
         <label htmlFor="retentionUntil">{t("workspace.studyForm.retention")}</label>

@@ -33,6 +33,17 @@ export const studySettingsSchema = z.object({
   retention_until: z.string().nullable().default(null),
   /** Or: this many months after the study closes (used when no date is set). */
   retention_months_after_close: z.number().int().min(1).max(600).nullable().default(null),
+  /**
+   * Quote checks (member checking, docs/decisions/078-quote-checks.md): when on, a quote is
+   * published only after the person quoted has checked it, or their consent form's rule for silence
+   * says it may be after `wait_days`. Off by default; turning it on needs a consent form that says so.
+   */
+  quote_check: z
+    .object({
+      enabled: z.boolean().default(false),
+      wait_days: z.number().int().min(1).max(90).default(14),
+    })
+    .default({ enabled: false, wait_days: 14 }),
   /** Participant records carry the date only, unless a study opts in to the time of day. */
   date_precision: z.enum(["date", "datetime"]).default("date"),
   /** One section per page, or one question per page (easier on small screens and for some people). */

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/log.server";
 import { languageCodes } from "../i18n/languages";
 import { parseStudySettings, type StudySettings } from "./settings";
 import { userText } from "../security/user-text";
+import { askAboutEntryQuotes } from "../quote-checks/ask.server";
 import { WITHDRAWAL_MODES } from "../../db/tables/participants";
 
 const RESERVED_STUDY_SLUGS = new Set(["new"]);
@@ -39,6 +40,14 @@ export const studyInputSchema = z
       .max(600, "retention_months")
       .nullable()
       .default(null),
+    /** People check their quotes before publication (docs/decisions/078-quote-checks.md). */
+    quoteCheck: z.boolean().default(false),
+    quoteCheckDays: z.coerce
+      .number("quote_check_days")
+      .int("quote_check_days")
+      .min(1, "quote_check_days")
+      .max(90, "quote_check_days")
+      .default(14),
     datePrecision: z.enum(["date", "datetime"]).default("date"),
     pageMode: z.enum(["section", "question"]).default("section"),
     openTimepoints: z.array(timepoint).default(["once"]),
@@ -97,6 +106,8 @@ export function studyInputFromForm(form: FormData): StudyInput {
     withdrawalDeadline: text("withdrawal_deadline") || null,
     retentionUntil: text("retention_until") || null,
     retentionMonthsAfterClose: (text("retention_months") || null) as number | null,
+    quoteCheck: text("quote_check") === "yes",
+    quoteCheckDays: text("quote_check_days") || 14,
     datePrecision: text("date_precision") as "date",
     pageMode: (text("page_mode") || "section") as "section",
     openTimepoints: list(form.get("open_timepoints")),
@@ -131,6 +142,7 @@ function settingsFrom(study: ParsedStudy, previous: unknown): StudySettings {
     withdrawal: { modes: study.withdrawalModes, deadline: study.withdrawalDeadline },
     retention_until: study.retentionUntil,
     retention_months_after_close: study.retentionMonthsAfterClose,
+    quote_check: { enabled: study.quoteCheck, wait_days: study.quoteCheckDays },
     date_precision: study.datePrecision,
     page_mode: study.pageMode,
     open_timepoints: study.openTimepoints.length > 0 ? study.openTimepoints : ["once"],
@@ -168,6 +180,7 @@ async function writeParts(trx: DB, studyId: string, study: ParsedStudy): Promise
         .execute();
     }
   }
+  if (study.quoteCheck && !(await consentFormChecksQuotes(trx, study.instruments))) return { quoteCheck: "quote_check_consent_form" };
   const existing = await trx.selectFrom("cohort").select(["id", "name"]).where("study_id", "=", studyId).execute();
   const wanted = new Set(study.cohorts);
   for (const name of study.cohorts) {
@@ -182,6 +195,23 @@ async function writeParts(trx: DB, studyId: string, study: ParsedStudy): Promise
     await trx.deleteFrom("cohort").where("id", "=", cohort.id).execute();
   }
   return null;
+}
+
+/**
+ * Whether the study's consent form (its newest chosen version) tells people their quotes are checked
+ * and what silence means: a study may check quotes only then, since the form decides that rule.
+ */
+async function consentFormChecksQuotes(trx: DB, instruments: ParsedStudy["instruments"]): Promise<boolean> {
+  const ids = instruments.map((i) => i.versionId);
+  if (ids.length === 0) return false;
+  const form = await trx
+    .selectFrom("instrument_version")
+    .select(sql<boolean>`definition ? 'quote_check'`.as("checks"))
+    .where("id", "in", ids)
+    .where("kind", "=", "consent_form")
+    .orderBy("version", "desc")
+    .executeTakeFirst();
+  return form?.checks === true;
 }
 
 class Rollback extends Error {
@@ -254,11 +284,18 @@ export async function updateStudy(
         .execute();
       const errors = await writeParts(trx, current.id, study);
       if (errors) throw new Rollback(errors);
+      // Turning quote checks on asks the people already quoted in the study's entries (ADR 078).
+      const wasChecking = parseStudySettings(current.settings).quote_check.enabled;
+      const asked =
+        study.quoteCheck && !wasChecking
+          ? await askAboutEntryQuotes(trx, { organisationId: input.organisationId, studyId: current.id })
+          : 0;
       await recordAudit(trx, {
         actorUserId: input.actorUserId,
         organisationId: input.organisationId,
         action: "study_updated",
         subject: study.slug,
+        ...(study.quoteCheck !== wasChecking ? { detail: { quoteCheck: study.quoteCheck, quotesAsked: asked } } : {}),
       });
       return { ok: true as const, studyId: current.id, slug: study.slug };
     });
@@ -354,6 +391,8 @@ export function studyInputFromStudy(study: StudyDetail): StudyInput {
     withdrawalDeadline: study.settings.withdrawal.deadline,
     retentionUntil: study.settings.retention_until,
     retentionMonthsAfterClose: study.settings.retention_months_after_close,
+    quoteCheck: study.settings.quote_check.enabled,
+    quoteCheckDays: study.settings.quote_check.wait_days,
     datePrecision: study.settings.date_precision,
     pageMode: study.settings.page_mode,
     openTimepoints: study.settings.open_timepoints,

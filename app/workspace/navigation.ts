@@ -38,6 +38,7 @@ const STUDY_MENU: MenuGroup[] = [
       { path: "/codes", label: "workspace.nav.codes", may: (can) => can("fieldwork:record") },
       { path: "/paper-consent", label: "workspace.nav.paperConsent", may: (can) => can("fieldwork:record") },
       { path: "/assisted", label: "workspace.nav.assisted", may: (can) => can("fieldwork:record") },
+      { path: "/quote-checks", label: "workspace.nav.quoteChecks", may: (can) => can("fieldwork:record") },
       { path: "/consent-choices", label: "workspace.consentChoices.title", may: (can) => can("fieldwork:record") },
       { path: "/withdrawal", label: "workspace.nav.withdrawal", may: (can) => can("fieldwork:record") },
     ],

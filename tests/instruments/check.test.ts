@@ -156,6 +156,21 @@ statements:
     ]);
   });
 
+  it("accepts a consent form's rule for quote checks only with a quotes statement, and only on a consent form", () => {
+    folder = instrumentFolder();
+    const consent = (id: string, statements: string) =>
+      `id: ${id}\nversion: 1\nkind: consent_form\ntitle: Consent\nquote_check:\n  silence: withhold\nstatements:\n${statements}`;
+    folder.write("checked/1/instrument.yaml", consent("checked", "  - { id: take_part, text: Yes, required: true }\n  - { id: quotes, text: Quotes, required: false, flag: quotes }\n"));
+    folder.write("no-quotes/1/instrument.yaml", consent("no-quotes", "  - { id: take_part, text: Yes, required: true }\n"));
+    folder.write("silent/1/instrument.yaml", consent("silent", "  - { id: take_part, text: Yes, required: true }\n").replace("withhold", "maybe"));
+    folder.write("sheet/1/instrument.yaml", "id: sheet\nversion: 1\nkind: information_sheet\ntitle: Sheet\nquote_check: { silence: publish }\nsections: []\n");
+    const problems = check();
+    expect(problems.filter((p) => p.includes("checked/"))).toEqual([]);
+    expect(problems.some((p) => p.includes("no-quotes/") && p.includes("quote_check needs a statement with flag: quotes"))).toBe(true);
+    expect(problems.some((p) => p.includes("silent/") && p.includes("silence"))).toBe(true);
+    expect(problems.some((p) => p.includes("sheet/") && p.includes("quote_check is only for a consent_form"))).toBe(true);
+  });
+
   it("reports translation problems: missing and extra keys, bad ICU, review, language", () => {
     folder = instrumentFolder();
     folder.write("survey/1/instrument.yaml", surveyV1);

@@ -179,17 +179,19 @@ describe("timepoints and consent-form versions", () => {
     const participant = { id: person.participantId, withdrawn_on: null };
     expect((await nextStep(database.db, study, participant)).kind).toBe("page");
     // A second consent-form version is added to the study.
+    // (the newest published version, which the study uses, and one after it)
     const v1 = await database.db
       .selectFrom("instrument_version")
       .selectAll()
       .where("instrument_id", "=", "consent-form")
+      .orderBy("version", "desc")
       .executeTakeFirstOrThrow();
-    const definition = { ...(v1.definition as object), version: 2 };
+    const definition = { ...(v1.definition as object), version: v1.version + 1 };
     const v2 = await database.db
       .insertInto("instrument_version")
       .values({
         instrument_id: "consent-form",
-        version: 2,
+        version: v1.version + 1,
         kind: v1.kind,
         content_hash: "test-v2",
         definition: JSON.stringify(definition),

@@ -66,6 +66,14 @@ export const ROUTES: Route[] = [
     allowed: 200,
   },
   { method: "POST", path: "/research/{org}/studies/{study}/assisted", permission: "fieldwork:record", body: { _code: "" }, allowed: 400 },
+  { method: "GET", path: "/research/{org}/studies/{study}/quote-checks", permission: "fieldwork:record", allowed: 200 },
+  {
+    method: "POST",
+    path: "/research/{org}/studies/{study}/quote-checks",
+    permission: "fieldwork:record",
+    body: { intent: "find", _code: "" },
+    allowed: 400,
+  },
   { method: "GET", path: "/research/{org}/studies/{study}/withdrawal", permission: "fieldwork:record", allowed: 200 },
   {
     method: "POST",
@@ -97,6 +105,7 @@ export const ROUTES: Route[] = [
     allowed: 400,
   },
   { method: "GET", path: "/research/{org}/studies/{study}/quotes", permission: "export:raw", allowed: 200 },
+  { method: "POST", path: "/research/{org}/studies/{study}/quotes", permission: "export:raw", body: { intent: "ask" }, allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/wellbeing", permission: "dashboard:read", allowed: 200 },
   { method: "GET", path: "/research/{org}/studies/{study}/wellbeing/cohorts", permission: "fieldwork:record", allowed: 200 },
   { method: "GET", path: "/research/{org}/report-back", permission: "publication:draft", allowed: 200 },

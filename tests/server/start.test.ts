@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -103,28 +103,30 @@ describe("npm start's preparation of the database", () => {
       .select(["instrument_id", "version", "content_hash"])
       .where("instrument_id", "=", "consent-form")
       .execute();
-    expect(before).toHaveLength(1);
+    // Nothing was published: the versions are the repository's, unchanged.
+    expect(before.map((v) => v.version).sort()).toEqual(readdirSync(path.join(instruments, "consent-form")).map(Number).sort());
 
-    // The fix the message names: restore version 1 and put the edit into version 2.
+    // The fix the message names: restore version 1 and put the edit into the next version.
     writeFileSync(file, original);
-    cpSync(path.join(instruments, "consent-form", "1"), path.join(instruments, "consent-form", "2"), { recursive: true });
-    const v2 = path.join(instruments, "consent-form", "2", "instrument.yaml");
+    const next = Math.max(...before.map((v) => v.version)) + 1;
+    cpSync(path.join(instruments, "consent-form", "1"), path.join(instruments, "consent-form", String(next)), { recursive: true });
+    const copy = path.join(instruments, "consent-form", String(next), "instrument.yaml");
     writeFileSync(
-      v2,
-      readFileSync(v2, "utf8")
-        .replace(/^version: 1$/m, "version: 2")
+      copy,
+      readFileSync(copy, "utf8")
+        .replace(/^version: 1$/m, `version: ${next}`)
         .replace("participation is voluntary", "participation is entirely voluntary"),
     );
     const result = await bootstrap(database, { instrumentsDir: instruments, demo: false });
-    expect(result.published).toEqual(["consent-form@2"]);
+    expect(result.published).toEqual([`consent-form@${next}`]);
     const versions = await database.db
       .selectFrom("instrument_version")
       .select(["version", "content_hash"])
       .where("instrument_id", "=", "consent-form")
       .orderBy("version")
       .execute();
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(versions[0]!.content_hash).toBe(before[0]!.content_hash);
+    expect(versions.map((v) => v.version)).toEqual([...before.map((v) => v.version).sort(), next]);
+    expect(versions[0]!.content_hash).toBe(before.find((v) => v.version === 1)!.content_hash);
   });
 
   it("refuses to start on a broken instrument, listing each problem with its path and line", async () => {

@@ -32,6 +32,7 @@ const PAGES = [
   "/research/demo/studies/demo/paper-consent",
   "/research/demo/studies/demo/assisted?use=peer-support-wellbeing:pre&language=ar",
   "/research/demo/studies/demo/withdrawal",
+  "/research/demo/studies/demo/quote-checks",
 ];
 
 describe.runIf(run)("every workspace page in Chromium", () => {

@@ -7,6 +7,40 @@ import { commandValue } from "~/report-back/entry-form";
 import { Fold } from "./Fold";
 import type { EditorPageData } from "./types";
 
+/**
+ * A linked quote's words while the gate gives them to the editor (shown, or waiting for the person
+ * quoted to check it), and why it is not shown when it is not (docs/decisions/078-quote-checks.md).
+ */
+function LinkedQuote({ quote }: { quote: EditorPageData["quotes"][number] }) {
+  const t = useT();
+  return (
+    <>
+      {quote.text !== null ? (
+        <>
+          <q lang={quote.language ?? undefined}>{quote.text}</q> <span className="ws-muted">{quoteOrigin(t, quote)}</span>
+        </>
+      ) : null}
+      {quote.state === "shown" ? null : (
+        <>
+          {" "}
+          <strong>{t(`reportback.editor.quoteGone.${quote.state}`, { date: quote.dueOn ? day(quote.dueOn) : new Date(0) })}</strong>
+        </>
+      )}
+    </>
+  );
+}
+
+/** How many of the entry's quotes wait for the people quoted to check them (docs/decisions/078-quote-checks.md). */
+export function QuotesWaiting({ data }: { data: EditorPageData }) {
+  const t = useT();
+  const count = data.quotes.filter((q) => q.state === "waiting").length;
+  return count > 0 ? (
+    <p className="ws-panel" data-testid="quotes-waiting">
+      {t("reportback.editor.quotesWaiting", { count })}
+    </p>
+  ) : null;
+}
+
 interface QuoteOrigin {
   source: "focus_group" | "interview" | "answer" | null;
   speaker: string | null;
@@ -55,13 +89,7 @@ export function QuotesSection({ data }: { data: EditorPageData }) {
             <ul className="ws-list">
               {quotes.map((q) => (
                 <li key={q.id} className={`rb-quote-${q.state}`}>
-                  {q.state === "shown" ? (
-                    <>
-                      <q lang={q.language ?? undefined}>{q.text}</q> <span className="ws-muted">{quoteOrigin(t, q)}</span>
-                    </>
-                  ) : (
-                    <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-                  )}{" "}
+                  <LinkedQuote quote={q} />{" "}
                   <button className="button button-secondary rb-small" name="intent" value={commandValue("quote-remove", q.id)}>
                     {t("reportback.editor.removeQuote")}
                   </button>
@@ -136,13 +164,7 @@ export function UsedQuotes({ data }: { data: EditorPageData }) {
               .filter((q) => q.themeId === themeId)
               .map((q) => (
                 <li key={q.id}>
-                  {q.state === "shown" ? (
-                    <>
-                      <q lang={q.language ?? undefined}>{q.text}</q> <span className="ws-muted">{quoteOrigin(t, q)}</span>
-                    </>
-                  ) : (
-                    <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-                  )}
+                  <LinkedQuote quote={q} />
                 </li>
               ))}
           </ul>

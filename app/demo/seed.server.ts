@@ -85,6 +85,7 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
       ],
       withdrawal: { modes: [...WITHDRAWAL_MODES], deadline: null },
       retention_until: null,
+      retention_months_after_close: null,
       // The demo's consent form and information sheet (the newest versions) say that quotes are
       // checked with the person before they are published, so the demo study checks them.
       quote_check: { enabled: true, wait_days: 14 },

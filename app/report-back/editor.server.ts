@@ -2,19 +2,22 @@
  * What the workspace editor shows of an entry: everything it stores, plus the state of each quote it
  * links — shown (through the gate today), no longer shown (the person withdrew or took back quote
  * consent: the gate does not return it, and the editor does not get its words either), or erased
- * (the coding went with the person's data). Candidate quotes are offered only through the gate.
+ * (the coding went with the person's data). Candidate quotes are offered only through the gate, each
+ * passage once (app/report-back/candidates.ts).
  */
 import type { DB } from "../../db/index";
 import { listThemes } from "../coding/codebook.server";
 import { themeCounts } from "../coding/theme-views.server";
-import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
+import { workspaceQuotesByCoding } from "./quotes.server";
 import { codingIdsOfThemes } from "../consent/codings.server";
+import { groupCandidates } from "./candidates";
 import { quoteChecksEnabled, refusedCodingIds } from "../consent/quote-checks.server";
 
 /**
  * A linked quote: shown; waiting for the person quoted to check it (or, when the study checks quotes,
  * not yet asked); not used because they did not answer in time and their consent form says silence
- * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased.
+ * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased
+ * (docs/decisions/078-quote-checks.md).
  */
 export type LinkedQuoteState = "shown" | "waiting" | "not_asked" | "withheld" | "refused" | "withdrawn" | "erased";
 
@@ -49,6 +52,17 @@ export async function studiesOf(db: DB, organisationId: string) {
     .execute();
 }
 
+/** The entry's id by its slug, within the organisation (for the editor's actions, which need no more). */
+export async function entryIdOf(db: DB, organisationId: string, slug: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("report_entry")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function editorEntry(db: DB, organisationId: string, slug: string) {
   const entry = await db
     .selectFrom("report_entry")
@@ -67,16 +81,16 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   const themes = await listThemes(db, scope);
   const people = new Map((await themeCounts(db, scope)).map((c) => [c.themeId, c.people]));
 
-  // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it.
+  // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it, each
+  // passage once however many coders and themes it has.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  // Read for choosing: what the person quoted has not said no to, with where each check stands.
-  const live = await consentedQuotesByCoding(
-    db,
-    scope,
-    [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])],
-    { quoteChecks: "choose" },
-  );
+  const live = await workspaceQuotesByCoding(db, scope, [
+    ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
+  ]);
+  const linkedIds = new Set(links.flatMap((l) => (l.coding_id ? [l.coding_id] : [])));
+  const candidates = groupCandidates([...live.values()], linkedIds, themeIds);
+  // Read for choosing (every quote but a "no"), with where each check stands.
   const checking = await quoteChecksEnabled(db, scope);
   const refused = await refusedCodingIds(
     db,
@@ -87,17 +101,10 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     if (codingId === null) return { state: "erased", dueOn: null };
     const q = live.get(codingId);
     if (!q) return { state: refused.has(codingId) ? "refused" : "withdrawn", dueOn: null };
-    const check = q.check ?? { state: "unchecked", dueOn: null };
-    if (check.state === "publish") return { state: "shown", dueOn: null };
-    if (check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
-    return { state: check.state === "waiting" ? "waiting" : check.state === "withhold" ? "withheld" : "refused", dueOn: check.dueOn };
+    if (q.check.state === "publish") return { state: "shown", dueOn: null };
+    if (q.check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
+    return { state: q.check.state === "waiting" ? "waiting" : q.check.state === "withhold" ? "withheld" : "refused", dueOn: q.check.dueOn };
   };
-  const linkedIds = new Set(links.map((l) => l.coding_id));
-  const candidates = new Map<string, LiveQuote[]>();
-  for (const q of live.values()) {
-    if (linkedIds.has(q.codingId) || !themeIds.includes(q.themeId)) continue;
-    candidates.set(q.themeId, [...(candidates.get(q.themeId) ?? []), q]);
-  }
 
   return {
     entry: {
@@ -138,10 +145,22 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     quotes: links.map((l) => {
       const q = l.coding_id ? live.get(l.coding_id) : undefined;
       const { state, dueOn } = stateOf(l.coding_id);
-      return { id: l.id, themeId: l.theme_id, state, dueOn, text: q?.text ?? null, language: q?.language ?? null };
+      return {
+        id: l.id,
+        themeId: l.theme_id,
+        state,
+        dueOn,
+        text: q?.text ?? null,
+        language: q?.language ?? null,
+        source: q?.source ?? null,
+        speaker: q?.speaker ?? null,
+        interpreted: q?.interpreted ?? false,
+        gathering: q?.gathering ?? null,
+        on: q?.on ?? null,
+      };
     }),
+    candidates,
     checkingQuotes: checking,
-    candidates: Object.fromEntries(candidates),
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
   };
 }

@@ -13,10 +13,13 @@
  * the coding they came from; when the coding module offers a by-coding read, this becomes a call to it.
  */
 import type { DB } from "../../db/index";
+import type { GatedUnit } from "../consent/units.server";
+import { readCodings, type GatedCoding } from "../consent/codings.server";
 import { quoteCheckStates, quoteTranslations, type CheckOutcome } from "../consent/quote-checks.server";
-import { readCodings } from "../consent/codings.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
+import { respondentLabel } from "../coding/quotes.server";
+import type { UnitKey } from "../coding/units";
 import { redactedText, redactedTranslation, redactionsFor, studyScripts } from "../coding/redactions.server";
 
 export interface LiveQuote {
@@ -30,28 +33,92 @@ export interface LiveQuote {
   source: "focus_group" | "interview" | "answer";
   /** YYYY-MM: never the day. */
   month: string;
-  /** Read for choosing only: where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
-  check?: { state: CheckOutcome | "unchecked"; dueOn: string | null };
+}
+
+/** Which quote checks a read applies: what may be published today, or (choosing) all but a "no". */
+export type QuoteChecksMode = "publish" | "choose";
+
+/** A quote as the workspace editor lists it: the public quote plus who said it, where and when. */
+export interface WorkspaceQuote extends LiveQuote {
+  unit: UnitKey;
+  start: number;
+  end: number;
+  /**
+   * The speaker's pseudonym: the four characters that name a quote's speaker in the quotes export
+   * (app/coding/quotes.server.ts `respondentLabel`), the same for one person across the study, so an
+   * editor can see that two quotes are one person's. Never shown on a public page.
+   */
+  speaker: string;
+  /** An interpreter's rendering of the speaker's turn. */
+  interpreted: boolean;
+  /** The gathering's name; null for a questionnaire answer. */
+  gathering: string | null;
+  /** The day of the gathering or of the answer (YYYY-MM-DD): the workspace may see it, the public sees the month. */
+  on: string;
+  /** Where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
+  check: { state: CheckOutcome | "unchecked"; dueOn: string | null };
 }
 
 /**
  * The quotes of these codings that may be shown today, by coding id; the others are left out. With
- * `choose` (the editor offering and linking quotes), also those still waiting for the person quoted
- * to check them, each with its check's state; never one the person said no to.
+ * `choose` (linking a quote in the editor), also those still waiting for the person quoted to check
+ * them; never one the person said no to.
  */
 export async function consentedQuotesByCoding(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
-  options: { quoteChecks?: "publish" | "choose" } = {},
+  options: { quoteChecks?: QuoteChecksMode } = {},
 ): Promise<Map<string, LiveQuote>> {
   const out = new Map<string, LiveQuote>();
+  for (const { quote } of await gatedQuotes(db, scope, codingIds, options.quoteChecks ?? "publish")) out.set(quote.codingId, quote);
+  return out;
+}
+
+/**
+ * The same quotes for the workspace editor, with speaker pseudonym and gathering (never sent to the
+ * public), read for choosing: those waiting for the person quoted too, each with its check's state.
+ */
+export async function workspaceQuotesByCoding(
+  db: DB,
+  scope: StudyScope,
+  codingIds: readonly string[],
+): Promise<Map<string, WorkspaceQuote>> {
+  const out = new Map<string, WorkspaceQuote>();
+  const read = await gatedQuotes(db, scope, codingIds, "choose");
+  const checks = await quoteCheckStates(
+    db,
+    scope,
+    read.map((r) => r.coding),
+  );
+  for (const { quote, coding, unit } of read) {
+    out.set(quote.codingId, {
+      ...quote,
+      unit: unit.key,
+      start: coding.start,
+      end: coding.end,
+      speaker: unit.ownerId ? respondentLabel(scope.studyId, unit.ownerId) : "",
+      interpreted: unit.renders !== null,
+      gathering: unit.sessionLabel,
+      on: (unit.heldOn ?? "").slice(0, 10),
+      check: checks.get(coding.id) ?? { state: "unchecked", dueOn: null },
+    });
+  }
+  return out;
+}
+
+async function gatedQuotes(
+  db: DB,
+  scope: StudyScope,
+  codingIds: readonly string[],
+  quoteChecks: QuoteChecksMode,
+): Promise<{ quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[]> {
+  const out: { quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[] = [];
   if (codingIds.length === 0) return out;
   // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, and
   // whose quote checks allow it, come back.
-  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks: options.quoteChecks ?? "publish" });
+  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks });
   if (codings.length === 0) return out;
-  const checks = options.quoteChecks === "choose" ? await quoteCheckStates(db, scope, codings) : null;
   const unitList = [...units.values()];
   const redactions = await redactionsFor(
     db,
@@ -71,15 +138,18 @@ export async function consentedQuotesByCoding(
     const translated: Record<string, string> = {};
     for (const t of translations.get(unit.key) ?? [])
       if (t.language !== unit.language) translated[t.language] = redactedTranslation(t.text, names, scripts);
-    out.set(coding.id, {
-      codingId: coding.id,
-      themeId: coding.themeId,
-      text: redactedText(extract, clipped).trim(),
-      language: unit.language,
-      translations: translated,
-      source: unit.sessionKind ?? "answer",
-      month: (unit.heldOn ?? "").slice(0, 7),
-      ...(checks ? { check: checks.get(coding.id) } : {}),
+    out.push({
+      coding,
+      unit,
+      quote: {
+        codingId: coding.id,
+        themeId: coding.themeId,
+        text: redactedText(extract, clipped).trim(),
+        language: unit.language,
+        translations: translated,
+        source: unit.sessionKind ?? "answer",
+        month: (unit.heldOn ?? "").slice(0, 7),
+      },
     });
   }
   return out;

@@ -33,6 +33,13 @@ export const studyInputSchema = z
     withdrawalModes: z.array(z.enum(WITHDRAWAL_MODES)).min(1, "withdrawal_modes"),
     withdrawalDeadline: isoDate.nullable().default(null),
     retentionUntil: isoDate.nullable().default(null),
+    retentionMonthsAfterClose: z.coerce
+      .number({ error: "retention_months" })
+      .int("retention_months")
+      .min(1, "retention_months")
+      .max(600, "retention_months")
+      .nullable()
+      .default(null),
     /** People check their quotes before publication (docs/decisions/078-quote-checks.md). */
     quoteCheck: z.boolean().default(false),
     quoteCheckDays: z.coerce
@@ -98,6 +105,7 @@ export function studyInputFromForm(form: FormData): StudyInput {
     withdrawalModes: form.getAll("withdrawal_mode").map(String) as StudyInput["withdrawalModes"],
     withdrawalDeadline: text("withdrawal_deadline") || null,
     retentionUntil: text("retention_until") || null,
+    retentionMonthsAfterClose: (text("retention_months") || null) as number | null,
     quoteCheck: text("quote_check") === "yes",
     quoteCheckDays: text("quote_check_days") || 14,
     datePrecision: text("date_precision") as "date",
@@ -133,6 +141,7 @@ function settingsFrom(study: ParsedStudy, previous: unknown): StudySettings {
     support: study.support,
     withdrawal: { modes: study.withdrawalModes, deadline: study.withdrawalDeadline },
     retention_until: study.retentionUntil,
+    retention_months_after_close: study.retentionMonthsAfterClose,
     quote_check: { enabled: study.quoteCheck, wait_days: study.quoteCheckDays },
     date_precision: study.datePrecision,
     page_mode: study.pageMode,
@@ -319,7 +328,12 @@ export async function setStudyStatus(
     if (!has("information_sheet") || !has("consent_form")) return { ok: false as const, error: "needs_consent_instruments" };
   }
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("study").set({ status: input.status }).where("id", "=", study.id).execute();
+    // closed_on starts the clock of a retention period counted from closing (retention.server.ts).
+    await trx
+      .updateTable("study")
+      .set({ status: input.status, closed_on: input.status === "closed" ? sql<string>`current_date` : null })
+      .where("id", "=", study.id)
+      .execute();
     await recordAudit(trx, {
       actorUserId: input.actorUserId,
       organisationId: input.organisationId,
@@ -376,6 +390,7 @@ export function studyInputFromStudy(study: StudyDetail): StudyInput {
     withdrawalModes: study.settings.withdrawal.modes,
     withdrawalDeadline: study.settings.withdrawal.deadline,
     retentionUntil: study.settings.retention_until,
+    retentionMonthsAfterClose: study.settings.retention_months_after_close,
     quoteCheck: study.settings.quote_check.enabled,
     quoteCheckDays: study.settings.quote_check.wait_days,
     datePrecision: study.settings.date_precision,

@@ -16,7 +16,8 @@ import { quoteChecksEnabled, refusedCodingIds } from "../consent/quote-checks.se
 /**
  * A linked quote: shown; waiting for the person quoted to check it (or, when the study checks quotes,
  * not yet asked); not used because they did not answer in time and their consent form says silence
- * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased.
+ * is a no; refused by them; withdrawn (they took back quote consent or withdrew); or erased
+ * (docs/decisions/078-quote-checks.md).
  */
 export type LinkedQuoteState = "shown" | "waiting" | "not_asked" | "withheld" | "refused" | "withdrawn" | "erased";
 
@@ -84,13 +85,12 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   // passage once however many coders and themes it has.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  // Read for choosing: what the person quoted has not said no to, with where each check stands.
-  const live = await workspaceQuotesByCoding(
-    db,
-    scope,
-    [...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))])],
-    { quoteChecks: "choose" },
-  );
+  const live = await workspaceQuotesByCoding(db, scope, [
+    ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
+  ]);
+  const linkedIds = new Set(links.flatMap((l) => (l.coding_id ? [l.coding_id] : [])));
+  const candidates = groupCandidates([...live.values()], linkedIds, themeIds);
+  // Read for choosing (every quote but a "no"), with where each check stands.
   const checking = await quoteChecksEnabled(db, scope);
   const refused = await refusedCodingIds(
     db,
@@ -101,13 +101,10 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     if (codingId === null) return { state: "erased", dueOn: null };
     const q = live.get(codingId);
     if (!q) return { state: refused.has(codingId) ? "refused" : "withdrawn", dueOn: null };
-    const check = q.check ?? { state: "unchecked", dueOn: null };
-    if (check.state === "publish") return { state: "shown", dueOn: null };
-    if (check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
-    return { state: check.state === "waiting" ? "waiting" : check.state === "withhold" ? "withheld" : "refused", dueOn: check.dueOn };
+    if (q.check.state === "publish") return { state: "shown", dueOn: null };
+    if (q.check.state === "unchecked") return { state: checking ? "not_asked" : "shown", dueOn: null };
+    return { state: q.check.state === "waiting" ? "waiting" : q.check.state === "withhold" ? "withheld" : "refused", dueOn: q.check.dueOn };
   };
-  const linkedIds = new Set(links.flatMap((l) => (l.coding_id ? [l.coding_id] : [])));
-  const candidates = groupCandidates([...live.values()], linkedIds, themeIds);
 
   return {
     entry: {
@@ -162,8 +159,8 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
         on: q?.on ?? null,
       };
     }),
-    checkingQuotes: checking,
     candidates,
+    checkingQuotes: checking,
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
   };
 }

@@ -14,8 +14,8 @@
  */
 import type { DB } from "../../db/index";
 import type { GatedUnit } from "../consent/units.server";
-import { quoteCheckStates, quoteTranslations, type CheckOutcome } from "../consent/quote-checks.server";
 import { readCodings, type GatedCoding } from "../consent/codings.server";
+import { quoteCheckStates, quoteTranslations, type CheckOutcome } from "../consent/quote-checks.server";
 import type { StudyScope } from "../consent/scope.server";
 import { redactionNames } from "../coding/codings.server";
 import { respondentLabel } from "../coding/quotes.server";
@@ -33,18 +33,10 @@ export interface LiveQuote {
   source: "focus_group" | "interview" | "answer";
   /** YYYY-MM: never the day. */
   month: string;
-  /** Read for choosing only: where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
-  check?: { state: CheckOutcome | "unchecked"; dueOn: string | null };
 }
 
-/**
- * "publish" (public pages, feeds, exports): only quotes their people's checks let through. "choose"
- * (the editor offering and linking quotes): also those still waiting for the person quoted, each with
- * its check's state; never one the person said no to.
- */
-export interface QuoteReadOptions {
-  quoteChecks?: "publish" | "choose";
-}
+/** Which quote checks a read applies: what may be published today, or (choosing) all but a "no". */
+export type QuoteChecksMode = "publish" | "choose";
 
 /** A quote as the workspace editor lists it: the public quote plus who said it, where and when. */
 export interface WorkspaceQuote extends LiveQuote {
@@ -63,29 +55,43 @@ export interface WorkspaceQuote extends LiveQuote {
   gathering: string | null;
   /** The day of the gathering or of the answer (YYYY-MM-DD): the workspace may see it, the public sees the month. */
   on: string;
+  /** Where the person quoted stands on it (docs/decisions/078-quote-checks.md). */
+  check: { state: CheckOutcome | "unchecked"; dueOn: string | null };
 }
 
-/** The quotes of these codings that may be shown today, by coding id; the others are left out. */
+/**
+ * The quotes of these codings that may be shown today, by coding id; the others are left out. With
+ * `choose` (linking a quote in the editor), also those still waiting for the person quoted to check
+ * them; never one the person said no to.
+ */
 export async function consentedQuotesByCoding(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
-  options: QuoteReadOptions = {},
+  options: { quoteChecks?: QuoteChecksMode } = {},
 ): Promise<Map<string, LiveQuote>> {
   const out = new Map<string, LiveQuote>();
-  for (const { quote } of await gatedQuotes(db, scope, codingIds, options)) out.set(quote.codingId, quote);
+  for (const { quote } of await gatedQuotes(db, scope, codingIds, options.quoteChecks ?? "publish")) out.set(quote.codingId, quote);
   return out;
 }
 
-/** The same quotes for the workspace editor, with speaker pseudonym and gathering (never sent to the public). */
+/**
+ * The same quotes for the workspace editor, with speaker pseudonym and gathering (never sent to the
+ * public), read for choosing: those waiting for the person quoted too, each with its check's state.
+ */
 export async function workspaceQuotesByCoding(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
-  options: QuoteReadOptions = {},
 ): Promise<Map<string, WorkspaceQuote>> {
   const out = new Map<string, WorkspaceQuote>();
-  for (const { quote, coding, unit } of await gatedQuotes(db, scope, codingIds, options)) {
+  const read = await gatedQuotes(db, scope, codingIds, "choose");
+  const checks = await quoteCheckStates(
+    db,
+    scope,
+    read.map((r) => r.coding),
+  );
+  for (const { quote, coding, unit } of read) {
     out.set(quote.codingId, {
       ...quote,
       unit: unit.key,
@@ -95,6 +101,7 @@ export async function workspaceQuotesByCoding(
       interpreted: unit.renders !== null,
       gathering: unit.sessionLabel,
       on: (unit.heldOn ?? "").slice(0, 10),
+      check: checks.get(coding.id) ?? { state: "unchecked", dueOn: null },
     });
   }
   return out;
@@ -104,15 +111,14 @@ async function gatedQuotes(
   db: DB,
   scope: StudyScope,
   codingIds: readonly string[],
-  options: QuoteReadOptions,
+  quoteChecks: QuoteChecksMode,
 ): Promise<{ quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[]> {
   const out: { quote: LiveQuote; coding: GatedCoding; unit: GatedUnit }[] = [];
   if (codingIds.length === 0) return out;
   // THE GATE: only codings whose unit is a quotable participant's, in this organisation's study, and
   // whose quote checks allow it, come back.
-  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks: options.quoteChecks ?? "publish" });
+  const { codings, units } = await readCodings(db, scope, "quote", { codingIds, quoteChecks });
   if (codings.length === 0) return out;
-  const checks = options.quoteChecks === "choose" ? await quoteCheckStates(db, scope, codings) : null;
   const unitList = [...units.values()];
   const redactions = await redactionsFor(
     db,
@@ -143,7 +149,6 @@ async function gatedQuotes(
         translations: translated,
         source: unit.sessionKind ?? "answer",
         month: (unit.heldOn ?? "").slice(0, 7),
-        ...(checks ? { check: checks.get(coding.id) } : {}),
       },
     });
   }

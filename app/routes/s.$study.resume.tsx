@@ -14,16 +14,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export const headers = () => noStore;
 
 // Where the code takes the person: carrying on, withdrawing, changing their choices, joining their
-// peer-support group, checking their quotes, seeing what happened to what they said, or reading
-// what they agreed to.
+// peer-support group, reading what they agreed to, checking their quotes, or seeing what happened to
+// what they said.
 const TARGETS = {
   next: "next",
   withdraw: "withdraw",
   choices: "consent-choices",
   group: "group",
+  consent: "my-consent",
   quotes: "my-quotes",
   heard: "what-happened",
-  consent: "my-consent",
 } as const;
 type Target = keyof typeof TARGETS;
 const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");

@@ -7,9 +7,37 @@ import { commandValue } from "~/report-back/entry-form";
 import { Fold } from "./Fold";
 import type { EditorPageData } from "./types";
 
+interface QuoteOrigin {
+  source: "focus_group" | "interview" | "answer" | null;
+  speaker: string | null;
+  interpreted: boolean;
+  gathering: string | null;
+  on: string | null;
+}
+
+/** Who said it (their pseudonym), in which gathering or questionnaire, on what day. */
+export function quoteOrigin(t: Translate, q: QuoteOrigin): string {
+  if (!q.source || !q.speaker) return "";
+  const said = q.on
+    ? t(`reportback.editor.saidIn.${q.source}`, { speaker: q.speaker, gathering: q.gathering ?? "", date: day(q.on) })
+    : t("reportback.editor.saidBy", { speaker: q.speaker });
+  return q.interpreted ? `${said} ${t("reportback.editor.throughInterpreter")}` : said;
+}
+
+/** How many of the entry's quotes wait for the people quoted to check them (docs/decisions/078-quote-checks.md). */
+function QuotesWaiting({ data }: { data: EditorPageData }) {
+  const t = useT();
+  const count = data.quotes.filter((q) => q.state === "waiting").length;
+  return count > 0 ? (
+    <p className="ws-panel" data-testid="quotes-waiting">
+      {t("reportback.editor.quotesWaiting", { count })}
+    </p>
+  ) : null;
+}
+
 /**
- * A linked quote's words while the gate gives them to the editor (shown, or waiting for the person
- * quoted to check it), and why it is not shown when it is not (docs/decisions/078-quote-checks.md).
+ * A linked quote's words while the gate gives them to the editor (waiting for its check included),
+ * and why it is not shown on the public page when it is not.
  */
 function LinkedQuote({ quote }: { quote: EditorPageData["quotes"][number] }) {
   const t = useT();
@@ -28,34 +56,6 @@ function LinkedQuote({ quote }: { quote: EditorPageData["quotes"][number] }) {
       )}
     </>
   );
-}
-
-/** How many of the entry's quotes wait for the people quoted to check them (docs/decisions/078-quote-checks.md). */
-export function QuotesWaiting({ data }: { data: EditorPageData }) {
-  const t = useT();
-  const count = data.quotes.filter((q) => q.state === "waiting").length;
-  return count > 0 ? (
-    <p className="ws-panel" data-testid="quotes-waiting">
-      {t("reportback.editor.quotesWaiting", { count })}
-    </p>
-  ) : null;
-}
-
-interface QuoteOrigin {
-  source: "focus_group" | "interview" | "answer" | null;
-  speaker: string | null;
-  interpreted: boolean;
-  gathering: string | null;
-  on: string | null;
-}
-
-/** Who said it (their pseudonym), in which gathering or questionnaire, on what day. */
-export function quoteOrigin(t: Translate, q: QuoteOrigin): string {
-  if (!q.source || !q.speaker) return "";
-  const said = q.on
-    ? t(`reportback.editor.saidIn.${q.source}`, { speaker: q.speaker, gathering: q.gathering ?? "", date: day(q.on) })
-    : t("reportback.editor.saidBy", { speaker: q.speaker });
-  return q.interpreted ? `${said} ${t("reportback.editor.throughInterpreter")}` : said;
 }
 
 /** Is there a quote to choose for a theme that has none shown yet? Work to do, so its section opens. */
@@ -79,6 +79,7 @@ export function QuotesSection({ data }: { data: EditorPageData }) {
   return (
     <section aria-labelledby="rb-quotes" className="rb-quotes">
       <h3 id="rb-quotes">{t("reportback.editor.quotesUsed")}</h3>
+      <QuotesWaiting data={data} />
       {data.linkedThemes.length === 0 ? <p className="ws-muted">{t("reportback.editor.chooseThemesFirst")}</p> : null}
       {data.linkedThemes.map(({ themeId }) => {
         const quotes = data.quotes.filter((q) => q.themeId === themeId);
@@ -156,6 +157,7 @@ export function UsedQuotes({ data }: { data: EditorPageData }) {
   return (
     <section aria-labelledby="rb-used">
       <h2 id="rb-used">{t("reportback.editor.quotesUsed")}</h2>
+      <QuotesWaiting data={data} />
       {data.linkedThemes.map(({ themeId }) => (
         <div key={themeId} className="ws-panel">
           <h3>{themeName.get(themeId)}</h3>

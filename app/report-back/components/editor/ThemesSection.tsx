@@ -2,7 +2,7 @@ import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
 import { fieldId, fieldName } from "~/report-back/entry-form";
 import { Fold } from "./Fold";
-import { QuotesSection, QuotesWaiting, quotesToChoose } from "./QuotesSection";
+import { QuotesSection, quotesToChoose } from "./QuotesSection";
 import type { EditorPageData, EntryFormState } from "./types";
 
 /**
@@ -81,7 +81,6 @@ export function ThemesSection({ data, form }: { data: EditorPageData; form: Entr
         </tbody>
       </table>
       <p className="ws-hint">{t("reportback.editor.themesHint")}</p>
-      <QuotesWaiting data={data} />
       <QuotesSection data={data} />
     </Fold>
   );

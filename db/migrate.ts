@@ -15,6 +15,7 @@ import * as m0012 from "./migrations/0012_turn_language_and_translation";
 import * as m0013 from "./migrations/0013_health_probe";
 import * as m0017 from "./migrations/0017_unit_arrival";
 import * as m0018 from "./migrations/0018_study_revision";
+import * as m0020 from "./migrations/0020_retention";
 
 // Listed explicitly rather than read from the folder so that bundlers and tsx see the same set.
 // Forward-only: there are no `down` migrations; a mistake is corrected by the next migration.
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0016_participant_flash": m0016,
   "0017_unit_arrival": m0017,
   "0018_study_revision": m0018,
+  "0020_retention": m0020,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

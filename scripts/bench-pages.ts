@@ -225,6 +225,8 @@ async function main() {
         await browser.post("/s/demo/consent-choices", { audio_recording: "no", quotes: "no" }),
         "/s/demo/consent-choices",
       );
+      await measure("my-consent", await browser.get("/s/demo/my-consent"), "/s/demo/my-consent");
+      await measure("my-consent (code shown)", await browser.get("/s/demo/my-consent?code=show"), "/s/demo/my-consent");
       const group = await browser.get("/s/demo/group");
       await measure("group", group, "/s/demo/group");
       const cohort = /name="cohort" value="([0-9a-f-]{36})"/.exec(group.html)?.[1] ?? "";

@@ -14,6 +14,7 @@ import type { DatabaseHandle } from "../db/index";
 import type { Secrets } from "../app/security/secrets.server";
 import { QUICK_EXIT_URL } from "../app/participants/quick-exit";
 import { createRequestHandler } from "./remix-handler";
+import { scheduleDailyRetention } from "../app/studies/retention-schedule.server";
 
 export interface ServerOptions {
   database: DatabaseHandle;
@@ -36,6 +37,8 @@ export interface ServerOptions {
    * restarts it). Tests pass their own to watch it happen.
    */
   exit?: (code: number) => void;
+  /** Erase studies' data on their retention date once a day (npm start turns it on; tests do not). */
+  dailyRetention?: boolean;
 }
 
 /** Hops to trust (1: the address the nearest proxy saw), or the proxies' addresses and subnets. */
@@ -245,11 +248,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   let closing: Promise<void> | undefined;
+  const stopRetention = options.dailyRetention ? scheduleDailyRetention(db, log) : () => {};
   const running: RunningServer = {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     server,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        stopRetention();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Requests still running after ten seconds are cut off so that shutdown always ends.

@@ -29,6 +29,7 @@ async function main() {
     // After a storage failure of the embedded database the server has already logged why; the
     // non-zero code tells the supervisor (docs/ops/tandem.service) to start it again.
     exit: (code) => process.exit(code),
+    dailyRetention: true,
   });
 
   console.log(`Tandem is running at ${running.url} on the ${handle.describe}.`);

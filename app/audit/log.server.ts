@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "codes_issued",
   "paper_consent_recorded",
   "withdrawal_recorded",
+  "retention_hold_recorded",
+  "retention_erased",
   "consent_changed_by_staff",
   "responses_imported",
   "codebook_imported",

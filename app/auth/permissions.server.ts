@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "study:create",
   "study:edit",
   "study:status",
+  /** Keep a study's data past its retention date, with a reason (GDPR Art. 17(3)(d)): admins only. */
+  "retention:hold",
   /** Aggregate counts of consents, answers and withdrawals. */
   "dashboard:read",
   /** Raw exports of answers. */
@@ -43,6 +45,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "study:create",
     "study:edit",
     "study:status",
+    "retention:hold",
     "dashboard:read",
     "export:raw",
     "data:read",

@@ -85,6 +85,7 @@ export async function seedDemo(db: DB, options: { adminPassword?: string } = {})
       ],
       withdrawal: { modes: [...WITHDRAWAL_MODES], deadline: null },
       retention_until: null,
+      retention_months_after_close: null,
       date_precision: "date",
       page_mode: "section",
       // The focus-group questions are open and few: one per page reads best on a small phone.

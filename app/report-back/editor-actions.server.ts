@@ -1,25 +1,26 @@
 /**
- * The report-back editor's actions, one named function per form on the page
- * (app/report-back/components/editor/): the route reads the form's `intent`, checks the permission,
- * and calls the action of that name. Each passes what the form posted to the domain function in
- * app/report-back/entries.server.ts, which checks it (zod) and the entry's state.
+ * The report-back editor's actions. Until an entry is published, every button on its page submits
+ * the one entry form (app/report-back/components/editor/EntryForm.tsx): the form is checked and what
+ * changed is saved first (entry-form.server.ts), then the button's own action runs — use or remove a
+ * quote, remove a step, check a language, send for review, approve, publish. So the typed words are
+ * kept whichever button was pressed, and when the action is refused they are saved all the same.
+ * A published entry is not edited in place; its update and unpublish forms post no entry form.
  */
 import type { DB } from "../../db/index";
 import {
   addEntryQuote,
-  addMilestone,
   markTextReviewed,
   postEntryUpdate,
   publishEntry,
   removeEntryQuote,
   removeMilestone,
+  ReportBackError,
   reviewEntry,
-  saveEntryText,
-  setEntryThemes,
   submitForReview,
   unpublishEntry,
-  updateEntry,
 } from "./entries.server";
+import { ENTRY_FORM_MARKER, type EntryCommand, type EntryFieldError, type EntryFormValues, type EntryIntent } from "./entry-form";
+import { EntryFormRefused, saveEntryForm } from "./entry-form.server";
 
 export interface EditorActionContext {
   db: DB;
@@ -27,6 +28,8 @@ export interface EditorActionContext {
   actor: { userId: string };
   entryId: string;
   form: FormData;
+  /** The button's argument: the coding, quote or step it acts on, or the language. */
+  argument: string;
 }
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
@@ -38,154 +41,103 @@ function byLanguage(form: FormData, name: string): Record<string, string> {
   return out;
 }
 
-/** The status, progress and next review date: posted by the facts form and the update form alike. */
-function statusFields(form: FormData) {
-  return {
-    actionStatus: text(form, "actionStatus"),
-    progress: Number(text(form, "progress") || 0),
-    nextReviewOn: text(form, "nextReviewOn"),
-  };
-}
+const saved = async () => {};
 
-/** FactsForm: when and how people were asked, and where the action stands. */
-export async function saveFacts({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await updateEntry(db, organisationId, actor, entryId, {
-    askedOn: text(form, "askedOn"),
-    askedUntil: text(form, "askedUntil"),
-    methods: form.getAll("methods").map(String),
-    ...statusFields(form),
-  });
-}
-
-/** TextForm: the entry's words in one language. */
-export async function saveText({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await saveEntryText(db, organisationId, actor, entryId, text(form, "language"), {
-    title: text(form, "title"),
-    asked: text(form, "asked"),
-    did: text(form, "did"),
-    notDoingReason: text(form, "notDoingReason"),
-    decidedBy: text(form, "decidedBy"),
-  });
-}
-
-/** TextForm's second button: someone else has checked this language's words. */
-export async function markReviewed({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await markTextReviewed(db, organisationId, actor, entryId, text(form, "language"));
-}
-
-/** ThemesForm: which themes the entry answers, with their public labels. */
-export async function saveThemes({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  const chosen = form.getAll("themeId").map(String);
-  await setEntryThemes(
-    db,
-    organisationId,
-    actor,
-    entryId,
-    chosen.map((themeId) => ({ themeId, labels: byLanguage(form, `label_${themeId}`) })),
-  );
-}
-
-/** ThemeQuotes: use a consented quote. */
-export async function addQuote({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await addEntryQuote(db, organisationId, actor, entryId, text(form, "codingId"));
-}
-
-/** ThemeQuotes: stop using a quote. */
-export async function removeQuote({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await removeEntryQuote(db, organisationId, actor, entryId, text(form, "quoteId"));
-}
-
-/** MilestonesForm: a new milestone. */
-export async function addMilestoneAction({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await addMilestone(db, organisationId, actor, entryId, { dueOn: text(form, "dueOn"), labels: byLanguage(form, "label") });
-}
-
-/** MilestonesForm: remove one. */
-export async function removeMilestoneAction({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await removeMilestone(db, organisationId, actor, entryId, text(form, "milestoneId"));
-}
-
-/** WorkflowPanel: send for review. */
-export async function submit({ db, organisationId, actor, entryId }: EditorActionContext) {
-  await submitForReview(db, organisationId, actor, entryId);
-}
-
-/** WorkflowPanel: a reviewer approves. */
-export async function approve({ db, organisationId, actor, entryId }: EditorActionContext) {
-  await reviewEntry(db, organisationId, actor, entryId, "approve");
-}
-
-/** WorkflowPanel: a reviewer sends it back. */
-export async function returnForChanges({ db, organisationId, actor, entryId }: EditorActionContext) {
-  await reviewEntry(db, organisationId, actor, entryId, "return");
-}
-
-/** WorkflowPanel (admin): publish, with a change note when it was published before. */
-export async function publish({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await publishEntry(db, organisationId, actor, entryId, byLanguage(form, "note"));
-}
-
-/** WorkflowPanel (admin): take it off the public page. */
-export async function unpublish({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await unpublishEntry(db, organisationId, actor, entryId, byLanguage(form, "note"));
-}
-
-/** WorkflowPanel (admin): an update to a published entry. */
-export async function postUpdate({ db, organisationId, actor, entryId, form }: EditorActionContext) {
-  await postEntryUpdate(db, organisationId, actor, entryId, {
-    ...statusFields(form),
-    milestonesDone: form.getAll("milestoneDone").map(String),
-    notes: byLanguage(form, "note"),
-  });
-}
-
-/** Each form's `intent` and the action it calls. */
+/** Each button's `intent` and what it does after the form is saved. */
 export const EDITOR_ACTIONS = {
-  facts: saveFacts,
-  text: saveText,
-  "text-reviewed": markReviewed,
-  themes: saveThemes,
-  "quote-add": addQuote,
-  "quote-remove": removeQuote,
-  "milestone-add": addMilestoneAction,
-  "milestone-remove": removeMilestoneAction,
-  submit,
-  approve,
-  return: returnForChanges,
-  publish,
-  unpublish,
-  update: postUpdate,
-} satisfies Record<string, (context: EditorActionContext) => Promise<void>>;
-
-export type EditorIntent = keyof typeof EDITOR_ACTIONS;
+  save: saved,
+  // the step typed in the form is added by the save itself
+  "milestone-add": saved,
+  "quote-add": async ({ db, organisationId, actor, entryId, argument }) => {
+    await addEntryQuote(db, organisationId, actor, entryId, argument);
+  },
+  "quote-remove": ({ db, organisationId, actor, entryId, argument }) => removeEntryQuote(db, organisationId, actor, entryId, argument),
+  "milestone-remove": ({ db, organisationId, actor, entryId, argument }) => removeMilestone(db, organisationId, actor, entryId, argument),
+  "text-reviewed": ({ db, organisationId, actor, entryId, argument }) => markTextReviewed(db, organisationId, actor, entryId, argument),
+  submit: ({ db, organisationId, actor, entryId }) => submitForReview(db, organisationId, actor, entryId),
+  approve: ({ db, organisationId, actor, entryId }) => reviewEntry(db, organisationId, actor, entryId, "approve"),
+  return: ({ db, organisationId, actor, entryId }) => reviewEntry(db, organisationId, actor, entryId, "return"),
+  publish: ({ db, organisationId, actor, entryId, form }) => publishEntry(db, organisationId, actor, entryId, byLanguage(form, "note")),
+  unpublish: ({ db, organisationId, actor, entryId, form }) => unpublishEntry(db, organisationId, actor, entryId, byLanguage(form, "note")),
+  update: ({ db, organisationId, actor, entryId, form }) =>
+    postEntryUpdate(db, organisationId, actor, entryId, {
+      actionStatus: text(form, "actionStatus"),
+      progress: Number(text(form, "progress") || 0),
+      nextReviewOn: text(form, "nextReviewOn"),
+      milestonesDone: form.getAll("milestoneDone").map(String),
+      notes: byLanguage(form, "note"),
+    }),
+} satisfies Record<EntryIntent, (context: EditorActionContext) => Promise<unknown>>;
 
 /** Only admin publishes: `publication:publish` in the one permission table. */
-export const PUBLISHING_INTENTS: ReadonlySet<EditorIntent> = new Set<EditorIntent>(["publish", "unpublish", "update"]);
+export const PUBLISHING_INTENTS: ReadonlySet<EntryIntent> = new Set<EntryIntent>(["publish", "unpublish", "update"]);
 
-export function isEditorIntent(value: FormDataEntryValue | null): value is EditorIntent {
-  return typeof value === "string" && Object.hasOwn(EDITOR_ACTIONS, value);
-}
+/** A review or publication refused because the words were changed in the same submission. */
+const REVIEW_INTENTS: ReadonlySet<EntryIntent> = new Set<EntryIntent>(["approve", "return", "publish"]);
 
-/**
- * Where the error summary sends someone after a refusal: the first field of the form they posted,
- * or the heading of its section when the refusal is about the entry's state, not a field.
- */
-export function errorField(intent: EditorIntent, form: FormData): string {
-  switch (intent) {
-    case "facts":
-      return "askedOn";
-    case "text":
-    case "text-reviewed":
-      return `title-${text(form, "language")}`;
-    case "themes":
+export type EditorOutcome =
+  | { ok: true }
+  /** `values`: the form as typed when nothing was saved; null when the form was saved and only the button's action was refused. */
+  | { ok: false; errors: (Omit<EntryFieldError, "field"> & { field: string | null })[]; values: EntryFormValues | null };
+
+/** Where the error summary sends someone when a button's action is refused (null: about the entry's state, not a field). */
+function refusedField(command: EntryCommand, reason: string): string | null {
+  if (reason === "not_editable" || reason === "not_found" || reason === "language") return null;
+  switch (command.intent) {
     case "quote-add":
     case "quote-remove":
-      return "rb-themes";
-    case "milestone-add":
-      return "dueOn";
+      return "rb-quotes";
     case "milestone-remove":
       return "rb-milestones";
+    case "text-reviewed":
+      return `rb-text-${command.argument}`;
+    case "save":
+    case "milestone-add":
+      return null;
     default:
       return "rb-workflow";
   }
+}
+
+/** Where the page should open after a button's action: beside that button. */
+export function landingOf(command: EntryCommand): string {
+  switch (command.intent) {
+    case "quote-add":
+    case "quote-remove":
+      return "#rb-quotes";
+    case "milestone-add":
+    case "milestone-remove":
+      return "#rb-milestones";
+    case "text-reviewed":
+      return `#rb-text-${command.argument}`;
+    default:
+      return "";
+  }
+}
+
+/** Saves the entry form when one was posted, then runs the button's action. */
+export async function runEditorCommand(context: Omit<EditorActionContext, "argument">, command: EntryCommand): Promise<EditorOutcome> {
+  const { db, organisationId, actor, entryId, form } = context;
+  let changed = false;
+  try {
+    if (form.get(ENTRY_FORM_MARKER) !== null)
+      ({ changed } = await saveEntryForm(db, organisationId, actor, entryId, form, {
+        requireMilestone: command.intent === "milestone-add",
+      }));
+    await EDITOR_ACTIONS[command.intent]({ ...context, argument: command.argument });
+  } catch (error) {
+    if (error instanceof EntryFormRefused) return { ok: false, errors: error.errors, values: error.values };
+    if (error instanceof ReportBackError) {
+      // the words changed, so the entry went back to draft before the review or publication was asked
+      const reason =
+        changed && REVIEW_INTENTS.has(command.intent) && (error.reason === "wrong_state" || error.reason === "same_person")
+          ? "changed_so_draft"
+          : error.reason;
+      return { ok: false, errors: [{ field: refusedField(command, reason), key: reason }], values: null };
+    }
+    if (error instanceof Error && error.name === "ZodError")
+      return { ok: false, errors: [{ field: refusedField(command, "invalid"), key: "invalid" }], values: null };
+    throw error;
+  }
+  return { ok: true };
 }

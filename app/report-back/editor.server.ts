@@ -2,13 +2,15 @@
  * What the workspace editor shows of an entry: everything it stores, plus the state of each quote it
  * links — shown (through the gate today), no longer shown (the person withdrew or took back quote
  * consent: the gate does not return it, and the editor does not get its words either), or erased
- * (the coding went with the person's data). Candidate quotes are offered only through the gate.
+ * (the coding went with the person's data). Candidate quotes are offered only through the gate, each
+ * passage once (app/report-back/candidates.ts).
  */
 import type { DB } from "../../db/index";
 import { listThemes } from "../coding/codebook.server";
 import { themeCounts } from "../coding/theme-views.server";
-import { consentedQuotesByCoding, type LiveQuote } from "./quotes.server";
+import { workspaceQuotesByCoding } from "./quotes.server";
 import { codingIdsOfThemes } from "../consent/codings.server";
+import { groupCandidates } from "./candidates";
 
 export type LinkedQuoteState = "shown" | "withdrawn" | "erased";
 
@@ -43,6 +45,17 @@ export async function studiesOf(db: DB, organisationId: string) {
     .execute();
 }
 
+/** The entry's id by its slug, within the organisation (for the editor's actions, which need no more). */
+export async function entryIdOf(db: DB, organisationId: string, slug: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("report_entry")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function editorEntry(db: DB, organisationId: string, slug: string) {
   const entry = await db
     .selectFrom("report_entry")
@@ -61,18 +74,15 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
   const themes = await listThemes(db, scope);
   const people = new Map((await themeCounts(db, scope)).map((c) => [c.themeId, c.people]));
 
-  // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it.
+  // Candidate quotes: every coding of the entry's themes, kept only if the gate returns it, each
+  // passage once however many coders and themes it has.
   const themeIds = linkedThemes.map((t) => t.theme_id);
   const codingIds = await codingIdsOfThemes(db, scope, themeIds);
-  const live = await consentedQuotesByCoding(db, scope, [
+  const live = await workspaceQuotesByCoding(db, scope, [
     ...new Set([...codingIds, ...links.flatMap((l) => (l.coding_id ? [l.coding_id] : []))]),
   ]);
-  const linkedIds = new Set(links.map((l) => l.coding_id));
-  const candidates = new Map<string, LiveQuote[]>();
-  for (const q of live.values()) {
-    if (linkedIds.has(q.codingId) || !themeIds.includes(q.themeId)) continue;
-    candidates.set(q.themeId, [...(candidates.get(q.themeId) ?? []), q]);
-  }
+  const linkedIds = new Set(links.flatMap((l) => (l.coding_id ? [l.coding_id] : [])));
+  const candidates = groupCandidates([...live.values()], linkedIds, themeIds);
 
   return {
     entry: {
@@ -113,9 +123,20 @@ export async function editorEntry(db: DB, organisationId: string, slug: string) 
     quotes: links.map((l) => {
       const q = l.coding_id ? live.get(l.coding_id) : undefined;
       const state: LinkedQuoteState = l.coding_id === null ? "erased" : q ? "shown" : "withdrawn";
-      return { id: l.id, themeId: l.theme_id, state, text: q?.text ?? null, language: q?.language ?? null };
+      return {
+        id: l.id,
+        themeId: l.theme_id,
+        state,
+        text: q?.text ?? null,
+        language: q?.language ?? null,
+        source: q?.source ?? null,
+        speaker: q?.speaker ?? null,
+        interpreted: q?.interpreted ?? false,
+        gathering: q?.gathering ?? null,
+        on: q?.on ?? null,
+      };
     }),
-    candidates: Object.fromEntries(candidates),
+    candidates,
     milestones: milestones.map((m) => ({ id: m.id, dueOn: m.due_on, doneOn: m.done_on, labels: m.labels })),
   };
 }

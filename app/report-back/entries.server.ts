@@ -24,12 +24,9 @@ import { isLanguageCode } from "../i18n/languages";
 import { consentedQuotesByCoding } from "./quotes.server";
 import { codingOnEntryTheme } from "../consent/codings.server";
 
-/** "A few quotes" per theme: enough to be heard, few enough that no one voice stands for everyone. */
-export const MAX_QUOTES_PER_THEME = 3;
-
-import { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES } from "./constants";
+import { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES, MAX_QUOTES_PER_THEME } from "./constants";
 import { userText } from "../security/user-text";
-export { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES };
+export { ACTION_STATUSES, ASK_METHODS, EDITABLE_STATES, MAX_QUOTES_PER_THEME };
 
 export type ReportBackErrorReason =
   | "not_found"
@@ -55,7 +52,14 @@ export class ReportBackError extends Error {
   }
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A day that exists (2026-02-30 does not): the database would refuse it with an error, not a message. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => {
+    const day = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(v);
+  });
 const optionalDate = z.preprocess((v) => (v === "" || v === undefined ? null : v), isoDate.nullable());
 
 export const entryInputSchema = z.object({
@@ -106,7 +110,7 @@ async function requireEntry(db: DB, organisationId: string, entryId: string) {
   return entry;
 }
 
-async function requireEditable(db: DB, organisationId: string, entryId: string) {
+export async function requireEditable(db: DB, organisationId: string, entryId: string) {
   const entry = await requireEntry(db, organisationId, entryId);
   if (!EDITABLE_STATES.includes(entry.state))
     throw new ReportBackError("not_editable", "A published entry is updated, or unpublished first");
@@ -114,7 +118,7 @@ async function requireEditable(db: DB, organisationId: string, entryId: string) 
 }
 
 /** An edit made during review takes the entry back to draft: what was reviewed is no longer what it says. */
-async function touch(db: DB, entryId: string, actor: Actor) {
+export async function touch(db: DB, entryId: string, actor: Actor) {
   await db
     .updateTable("report_entry")
     .set((eb) => ({
@@ -263,18 +267,21 @@ export async function setEntryThemes(
     const found = await db.selectFrom("theme").select("id").where("study_id", "=", entry.study_id).where("id", "in", ids).execute();
     if (found.length !== new Set(ids).size) throw new ReportBackError("theme_not_found");
   }
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("report_entry_theme").where("entry_id", "=", entryId).execute();
-    if (ids.length) {
-      await trx
-        .insertInto("report_entry_theme")
-        .values(themes.map((t, i) => ({ entry_id: entryId, theme_id: t.themeId, position: i, labels: JSON.stringify(t.labels ?? {}) })))
-        .execute();
-      // quotes of themes no longer on the entry go with them
-      await trx.deleteFrom("report_entry_quote").where("entry_id", "=", entryId).where("theme_id", "not in", ids).execute();
-    } else await trx.deleteFrom("report_entry_quote").where("entry_id", "=", entryId).execute();
-  });
+  await db.transaction().execute((trx) => writeEntryThemes(trx, entryId, themes));
   await touch(db, entryId, actor);
+}
+
+/** Replaces the entry's themes (pass a transaction); quotes of themes no longer on the entry go with them. */
+export async function writeEntryThemes(trx: DB, entryId: string, themes: ReadonlyArray<{ themeId: string; labels?: LanguageText }>) {
+  const ids = themes.map((t) => t.themeId);
+  await trx.deleteFrom("report_entry_theme").where("entry_id", "=", entryId).execute();
+  if (ids.length) {
+    await trx
+      .insertInto("report_entry_theme")
+      .values(themes.map((t, i) => ({ entry_id: entryId, theme_id: t.themeId, position: i, labels: JSON.stringify(t.labels ?? {}) })))
+      .execute();
+    await trx.deleteFrom("report_entry_quote").where("entry_id", "=", entryId).where("theme_id", "not in", ids).execute();
+  } else await trx.deleteFrom("report_entry_quote").where("entry_id", "=", entryId).execute();
 }
 
 /**

@@ -8,6 +8,8 @@ import { requireStudyMember } from "~/workspace/request.server";
 import { studyPageLink } from "~/workspace/navigation";
 import { shareableCount, shareablePercent, type ShareableCount } from "~/disclosure/small-counts";
 import { DataTable } from "~/workspace/components/DataTable";
+import { RetentionWarning } from "~/studies/components/RetentionWarning";
+import { retentionStatus } from "~/studies/retention.server";
 
 export const headers = workspaceHeaders;
 
@@ -20,6 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { member, study, base: studyBase } = await requireStudyMember(request, context, params, "dashboard:read");
   const share = new URL(request.url).searchParams.get("view") === "share";
   const d = await studyDashboard(member.db, study.id);
+  const retention = (await retentionStatus(member.db, study.id))!;
   const count = (n: number): ShareableCount => (share ? shareableCount(n) : { exact: n });
   const percent = (part: number, whole: number) =>
     share ? shareablePercent(part, whole) : whole > 0 ? Math.round((part / whole) * 100) : null;
@@ -27,6 +30,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     share,
     base: `/research/${member.organisation.slug}/studies/${study.slug}/dashboard`,
     issueCodes: studyPageLink(studyBase, "/codes", member.can),
+    retention: {
+      warning: retention.warning,
+      erasesOn: retention.erasesOn,
+      daysLeft: retention.daysLeft,
+      link: studyPageLink(studyBase, "/retention", member.can),
+    },
     participants: count(d.participants),
     consents: count(d.consents),
     consentsByMethod: (["online", "paper", "assisted"] as const).map((method) => ({ method, n: count(d.consentsByMethod[method] ?? 0) })),
@@ -54,6 +63,7 @@ export default function Dashboard() {
     <main id="main" className="ws-main">
       <h1>{t(d.share ? "workspace.dashboard.shareTitle" : "workspace.dashboard.title")}</h1>
       <p className="ws-muted">{t(d.share ? "workspace.dashboard.shareIntro" : "workspace.dashboard.intro")}</p>
+      {d.share ? null : <RetentionWarning {...d.retention} />}
       <p className="ws-noprint">
         <Link to={d.share ? d.base : `${d.base}?view=share`}>
           {t(d.share ? "workspace.dashboard.exactView" : "workspace.dashboard.shareView")}

@@ -37,6 +37,9 @@ export default function Code() {
           {t("participant.code.continue")}
         </a>
       </div>
+      <p className="no-print">
+        <a href={`/s/${data.slug}/my-consent`}>{t("participant.choices.copyLink")}</a>
+      </p>
     </ParticipantPage>
   );
 }

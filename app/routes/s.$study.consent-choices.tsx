@@ -109,6 +109,9 @@ export default function ConsentChoicesPage() {
         </button>
       </form>
       <p>
+        <a href={`/s/${data.slug}/my-consent`}>{t("participant.choices.copyLink")}</a>
+      </p>
+      <p>
         <a href={`/s/${data.slug}/next`}>{t("participant.backToQuestions")}</a>
       </p>
     </ParticipantPage>

@@ -24,6 +24,9 @@ export default function Done() {
           <span className="code">{data.code}</span>
         </p>
       ) : null}
+      <p>
+        <a href={`/s/${data.slug}/my-consent`}>{t("participant.choices.copyLink")}</a>
+      </p>
       {/* On a shared phone the next person must not find this session: finishing on this device is
           the page's first and main action (the code above is the way back). ADR 064. */}
       <form method="post" action={`/s/${data.slug}/stop`}>

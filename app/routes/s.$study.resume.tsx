@@ -13,8 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export const headers = () => noStore;
 
 // Where the code takes the person: carrying on, withdrawing, changing their choices, or joining
-// their peer-support group.
-const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices", group: "group" } as const;
+// their peer-support group, or reading what they agreed to.
+const TARGETS = { next: "next", withdraw: "withdraw", choices: "consent-choices", group: "group", consent: "my-consent" } as const;
 type Target = keyof typeof TARGETS;
 const target = (value: string | null): Target => (value && value in TARGETS ? (value as Target) : "next");
 

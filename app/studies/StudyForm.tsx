@@ -188,6 +188,19 @@ export function StudyForm(props: {
         <label htmlFor="retentionUntil">{t("workspace.studyForm.retention")}</label>
         {errorFor("retentionUntil")}
         <input type="date" id="retentionUntil" name="retention_until" defaultValue={v.retentionUntil ?? ""} />
+        <label htmlFor="retentionMonthsAfterClose">{t("workspace.studyForm.retentionMonths")}</label>
+        <p className="hint">{t("workspace.studyForm.retentionMonthsHint")}</p>
+        {errorFor("retentionMonthsAfterClose")}
+        <input
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={600}
+          className="input-short"
+          id="retentionMonthsAfterClose"
+          name="retention_months"
+          defaultValue={v.retentionMonthsAfterClose == null ? "" : String(v.retentionMonthsAfterClose)}
+        />
         <label htmlFor="date_precision">{t("workspace.studyForm.datePrecision")}</label>
         <select id="date_precision" name="date_precision" defaultValue={v.datePrecision ?? "date"}>
           <option value="date">{t("workspace.studyForm.precision_date")}</option>

@@ -29,7 +29,10 @@ export const studySettingsSchema = z.object({
       deadline: z.string().nullable().default(null),
     })
     .default({ modes: [...WITHDRAWAL_MODES], deadline: null }),
+  /** The day the study's participant data are erased (issue 17 part 4); see retention.server.ts. */
   retention_until: z.string().nullable().default(null),
+  /** Or: this many months after the study closes (used when no date is set). */
+  retention_months_after_close: z.number().int().min(1).max(600).nullable().default(null),
   /** Participant records carry the date only, unless a study opts in to the time of day. */
   date_precision: z.enum(["date", "datetime"]).default("date"),
   /** One section per page, or one question per page (easier on small screens and for some people). */

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../db/index";
 import { lookUpStudy } from "./lookup.server";
@@ -31,6 +32,13 @@ export const studyInputSchema = z
     withdrawalModes: z.array(z.enum(WITHDRAWAL_MODES)).min(1, "withdrawal_modes"),
     withdrawalDeadline: isoDate.nullable().default(null),
     retentionUntil: isoDate.nullable().default(null),
+    retentionMonthsAfterClose: z.coerce
+      .number({ error: "retention_months" })
+      .int("retention_months")
+      .min(1, "retention_months")
+      .max(600, "retention_months")
+      .nullable()
+      .default(null),
     datePrecision: z.enum(["date", "datetime"]).default("date"),
     pageMode: z.enum(["section", "question"]).default("section"),
     openTimepoints: z.array(timepoint).default(["once"]),
@@ -88,6 +96,7 @@ export function studyInputFromForm(form: FormData): StudyInput {
     withdrawalModes: form.getAll("withdrawal_mode").map(String) as StudyInput["withdrawalModes"],
     withdrawalDeadline: text("withdrawal_deadline") || null,
     retentionUntil: text("retention_until") || null,
+    retentionMonthsAfterClose: (text("retention_months") || null) as number | null,
     datePrecision: text("date_precision") as "date",
     pageMode: (text("page_mode") || "section") as "section",
     openTimepoints: list(form.get("open_timepoints")),
@@ -121,6 +130,7 @@ function settingsFrom(study: ParsedStudy, previous: unknown): StudySettings {
     support: study.support,
     withdrawal: { modes: study.withdrawalModes, deadline: study.withdrawalDeadline },
     retention_until: study.retentionUntil,
+    retention_months_after_close: study.retentionMonthsAfterClose,
     date_precision: study.datePrecision,
     page_mode: study.pageMode,
     open_timepoints: study.openTimepoints.length > 0 ? study.openTimepoints : ["once"],
@@ -281,7 +291,12 @@ export async function setStudyStatus(
     if (!has("information_sheet") || !has("consent_form")) return { ok: false as const, error: "needs_consent_instruments" };
   }
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("study").set({ status: input.status }).where("id", "=", study.id).execute();
+    // closed_on starts the clock of a retention period counted from closing (retention.server.ts).
+    await trx
+      .updateTable("study")
+      .set({ status: input.status, closed_on: input.status === "closed" ? sql<string>`current_date` : null })
+      .where("id", "=", study.id)
+      .execute();
     await recordAudit(trx, {
       actorUserId: input.actorUserId,
       organisationId: input.organisationId,
@@ -338,6 +353,7 @@ export function studyInputFromStudy(study: StudyDetail): StudyInput {
     withdrawalModes: study.settings.withdrawal.modes,
     withdrawalDeadline: study.settings.withdrawal.deadline,
     retentionUntil: study.settings.retention_until,
+    retentionMonthsAfterClose: study.settings.retention_months_after_close,
     datePrecision: study.settings.date_precision,
     pageMode: study.settings.page_mode,
     openTimepoints: study.settings.open_timepoints,

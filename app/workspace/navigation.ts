@@ -27,6 +27,7 @@ const STUDY_MENU: MenuGroup[] = [
       { path: "", label: "workspace.nav.overview", may: () => true },
       { path: "/edit", label: "workspace.nav.edit", may: (can) => can("study:edit") },
       { path: "/dashboard", label: "workspace.nav.dashboard", may: (can) => can("dashboard:read") },
+      { path: "/retention", label: "workspace.retention.title", may: (can) => can("study:status") },
     ],
   },
   {

@@ -81,6 +81,30 @@ export interface StudyTable {
   status: Generated<"draft" | "open" | "closed">;
   settings: Json<Record<string, unknown>>;
   created_at: CreatedAt;
+  /** When the study last closed (null while draft or open): retention periods count from it. */
+  closed_on: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An admin's decision to keep a study's data past its retention date, with the reason (audited). */
+export interface RetentionHoldTable {
+  id: Generated<string>;
+  study_id: string;
+  keep_until: string;
+  reason: string;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
+}
+
+/** The record of a study's data erased on schedule: the counts outlive the words. */
+export interface RetentionErasureTable {
+  study_id: string;
+  due_on: string;
+  erased_at: CreatedAt;
+  run_by: string | null;
+  participants: number;
+  responses: number;
+  answers: number;
+  segments: number;
 }
 
 /** db/migrations/0018_study_revision.ts: one row, counted up by a trigger on every write to study or study_instrument (ADR 073). */
@@ -121,4 +145,6 @@ export interface FoundationTables {
   study_instrument: StudyInstrumentTable;
   study_revision: StudyRevisionTable;
   cohort: CohortTable;
+  retention_hold: RetentionHoldTable;
+  retention_erasure: RetentionErasureTable;
 }

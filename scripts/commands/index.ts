@@ -8,6 +8,7 @@ import { participantCommands } from "./participants";
 import { storageCommands } from "./storage";
 import { agreementCommands } from "./agreement";
 import { codebookCommands } from "./codebook";
+import { retentionCommands } from "./retention";
 
 // Each domain adds its commands here.
 export const allCommands: Command[] = [
@@ -20,4 +21,5 @@ export const allCommands: Command[] = [
   ...storageCommands,
   ...agreementCommands,
   ...codebookCommands,
+  ...retentionCommands,
 ];

@@ -3,21 +3,47 @@ import { useT } from "~/i18n/react";
 import { ACTION_STATUSES } from "~/report-back/constants";
 import { TextAreaField, TextField } from "~/workspace/components/fields";
 
-/** Where the action stands: posted by the facts form and by an update to a published entry. */
-export function StatusFields(props: { status: string; progress: number; nextReviewOn: string | null }) {
+/** Where the action stands: in the entry form, and in an update to a published entry. */
+export function StatusFields(props: {
+  status: string;
+  progress: number | string;
+  nextReviewOn: string | null;
+  errors?: ReadonlyMap<string, string>;
+}) {
   const t = useT();
   return (
     <>
-      <label htmlFor="actionStatus">{t("reportback.status.label")}</label>
-      <select id="actionStatus" name="actionStatus" defaultValue={props.status}>
-        {ACTION_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {t(`reportback.status.${s}`)}
-          </option>
-        ))}
-      </select>
-      <TextField id="progress" label={t("reportback.editor.progress")} type="number" min={0} max={100} defaultValue={props.progress} />
-      <TextField id="nextReviewOn" label={t("reportback.editor.nextReviewOn")} type="date" defaultValue={props.nextReviewOn ?? ""} />
+      <div>
+        <label htmlFor="actionStatus">{t("reportback.status.label")}</label>
+        {props.errors?.get("actionStatus") ? <p className="ws-field-error">{props.errors.get("actionStatus")}</p> : null}
+        <select id="actionStatus" name="actionStatus" defaultValue={props.status}>
+          {ACTION_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`reportback.status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <TextField
+          id="progress"
+          label={t("reportback.editor.progress")}
+          type="number"
+          min={0}
+          max={100}
+          defaultValue={props.progress}
+          error={props.errors?.get("progress")}
+        />
+      </div>
+      <div>
+        <TextField
+          id="nextReviewOn"
+          label={t("reportback.editor.nextReviewOn")}
+          type="date"
+          defaultValue={props.nextReviewOn ?? ""}
+          error={props.errors?.get("nextReviewOn")}
+        />
+      </div>
     </>
   );
 }

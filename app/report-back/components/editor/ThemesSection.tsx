@@ -1,136 +1,87 @@
-import { Form } from "@remix-run/react";
-import { CsrfInput } from "~/auth/components/CsrfInput";
 import { getLanguage } from "~/i18n/languages";
 import { useT } from "~/i18n/react";
-import { editorIntent } from "./types";
-import { CheckboxField, TextField } from "~/workspace/components/fields";
-import type { EditorPageData } from "./types";
+import { fieldId, fieldName } from "~/report-back/entry-form";
+import { Fold } from "./Fold";
+import { QuotesSection, quotesToChoose } from "./QuotesSection";
+import type { EditorPageData, EntryFormState } from "./types";
 
-/** "You said": the themes the entry answers (action: saveThemes) and each theme's quotes. */
-export function ThemesSection({ data }: { data: EditorPageData }) {
+/**
+ * "You said": the themes the entry answers, one row each with its public name in every language (so
+ * a codebook of many themes stays a short table), then the quotes. Saved with the entry form.
+ */
+export function ThemesSection({ data, form }: { data: EditorPageData; form: EntryFormState }) {
   const t = useT();
   const { entry } = data;
-  const linked = new Set(data.linkedThemes.map((l) => l.themeId));
-  const themeName = new Map(data.themes.map((th) => [th.id, th.name]));
+  const chosen = new Set(form.values.themes);
+  const shown = data.quotes.filter((q) => q.state === "shown").length;
+  const refused = form.errors.has("rb-themes") || [...form.errors.keys()].some((k) => k.startsWith("label-"));
   return (
-    <section aria-labelledby="rb-themes">
-      <h2 id="rb-themes">{t("reportback.youSaid")}</h2>
-      <Form method="post" className="ws-form">
-        <CsrfInput />
-        <input type="hidden" name="intent" value={editorIntent("themes")} />
-        {data.themes.map((th) => {
-          const labels = data.linkedThemes.find((l) => l.themeId === th.id)?.labels ?? {};
-          return (
-            <fieldset key={th.id}>
-              <CheckboxField
-                id={`theme-${th.id}`}
-                name="themeId"
-                value={th.id}
-                defaultChecked={linked.has(th.id)}
-                label={
-                  <>
-                    {th.name} <span className="ws-muted">({t("reportback.editor.peopleCount", { count: th.people })})</span>
-                  </>
-                }
-              />
-              {entry.languages.map((code) => (
-                <div key={code}>
-                  <TextField
-                    id={`label-${th.id}-${code}`}
-                    name={`label_${th.id}_${code}`}
-                    label={t("reportback.editor.publicLabel", { language: getLanguage(code).englishName })}
-                    labelClassName="ws-small"
-                    type="text"
-                    lang={code}
-                    dir={getLanguage(code).dir}
-                    defaultValue={labels[code] ?? ""}
-                  />
-                </div>
-              ))}
-            </fieldset>
-          );
-        })}
-        <button className="button">{t("reportback.editor.save")}</button>
-      </Form>
-
-      {data.linkedThemes.map(({ themeId }) => (
-        <ThemeQuotes key={themeId} data={data} themeId={themeId} name={themeName.get(themeId)} />
-      ))}
-    </section>
-  );
-}
-
-/** A linked theme's quotes: those used (action: removeQuote) and those the gate offers (action: addQuote). */
-function ThemeQuotes({ data, themeId, name }: { data: EditorPageData; themeId: string; name: string | undefined }) {
-  const t = useT();
-  return (
-    <div className="ws-panel">
-      <h3>{name}</h3>
-      <h4>{t("reportback.editor.quotesUsed")}</h4>
-      <ul className="ws-list">
-        {data.quotes
-          .filter((q) => q.themeId === themeId)
-          .map((q) => (
-            <li key={q.id} className={`rb-quote-${q.state}`}>
-              {q.state === "shown" ? (
-                <q lang={q.language ?? undefined}>{q.text}</q>
-              ) : (
-                <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-              )}
-              <Form method="post" className="ws-inline-form">
-                <CsrfInput />
-                <input type="hidden" name="quoteId" value={q.id} />
-                <button className="button button-secondary" name="intent" value={editorIntent("quote-remove")}>
-                  {t("reportback.editor.removeQuote")}
-                </button>
-              </Form>
-            </li>
-          ))}
-      </ul>
-      <h4>{t("reportback.editor.quotesAvailable")}</h4>
-      <ul className="ws-list">
-        {(data.candidates[themeId] ?? []).map((q) => (
-          <li key={q.codingId}>
-            <q lang={q.language}>{q.text}</q>
-            <Form method="post" className="ws-inline-form">
-              <CsrfInput />
-              <input type="hidden" name="codingId" value={q.codingId} />
-              <button className="button button-secondary" name="intent" value={editorIntent("quote-add")}>
-                {t("reportback.editor.useQuote")}
-              </button>
-            </Form>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** A published entry's quotes, read only. */
-export function UsedQuotes({ data }: { data: EditorPageData }) {
-  const t = useT();
-  const themeName = new Map(data.themes.map((th) => [th.id, th.name]));
-  return (
-    <section aria-labelledby="rb-used">
-      <h2 id="rb-used">{t("reportback.editor.quotesUsed")}</h2>
-      {data.linkedThemes.map(({ themeId }) => (
-        <div key={themeId} className="ws-panel">
-          <h3>{themeName.get(themeId)}</h3>
-          <ul className="ws-list">
-            {data.quotes
-              .filter((q) => q.themeId === themeId)
-              .map((q) => (
-                <li key={q.id}>
-                  {q.state === "shown" ? (
-                    <q lang={q.language ?? undefined}>{q.text}</q>
-                  ) : (
-                    <strong>{t(`reportback.editor.quoteGone.${q.state}`)}</strong>
-                  )}
-                </li>
-              ))}
-          </ul>
-        </div>
-      ))}
-    </section>
+    <Fold
+      id="rb-themes"
+      title={t("reportback.youSaid")}
+      status={t("reportback.editor.themesSummary", { themes: data.linkedThemes.length, quotes: shown })}
+      // open with no theme chosen yet, a theme with quotes to choose and none chosen, or a quote in use
+      // that is no longer shown (to remove or replace)
+      open={data.linkedThemes.length === 0 || quotesToChoose(data) || data.quotes.some((q) => q.state !== "shown") || refused}
+    >
+      {form.errors.get("rb-themes") ? <p className="ws-field-error">{form.errors.get("rb-themes")}</p> : null}
+      <table className="ws-table rb-themes">
+        <thead>
+          <tr>
+            <th scope="col" id="rb-theme-col">
+              {t("reportback.editor.themeColumn")}
+            </th>
+            {entry.languages.map((code) => (
+              <th scope="col" key={code} id={`rb-label-col-${code}`}>
+                {t("reportback.editor.publicLabel", { language: getLanguage(code).englishName })}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.themes.map((th) => {
+            const labels = form.values.labels[th.id] ?? {};
+            return (
+              <tr key={th.id}>
+                <th scope="row" className={`rb-theme-name rb-depth-${Math.min(th.depth, 4)}`}>
+                  <div className="ws-check">
+                    <input type="checkbox" id={`theme-${th.id}`} name="themeId" value={th.id} defaultChecked={chosen.has(th.id)} />
+                    <label htmlFor={`theme-${th.id}`} id={`theme-name-${th.id}`}>
+                      {th.name} <span className="ws-muted">({t("reportback.editor.peopleCount", { count: th.people })})</span>
+                    </label>
+                  </div>
+                </th>
+                {entry.languages.map((code) => {
+                  const id = fieldId.label(th.id, code);
+                  const error = form.errors.get(id);
+                  return (
+                    <td key={code}>
+                      {error ? (
+                        <p className="ws-field-error" id={`${id}-error`}>
+                          {error}
+                        </p>
+                      ) : null}
+                      <input
+                        type="text"
+                        id={id}
+                        name={fieldName.label(th.id, code)}
+                        aria-labelledby={`rb-label-col-${code} theme-name-${th.id}`}
+                        aria-describedby={error ? `${id}-error` : undefined}
+                        aria-invalid={error ? true : undefined}
+                        lang={code}
+                        dir={getLanguage(code).dir}
+                        defaultValue={labels[code] ?? ""}
+                      />
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="ws-hint">{t("reportback.editor.themesHint")}</p>
+      <QuotesSection data={data} />
+    </Fold>
   );
 }

@@ -33,8 +33,19 @@ export function clientMessagePrefixes(pathname: string): readonly string[] | nul
   return PAGES.find((page) => page.path.test(pathname))?.prefixes ?? null;
 }
 
+// The catalogue is read once per language in production (catalogues.server.ts), so each page's
+// share of it is worked out once too.
+const chosen = new WeakMap<Messages, Map<readonly string[], Messages>>();
+
 export function clientMessages(messages: Messages, pathname: string): Messages {
   const prefixes = clientMessagePrefixes(pathname);
   if (!prefixes) return messages;
-  return Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
+  const known = chosen.get(messages) ?? new Map<readonly string[], Messages>();
+  chosen.set(messages, known);
+  let share = known.get(prefixes);
+  if (!share) {
+    share = Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
+    known.set(prefixes, share);
+  }
+  return share;
 }

@@ -34,6 +34,10 @@ export function clientMessagePrefixes(pathname: string): readonly string[] | nul
   return PAGES.find((page) => page.path.test(pathname))?.prefixes ?? null;
 }
 
+// The catalogue is read once per language in production (catalogues.server.ts), so each page's
+// share of it is worked out once too.
+const chosen = new WeakMap<Messages, Map<readonly string[], Messages>>();
+
 /**
  * The `clientMessages` a hydrated page's loader returns (app/i18n/hydration.ts): its areas, and of
  * those only the prefixes listed above when the page is listed.
@@ -42,5 +46,12 @@ export function clientMessagesForPage(request: Request, areas: string[]): Messag
   const messages = messagesFor(pageLanguage(request), ["common", "workspace", ...areas]);
   const prefixes = clientMessagePrefixes(new URL(request.url).pathname);
   if (!prefixes) return messages;
-  return Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
+  const known = chosen.get(messages) ?? new Map<readonly string[], Messages>();
+  chosen.set(messages, known);
+  let share = known.get(prefixes);
+  if (!share) {
+    share = Object.fromEntries(Object.entries(messages).filter(([key]) => prefixes.some((p) => key.startsWith(p))));
+    known.set(prefixes, share);
+  }
+  return share;
 }

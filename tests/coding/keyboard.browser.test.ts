@@ -73,6 +73,9 @@ const codings = () =>
     .orderBy("created_at")
     .execute();
 
+// A coding is announced once the page's data has come back; on a busy machine that takes a while.
+const SOON = { timeout: 15_000 };
+
 const focused = (p: Page) => p.evaluate(() => document.activeElement?.id ?? "");
 
 describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
@@ -106,11 +109,11 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     const turn = turns[1]!;
     const length = Array.from(turn.text).length;
     await p.keyboard.press("1");
-    await expect.poll(async () => (await codings()).length).toBe(1);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(1);
     expect(await codings()).toMatchObject([
       { theme_id: themes["Genuine care"], segment_id: turn.key.slice(2), start_cp: 0, end_cp: length },
     ]);
-    await expect.poll(() => p.locator("#ct-said").textContent()).toContain("Genuine care applied to Participant 1, the whole turn");
+    await expect.poll(() => p.locator("#ct-said").textContent(), SOON).toContain("Genuine care applied to Participant 1, the whole turn");
     await p.waitForSelector("#u1 .ct-chip");
     expect(await focused(p)).toBe("u1");
 
@@ -120,9 +123,9 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     const from = Array.from(turn.text).indexOf("g"); // "gŵr yn garedig"
     for (let i = 0; i < from; i++) await p.keyboard.press("ArrowRight");
     for (let i = 0; i < "gŵr yn garedig".length; i++) await p.keyboard.press("Shift+ArrowRight");
-    await expect.poll(() => p.locator(".qb-target").innerText()).toContain("“gŵr yn garedig”");
+    await expect.poll(() => p.locator(".qb-target").innerText(), SOON).toContain("“gŵr yn garedig”");
     await p.keyboard.press("2");
-    await expect.poll(async () => (await codings()).length).toBe(2);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(2);
     const span = (await codings())[1]!;
     expect(span.theme_id).toBe(themes["Being heard"]);
     expect(Array.from(turn.text).slice(span.start_cp, span.end_cp).join("")).toBe("gŵr yn garedig");
@@ -130,9 +133,9 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     // A cleared selection means the whole turn again, not the last words selected (issue 14 item 5).
     await p.keyboard.press("Shift+ArrowRight");
     await p.keyboard.press("ArrowRight");
-    await expect.poll(() => p.locator(".qb-target").innerText()).toContain("the whole turn");
+    await expect.poll(() => p.locator(".qb-target").innerText(), SOON).toContain("the whole turn");
     await p.keyboard.press("3");
-    await expect.poll(async () => (await codings()).length).toBe(3);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(3);
     expect((await codings())[2]).toMatchObject({ theme_id: themes["Safety and respect"], start_cp: 0, end_cp: length });
     await p.keyboard.press("Escape");
     expect(await focused(p)).toBe("u1");
@@ -145,7 +148,7 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     await p.keyboard.type("wait");
     expect((await p.locator("#qb-list [role=option]").allInnerTexts()).map((o) => o.trim())).toEqual(["Waiting"]);
     await p.keyboard.press("Enter");
-    await expect.poll(async () => (await codings()).length).toBe(4);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(4);
     expect((await codings())[3]).toMatchObject({ theme_id: themes["Waiting"], segment_id: turns[2]!.key.slice(2) });
     expect(await focused(p)).toBe("u2");
     // Typing a parent's name lists its themes too, indented beneath it.
@@ -159,8 +162,8 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     await p.keyboard.press("Tab");
     expect(await p.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Remove Waiting");
     await p.keyboard.press("Enter");
-    await expect.poll(async () => (await codings()).length).toBe(3);
-    await expect.poll(() => focused(p)).toBe("u2");
+    await expect.poll(async () => (await codings()).length, SOON).toBe(3);
+    await expect.poll(() => focused(p), SOON).toBe("u2");
     await p.waitForSelector("#u2 .ct-chip", { state: "detached" });
 
     // ?: the keys, in a dialog that Escape closes.
@@ -181,7 +184,7 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     // O: the turn's full form (exact characters, redaction, translation, memos), without a reload.
     await p.keyboard.press("o");
     await p.waitForURL(/open=2/);
-    await expect.poll(() => focused(p)).toBe("u2-text");
+    await expect.poll(() => focused(p), SOON).toBe("u2-text");
 
     expect(await axeViolations(p)).toEqual([]);
     const text = await p.evaluate(() => document.body.innerText);
@@ -218,9 +221,9 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     await p.mouse.down();
     await p.mouse.move(end, y, { steps: 8 });
     await p.mouse.up();
-    await expect.poll(() => p.locator(".qb-target").innerText()).toContain(`“${words}”`);
+    await expect.poll(() => p.locator(".qb-target").innerText(), SOON).toContain(`“${words}”`);
     await p.locator(".qb-theme", { hasText: "Being heard" }).click();
-    await expect.poll(async () => (await codings()).length).toBe(before + 1);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(before + 1);
     const coded = (await codings())[before]!;
     expect(coded).toMatchObject({ theme_id: themes["Being heard"], segment_id: turn.key.slice(2) });
     expect(Array.from(turn.text).slice(coded.start_cp, coded.end_cp).join("")).toBe(words);
@@ -228,11 +231,11 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     await p.waitForSelector("#u3-t mark");
     expect(await p.evaluate(() => document.getSelection()?.toString())).toBe(words);
     await p.keyboard.press("4");
-    await expect.poll(async () => (await codings()).length).toBe(before + 2);
+    await expect.poll(async () => (await codings()).length, SOON).toBe(before + 2);
     expect((await codings())[before + 1]).toMatchObject({ theme_id: themes["Waiting"], start_cp: coded.start_cp, end_cp: coded.end_cp });
     // A click in the text clears the selection: the whole turn again (issue 14 item 5).
     await p.mouse.click(start, y);
-    await expect.poll(() => p.locator(".qb-target").innerText()).toContain("the whole turn");
+    await expect.poll(() => p.locator(".qb-target").innerText(), SOON).toContain("the whole turn");
 
     // Leaving for another page in the browser (no reload) brings the messages that page needs.
     await p.locator(".ws-subnav a", { hasText: /^Themes$/ }).click();

@@ -213,3 +213,42 @@ export async function changeConsentChoicesByCode(
     via: input.via,
   });
 }
+
+/**
+ * What erasing a whole study's participant data removes (retention, app/studies/retention.server.ts):
+ * counted here, with the other erasure reads, and kept as the record of the erasure.
+ */
+export async function studyErasureCounts(db: DB, studyId: string) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("participant")
+        .select(sql<number>`count(*)`.as("n"))
+        .where("study_id", "=", studyId)
+        .as("participants"),
+      eb
+        .selectFrom("response")
+        .select(sql<number>`count(*)`.as("n"))
+        .where("study_id", "=", studyId)
+        .as("responses"),
+      eb
+        .selectFrom("answer")
+        .innerJoin("response", "response.id", "answer.response_id")
+        .select(sql<number>`count(*)`.as("n"))
+        .where("response.study_id", "=", studyId)
+        .as("answers"),
+      eb
+        .selectFrom("transcript_segment")
+        .innerJoin("study_session", "study_session.id", "transcript_segment.session_id")
+        .select(sql<number>`count(*)`.as("n"))
+        .where("study_session.study_id", "=", studyId)
+        .as("segments"),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    participants: Number(row.participants),
+    responses: Number(row.responses),
+    answers: Number(row.answers),
+    segments: Number(row.segments),
+  };
+}

@@ -14,6 +14,7 @@ import type { DB } from "../../db/index";
 import { erasureCommitted, erasureStarting } from "../../db/embedded-storage";
 import { recordAudit } from "../audit/log.server";
 import { parseStudySettings, type StudySettings } from "./settings";
+import { studyErasureCounts } from "../participants/withdrawal.server";
 
 export const WARNING_DAYS = [30, 7] as const;
 
@@ -218,7 +219,7 @@ export async function runRetention(
         slug: study.slug,
         organisationId: study.organisationId,
         dueOn: study.erasesOn,
-        ...(await countsOf(db, study.id)),
+        ...(await studyErasureCounts(db, study.id)),
       });
       continue;
     }
@@ -229,7 +230,7 @@ export async function runRetention(
       // Re-checked under the lock: a hold recorded or another run finished since the list was made wins.
       const status = await retentionStatus(trx, study.id, today);
       if (!status?.erasesOn || status.erasesOn > today || status.erased) return undefined;
-      const counts = await countsOf(trx, study.id);
+      const counts = await studyErasureCounts(trx, study.id);
       // Deleting a participant removes (ON DELETE CASCADE) their consent records, responses, answers,
       // translations, turns, codings and sessions: exactly what one person's erasure removes.
       await trx.deleteFrom("participant").where("study_id", "=", study.id).execute();
@@ -262,41 +263,6 @@ export async function runRetention(
     if (result) results.push(result);
   }
   return results;
-}
-
-async function countsOf(db: DB, studyId: string) {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("participant")
-        .select(sql<number>`count(*)`.as("n"))
-        .where("study_id", "=", studyId)
-        .as("participants"),
-      eb
-        .selectFrom("response")
-        .select(sql<number>`count(*)`.as("n"))
-        .where("study_id", "=", studyId)
-        .as("responses"),
-      eb
-        .selectFrom("answer")
-        .innerJoin("response", "response.id", "answer.response_id")
-        .select(sql<number>`count(*)`.as("n"))
-        .where("response.study_id", "=", studyId)
-        .as("answers"),
-      eb
-        .selectFrom("transcript_segment")
-        .innerJoin("study_session", "study_session.id", "transcript_segment.session_id")
-        .select(sql<number>`count(*)`.as("n"))
-        .where("study_session.study_id", "=", studyId)
-        .as("segments"),
-    ])
-    .executeTakeFirstOrThrow();
-  return {
-    participants: Number(row.participants),
-    responses: Number(row.responses),
-    answers: Number(row.answers),
-    segments: Number(row.segments),
-  };
 }
 
 /** Studies of an organisation whose erasure is 30 days away or nearer, for the dashboard and CLI. */

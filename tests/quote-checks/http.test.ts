@@ -51,6 +51,18 @@ const checkIds = async (participantId: string) =>
     (r) => r.id,
   );
 
+describe("the editor", () => {
+  it("shows the entry's quotes waiting for the people quoted, and how many", async () => {
+    await makeMember(app.db, { organisationId: fx.scope.organisationId, email: `pub-${fx.orgSlug}@example.org`, role: "publisher" });
+    const client = new WorkspaceClient(app.url);
+    await client.signIn(`pub-${fx.orgSlug}@example.org`, TEST_PASSWORD);
+    const html = await (await client.get(`/research/${fx.orgSlug}/report-back/time-to-listen`)).text();
+    expect(html).toContain('data-testid="quotes-waiting"');
+    expect(html).toContain("3 quotes are waiting for the people quoted to check them.");
+    for (const sentence of SENTENCES) expect(html).toContain(sentence);
+  });
+});
+
 describe("the person's quotes", () => {
   it("asks for the code first, then shows the quotes waiting for them, in the words they used, on a right-to-left page", async () => {
     const anonymous = new ParticipantClient(app.url);

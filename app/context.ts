@@ -10,6 +10,11 @@ export interface TandemContext {
   clientKey: string;
   /** True when served over HTTPS in production: cookies get Secure and the __Host- prefix. */
   secureCookies: boolean;
+  /**
+   * True for Remix's data requests (`?_data=`, a page fetched by the browser without a reload). Remix
+   * hides the parameter from loaders; the root uses this to send messages then (app/root.tsx).
+   */
+  dataRequest?: boolean;
 }
 
 declare module "@remix-run/node" {

@@ -1,10 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import baseStyles from "./styles/base.css";
 import { ErrorPage } from "./errors/ErrorPage";
 import { useDocumentFacts } from "./errors/document-context";
-import { pageLanguage } from "./i18n/catalogues.server";
+import { messagesFor, pageLanguage } from "./i18n/catalogues.server";
 import { clientMessagesOf } from "./i18n/hydration";
 import { getLanguage, type LanguageCode } from "./i18n/languages";
 import { I18nProvider } from "./i18n/react";
@@ -17,9 +18,25 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: baseStyles
  * and a page that hydrates sends its areas' messages from its own loader (app/i18n/hydration.ts).
  * The whole catalogue (60 KB, every area) used to be serialised twice and parsed once per request.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { language: pageLanguage(request) };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const language = pageLanguage(request);
+  // A data request (`?_data=root`) is a browser moving from a hydrated page to another without a
+  // reload (see shouldRevalidate): the page it lands on may send no messages, or other areas than the
+  // one it left, so the root sends the whole catalogue then. A document request never carries it.
+  if (context.dataRequest) return { language, clientMessages: messagesFor(language) };
+  return { language };
 }
+
+/**
+ * The root's data is fetched again when the browser moves to another page (for that page's messages,
+ * above), never for a form or fetcher posting to the page it is on (the coding page's codings), where
+ * nothing of the root's changes.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+  if (formMethod && formMethod.toUpperCase() !== "GET" && currentUrl.pathname === nextUrl.pathname) return false;
+  if (currentUrl.pathname !== nextUrl.pathname) return true;
+  return defaultShouldRevalidate;
+};
 
 /**
  * Route modules opt in to client JavaScript with `handle = { hydrate: true }`, and then return

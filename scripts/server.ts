@@ -238,6 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // __Host- prefixed whatever the proxy says: a proxy that forgets X-Forwarded-Proto must not
         // make them travel in clear.
         secureCookies: production,
+        dataRequest: typeof req.query._data === "string",
       }),
     }),
   );

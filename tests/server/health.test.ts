@@ -145,16 +145,19 @@ describe("a storage failure of the embedded database", () => {
     const exitCode = new Promise<number>((resolve) => (exited = resolve));
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inServer = new Promise<void>((resolve) => (arrived = resolve));
     const server = await startServer({
       database: handle,
       secrets: secretsFrom(TEST_SECRET),
       port: 0,
       log: () => {},
       exit: exited,
-      mount: (app) => app.get("/slow", async (_req, res) => (await slow, res.send("finished"))),
+      mount: (app) => app.get("/slow", async (_req, res) => (arrived(), await slow, res.send("finished"))),
     });
     const inFlight = fetch(`${server.url}/slow`).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The fault comes once the request is in the server (not after a fixed wait, which a busy machine outlasts).
+    await inServer;
     handle.faults!.observe(Object.assign(new Error('could not extend file "base/5/16390": No space left on device'), { code: "53100" }));
     // Still listening while the request in flight finishes: the health check says why it is red.
     const health = await fetch(`${server.url}/healthz`);

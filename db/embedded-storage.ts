@@ -106,7 +106,15 @@ interface EmbeddedStorage {
   running?: Promise<void>;
 }
 
-const storages = new WeakMap<object, EmbeddedStorage>();
+// One registry for every copy of this module in the process: the server (scripts/, compiled or run
+// through tsx) opens the database, and the app's build (build/index.js, which carries its own copy of
+// this file) erases through it. With a registry per copy, an erasure made on a page found no storage
+// and was never scrubbed from disk.
+const REGISTRY = Symbol.for("tandem.embedded-storage");
+const storages = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap<object, EmbeddedStorage>()) as WeakMap<
+  object,
+  EmbeddedStorage
+>;
 const PENDING_FILE = "erasure-scrub-pending";
 
 /**

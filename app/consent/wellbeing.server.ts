@@ -21,6 +21,8 @@ export interface AnalysableResponsesQuery extends StudyScope {
   timepoints: readonly string[];
   /** Only these items' answers are read (e.g. a measure's items); absent = every answer. */
   itemIds?: readonly string[];
+  /** Only participants in a cohort now (a summary by cohort reads nobody else). */
+  inCohort?: boolean;
 }
 
 export interface AnalysableResponse {
@@ -75,6 +77,7 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
         .where("iv.instrument_id", "=", query.instrumentId)
         .where("r.timepoint", "in", [...query.timepoints])
         .where("r.participant_id", "in", analysableParticipants(db, query))
+        .$if(query.inCohort === true, (qb) => qb.where("p.cohort_id", "is not", null))
         .orderBy("r.participant_id")
         .orderBy("r.timepoint")
         .orderBy("iv.version", "desc"),

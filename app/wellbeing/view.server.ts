@@ -165,7 +165,12 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     }
     return read;
   };
-  const mine = (await readFor(source.instrumentId, timepoints, before, after)).get(measure.id)!;
+  // The cohorts' summaries read other answers on another connection meanwhile.
+  const [scoresRead, summaries] = await Promise.all([
+    readFor(source.instrumentId, timepoints, before, after),
+    cohortSummaries(db, scope, source),
+  ]);
+  const mine = scoresRead.get(measure.id)!;
   const { report, withheld, scores, hiddenGroups } = disclosableFromScores(selection, source, mine, timepoints);
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
@@ -208,7 +213,6 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     });
   }
 
-  const summaries = await cohortSummaries(db, scope, source);
   const satisfactionLabels: WellbeingView["satisfactionLabels"] = {};
   for (const item of satisfactionItems(source.version, "post")) {
     const options: Record<string, string> = {};

@@ -4,7 +4,7 @@
  * was compiled from, compiles it first when it is not (esbuild, about a second), and runs the
  * TypeScript source through tsx when it cannot compile (esbuild not installed, or build/ not
  * writable, as under the systemd unit). Compiling once instead of at every call is what makes a
- * command answer in well under two seconds (docs/decisions/077-fast-start-and-compiled-scripts.md).
+ * command answer in well under two seconds (docs/decisions/077-speed-start-cli-wellbeing.md).
  *
  *   node scripts/launch.mjs cli help        what `npm run cli -- help` runs
  *   node scripts/launch.mjs start           what `npm start` runs

@@ -105,7 +105,7 @@ async function serve() {
 
 /**
  * Time since the process began, split into the steps of a start, printed once so that a slow step
- * shows itself (issue 15 item 8, docs/decisions/077-fast-start-and-compiled-scripts.md). "loading
+ * shows itself (issue 15 item 8, docs/decisions/077-speed-start-cli-wellbeing.md). "loading
  * code" is everything before main() ran: Node itself and the modules imported.
  */
 function startupClock() {

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { runScript } from "./script";
 
 // Kept scores, one row per response holding every measure of its instrument, replacing 0010's row
-// per response and measure (docs/decisions/077-wellbeing-page-one-read.md). The wellbeing page shows
+// per response and measure (docs/decisions/077-speed-start-cli-wellbeing.md). The wellbeing page shows
 // every measure of the instrument at once: it now reads 200,000 rows for 100,000 people instead of
 // 200,000 per measure, and a first report keeps one row per response instead of one per measure.
 //

@@ -264,18 +264,19 @@ export interface InstrumentScoresQuery extends StudyScope {
   scoredWith: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-export interface InstrumentScoredResponse {
-  participantId: string;
-  cohortId: string | null;
-  participantLanguage: string;
-  timepoint: string;
-  /**
-   * Null when the kept row is still good (same answers, same rules): `scores` are then its scores.
-   * Otherwise the response to score, with its version, and `scores` is empty until the caller scores it.
-   */
-  unscored: { responseId: string; instrumentVersionId: string } | null;
-  /** The kept scores, in the order of the measure ids sorted (scoreOrder); null where missing. */
-  scores: (number | null)[];
+/**
+ * The responses read, one place r per response, as columns: at 200,000 responses an object and a
+ * scores array per response were a large part of the wellbeing page's garbage collection.
+ */
+export interface InstrumentScoredResponses {
+  participantId: string[];
+  cohortId: (string | null)[];
+  participantLanguage: string[];
+  timepoint: string[];
+  /** scores[m][r]: the kept score on the m-th measure (scoreOrder), NaN where missing or not yet scored. */
+  scores: Float64Array[];
+  /** The responses without a good kept row (other answers or rules since): the caller scores them into `scores`. */
+  unscored: { row: number; responseId: string; instrumentVersionId: string }[];
 }
 
 /** The order of a kept row's scores: its measure ids, sorted (db/migrations/0023_response_score.ts). */
@@ -293,13 +294,21 @@ export function scoreOrder(scoredWith: Readonly<Record<string, string>>): string
  * that shows them all reads 200,000 rows for 100,000 people, not 200,000 per measure
  * (docs/decisions/077-speed-start-cli-wellbeing.md; before it, 054's row per response and measure).
  */
-export async function analysableInstrumentScores(db: DB, query: InstrumentScoresQuery): Promise<InstrumentScoredResponse[]> {
-  if (query.timepoints.length === 0) return [];
+export async function analysableInstrumentScores(db: DB, query: InstrumentScoresQuery): Promise<InstrumentScoredResponses> {
   const orders = [...query.scoredWith.values()].map((rules) => scoreOrder(rules).join(","));
   // Every version's rules name the same measures (the study's, for this instrument); a score's
   // column is its place among them.
   if (new Set(orders).size > 1) throw new Error("Kept scores are read for one set of measures at a time.");
   const measures = orders[0] ? orders[0].split(",").filter((m) => m !== "") : [];
+  if (query.timepoints.length === 0)
+    return {
+      participantId: [],
+      cohortId: [],
+      participantLanguage: [],
+      timepoint: [],
+      scores: measures.map(() => new Float64Array(0)),
+      unscored: [],
+    };
   const expected = query.scoredWith.size
     ? sql`case c.instrument_version_id ${sql.join(
         [...query.scoredWith].map(([versionId, rules]) => sql`when ${versionId}::uuid then ${JSON.stringify(rules)}::jsonb`),
@@ -354,26 +363,31 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
           await sql`set local work_mem = '64MB'`.execute(trx);
           return read(trx);
         });
-  const out: InstrumentScoredResponse[] = new Array(rows.length);
+  const n = rows.length;
+  const out: InstrumentScoredResponses = {
+    participantId: new Array<string>(n),
+    cohortId: new Array<string | null>(n),
+    participantLanguage: new Array<string>(n),
+    timepoint: new Array<string>(n),
+    scores: measures.map(() => new Float64Array(n).fill(NaN)),
+    unscored: [],
+  };
   const names = measures.map((_, i) => `s${i}`);
-  for (let r = 0; r < rows.length; r++) {
+  for (let r = 0; r < n; r++) {
     const row = rows[r]!;
     const responseId = row.responseId as string | null;
-    const scores: (number | null)[] = [];
     if (responseId === null) {
-      for (const name of names) {
-        const value = row[name];
-        scores.push(value === null || value === undefined ? null : Number(value));
+      for (let m = 0; m < names.length; m++) {
+        const value = row[names[m]!];
+        if (value !== null && value !== undefined) out.scores[m]![r] = Number(value);
       }
+    } else {
+      out.unscored.push({ row: r, responseId, instrumentVersionId: row.instrumentVersionId as string });
     }
-    out[r] = {
-      participantId: row.participantId as string,
-      cohortId: (row.cohortId as string | null) ?? null,
-      participantLanguage: row.participantLanguage as string,
-      timepoint: row.timepoint as string,
-      unscored: responseId === null ? null : { responseId, instrumentVersionId: row.instrumentVersionId as string },
-      scores,
-    };
+    out.participantId[r] = row.participantId as string;
+    out.cohortId[r] = (row.cohortId as string | null) ?? null;
+    out.participantLanguage[r] = row.participantLanguage as string;
+    out.timepoint[r] = row.timepoint as string;
   }
   return out;
 }

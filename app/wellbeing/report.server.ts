@@ -24,7 +24,7 @@ import { measureScorer, type ItemScales, type MeasureDefinition } from "./scorin
 import { hiddenReason, SMALL_COUNT, withheldUnlessEmpty, type HiddenReason } from "../disclosure/small-counts";
 import {
   bandTransitions,
-  comparePaired,
+  comparePairedScores,
   improvementDefinition,
   reliableChange,
   type BandTransitions,
@@ -158,6 +158,101 @@ export interface ParticipantScores {
   choices: Record<string, string>;
 }
 
+/**
+ * The participants read, participant p being participantId[p] and so on: what their scores on
+ * every measure of the instrument share, as columns for the same reason as MeasureScores.
+ */
+interface Participants {
+  participantId: string[];
+  cohortId: (string | null)[];
+  language: string[];
+  /** Answers to the instrument's single-choice questions, when read; absent for someone who answered none. */
+  choices: (Record<string, string> | undefined)[];
+}
+
+/**
+ * Every analysable participant's scores on one measure, as columns over the participants read
+ * (participant p is the p-th first read): 7 measures of 100,000 people as an object each, with an
+ * object of scores by timepoint each, were half of the wellbeing page's time in garbage collection.
+ * Per-person objects (ParticipantScores) are built only where a breakdown or a caller needs them.
+ */
+export class MeasureScores {
+  /** Every participant read: 0, 1, 2, ... */
+  readonly everyone: Int32Array;
+
+  constructor(
+    readonly people: Participants,
+    private readonly timepoints: readonly string[],
+    /** answered[t][p]: whether participant p has a response at timepoints[t], scored or not. */
+    private readonly answered: readonly Uint8Array[],
+    /** scores[t][p]: participant p's score at timepoints[t]; NaN where missing. */
+    private readonly scores: readonly Float64Array[],
+  ) {
+    this.everyone = new Int32Array(people.participantId.length);
+    for (let p = 0; p < this.everyone.length; p++) this.everyone[p] = p;
+  }
+
+  /** Everyone with a response at either timepoint. */
+  answeredAt(pre: string, post: string): Int32Array {
+    const none = new Uint8Array(this.everyone.length);
+    const a = this.answered[this.timepoints.indexOf(pre)] ?? none;
+    const b = this.answered[this.timepoints.indexOf(post)] ?? none;
+    // Places in a typed array: pushing 100,000 onto a plain array was several times slower.
+    const who = new Int32Array(this.everyone.length);
+    let n = 0;
+    for (let p = 0; p < who.length; p++) if (a[p] === 1 || b[p] === 1) who[n++] = p;
+    return who.subarray(0, n);
+  }
+
+  /** pairsOf(this.entries(who, pre, post)), without the objects. */
+  pairs(who: Int32Array, pre: string, post: string): Paired {
+    const none = new Float64Array(this.everyone.length).fill(NaN);
+    const before = this.scores[this.timepoints.indexOf(pre)] ?? none;
+    const after = this.scores[this.timepoints.indexOf(post)] ?? none;
+    let nPre = 0;
+    let nPost = 0;
+    let nPairs = 0;
+    for (let i = 0; i < who.length; i++) {
+      const p = who[i]!;
+      const hasPre = !Number.isNaN(before[p]!);
+      const hasPost = !Number.isNaN(after[p]!);
+      if (hasPre) nPre++;
+      if (hasPost) nPost++;
+      if (hasPre && hasPost) nPairs++;
+    }
+    // Sized first: filling an array of known length is far cheaper than growing it.
+    const paired: Paired = { pre: new Array<number>(nPairs), post: new Array<number>(nPairs), counts: { pre: nPre, post: nPost } };
+    let k = 0;
+    for (let i = 0; i < who.length; i++) {
+      const p = who[i]!;
+      if (Number.isNaN(before[p]!) || Number.isNaN(after[p]!)) continue;
+      paired.pre[k] = before[p]!;
+      paired.post[k++] = after[p]!;
+    }
+    return paired;
+  }
+
+  entries(who: Int32Array, pre: string, post: string): ParticipantScores[] {
+    const score = (column: Float64Array | undefined, p: number) => (column === undefined || Number.isNaN(column[p]!) ? null : column[p]!);
+    const before = this.scores[this.timepoints.indexOf(pre)];
+    const after = this.scores[this.timepoints.indexOf(post)];
+    return Array.from(who, (p) => {
+      const at: Record<string, number | null> = {};
+      for (let t = 0; t < this.timepoints.length; t++) if (this.answered[t]![p] === 1) at[this.timepoints[t]!] = score(this.scores[t], p);
+      const { participantId, cohortId, language, choices } = this.people;
+      return {
+        participantId: participantId[p]!,
+        cohortId: cohortId[p]!,
+        language: language[p]!,
+        pre: score(before, p),
+        post: score(after, p),
+        at,
+        choices: choices[p] ?? {},
+      };
+    });
+  }
+}
+
 export interface ReportQuery extends StudyScope {
   measureId: string;
   /** Only this cohort; absent = every participant of the study, in a cohort or not. */
@@ -200,31 +295,46 @@ export async function studyTimepoints(db: DB, studyId: string, instrumentId: str
 }
 
 /**
- * Each analysable participant's pre and post score of the measure (and at `alsoAt`, in `at`).
+ * Each analysable participant's scores on the measure at pre and post (and at `alsoAt`).
  *
  * Scores kept from an earlier read are used while they are still good (same answers, same rules);
  * the rest are scored here from their answers and kept (docs/decisions/054-measure-score-store.md),
  * on every measure of the instrument at once (instrumentScores). Answers to single-choice questions
  * (for breakdowns by question) are read only when `query.choices` is not false.
  */
+async function measureScores(
+  db: DB,
+  query: ReportQuery,
+  source?: MeasureSource,
+  alsoAt: readonly string[] = [],
+): Promise<{ source: MeasureSource; read: MeasureScores }> {
+  const all = await studyMeasures(db, query.studyId);
+  source ??= all.find((m) => m.measure.id === query.measureId);
+  if (!source) throw new WellbeingReportError("measure_not_found", `The study has no instrument with a measure "${query.measureId}".`);
+  const measure = source.measure.id;
+  const siblings = all.filter((m) => m.instrumentId === source.instrumentId && m.measure.id !== measure);
+  const { pre, post } = selectedTimepoints(query);
+  const read = await instrumentScores(db, { ...query, pre, post, timepoints: [pre, post, ...alsoAt], choices: query.choices !== false }, [
+    source,
+    ...siblings,
+  ]);
+  return { source, read: read.get(measure)! };
+}
+
+/** measureScores as one object per participant (ParticipantScores), in the order read. */
 export async function participantScores(
   db: DB,
   query: ReportQuery,
   source?: MeasureSource,
   alsoAt: readonly string[] = [],
 ): Promise<{ source: MeasureSource; scores: ParticipantScores[] }> {
-  const all = await studyMeasures(db, query.studyId);
-  source ??= all.find((m) => m.measure.id === query.measureId);
-  if (!source) throw new WellbeingReportError("measure_not_found", `The study has no instrument with a measure "${query.measureId}".`);
-  const measure = source.measure.id;
-  const siblings = all.filter((m) => m.instrumentId === source.instrumentId && m.measure.id !== measure);
-  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
-  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
-  const read = await instrumentScores(db, { ...query, pre, post, timepoints: [pre, post, ...alsoAt], choices: query.choices !== false }, [
-    source,
-    ...siblings,
-  ]);
-  return { source, scores: read.get(measure)! };
+  const read = await measureScores(db, query, source, alsoAt);
+  const { pre, post } = selectedTimepoints(query);
+  return { source: read.source, scores: read.read.entries(read.read.everyone, pre, post) };
+}
+
+function selectedTimepoints(query: Pick<ReportQuery, "pre" | "post">): { pre: string; post: string } {
+  return { pre: query.pre ?? DEFAULT_TIMEPOINTS.pre, post: query.post ?? DEFAULT_TIMEPOINTS.post };
 }
 
 /**
@@ -233,15 +343,14 @@ export async function participantScores(
  * (docs/decisions/077-speed-start-cli-wellbeing.md): the wellbeing page's line per measure costs one
  * read, not one each. Responses without good kept scores are scored on every measure from one read
  * of their answers and kept, so that a later report of any measure of the instrument finds them.
- * Each measure's list is as participantScores gives it, in the same order.
+ * Each measure's scores are as measureScores gives them.
  */
 export async function instrumentScores(
   db: DB,
   query: StudyScope & { pre: string; post: string; timepoints: readonly string[]; cohortId?: string | null; choices: boolean },
   sources: readonly MeasureSource[],
-): Promise<Map<string, ParticipantScores[]>> {
-  const out = new Map(sources.map((s) => [s.measure.id, [] as ParticipantScores[]]));
-  if (sources.length === 0) return out;
+): Promise<Map<string, MeasureScores>> {
+  if (sources.length === 0) return new Map();
   const { pre, post } = query;
   const scope = {
     organisationId: query.organisationId,
@@ -252,83 +361,79 @@ export async function instrumentScores(
   const scorer = await instrumentScorer(db, sources);
   const responses = await analysableInstrumentScores(db, { ...scope, scoredWith: scorer.scoredWith });
 
-  const unscored = responses.filter((r) => r.unscored !== null);
+  const { unscored } = responses;
   if (unscored.length > 0) {
     // All of them in one read when most are unscored (a first report); by id otherwise.
-    const byId = unscored.length * 2 < responses.length;
+    const byId = unscored.length * 2 < responses.timepoint.length;
     const read = (responseIds?: string[]) =>
       analysableItemValues(db, { ...scope, numberItems: scorer.columns, textItems: [], ...(responseIds ? { responseIds } : {}) });
-    const values = await read(byId ? unscored.map((r) => r.unscored!.responseId) : undefined);
+    const values = await read(byId ? unscored.map((r) => r.responseId) : undefined);
     const byResponse = new Map(values.map((v) => [v.responseId, v]));
     // Reading all chooses again; a response in a newer version since the first read would leave
     // the one chosen then unread. Those few are read by id, so this report still scores them.
-    const missed = byId ? [] : unscored.map((r) => r.unscored!.responseId).filter((id) => !byResponse.has(id));
+    const missed = byId ? [] : unscored.map((r) => r.responseId).filter((id) => !byResponse.has(id));
     if (missed.length > 0) for (const v of await read(missed)) byResponse.set(v.responseId, v);
     const toKeep: ScoresToKeep[] = [];
     for (const response of unscored) {
-      const read = byResponse.get(response.unscored!.responseId);
+      const read = byResponse.get(response.responseId);
       // Gone between the two reads (erased meanwhile): not scored.
-      if (!read) {
-        response.scores = scorer.measures.map(() => null);
-        continue;
-      }
-      response.scores = scorer.score(read.instrumentVersionId, read.numbers);
+      if (!read) continue;
+      const scores = scorer.score(read.instrumentVersionId, read.numbers);
+      scores.forEach((score, m) => (responses.scores[m]![response.row] = score ?? NaN));
       const scoredWith = scorer.scoredWith.get(read.instrumentVersionId);
-      if (scoredWith)
-        toKeep.push({ responseId: read.responseId, answersRevision: read.answersRevision, scoredWith, scores: response.scores });
+      if (scoredWith) toKeep.push({ responseId: read.responseId, answersRevision: read.answersRevision, scoredWith, scores });
     }
     await keepScores(db, toKeep);
   }
 
   const choiceIds = query.choices ? [...new Set(sources.flatMap((s) => singleChoiceItems(s.version).map((item) => item.id)))] : [];
   const choices = choiceIds.length ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds }) : [];
-  const column = sources.map((s) => scorer.measures.indexOf(s.measure.id));
-  const lists = sources.map((s) => out.get(s.measure.id)!);
-  const byParticipant = new Map<string, ParticipantScores[]>();
-  for (const response of responses) {
-    if (query.cohortId && response.cohortId !== query.cohortId) continue;
-    let entries = byParticipant.get(response.participantId);
-    if (!entries) {
-      // One participant's answers to the questions, shared by their entry on every measure.
-      const shared: Record<string, string> = {};
-      entries = lists.map((list) => {
-        const entry: ParticipantScores = {
-          participantId: response.participantId,
-          cohortId: response.cohortId,
-          language: response.participantLanguage,
-          pre: null,
-          post: null,
-          at: {},
-          choices: shared,
-        };
-        list.push(entry);
-        return entry;
-      });
-      byParticipant.set(response.participantId, entries);
+  // Each response's participant, by their place in the order first read.
+  const people: Participants = { participantId: [], cohortId: [], language: [], choices: [] };
+  const placeOf = new Map<string, number>();
+  const personOf = new Int32Array(responses.timepoint.length).fill(-1);
+  for (let r = 0; r < personOf.length; r++) {
+    if (query.cohortId && responses.cohortId[r] !== query.cohortId) continue;
+    const participantId = responses.participantId[r]!;
+    let p = placeOf.get(participantId);
+    if (p === undefined) {
+      placeOf.set(participantId, (p = people.participantId.length));
+      people.participantId.push(participantId);
+      people.cohortId.push(responses.cohortId[r]!);
+      people.language.push(responses.participantLanguage[r]!);
     }
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      const value = response.scores[column[i]!] ?? null;
-      entry.at[response.timepoint] = value;
-      if (response.timepoint === pre) entry.pre = value;
-      if (response.timepoint === post) entry.post = value;
-    }
+    personOf[r] = p;
+  }
+  const n = people.participantId.length;
+  people.choices.length = n;
+  const timepoints = scope.timepoints;
+  const answered = timepoints.map(() => new Uint8Array(n));
+  const columns = sources.map(() => timepoints.map(() => new Float64Array(n).fill(NaN)));
+  const measureColumn = sources.map((s) => responses.scores[scorer.measures.indexOf(s.measure.id)]!);
+  for (let r = 0; r < personOf.length; r++) {
+    const p = personOf[r]!;
+    if (p < 0) continue;
+    const t = timepoints.indexOf(responses.timepoint[r]!);
+    answered[t]![p] = 1;
+    for (let m = 0; m < columns.length; m++) columns[m]![t]![p] = measureColumn[m]![r]!;
   }
   // Post first, then the earliest timepoint asked: the same answer on every read, so one person
   // cannot appear in one group on one page load and another on the next.
   const order = (t: string) => (t === post ? -1 : scope.timepoints.indexOf(t));
   choices.sort((a, b) => order(b.timepoint) - order(a.timepoint));
   for (const response of choices) {
-    const entries = byParticipant.get(response.participantId);
-    if (!entries) continue;
-    const shared = entries[0]!.choices;
+    const p = placeOf.get(response.participantId);
+    if (p === undefined) continue;
     for (let i = 0; i < choiceIds.length; i++) {
       const answer = response.texts[i];
-      if (answer !== null && answer !== undefined) shared[choiceIds[i]!] = answer;
+      if (answer !== null && answer !== undefined) (people.choices[p] ??= {})[choiceIds[i]!] = answer;
     }
   }
-  return out;
+  return new Map(sources.map((s, m) => [s.measure.id, new MeasureScores(people, timepoints, answered, columns[m]!)]));
 }
+
+/** The paired scores, pair i being (pre[i], post[i]), and how many have each score. */
+type Paired = { pre: number[]; post: number[]; counts: { pre: number; post: number } };
 
 /**
  * The pairs (people with both scores, in the order of `scores`) and how many have each score: what
@@ -336,22 +441,23 @@ export async function instrumentScores(
  * appears once in `scores`, so the order and the counts are the same). At 100,000 people the maps
  * were a large part of building each measure's figures.
  */
-function pairsOf(scores: readonly ParticipantScores[]): { pairs: ScorePair[]; counts: { pre: number; post: number } } {
-  const pairs: ScorePair[] = [];
-  let pre = 0;
-  let post = 0;
+function pairsOf(scores: readonly ParticipantScores[]): Paired {
+  const paired: Paired = { pre: [], post: [], counts: { pre: 0, post: 0 } };
   for (const s of scores) {
-    if (s.pre !== null) pre++;
-    if (s.post !== null) post++;
-    if (s.pre !== null && s.post !== null) pairs.push({ pre: s.pre, post: s.post });
+    if (s.pre !== null) paired.counts.pre++;
+    if (s.post !== null) paired.counts.post++;
+    if (s.pre !== null && s.post !== null) {
+      paired.pre.push(s.pre);
+      paired.post.push(s.post);
+    }
   }
-  return { pairs, counts: { pre, post } };
+  return paired;
 }
 
-function comparePairs(measure: Measure, paired: ReturnType<typeof pairsOf>): PairedComparison {
+function comparePairs(measure: Measure, paired: Paired): PairedComparison {
   // The page's one definition of "got better" (improvementDefinition), for every selection and group.
   const definition = improvementDefinition(measure);
-  return comparePaired(paired.pairs, {
+  return comparePairedScores(paired.pre, paired.post, {
     meaningfulChange: definition.threshold,
     higherIsBetter: definition.higherIsBetter,
     counts: paired.counts,
@@ -366,8 +472,9 @@ export function compareScores(measure: Measure, scores: readonly ParticipantScor
 export type ComparisonJson = { measure: string } & PairedComparison;
 
 export async function measureComparison(db: DB, query: ReportQuery): Promise<ComparisonJson> {
-  const { source, scores } = await participantScores(db, { ...query, choices: false });
-  return { measure: source.measure.id, ...compareScores(source.measure, scores) };
+  const { source, read } = await measureScores(db, { ...query, choices: false });
+  const { pre, post } = selectedTimepoints(query);
+  return { measure: source.measure.id, ...comparePairs(source.measure, read.pairs(read.everyone, pre, post)) };
 }
 
 export interface SubgroupRow {
@@ -560,10 +667,9 @@ export interface MeasureReport {
   pairs: ScorePair[];
 }
 
-function reportFromScores(source: MeasureSource, scores: readonly ParticipantScores[]): MeasureReport {
+function reportFromPairs(source: MeasureSource, paired: Paired): MeasureReport {
   const { measure } = source;
-  const paired = pairsOf(scores);
-  const pairs = [...paired.pairs].sort((a, b) => a.pre - b.pre || a.post - b.post);
+  const pairs = paired.pre.map((pre, i): ScorePair => ({ pre, post: paired.post[i]! })).sort((a, b) => a.pre - b.pre || a.post - b.post);
   const rci =
     measure.reliability === undefined
       ? null
@@ -586,7 +692,7 @@ function reportFromScores(source: MeasureSource, scores: readonly ParticipantSco
 /** Exact figures, for analysts (the CLI, tests); pages and chart CSVs use disclosableReport. */
 export async function measureReport(db: DB, query: ReportQuery): Promise<{ report: MeasureReport; scores: ParticipantScores[] }> {
   const { source, scores } = await participantScores(db, query);
-  return { scores, report: reportFromScores(source, scores) };
+  return { scores, report: reportFromPairs(source, pairsOf(scores)) };
 }
 
 /**
@@ -607,21 +713,32 @@ function pairedIds(scores: readonly ParticipantScores[], before: string, after: 
  * mean) subtract to those few people's scores. Both selections are then withheld, since the check
  * is symmetric. Selections with fewer than 5 pairs are never shown and need not be compared.
  */
-function timepointsGiveAway(scores: readonly ParticipantScores[], pre: string, post: string, offered: readonly string[]): boolean {
+function timepointsGiveAway(read: MeasureScores, who: Int32Array, pre: string, post: string, offered: readonly string[]): boolean {
+  const others = otherChoices(pre, post, offered);
+  if (others.length === 0) return false;
+  const scores = read.entries(who, pre, post);
   const mine = pairedIds(scores, pre, post);
+  for (const [a, b] of others) {
+    const other = pairedIds(scores, a, b);
+    if (other.size < SMALLEST_GROUP) continue;
+    let differ = 0;
+    for (const id of mine) if (!other.has(id)) differ++;
+    for (const id of other) if (!mine.has(id)) differ++;
+    if (differ > 0 && differ < SMALLEST_GROUP) return true;
+  }
+  return false;
+}
+
+/** Every other choice of two timepoints that a page offers: each pair of `offered` but pre and post. */
+function otherChoices(pre: string, post: string, offered: readonly string[]): [string, string][] {
+  const choices: [string, string][] = [];
   for (let i = 0; i < offered.length; i++) {
     for (let j = i + 1; j < offered.length; j++) {
       const [a, b] = [offered[i]!, offered[j]!];
-      if ((a === pre && b === post) || (a === post && b === pre)) continue;
-      const other = pairedIds(scores, a, b);
-      if (other.size < SMALLEST_GROUP) continue;
-      let differ = 0;
-      for (const id of mine) if (!other.has(id)) differ++;
-      for (const id of other) if (!mine.has(id)) differ++;
-      if (differ > 0 && differ < SMALLEST_GROUP) return true;
+      if (!((a === pre && b === post) || (a === post && b === pre))) choices.push([a, b]);
     }
   }
-  return false;
+  return choices;
 }
 
 /**
@@ -642,14 +759,10 @@ export function otherTimepointCells(
     list.push(s);
     cohorts.set(key, list);
   }
-  for (let i = 0; i < offered.length; i++) {
-    for (let j = i + 1; j < offered.length; j++) {
-      const [a, b] = [offered[i]!, offered[j]!];
-      if ((a === pre && b === post) || (a === post && b === pre)) continue;
-      for (const group of [scores, ...[...cohorts].filter(([key]) => key !== "").map(([, members]) => members)]) {
-        const ids = pairedIds(group, a, b);
-        if (ids.size >= SMALLEST_GROUP) cells.push(ids);
-      }
+  for (const [a, b] of otherChoices(pre, post, offered)) {
+    for (const group of [scores, ...[...cohorts].filter(([key]) => key !== "").map(([, members]) => members)]) {
+      const ids = pairedIds(group, a, b);
+      if (ids.size >= SMALLEST_GROUP) cells.push(ids);
     }
   }
   return cells;
@@ -686,8 +799,8 @@ export async function disclosableReport(
   // The decision across breakdowns needs every breakdown's groups, so the single-choice answers;
   // it is only needed to show a cohort or a breakdown (folding those answers costs as much as the
   // scores did before they were kept, so a page showing neither does not pay for it).
-  const read = await participantScores(db, { ...query, cohortId: null, choices: groupsNeeded(query) }, known, offered);
-  return disclosableFromScores(query, read.source, read.scores, offered);
+  const { source, read } = await measureScores(db, { ...query, cohortId: null, choices: groupsNeeded(query) }, known, offered);
+  return disclosableFromScores(query, source, read, offered);
 }
 
 /** Whether showing the selection needs the decision across breakdowns, and so the answers to the questions. */
@@ -697,20 +810,29 @@ export function groupsNeeded(query: Pick<ReportQuery, "cohortId" | "choices">): 
 
 /**
  * disclosableReport from scores already read: every participant of the study on the measure at
- * the offered timepoints (instrumentScores or participantScores, without a cohort, with the answers
- * to the questions when groupsNeeded).
+ * the offered timepoints (instrumentScores, without a cohort, with the answers to the questions when
+ * groupsNeeded).
  */
 export function disclosableFromScores(
   query: ReportQuery,
   source: MeasureSource,
-  read: readonly ParticipantScores[],
+  read: MeasureScores,
   offered: readonly string[] = [],
 ): DisclosableReport {
   const selection = select(query, source, read, offered);
-  const report = reportFromScores(source, selection.mine);
-  const withheld = withholding(query, selection, report.comparison.n_pairs, offered);
-  const { scores, hiddenGroups } = selection;
-  return withheld ? { source, report: null, withheld, scores, hiddenGroups } : { source, report, withheld: null, scores, hiddenGroups };
+  const { pre, post } = selection;
+  const report = reportFromPairs(source, read.pairs(selection.mine, pre, post));
+  const withheld = withholding(query, read, selection, report.comparison.n_pairs, offered);
+  return {
+    source,
+    report: withheld ? null : report,
+    withheld,
+    // Built when read: only a breakdown needs an object per person.
+    get scores() {
+      return selection.entries();
+    },
+    hiddenGroups: selection.hiddenGroups,
+  };
 }
 
 /**
@@ -720,44 +842,55 @@ export function disclosableFromScores(
 export function disclosableComparison(
   query: ReportQuery,
   source: MeasureSource,
-  read: readonly ParticipantScores[],
+  read: MeasureScores,
   offered: readonly string[] = [],
 ): { comparison: PairedComparison | null; withheld: Withheld | null } {
   const selection = select(query, source, read, offered);
-  const comparison = compareScores(source.measure, selection.mine);
-  const withheld = withholding(query, selection, comparison.n_pairs, offered);
+  const comparison = comparePairs(source.measure, read.pairs(selection.mine, selection.pre, selection.post));
+  const withheld = withholding(query, read, selection, comparison.n_pairs, offered);
   return withheld ? { comparison: null, withheld } : { comparison, withheld: null };
 }
 
+/** Who a selection is about, by their places in the measure's scores (MeasureScores). */
 interface Selection {
   pre: string;
   post: string;
   /** Everyone who answered at the selected two timepoints. */
-  scores: ParticipantScores[];
+  scores: Int32Array;
   /** Those of the selected cohort, or everyone. */
-  mine: ParticipantScores[];
+  mine: Int32Array;
   /** Everyone of the selected cohort (or the study) at any offered timepoint. */
-  everyoneInScope: readonly ParticipantScores[];
+  everyoneInScope: Int32Array;
   hiddenGroups: Map<string, Set<string>> | null;
+  /** `scores` as an object per person, built once when first asked for. */
+  entries: () => ParticipantScores[];
 }
 
-function select(query: ReportQuery, source: MeasureSource, read: readonly ParticipantScores[], offered: readonly string[]): Selection {
-  const pre = query.pre ?? DEFAULT_TIMEPOINTS.pre;
-  const post = query.post ?? DEFAULT_TIMEPOINTS.post;
+function select(query: ReportQuery, source: MeasureSource, read: MeasureScores, offered: readonly string[]): Selection {
+  const { pre, post } = selectedTimepoints(query);
   // Scores at the other offered timepoints are read only for timepointsGiveAway; everything
   // else (groups, counts) is about the people who answered at the selected two, as before.
-  const scores = read.filter((s) => s.at[pre] !== undefined || s.at[post] !== undefined);
-  const hiddenGroups = groupsNeeded(query)
-    ? withheldGroups(scores, breakdownsOf(source), otherTimepointCells(read, pre, post, offered))
-    : null;
-  const mine = query.cohortId ? scores.filter((s) => s.cohortId === query.cohortId) : scores;
-  const everyoneInScope = query.cohortId ? read.filter((s) => s.cohortId === query.cohortId) : read;
-  return { pre, post, scores, mine, everyoneInScope, hiddenGroups };
+  const scores = read.answeredAt(pre, post);
+  let built: ParticipantScores[] | undefined;
+  const entries = () => (built ??= read.entries(scores, pre, post));
+  const fixed = () =>
+    otherChoices(pre, post, offered).length ? otherTimepointCells(read.entries(read.everyone, pre, post), pre, post, offered) : [];
+  const hiddenGroups = groupsNeeded(query) ? withheldGroups(entries(), breakdownsOf(source), fixed()) : null;
+  const inCohort = (p: number) => read.people.cohortId[p] === query.cohortId;
+  const mine = query.cohortId ? scores.filter(inCohort) : scores;
+  const everyoneInScope = query.cohortId ? read.everyone.filter(inCohort) : read.everyone;
+  return { pre, post, scores, mine, everyoneInScope, hiddenGroups, entries };
 }
 
-function withholding(query: ReportQuery, selection: Selection, nPairs: number, offered: readonly string[]): Withheld | null {
+function withholding(
+  query: ReportQuery,
+  read: MeasureScores,
+  selection: Selection,
+  nPairs: number,
+  offered: readonly string[],
+): Withheld | null {
   if (nPairs < SMALLEST_GROUP) return "fewer_than_5";
-  if (timepointsGiveAway(selection.everyoneInScope, selection.pre, selection.post, offered)) return "protects_smaller_group";
+  if (timepointsGiveAway(read, selection.everyoneInScope, selection.pre, selection.post, offered)) return "protects_smaller_group";
   if (query.cohortId && selection.hiddenGroups!.get("cohort")!.has(query.cohortId)) return "protects_smaller_group";
   return null;
 }

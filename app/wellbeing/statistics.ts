@@ -63,12 +63,26 @@ export interface PairedComparison {
  * paired sample, and describing a different sample beside them would mislead when people drop out.
  */
 export function comparePaired(pairs: readonly ScorePair[], options: PairedComparisonOptions = {}): PairedComparison {
-  const n = pairs.length;
-  const pre = pairs.map((p) => p.pre);
-  const post = pairs.map((p) => p.post);
-  const change = pairs.map((p) => p.post - p.pre);
-  for (const value of [...pre, ...post]) {
-    if (!Number.isFinite(value)) throw new RangeError(`Scores must be finite numbers, got ${value}`);
+  return comparePairedScores(
+    pairs.map((p) => p.pre),
+    pairs.map((p) => p.post),
+    options,
+  );
+}
+
+/**
+ * comparePaired of the pairs (pre[i], post[i]): a report of 100,000 pairs on each of seven measures
+ * spent more on building and taking apart an object per pair than on the figures.
+ */
+export function comparePairedScores(
+  pre: readonly number[],
+  post: readonly number[],
+  options: PairedComparisonOptions = {},
+): PairedComparison {
+  const n = pre.length;
+  const change = pre.map((before, i) => post[i]! - before);
+  for (const values of [pre, post]) {
+    for (const value of values) if (!Number.isFinite(value)) throw new RangeError(`Scores must be finite numbers, got ${value}`);
   }
 
   const meanChange = n >= 1 ? mean(change) : null;

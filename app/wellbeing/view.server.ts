@@ -23,7 +23,7 @@ import {
   breakdownId,
   type CohortSummary,
   type MeasureSource,
-  type ParticipantScores,
+  type MeasureScores,
   type SubgroupBy,
   type Withheld,
 } from "./report.server";
@@ -151,7 +151,7 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
   // One read per instrument gives every measure's scores (docs/decisions/077-speed-start-cli-wellbeing.md):
   // this measure's report and the line of each of its instrument's other measures come from it.
   const selection = { ...scope, measureId: measure.id, cohortId, pre: before, post: after, choices: by !== null };
-  const reads = new Map<string, Promise<Map<string, ParticipantScores[]>>>();
+  const reads = new Map<string, Promise<Map<string, MeasureScores>>>();
   const readFor = (instrumentId: string, offered: readonly string[], pre: string, post: string) => {
     let read = reads.get(instrumentId);
     if (!read) {
@@ -171,7 +171,9 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     cohortSummaries(db, scope, source),
   ]);
   const mine = scoresRead.get(measure.id)!;
-  const { report, withheld, scores, hiddenGroups } = disclosableFromScores(selection, source, mine, timepoints);
+  // Not destructured: its per-person scores are built only for a breakdown.
+  const disclosed = disclosableFromScores(selection, source, mine, timepoints);
+  const { report, withheld, hiddenGroups } = disclosed;
   const bandIds = (measure.bands ?? []).map((b) => b.id);
   const cohortName = new Map(cohorts.map((co) => [co.id, co.name]));
   const subgroupLabel = (key: string): string => {
@@ -265,7 +267,7 @@ export async function wellbeingView(db: DB, scope: StudyScope, query: WellbeingV
     // ...and of the default timepoints only, for the same reason across timepoints.
     subgroups:
       by && !cohortId && isDefault && report
-        ? subgroupComparisons(measure, scores, by, decided(hiddenGroups).get(breakdownId(by))).map((row) => ({
+        ? subgroupComparisons(measure, disclosed.scores, by, decided(hiddenGroups).get(breakdownId(by))).map((row) => ({
             ...row,
             label: subgroupLabel(row.key),
           }))

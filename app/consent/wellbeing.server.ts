@@ -112,6 +112,20 @@ export async function analysableResponses(db: DB, query: AnalysableResponsesQuer
 }
 
 /**
+ * Settings for one transaction that reads a whole study's responses (200,000 rows at 100,000 people):
+ * - Work memory above PostgreSQL's default 4 MB: folding a million answers into 200,000 groups, or
+ *   sorting 200,000 chosen rows, otherwise spills every hash to disk in batches (about twice as slow).
+ * - No parallel workers: the gate's hash of the people analysis may read is not shared between
+ *   workers, so each builds its own copy of it, on the same two cores as the app server. Measured on
+ *   the kept-scores read at 100,000 people: 1.15 s with a worker, 0.97 s without
+ *   (docs/decisions/077-speed-start-cli-wellbeing.md).
+ */
+async function forAStudyWideRead(trx: DB): Promise<void> {
+  await sql`set local work_mem = '64MB'`.execute(trx);
+  await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+}
+
+/**
  * The responses an analysis reads, as SQL for a CTE: of the people the consent gate lets analysis
  * read (`analysableParticipants`), to any version of the instrument at the timepoints asked. With
  * `choose`, one per participant and timepoint, the latest version's (DISTINCT ON); without, as they
@@ -218,13 +232,10 @@ export async function analysableItemValues(db: DB, query: ItemValuesQuery): Prom
     with chosen as (${chosenResponses(db, query, { choose, where: onlyResponses("r.id") })}), folded as (${folded})
     select c.id as chosen_id, c.answers_revision, c.participant_id, c.cohort_id, c.language as participant_language, c.timepoint, c.instrument_version_id, f.*
     from chosen c left join folded f on f.response_id = c.id`;
-  // Folding a million answers into 200,000 groups needs more than PostgreSQL's default 4 MB of
-  // work memory, or every hash spills to disk in batches (measured: about twice as slow). Raised for
-  // this one transaction only.
   const rows = db.isTransaction
     ? (await query_.execute(db)).rows
     : await db.transaction().execute(async (trx) => {
-        await sql`set local work_mem = '64MB'`.execute(trx);
+        await forAStudyWideRead(trx);
         return (await query_.execute(trx)).rows;
       });
   const out: ResponseItemValues[] = new Array(rows.length);
@@ -353,14 +364,13 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
         and s.scoring_revision = ${SCORING_REVISION} and s.scored_with = ${expected}`.execute(trx)
     ).rows;
   };
-  // As for analysableItemValues: sorting 200,000 chosen rows in 4 MB spills to disk.
   const rows = db.isTransaction
     ? await read(db)
     : await db
         .transaction()
         .setIsolationLevel("repeatable read")
         .execute(async (trx) => {
-          await sql`set local work_mem = '64MB'`.execute(trx);
+          await forAStudyWideRead(trx);
           return read(trx);
         });
   const n = rows.length;

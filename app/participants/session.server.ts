@@ -150,7 +150,7 @@ export interface ParticipantSession {
     consented: boolean;
   };
   /** The formatted code, if this browser was given or typed it. */
-  code: string | null;
+  readonly code: string | null;
 }
 
 export async function readParticipantSession(
@@ -188,7 +188,8 @@ export async function readParticipantSession(
     .where("participant_session.id_hash", "=", idHash(token))
     .executeTakeFirst();
   if (!row || row.study_id !== input.studyId || row.expires_at.getTime() < Date.now()) return null;
-  const canonical = row.sealed_code ? unsealCode(row.sealed_code, token, input.studyId) : null;
+  const sealed = row.sealed_code;
+  let code: string | null | undefined;
   return {
     token,
     participant: {
@@ -198,7 +199,15 @@ export async function readParticipantSession(
       withdrawal_mode: row.withdrawal_mode,
       consented: Boolean(row.consented),
     },
-    code: canonical ? formatParticipantCode(canonical) : null,
+    // Opened only by the few pages that show the code: a key derivation and a decryption on every
+    // request were a few per cent of a questionnaire page's CPU (issue 15).
+    get code() {
+      if (code === undefined) {
+        const canonical = sealed ? unsealCode(sealed, token, input.studyId) : null;
+        code = canonical ? formatParticipantCode(canonical) : null;
+      }
+      return code;
+    },
   };
 }
 

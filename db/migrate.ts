@@ -16,6 +16,7 @@ import * as m0013 from "./migrations/0013_health_probe";
 import * as m0017 from "./migrations/0017_unit_arrival";
 import * as m0020 from "./migrations/0020_retention";
 import * as m0023 from "./migrations/0023_response_score";
+import * as m0024 from "./migrations/0024_kept_scores_on_response";
 import * as m0018 from "./migrations/0018_study_revision";
 import * as m0019 from "./migrations/0019_quote_checks";
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "0017_unit_arrival": m0017,
   "0020_retention": m0020,
   "0023_response_score": m0023,
+  "0024_kept_scores_on_response": m0024,
   "0018_study_revision": m0018,
   "0019_quote_checks": m0019,
 };

@@ -3,8 +3,8 @@
  * `analysableResponses`, its narrow twin for scoring, `analysableItemValues`, or
  * `analysableInstrumentScores` (kept scores, docs/decisions/054-measure-score-store.md and 077). Like
  * every read of participants' content it lives in app/consent (docs/decisions/011-consent-gate.md);
- * nothing in app/wellbeing selects from `answer`, `response` or `response_score` (score-store.server.ts
- * only writes kept scores).
+ * nothing in app/wellbeing selects from `answer` or `response` (score-store.server.ts only writes kept
+ * scores, on the response row: docs/decisions/080-kept-scores-on-the-response.md).
  *
  * Which participants may be read is decided by the consent gate alone (./gate.server.ts,
  * `analysableParticipants`): tenant, consent, and withdrawal (erasure gone; "stop and keep" stays).
@@ -15,6 +15,7 @@ import type { DB } from "../../db/index";
 import { analysableParticipants, answeredVersionIds } from "./gate.server";
 import type { StudyScope } from "./scope.server";
 import { SCORING_REVISION } from "../wellbeing/scoring";
+import { rulesKey, scoreRulesIds } from "../wellbeing/score-store.server";
 
 export interface AnalysableResponsesQuery extends StudyScope {
   instrumentId: string;
@@ -131,7 +132,9 @@ async function forAStudyWideRead(trx: DB): Promise<void> {
  * `choose`, one per participant and timepoint, the latest version's (DISTINCT ON); without, as they
  * are (the caller knows there is one, or names the responses in `where`). Columns: id,
  * answers_revision, participant_id, cohort_id, language (the participant's), timepoint,
- * instrument_version_id.
+ * instrument_version_id, and the kept scores with what they were computed from (kept_scores,
+ * kept_answers_revision, kept_scoring_revision, kept_rules; a read that does not use them does not
+ * fetch them, as the CTE is inlined).
  */
 function chosenResponses(
   db: DB,
@@ -140,7 +143,8 @@ function chosenResponses(
 ) {
   return sql`
     select ${options.choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
-      r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id
+      r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id,
+      r.kept_scores, r.kept_answers_revision, r.kept_scoring_revision, r.kept_rules
     from response r
     join participant p on p.id = r.participant_id
     join instrument_version iv on iv.id = r.instrument_version_id
@@ -290,7 +294,13 @@ export interface InstrumentScoredResponses {
   unscored: { row: number; responseId: string; instrumentVersionId: string }[];
 }
 
-/** The order of a kept row's scores: its measure ids, sorted (db/migrations/0023_response_score.ts). */
+/**
+ * Between the values of a list in one read: a control character (unit separator) that no id,
+ * language code, timepoint or number contains.
+ */
+const SEPARATOR = "\u001f";
+
+/** The order of a kept row's scores: its measure ids, sorted (db/migrations/0024_kept_scores_on_response.ts). */
 export function scoreOrder(scoredWith: Readonly<Record<string, string>>): string[] {
   return Object.keys(scoredWith).sort();
 }
@@ -320,12 +330,6 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
       scores: measures.map(() => new Float64Array(0)),
       unscored: [],
     };
-  const expected = query.scoredWith.size
-    ? sql`case c.instrument_version_id ${sql.join(
-        [...query.scoredWith].map(([versionId, rules]) => sql`when ${versionId}::uuid then ${JSON.stringify(rules)}::jsonb`),
-        sql` `,
-      )} end`
-    : sql`null::jsonb`;
   const read = async (trx: DB) => {
     // With one version of the instrument answered, the unique key (participant, version,
     // timepoint) already gives one response per person and time, and the sort that DISTINCT ON
@@ -349,22 +353,45 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
             ).rows[0]?.n ?? 0,
           );
     const oneVersion = answered <= 1;
-    // A good row's line carries no ids: parsing two uuids per row is a fifth of reading 200,000.
-    // Its scores come as plain columns, which the driver reads fastest.
-    const columns = measures.map((_, i) => sql`s.scores[${sql.lit(i + 1)}] as ${sql.ref(`s${i}`)}`);
-    return (
-      await sql<Record<string, unknown>>`
-      with chosen as (${chosenResponses(db, query, { choose: !oneVersion })})
-      select c.participant_id as "participantId", c.cohort_id as "cohortId", c.language as "participantLanguage", c.timepoint,
-        case when s.response_id is null then c.id end as "responseId",
-        case when s.response_id is null then c.instrument_version_id end as "instrumentVersionId"
-        ${columns.length ? sql`, ${sql.join(columns)}` : sql``}
-      from chosen c
-      left join response_score s on s.response_id = c.id and s.answers_revision = c.answers_revision
-        and s.scoring_revision = ${SCORING_REVISION} and s.scored_with = ${expected}`.execute(trx)
+    // The rules that apply now, by id; a version whose rules were never kept under has none, and
+    // nothing of it is good.
+    const rulesIds = await scoreRulesIds(trx, [...query.scoredWith.values()], { create: false });
+    const versionsRules = [...query.scoredWith].flatMap(([versionId, rules]) => {
+      const id = rulesIds.get(rulesKey(rules));
+      return id === undefined ? [] : [sql`when ${versionId}::uuid then ${sql.lit(id)}`];
+    });
+    const expected = versionsRules.length ? sql`case c.instrument_version_id ${sql.join(versionsRules, sql` `)} end` : sql`null::integer`;
+    // The whole read comes back as one row of lists, each a string_agg over the same rows in the
+    // same order (one aggregate pass), that split(SEPARATOR) takes apart. At 200,000 responses a row
+    // each was 200,000 objects and two million values for the driver to parse one by one: half the
+    // read's time, and most of the page's garbage collection
+    // (docs/decisions/080-kept-scores-on-the-response.md).
+    // A good response's place in the unscored list is empty: it carries no ids.
+    const timepoints = sql`array[${sql.join([...query.timepoints])}]::text[]`;
+    const scoreLists = measures.map(
+      (_, i) =>
+        sql`string_agg(case when c.good then coalesce(c.kept_scores[${sql.lit(i + 1)}]::text, '') else '' end, ${SEPARATOR}) as ${sql.ref(`s${i}`)}`,
+    );
+    const rows = (
+      await sql<Record<string, string | number | null>>`
+      with chosen as (${chosenResponses(db, query, { choose: !oneVersion })}),
+      judged as (
+        select c.*, coalesce(c.kept_answers_revision = c.answers_revision and c.kept_scoring_revision = ${SCORING_REVISION}
+          and c.kept_rules = ${expected}, false) as good
+        from chosen c
+      )
+      select count(*)::int as n,
+        string_agg(c.participant_id::text, ${SEPARATOR}) as "participantId",
+        string_agg(coalesce(c.cohort_id::text, ''), ${SEPARATOR}) as "cohortId",
+        string_agg(c.language, ${SEPARATOR}) as "participantLanguage",
+        string_agg(array_position(${timepoints}, c.timepoint)::text, ${SEPARATOR}) as timepoint,
+        string_agg(case when c.good then '' else c.id::text || ' ' || c.instrument_version_id::text end, ${SEPARATOR}) as unscored
+        ${scoreLists.length ? sql`, ${sql.join(scoreLists)}` : sql``}
+      from judged c`.execute(trx)
     ).rows;
+    return rows[0]!;
   };
-  const rows = db.isTransaction
+  const row = db.isTransaction
     ? await read(db)
     : await db
         .transaction()
@@ -373,31 +400,30 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
           await forAStudyWideRead(trx);
           return read(trx);
         });
-  const n = rows.length;
+  const n = Number(row.n ?? 0);
+  const list = (name: string): string[] => (n === 0 ? [] : String(row[name]).split(SEPARATOR));
+  // Nothing but separators: every value empty (a measure nobody answered, a study without cohorts).
+  const allEmpty = (name: string) => n === 0 || String(row[name]).length === n - 1;
   const out: InstrumentScoredResponses = {
-    participantId: new Array<string>(n),
-    cohortId: new Array<string | null>(n),
-    participantLanguage: new Array<string>(n),
-    timepoint: new Array<string>(n),
+    participantId: list("participantId"),
+    cohortId: allEmpty("cohortId") ? new Array<string | null>(n).fill(null) : list("cohortId").map((id) => (id === "" ? null : id)),
+    participantLanguage: list("participantLanguage"),
+    timepoint: list("timepoint").map((place) => query.timepoints[Number(place) - 1]!),
     scores: measures.map(() => new Float64Array(n).fill(NaN)),
     unscored: [],
   };
-  const names = measures.map((_, i) => `s${i}`);
-  for (let r = 0; r < n; r++) {
-    const row = rows[r]!;
-    const responseId = row.responseId as string | null;
-    if (responseId === null) {
-      for (let m = 0; m < names.length; m++) {
-        const value = row[names[m]!];
-        if (value !== null && value !== undefined) out.scores[m]![r] = Number(value);
-      }
-    } else {
-      out.unscored.push({ row: r, responseId, instrumentVersionId: row.instrumentVersionId as string });
-    }
-    out.participantId[r] = row.participantId as string;
-    out.cohortId[r] = (row.cohortId as string | null) ?? null;
-    out.participantLanguage[r] = row.participantLanguage as string;
-    out.timepoint[r] = row.timepoint as string;
+  if (!allEmpty("unscored")) {
+    list("unscored").forEach((ids, r) => {
+      if (ids === "") return;
+      const [responseId, instrumentVersionId] = ids.split(" ") as [string, string];
+      out.unscored.push({ row: r, responseId, instrumentVersionId });
+    });
   }
+  measures.forEach((_, m) => {
+    if (allEmpty(`s${m}`)) return;
+    const column = out.scores[m]!;
+    const scores = list(`s${m}`);
+    for (let r = 0; r < n; r++) if (scores[r] !== "") column[r] = Number(scores[r]);
+  });
   return out;
 }

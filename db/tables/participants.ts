@@ -67,6 +67,18 @@ export interface ResponseTable {
   completed_on: string | null;
   /** Counts changes to the response's answers (a trigger keeps it); a kept score names the count it saw. */
   answers_revision: Generated<number>;
+  /**
+   * Kept scores (db/migrations/0024_kept_scores_on_response.ts): every measure's score in the order of
+   * its rules' measure ids, sorted; null where a score is missing. Good only while the three below match
+   * what applies now (app/consent/wellbeing.server.ts decides; app/wellbeing/score-store.server.ts writes).
+   */
+  kept_scores: (number | null)[] | null;
+  /** answers_revision when the kept scores were computed. */
+  kept_answers_revision: number | null;
+  /** SCORING_REVISION of app/wellbeing/scoring.ts when they were computed. */
+  kept_scoring_revision: number | null;
+  /** score_rules.id: the definitions they were computed under. */
+  kept_rules: number | null;
 }
 
 export interface AnswerTable {

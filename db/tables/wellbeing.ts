@@ -34,18 +34,13 @@ export interface GroupAttendanceTable {
 }
 
 /**
- * db/migrations/0023_response_score.ts: a response's scores on every measure of its instrument, kept
- * once computed (0010's measure_score, one row per measure, is gone).
+ * db/migrations/0024_kept_scores_on_response.ts: each distinct set of rules kept scores were computed
+ * under, so that a response row names them by a small id.
  */
-export interface ResponseScoreTable {
-  response_id: string;
-  answers_revision: number;
-  scoring_revision: number;
+export interface ScoreRulesTable {
+  id: Generated<number>;
   /** {measure id: instrument version id whose definition scored it}. */
   scored_with: ColumnType<Record<string, string>, string, string>;
-  /** In the order of scored_with's measure ids, sorted; null where the score is missing. */
-  scores: (number | null)[];
-  scored_at: CreatedAt;
 }
 
 export interface WellbeingTables {
@@ -53,5 +48,5 @@ export interface WellbeingTables {
   cohort_membership: CohortMembershipTable;
   group_session: GroupSessionTable;
   group_attendance: GroupAttendanceTable;
-  response_score: ResponseScoreTable;
+  score_rules: ScoreRulesTable;
 }

@@ -1,5 +1,5 @@
 /**
- * Kept measure scores (docs/decisions/054-measure-score-store.md; one row per response since 077): a
+ * Kept measure scores (docs/decisions/054-measure-score-store.md; on the response row since 080): a
  * report keeps each response's scores, the next report reads them, and a kept score is never used
  * once the answers or the rules behind it have changed, whoever changed them. The figures must stay
  * those the answers give.
@@ -54,44 +54,64 @@ async function responseOf(name: string, timepoint: string) {
     .executeTakeFirstOrThrow();
 }
 
-/** A response's kept row as it concerns WHO-5: the rules that scored it and its score. */
+/** A response's kept scores as they concern WHO-5: the rules that scored it and its score. */
 async function keptScore(responseId: string, db: DB = database.db) {
-  const row = await db.selectFrom("response_score").selectAll().where("response_id", "=", responseId).executeTakeFirst();
-  if (!row) return undefined;
+  const row = await db
+    .selectFrom("response")
+    .leftJoin("score_rules", "score_rules.id", "response.kept_rules")
+    .select(["kept_scores", "kept_answers_revision", "kept_scoring_revision", "score_rules.scored_with"])
+    .where("response.id", "=", responseId)
+    .executeTakeFirst();
+  if (!row?.kept_scores || !row.scored_with) return undefined;
   return {
     scored_with: row.scored_with.who5,
-    score: row.scores[who5Column(row.scored_with)] ?? null,
-    answers_revision: row.answers_revision,
-    scoring_revision: row.scoring_revision,
+    score: row.kept_scores[who5Column(row.scored_with)] ?? null,
+    answers_revision: row.kept_answers_revision,
+    scoring_revision: row.kept_scoring_revision,
   };
 }
 
-/** Where WHO-5's score sits in a kept row's scores (from 0): the row's measure ids, sorted. */
+/** The rules a response's scores were kept under. */
+async function keptRules(responseId: string, db: DB = database.db) {
+  const row = await db
+    .selectFrom("response")
+    .innerJoin("score_rules", "score_rules.id", "response.kept_rules")
+    .select("score_rules.scored_with")
+    .where("response.id", "=", responseId)
+    .executeTakeFirstOrThrow();
+  return row.scored_with;
+}
+
+/** Where WHO-5's score sits in kept scores (from 0): their rules' measure ids, sorted. */
 function who5Column(scoredWith: Record<string, string>) {
   return Object.keys(scoredWith).sort().indexOf("who5");
 }
 
-/** Alters a kept row in place, as a hand in psql might: WHO-5's score, the rules it names, the scoring revision. */
+/** Forgets a response's kept scores, as if they had never been kept. */
+async function forgetKept(responseId: string, db: DB = database.db) {
+  await db
+    .updateTable("response")
+    .set({ kept_scores: null, kept_answers_revision: null, kept_scoring_revision: null, kept_rules: null })
+    .where("id", "=", responseId)
+    .execute();
+}
+
+/** Alters kept scores in place, as a hand in psql might: WHO-5's score, the rules it names, the scoring revision. */
 async function alterKept(responseId: string, change: { score?: number; scoredWith?: string; scoringRevision?: number }) {
-  const row = await database.db
-    .selectFrom("response_score")
-    .select("scored_with")
-    .where("response_id", "=", responseId)
-    .executeTakeFirstOrThrow();
-  const at = who5Column(row.scored_with) + 1;
+  const rules = await keptRules(responseId);
+  const at = who5Column(rules) + 1;
   if (change.score !== undefined) {
-    await sql`update response_score set scores[${sql.lit(at)}] = ${change.score} where response_id = ${responseId}`.execute(database.db);
+    await sql`update response set kept_scores[${sql.lit(at)}] = ${change.score} where id = ${responseId}`.execute(database.db);
   }
   if (change.scoredWith !== undefined) {
-    await sql`update response_score set scored_with = jsonb_set(scored_with, '{who5}', to_jsonb(${change.scoredWith}::text))
-      where response_id = ${responseId}`.execute(database.db);
+    const other = JSON.stringify({ ...rules, who5: change.scoredWith });
+    await sql`insert into score_rules (scored_with) values (${other}::jsonb) on conflict (scored_with) do nothing`.execute(database.db);
+    await sql`update response set kept_rules = (select id from score_rules where scored_with = ${other}::jsonb) where id = ${responseId}`.execute(
+      database.db,
+    );
   }
   if (change.scoringRevision !== undefined) {
-    await database.db
-      .updateTable("response_score")
-      .set({ scoring_revision: change.scoringRevision })
-      .where("response_id", "=", responseId)
-      .execute();
+    await database.db.updateTable("response").set({ kept_scoring_revision: change.scoringRevision }).where("id", "=", responseId).execute();
   }
 }
 
@@ -99,10 +119,10 @@ describe("kept measure scores", () => {
   it("the first report keeps a score for each response it read, and later reports read those scores", async () => {
     const first = await who5();
     const kept = await database.db
-      .selectFrom("response_score")
-      .innerJoin("response", "response.id", "response_score.response_id")
+      .selectFrom("response")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("response.study_id", "=", study.studyId)
+      .where("kept_scores", "is not", null)
       .executeTakeFirstOrThrow();
     // Every response to the instrument (no one has withdrawn yet); those with no WHO-5 answers
     // (people in the UCLA-3 dataset) are kept as missing, so they are not scored again either.
@@ -111,8 +131,14 @@ describe("kept measure scores", () => {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("response.study_id", "=", study.studyId)
       .executeTakeFirstOrThrow();
-    const rows = await database.db.selectFrom("response_score").select(["scored_with", "scores"]).execute();
-    expect(rows.filter((row) => row.scores[who5Column(row.scored_with)] === null).length).toBeGreaterThan(0);
+    const rows = await database.db
+      .selectFrom("response")
+      .innerJoin("score_rules", "score_rules.id", "response.kept_rules")
+      .select(["score_rules.scored_with", "response.kept_scores"])
+      .execute();
+    expect(rows.filter((row) => row.kept_scores![who5Column(row.scored_with)] === null).length).toBeGreaterThan(0);
+    // One set of rules for every response: each row names it by id, not by a copy of it.
+    expect(new Set(rows.map((row) => JSON.stringify(row.scored_with))).size).toBe(1);
     expect(Number(kept.n)).toBe(Number(responses.n));
     expect(await who5()).toEqual(first);
 
@@ -124,7 +150,7 @@ describe("kept measure scores", () => {
     const altered = await who5();
     expect(altered.mean_pre! - first.mean_pre!).toBeCloseTo(40 / first.n_pairs, 9);
     // ...and once it is gone the answers give the true score again.
-    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
+    await forgetKept(id);
     expect(await who5()).toEqual(first);
     expect((await keptScore(id))!.score).toBe(before.score);
   });
@@ -249,30 +275,73 @@ describe("kept measure scores", () => {
   it("keeping scores for a response erased meanwhile neither fails nor keeps it, inside a caller's transaction too", async () => {
     await who5();
     const { id, answers_revision } = await responseOf("w22", "pre");
-    const { scored_with: scoredWith } = await database.db
-      .selectFrom("response_score")
-      .select("scored_with")
-      .where("response_id", "=", id)
-      .executeTakeFirstOrThrow();
-    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
+    const scoredWith = await keptRules(id);
+    await forgetKept(id);
     const scores = (who5: number) =>
       Object.keys(scoredWith)
         .sort()
         .map((measure) => (measure === "who5" ? who5 : null));
     const gone = "00000000-0000-4000-8000-000000000000";
     await database.db.transaction().execute(async (trx) => {
-      // The erased response's batch is refused whole, quietly; the next report keeps the rest.
+      // The erased response has no row to keep scores on; the other in the same batch keeps its own.
       await keepScores(trx, [
         { responseId: gone, scoredWith, answersRevision: 1, scores: scores(50) },
         { responseId: id, scoredWith, answersRevision: answers_revision, scores: scores(44) },
       ]);
-      expect(await trx.selectFrom("response_score").select("scores").where("response_id", "in", [id, gone]).execute()).toEqual([]);
-      // The transaction carries on.
-      await keepScores(trx, [{ responseId: id, scoredWith, answersRevision: answers_revision, scores: scores(44) }]);
       expect(await keptScore(id, trx)).toMatchObject({ score: 44 });
+      // The transaction carries on.
+      await keepScores(trx, [{ responseId: id, scoredWith, answersRevision: answers_revision, scores: scores(45) }]);
+      expect(await keptScore(id, trx)).toMatchObject({ score: 45 });
     });
-    expect(await keptScore(id)).toMatchObject({ score: 44 });
-    await database.db.deleteFrom("response_score").where("response_id", "=", id).execute();
+    expect(await keptScore(id)).toMatchObject({ score: 45 });
+    await forgetKept(id);
+  });
+
+  it("scores computed from answers that have changed since are not kept", async () => {
+    await who5();
+    const { id, answers_revision } = await responseOf("w15", "pre");
+    const scoredWith = await keptRules(id);
+    const truth = (await keptScore(id))!.score;
+    const scores = Object.keys(scoredWith)
+      .sort()
+      .map((measure) => (measure === "who5" ? 4 : null));
+    // Read at an earlier revision, kept after the answers moved on: nothing is written.
+    await keepScores(database.db, [{ responseId: id, scoredWith, answersRevision: answers_revision - 1, scores }]);
+    expect(await keptScore(id)).toMatchObject({ score: truth, answers_revision });
+  });
+
+  it("a response another transaction is writing is skipped, not waited for (PostgreSQL)", async (context) => {
+    // The embedded database has one connection: there is no other transaction to meet.
+    if (database.kind !== "postgres") return context.skip();
+    await who5();
+    const { id, answers_revision } = await responseOf("w25", "pre");
+    const scoredWith = await keptRules(id);
+    const truth = (await keptScore(id))!.score;
+    const scores = Object.keys(scoredWith)
+      .sort()
+      .map((measure) => (measure === "who5" ? 8 : null));
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // A participant's save in progress: it holds the response row until it commits.
+    const participant = database.db.transaction().execute(async (trx) => {
+      await sql`select id from response where id = ${id} for update`.execute(trx);
+      locked();
+      await holding;
+    });
+    await isLocked;
+    const started = Date.now();
+    await keepScores(database.db, [{ responseId: id, scoredWith, answersRevision: answers_revision, scores }]);
+    const waited = Date.now() - started;
+    release();
+    await participant;
+    expect(waited).toBeLessThan(5_000);
+    expect(await keptScore(id)).toMatchObject({ score: truth });
+    // Once the row is free, the scores are kept.
+    await keepScores(database.db, [{ responseId: id, scoredWith, answersRevision: answers_revision, scores }]);
+    expect(await keptScore(id)).toMatchObject({ score: 8 });
+    await forgetKept(id);
   });
 
   it("with a second version of the instrument, a person's later-version response is the one scored", async () => {
@@ -432,5 +501,22 @@ describe("kept scores and the newest definition of a measure", () => {
     expect(w24Before).not.toBeNull();
     expect(await w24()).toBe(w24Before);
     expect(await keptScore(response.id, db.db)).toMatchObject({ scored_with: v3.rowId, score: 30 });
+  });
+
+  it("with every answer truncated, no kept score stands", async () => {
+    const scope = { organisationId: seeded.organisationId, studyId: seeded.studyId, measureId: "who5", choices: false };
+    await participantScores(db.db, scope);
+    const kept = () =>
+      db.db
+        .selectFrom("response")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("kept_scores", "is not", null)
+        .executeTakeFirstOrThrow();
+    expect(Number((await kept()).n)).toBeGreaterThan(0);
+    // As an operator clearing test data might (cascade: other tables refer to answers).
+    await sql`truncate answer cascade`.execute(db.db);
+    expect(Number((await kept()).n)).toBe(0);
+    const { scores } = await participantScores(db.db, scope);
+    expect(scores.filter((s) => s.pre !== null || s.post !== null)).toEqual([]);
   });
 });

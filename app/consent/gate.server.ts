@@ -43,6 +43,13 @@ export function permittedParticipants(db: DB, scope: StudyScope, purpose: GatePu
 }
 
 export const analysableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "analysis");
+/**
+ * The same people with what an analysis groups them by (cohort_id, language), to join on rather than
+ * to filter by: a study-wide read then reads the participant table once, not once for the gate and
+ * again for their groups.
+ */
+export const analysableParticipantRows = (db: DB, scope: StudyScope) =>
+  analysableParticipants(db, scope).select(["gp.cohort_id", "gp.language"]);
 export const quotableParticipants = (db: DB, scope: StudyScope) => permittedParticipants(db, scope, "quote");
 
 export interface GatedAnswer {
@@ -110,7 +117,19 @@ export async function gatedAnswers(
  * is still a version in use).
  */
 export function answeredVersionIds(db: DB, studyId: string) {
-  return db.selectFrom("response").select("instrument_version_id").where("study_id", "=", studyId);
+  // Each version asked whether the study has a response in it, through the index on (study,
+  // version): a few index probes, where a scan of the study's responses was 100 ms at 200,000.
+  return db
+    .selectFrom("instrument_version as av")
+    .select("av.id as instrument_version_id")
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("response as ar")
+          .select(sql<number>`1`.as("one"))
+          .whereRef("ar.instrument_version_id", "=", "av.id")
+          .where("ar.study_id", "=", studyId),
+      ),
+    );
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import { sql, type RawBuilder } from "kysely";
 import type { DB } from "../../db/index";
-import { analysableParticipants, answeredVersionIds } from "./gate.server";
+import { analysableParticipantRows, analysableParticipants, answeredVersionIds } from "./gate.server";
 import type { StudyScope } from "./scope.server";
 import { SCORING_REVISION } from "../wellbeing/scoring";
 import { rulesKey, scoreRulesIds } from "../wellbeing/score-store.server";
@@ -128,29 +128,31 @@ async function forAStudyWideRead(trx: DB): Promise<void> {
 
 /**
  * The responses an analysis reads, as SQL for a CTE: of the people the consent gate lets analysis
- * read (`analysableParticipants`), to any version of the instrument at the timepoints asked. With
+ * read (`analysableParticipantRows`), to any version of the instrument at the timepoints asked. With
  * `choose`, one per participant and timepoint, the latest version's (DISTINCT ON); without, as they
  * are (the caller knows there is one, or names the responses in `where`). Columns: id,
  * answers_revision, participant_id, cohort_id, language (the participant's), timepoint,
  * instrument_version_id, and the kept scores with what they were computed from (kept_scores,
  * kept_answers_revision, kept_scoring_revision, kept_rules; a read that does not use them does not
- * fetch them, as the CTE is inlined).
+ * fetch them, as the CTE is inlined). With `people`, the gate's rows already read (a CTE of
+ * analysableParticipantRows numbered by `person`), joined instead of reading them again, and
+ * `person` too.
  */
 function chosenResponses(
   db: DB,
   query: StudyScope & { instrumentId: string; timepoints: readonly string[] },
-  options: { choose: boolean; where?: RawBuilder<unknown> },
+  options: { choose: boolean; where?: RawBuilder<unknown>; people?: RawBuilder<unknown> },
 ) {
   return sql`
     select ${options.choose ? sql`distinct on (r.participant_id, r.timepoint)` : sql``}
       r.id, r.answers_revision, r.participant_id, p.cohort_id, p.language, r.timepoint, r.instrument_version_id,
       r.kept_scores, r.kept_answers_revision, r.kept_scoring_revision, r.kept_rules
+      ${options.people ? sql`, p.person` : sql``}
     from response r
-    join participant p on p.id = r.participant_id
+    join ${options.people ?? sql`(${analysableParticipantRows(db, query)})`} p on p.id = r.participant_id
     join instrument_version iv on iv.id = r.instrument_version_id
     where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
       and r.timepoint in (${sql.join([...query.timepoints])})
-      and r.participant_id in (${analysableParticipants(db, query)})
       ${options.where ?? sql``}
     ${options.choose ? sql`order by r.participant_id, r.timepoint, iv.version desc` : sql``}`;
 }
@@ -284,13 +286,18 @@ export interface InstrumentScoresQuery extends StudyScope {
  * scores array per response were a large part of the wellbeing page's garbage collection.
  */
 export interface InstrumentScoredResponses {
-  participantId: string[];
-  cohortId: (string | null)[];
-  participantLanguage: string[];
-  timepoint: string[];
+  /**
+   * Everyone the gate lets analysis read, person q being participantId[q] and so on, in no
+   * particular order; some may have no response read.
+   */
+  people: { participantId: string[]; cohortId: (string | null)[]; language: string[] };
+  /** person[r]: the person (a place in `people`) whose response r is. */
+  person: Int32Array;
+  /** timepoint[r]: response r's timepoint, as its place in the query's timepoints. */
+  timepoint: Int32Array;
   /** scores[m][r]: the kept score on the m-th measure (scoreOrder), NaN where missing or not yet scored. */
   scores: Float64Array[];
-  /** The responses without a good kept row (other answers or rules since): the caller scores them into `scores`. */
+  /** The responses without good kept scores (other answers or rules since): the caller scores them into `scores`. */
   unscored: { row: number; responseId: string; instrumentVersionId: string }[];
 }
 
@@ -323,10 +330,9 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
   const measures = orders[0] ? orders[0].split(",").filter((m) => m !== "") : [];
   if (query.timepoints.length === 0)
     return {
-      participantId: [],
-      cohortId: [],
-      participantLanguage: [],
-      timepoint: [],
+      people: { participantId: [], cohortId: [], language: [] },
+      person: new Int32Array(0),
+      timepoint: new Int32Array(0),
       scores: measures.map(() => new Float64Array(0)),
       unscored: [],
     };
@@ -346,10 +352,10 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
         : Number(
             (
               await sql<{ n: number }>`
-              select count(distinct r.instrument_version_id)::int as n
-              from response r join instrument_version iv on iv.id = r.instrument_version_id
-              where r.study_id = ${query.studyId} and iv.instrument_id = ${query.instrumentId}
-                and r.timepoint in (${sql.join([...query.timepoints])})`.execute(trx)
+              select count(*)::int as n from instrument_version iv
+              where iv.instrument_id = ${query.instrumentId} and exists (
+                select 1 from response r where r.study_id = ${query.studyId} and r.instrument_version_id = iv.id
+                  and r.timepoint in (${sql.join([...query.timepoints])}))`.execute(trx)
             ).rows[0]?.n ?? 0,
           );
     const oneVersion = answered <= 1;
@@ -366,7 +372,10 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
     // each was 200,000 objects and two million values for the driver to parse one by one: half the
     // read's time, and most of the page's garbage collection
     // (docs/decisions/080-kept-scores-on-the-response.md).
-    // A good response's place in the unscored list is empty: it carries no ids.
+    // The people the gate lets through are numbered once (row_number without an order: no sort) and
+    // listed once; a response names its person by that number, not by a 36-character id, and
+    // whoever pairs responses needs no lookup by id. A good response's place in the unscored list
+    // is empty: it carries no ids.
     const timepoints = sql`array[${sql.join([...query.timepoints])}]::text[]`;
     const scoreLists = measures.map(
       (_, i) =>
@@ -374,17 +383,24 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
     );
     const rows = (
       await sql<Record<string, string | number | null>>`
-      with chosen as (${chosenResponses(db, query, { choose: !oneVersion })}),
+      with people as materialized (
+        select g.id, g.cohort_id, g.language, (row_number() over ())::int - 1 as person
+        from (${analysableParticipantRows(db, query)}) g
+      ),
+      chosen as (${chosenResponses(db, query, { choose: !oneVersion, people: sql`people` })}),
       judged as (
         select c.*, coalesce(c.kept_answers_revision = c.answers_revision and c.kept_scoring_revision = ${SCORING_REVISION}
           and c.kept_rules = ${expected}, false) as good
         from chosen c
       )
-      select count(*)::int as n,
-        string_agg(c.participant_id::text, ${SEPARATOR}) as "participantId",
-        string_agg(coalesce(c.cohort_id::text, ''), ${SEPARATOR}) as "cohortId",
-        string_agg(c.language, ${SEPARATOR}) as "participantLanguage",
-        string_agg(array_position(${timepoints}, c.timepoint)::text, ${SEPARATOR}) as timepoint,
+      select
+        (select count(*)::int from people) as "peopleCount",
+        (select string_agg(id::text, ${SEPARATOR}) from people) as "participantId",
+        (select string_agg(coalesce(cohort_id::text, ''), ${SEPARATOR}) from people) as "cohortId",
+        (select string_agg(language, ${SEPARATOR}) from people) as language,
+        count(*)::int as n,
+        string_agg(c.person::text, ${SEPARATOR}) as person,
+        string_agg((array_position(${timepoints}, c.timepoint) - 1)::text, ${SEPARATOR}) as timepoint,
         string_agg(case when c.good then '' else c.id::text || ' ' || c.instrument_version_id::text end, ${SEPARATOR}) as unscored
         ${scoreLists.length ? sql`, ${sql.join(scoreLists)}` : sql``}
       from judged c`.execute(trx)
@@ -401,28 +417,41 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
           return read(trx);
         });
   const n = Number(row.n ?? 0);
-  const list = (name: string): string[] => (n === 0 ? [] : String(row[name]).split(SEPARATOR));
-  // Nothing but separators: every value empty (a measure nobody answered, a study without cohorts).
-  const allEmpty = (name: string) => n === 0 || String(row[name]).length === n - 1;
+  const peopleCount = Number(row.peopleCount ?? 0);
+  // A list of `count` values; nothing but separators means every value is empty (a measure nobody
+  // answered, a study without cohorts), and is not split.
+  const list = (name: string, count: number): string[] => (count === 0 ? [] : String(row[name]).split(SEPARATOR));
+  const allEmpty = (name: string, count: number) => count === 0 || String(row[name]).length === count - 1;
+  const places = (name: string) => {
+    const values = list(name, n);
+    const out = new Int32Array(n);
+    for (let r = 0; r < n; r++) out[r] = Number(values[r]);
+    return out;
+  };
   const out: InstrumentScoredResponses = {
-    participantId: list("participantId"),
-    cohortId: allEmpty("cohortId") ? new Array<string | null>(n).fill(null) : list("cohortId").map((id) => (id === "" ? null : id)),
-    participantLanguage: list("participantLanguage"),
-    timepoint: list("timepoint").map((place) => query.timepoints[Number(place) - 1]!),
+    people: {
+      participantId: list("participantId", peopleCount),
+      cohortId: allEmpty("cohortId", peopleCount)
+        ? new Array<string | null>(peopleCount).fill(null)
+        : list("cohortId", peopleCount).map((id) => (id === "" ? null : id)),
+      language: list("language", peopleCount),
+    },
+    person: places("person"),
+    timepoint: places("timepoint"),
     scores: measures.map(() => new Float64Array(n).fill(NaN)),
     unscored: [],
   };
-  if (!allEmpty("unscored")) {
-    list("unscored").forEach((ids, r) => {
+  if (!allEmpty("unscored", n)) {
+    list("unscored", n).forEach((ids, r) => {
       if (ids === "") return;
       const [responseId, instrumentVersionId] = ids.split(" ") as [string, string];
       out.unscored.push({ row: r, responseId, instrumentVersionId });
     });
   }
   measures.forEach((_, m) => {
-    if (allEmpty(`s${m}`)) return;
+    if (allEmpty(`s${m}`, n)) return;
     const column = out.scores[m]!;
-    const scores = list(`s${m}`);
+    const scores = list(`s${m}`, n);
     for (let r = 0; r < n; r++) if (scores[r] !== "") column[r] = Number(scores[r]);
   });
   return out;

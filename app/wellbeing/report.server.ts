@@ -388,19 +388,21 @@ export async function instrumentScores(
 
   const choiceIds = query.choices ? [...new Set(sources.flatMap((s) => singleChoiceItems(s.version).map((item) => item.id)))] : [];
   const choices = choiceIds.length ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds }) : [];
-  // Each response's participant, by their place in the order first read.
+  // Each response's participant, by their place in the order first read: the read numbers everyone
+  // it lets through once, and only those with a response read (in the cohort asked) are kept.
   const people: Participants = { participantId: [], cohortId: [], language: [], choices: [] };
-  const placeOf = new Map<string, number>();
+  const read = responses.people;
+  const placeOfPerson = new Int32Array(read.participantId.length).fill(-1);
   const personOf = new Int32Array(responses.timepoint.length).fill(-1);
   for (let r = 0; r < personOf.length; r++) {
-    if (query.cohortId && responses.cohortId[r] !== query.cohortId) continue;
-    const participantId = responses.participantId[r]!;
-    let p = placeOf.get(participantId);
-    if (p === undefined) {
-      placeOf.set(participantId, (p = people.participantId.length));
-      people.participantId.push(participantId);
-      people.cohortId.push(responses.cohortId[r]!);
-      people.language.push(responses.participantLanguage[r]!);
+    const person = responses.person[r]!;
+    if (query.cohortId && read.cohortId[person] !== query.cohortId) continue;
+    let p = placeOfPerson[person]!;
+    if (p < 0) {
+      placeOfPerson[person] = p = people.participantId.length;
+      people.participantId.push(read.participantId[person]!);
+      people.cohortId.push(read.cohortId[person]!);
+      people.language.push(read.language[person]!);
     }
     personOf[r] = p;
   }
@@ -413,7 +415,7 @@ export async function instrumentScores(
   for (let r = 0; r < personOf.length; r++) {
     const p = personOf[r]!;
     if (p < 0) continue;
-    const t = timepoints.indexOf(responses.timepoint[r]!);
+    const t = responses.timepoint[r]!;
     answered[t]![p] = 1;
     for (let m = 0; m < columns.length; m++) columns[m]![t]![p] = measureColumn[m]![r]!;
   }
@@ -421,6 +423,7 @@ export async function instrumentScores(
   // cannot appear in one group on one page load and another on the next.
   const order = (t: string) => (t === post ? -1 : scope.timepoints.indexOf(t));
   choices.sort((a, b) => order(b.timepoint) - order(a.timepoint));
+  const placeOf = choices.length ? new Map(people.participantId.map((id, p) => [id, p])) : new Map<string, number>();
   for (const response of choices) {
     const p = placeOf.get(response.participantId);
     if (p === undefined) continue;

@@ -12,6 +12,9 @@ import { runScript } from "./script";
 // kept_scoring_revision is the code's SCORING_REVISION, and kept_rules names exactly the definitions
 // that apply now. Erasure deletes the response and its scores with it. 0023's rows are only copies:
 // they are dropped, and scores are kept again on the next report.
+//
+// With it, the study's responses are indexed by (study, instrument version): which versions a study
+// has answered is then a few index probes.
 export async function up(db: Kysely<any>): Promise<void> {
   await runScript(
     db,
@@ -32,6 +35,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column kept_rules integer;
 
     drop table if exists response_score;
+
+    -- Which versions of its instruments a study's responses are in (whose definitions apply) is
+    -- asked on every wellbeing page: an index probe per version, not a scan of every response. It
+    -- serves the lookups by study alone that response_study did.
+    create index response_study_version on response (study_id, instrument_version_id);
+    drop index if exists response_study;
 
     -- TRUNCATE fires no row or delete triggers: with every answer gone, no kept score stands.
     create or replace function answers_truncated() returns trigger language plpgsql as $$

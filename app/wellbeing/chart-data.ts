@@ -13,6 +13,23 @@ export interface PairPoint {
 
 /** Pairs grouped by identical before/after scores, ordered by before then after. */
 export function pairPoints(pairs: readonly ScorePair[]): PairPoint[] {
+  // A report's pairs come ordered already (MeasureReport.pairs): equal pairs are neighbours, counted
+  // in one pass without a key string per pair.
+  let ordered = true;
+  for (let i = 1; i < pairs.length && ordered; i++) {
+    const a = pairs[i - 1]!;
+    const b = pairs[i]!;
+    ordered = a.pre < b.pre || (a.pre === b.pre && a.post <= b.post);
+  }
+  if (ordered) {
+    const points: PairPoint[] = [];
+    let last: PairPoint | undefined;
+    for (const { pre, post } of pairs) {
+      if (last && last.before === pre && last.after === post) last.people++;
+      else points.push((last = { before: pre, after: post, people: 1 }));
+    }
+    return points;
+  }
   const counts = new Map<string, PairPoint>();
   for (const { pre, post } of pairs) {
     const key = `${pre}\u0000${post}`;
@@ -36,12 +53,17 @@ export interface ChangeBin {
  * 20 equal-width bins.
  */
 export function changeBins(pairs: readonly ScorePair[]): ChangeBin[] {
-  const changes = pairs.map((p) => p.post - p.pre).sort((a, b) => a - b);
+  const changes = Float64Array.from(pairs, (p) => p.post - p.pre).sort();
   if (changes.length === 0) return [];
-  const distinct = [...new Set(changes)];
-  if (distinct.length <= 25) {
-    return distinct.map((value) => ({ from: value, to: value, people: changes.filter((c) => c === value).length }));
+  // Counted in one pass over the sorted changes: equal changes are neighbours.
+  const distinct: ChangeBin[] = [];
+  for (const change of changes) {
+    const last = distinct[distinct.length - 1];
+    if (last && last.from === change) last.people++;
+    else if (distinct.length <= 25) distinct.push({ from: change, to: change, people: 1 });
+    else break;
   }
+  if (distinct.length <= 25) return distinct;
   const min = changes[0]!;
   const max = changes[changes.length - 1]!;
   const width = (max - min) / 20;

@@ -206,9 +206,9 @@ export class MeasureScores {
 
   /** pairsOf(this.entries(who, pre, post)), without the objects. */
   pairs(who: Int32Array, pre: string, post: string): Paired {
-    const none = new Float64Array(this.everyone.length).fill(NaN);
-    const before = this.scores[this.timepoints.indexOf(pre)] ?? none;
-    const after = this.scores[this.timepoints.indexOf(post)] ?? none;
+    const none = () => new Float64Array(this.everyone.length).fill(NaN);
+    const before = this.scores[this.timepoints.indexOf(pre)] ?? none();
+    const after = this.scores[this.timepoints.indexOf(post)] ?? none();
     let nPre = 0;
     let nPost = 0;
     let nPairs = 0;
@@ -410,14 +410,22 @@ export async function instrumentScores(
   people.choices.length = n;
   const timepoints = scope.timepoints;
   const answered = timepoints.map(() => new Uint8Array(n));
-  const columns = sources.map(() => timepoints.map(() => new Float64Array(n).fill(NaN)));
   const measureColumn = sources.map((s) => responses.scores[scorer.measures.indexOf(s.measure.id)]!);
+  // Measures nobody has a score on share one column of NaN (MeasureScores only reads them): fresh
+  // columns of 100,000 for each measure and timepoint were page faults for nothing.
+  let none: Float64Array | undefined;
+  const columns = measureColumn.map((column) =>
+    column.some((score) => !Number.isNaN(score))
+      ? timepoints.map(() => new Float64Array(n).fill(NaN))
+      : timepoints.map(() => (none ??= new Float64Array(n).fill(NaN))),
+  );
+  const scored = columns.flatMap((_, m) => (columns[m]![0] === none ? [] : [m]));
   for (let r = 0; r < personOf.length; r++) {
     const p = personOf[r]!;
     if (p < 0) continue;
     const t = responses.timepoint[r]!;
     answered[t]![p] = 1;
-    for (let m = 0; m < columns.length; m++) columns[m]![t]![p] = measureColumn[m]![r]!;
+    for (const m of scored) columns[m]![t]![p] = measureColumn[m]![r]!;
   }
   // Post first, then the earliest timepoint asked: the same answer on every read, so one person
   // cannot appear in one group on one page load and another on the next.
@@ -670,9 +678,40 @@ export interface MeasureReport {
   pairs: ScorePair[];
 }
 
+/**
+ * The pairs ordered by pre then post score. Scores on a short scale take few values: then the pairs
+ * are counted per (pre, post) cell and written out cell by cell, in linear time; a comparator sort
+ * of 100,000 objects was the largest part of a measure's report. Equal pairs are equal values, so
+ * the order is the comparator sort's exactly; with many distinct values that sort is used.
+ */
+function sortedPairs(pre: readonly number[], post: readonly number[]): ScorePair[] {
+  const n = pre.length;
+  const preValues = Float64Array.from(new Set(pre)).sort();
+  const postValues = Float64Array.from(new Set(post)).sort();
+  const cells = preValues.length * postValues.length;
+  if (cells > 4 * n + 1024) {
+    return pre.map((value, i): ScorePair => ({ pre: value, post: post[i]! })).sort((a, b) => a.pre - b.pre || a.post - b.post);
+  }
+  const preRank = new Map<number, number>();
+  preValues.forEach((value, i) => preRank.set(value, i));
+  const postRank = new Map<number, number>();
+  postValues.forEach((value, i) => postRank.set(value, i));
+  const counts = new Int32Array(cells);
+  for (let i = 0; i < n; i++) counts[preRank.get(pre[i]!)! * postValues.length + postRank.get(post[i]!)!]!++;
+  const pairs = new Array<ScorePair>(n);
+  let k = 0;
+  for (let cell = 0; cell < cells; cell++) {
+    const count = counts[cell]!;
+    if (count === 0) continue;
+    const value = { pre: preValues[Math.floor(cell / postValues.length)]!, post: postValues[cell % postValues.length]! };
+    for (let c = 0; c < count; c++) pairs[k++] = { ...value };
+  }
+  return pairs;
+}
+
 function reportFromPairs(source: MeasureSource, paired: Paired): MeasureReport {
   const { measure } = source;
-  const pairs = paired.pre.map((pre, i): ScorePair => ({ pre, post: paired.post[i]! })).sort((a, b) => a.pre - b.pre || a.post - b.post);
+  const pairs = sortedPairs(paired.pre, paired.post);
   const rci =
     measure.reliability === undefined
       ? null

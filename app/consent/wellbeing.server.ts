@@ -377,8 +377,8 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
     // (docs/decisions/080-kept-scores-on-the-response.md).
     // The people the gate lets through are numbered once (row_number without an order: no sort) and
     // listed once; a response names its person by that number, not by a 36-character id, and
-    // whoever pairs responses needs no lookup by id. A good response's place in the unscored list
-    // is empty: it carries no ids.
+    // whoever pairs responses needs no lookup by id. A response with good kept scores carries no
+    // ids at all.
     const timepoints = sql`array[${sql.join([...query.timepoints])}]::text[]`;
     const scoreLists = measures.map(
       (_, i) =>
@@ -402,9 +402,8 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
         (select string_agg(coalesce(cohort_id::text, ''), ${SEPARATOR}) from people) as "cohortId",
         (select string_agg(language, ${SEPARATOR}) from people) as language,
         count(*)::int as n,
-        string_agg(c.person::text, ${SEPARATOR}) as person,
-        string_agg((array_position(${timepoints}, c.timepoint) - 1)::text, ${SEPARATOR}) as timepoint,
-        string_agg(case when c.good then '' else c.id::text || ' ' || c.instrument_version_id::text end, ${SEPARATOR}) as unscored
+        string_agg((c.person * ${sql.lit(query.timepoints.length)} + array_position(${timepoints}, c.timepoint) - 1)::text
+          || case when c.good then '' else ' ' || c.id::text || ' ' || c.instrument_version_id::text end, ${SEPARATOR}) as responses
         ${scoreLists.length ? sql`, ${sql.join(scoreLists)}` : sql``}
       from judged c`.execute(trx)
     ).rows;
@@ -425,12 +424,6 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
   // answered, a study without cohorts), and is not split.
   const list = (name: string, count: number): string[] => (count === 0 ? [] : String(row[name]).split(SEPARATOR));
   const allEmpty = (name: string, count: number) => count === 0 || String(row[name]).length === count - 1;
-  const places = (name: string) => {
-    const values = list(name, n);
-    const out = new Int32Array(n);
-    for (let r = 0; r < n; r++) out[r] = Number(values[r]);
-    return out;
-  };
   const out: InstrumentScoredResponses = {
     people: {
       participantId: list("participantId", peopleCount),
@@ -439,22 +432,30 @@ export async function analysableInstrumentScores(db: DB, query: InstrumentScores
         : list("cohortId", peopleCount).map((id) => (id === "" ? null : id)),
       language: list("language", peopleCount),
     },
-    person: places("person"),
-    timepoint: places("timepoint"),
+    person: new Int32Array(n),
+    timepoint: new Int32Array(n),
     scores: [],
     unscored: [],
   };
+  // Each response is "place" (person × timepoints + timepoint), followed by " id version" when it has
+  // no good kept scores: one list for what were three.
+  const timepointCount = query.timepoints.length;
+  const responses = list("responses", n);
+  for (let r = 0; r < n; r++) {
+    const value = responses[r]!;
+    const space = value.indexOf(" ");
+    const place = Number(space < 0 ? value : value.slice(0, space));
+    out.person[r] = Math.floor(place / timepointCount);
+    out.timepoint[r] = place % timepointCount;
+    if (space >= 0) {
+      const [responseId, instrumentVersionId] = value.slice(space + 1).split(" ") as [string, string];
+      out.unscored.push({ row: r, responseId, instrumentVersionId });
+    }
+  }
   // A measure nobody has a kept score on shares one column of NaN, unless some responses are still
   // to be scored into it: a fresh 1.6 MB column per measure was 25 ms of a view in page faults alone.
-  const noneKept = allEmpty("unscored", n) ? new Float64Array(n).fill(NaN) : null;
+  const noneKept = out.unscored.length === 0 ? new Float64Array(n).fill(NaN) : null;
   out.scores = measures.map((_, m) => (noneKept && allEmpty(`s${m}`, n) ? noneKept : new Float64Array(n).fill(NaN)));
-  if (!allEmpty("unscored", n)) {
-    list("unscored", n).forEach((ids, r) => {
-      if (ids === "") return;
-      const [responseId, instrumentVersionId] = ids.split(" ") as [string, string];
-      out.unscored.push({ row: r, responseId, instrumentVersionId });
-    });
-  }
   measures.forEach((_, m) => {
     if (allEmpty(`s${m}`, n)) return;
     const column = out.scores[m]!;

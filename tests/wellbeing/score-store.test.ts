@@ -87,6 +87,13 @@ function who5Column(scoredWith: Record<string, string>) {
   return Object.keys(scoredWith).sort().indexOf("who5");
 }
 
+/** Scores to keep under `scoredWith`: `who5` on WHO-5, every other measure missing. */
+function who5Only(scoredWith: Record<string, string>, who5: number) {
+  return Object.keys(scoredWith)
+    .sort()
+    .map((measure) => (measure === "who5" ? who5 : null));
+}
+
 /** Forgets a response's kept scores, as if they had never been kept. */
 async function forgetKept(responseId: string, db: DB = database.db) {
   await db
@@ -277,10 +284,7 @@ describe("kept measure scores", () => {
     const { id, answers_revision } = await responseOf("w22", "pre");
     const scoredWith = await keptRules(id);
     await forgetKept(id);
-    const scores = (who5: number) =>
-      Object.keys(scoredWith)
-        .sort()
-        .map((measure) => (measure === "who5" ? who5 : null));
+    const scores = (who5: number) => who5Only(scoredWith, who5);
     const gone = "00000000-0000-4000-8000-000000000000";
     await database.db.transaction().execute(async (trx) => {
       // The erased response has no row to keep scores on; the other in the same batch keeps its own.
@@ -302,9 +306,7 @@ describe("kept measure scores", () => {
     const { id, answers_revision } = await responseOf("w15", "pre");
     const scoredWith = await keptRules(id);
     const truth = (await keptScore(id))!.score;
-    const scores = Object.keys(scoredWith)
-      .sort()
-      .map((measure) => (measure === "who5" ? 4 : null));
+    const scores = who5Only(scoredWith, 4);
     // Read at an earlier revision, kept after the answers moved on: nothing is written.
     await keepScores(database.db, [{ responseId: id, scoredWith, answersRevision: answers_revision - 1, scores }]);
     expect(await keptScore(id)).toMatchObject({ score: truth, answers_revision });
@@ -317,9 +319,7 @@ describe("kept measure scores", () => {
     const { id, answers_revision } = await responseOf("w25", "pre");
     const scoredWith = await keptRules(id);
     const truth = (await keptScore(id))!.score;
-    const scores = Object.keys(scoredWith)
-      .sort()
-      .map((measure) => (measure === "who5" ? 8 : null));
+    const scores = who5Only(scoredWith, 8);
     let release!: () => void;
     const holding = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;

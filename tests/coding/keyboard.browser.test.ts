@@ -158,7 +158,10 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     await p.keyboard.press("Escape");
     expect(await focused(p)).toBe("u2");
 
-    // Tab reaches the current turn's codes (and only its): remove the one just applied.
+    // Tab reaches the current turn's codes (and only its): remove the one just applied. Its chip
+    // comes with the page's reload of data after the coding is saved (slow on a busy machine): a
+    // person tabs to it once it is there.
+    await p.waitForSelector('#u2 [aria-label="Remove Waiting"]', { timeout: SOON.timeout });
     await p.keyboard.press("Tab");
     expect(await p.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Remove Waiting");
     await p.keyboard.press("Enter");

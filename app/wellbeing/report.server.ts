@@ -391,21 +391,29 @@ export async function instrumentScores(
   const choices = choiceIds.length ? await analysableItemValues(db, { ...scope, numberItems: [], textItems: choiceIds }) : [];
   // Each response's participant, by their place in the order first read: the read numbers everyone
   // it lets through once, and only those with a response read (in the cohort asked) are kept.
+  // People keep the gate's order (the participant table's), not the order their responses came in:
+  // keeping scores rewrites response rows and moves them, and the figures' sums must not change
+  // their last digit between the report that kept the scores and the next.
   const people: Participants = { participantId: [], cohortId: [], language: [], choices: [] };
   const read = responses.people;
   const placeOfPerson = new Int32Array(read.participantId.length).fill(-1);
+  for (let r = 0; r < responses.person.length; r++) {
+    const person = responses.person[r]!;
+    if (query.cohortId && read.cohortId[person] !== query.cohortId) continue;
+    placeOfPerson[person] = 0;
+  }
+  for (let person = 0; person < placeOfPerson.length; person++) {
+    if (placeOfPerson[person]! < 0) continue;
+    placeOfPerson[person] = people.participantId.length;
+    people.participantId.push(read.participantId[person]!);
+    people.cohortId.push(read.cohortId[person]!);
+    people.language.push(read.language[person]!);
+  }
   const personOf = new Int32Array(responses.timepoint.length).fill(-1);
   for (let r = 0; r < personOf.length; r++) {
     const person = responses.person[r]!;
     if (query.cohortId && read.cohortId[person] !== query.cohortId) continue;
-    let p = placeOfPerson[person]!;
-    if (p < 0) {
-      placeOfPerson[person] = p = people.participantId.length;
-      people.participantId.push(read.participantId[person]!);
-      people.cohortId.push(read.cohortId[person]!);
-      people.language.push(read.language[person]!);
-    }
-    personOf[r] = p;
+    personOf[r] = placeOfPerson[person]!;
   }
   const n = people.participantId.length;
   people.choices.length = n;

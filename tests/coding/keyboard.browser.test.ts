@@ -174,7 +174,7 @@ describe.skipIf(!hasBrowser)("the coding page driven by keyboard alone", () => {
     expect(await p.locator("dialog.qb-help").isVisible()).toBe(true);
     expect(await axeViolations(p)).toEqual([]);
     await p.keyboard.press("Escape");
-    expect(await p.locator("dialog.qb-help").count()).toBe(0);
+    await expect.poll(() => p.locator("dialog.qb-help").count(), SOON).toBe(0);
     expect(await focused(p)).toBe("u2");
 
     // Nothing typed into a field is taken as a key.
